@@ -1,0 +1,11 @@
+// Bundles the plugin (and the simulated cluster) with esbuild. The Kubernetes client lives in a lazily imported chunk,
+// so `--help` and `--version` never load it.
+import {build} from 'esbuild'
+import {rmSync} from 'node:fs'
+
+rmSync('dist', {recursive: true, force: true})
+const common = {bundle: true, platform: 'node', target: 'node20', format: 'esm', sourcemap: 'linked', logLevel: 'warning',
+  // a require() for the CommonJS dependencies bundled into ESM
+  banner: {js: "import {createRequire as __cr} from 'node:module'; const require = __cr(import.meta.url);"}}
+await build({...common, entryPoints: {main: 'src/main.ts', commands: 'src/commands.ts'}, outdir: 'dist', splitting: true, chunkNames: 'chunks/[name]-[hash]'})
+await build({...common, entryPoints: {cluster: 'test/cluster/main.ts'}, outdir: 'dist'})

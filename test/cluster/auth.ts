@@ -1,0 +1,56 @@
+/** Users of the simulated cluster: bearer tokens mapped to RBAC-like rules. */
+import {randomBytes} from 'node:crypto'
+
+export interface Rule {
+  verbs: string[] // '*' for all
+  groups: string[] // '' core, '*' all
+  resources: string[] // 'configmaps', 'pods/log', '*'
+  namespaces?: string[] // undefined: every namespace and cluster scope
+}
+
+export interface User {
+  name: string
+  groups: string[]
+  token: string
+  rules: Rule[]
+  expired?: boolean
+}
+
+export interface Attributes {
+  verb: string
+  group: string
+  resource: string // plural, or plural/sub
+  namespace?: string
+  name?: string
+}
+
+const READ = ['get', 'list', 'watch']
+
+export function defaultUsers(): Record<string, User> {
+  const token = () => randomBytes(24).toString('hex')
+  return {
+    'sim-admin': {name: 'sim-admin', groups: ['system:masters', 'system:authenticated'], token: token(), rules: [{verbs: ['*'], groups: ['*'], resources: ['*']}]},
+    // like the `view` ClusterRole plus read access to serving.kserve.io: no secrets
+    'sim-readonly': {
+      name: 'system:serviceaccount:kube-system:sim-readonly',
+      groups: ['system:serviceaccounts', 'system:authenticated'],
+      token: token(),
+      rules: [
+        {verbs: READ, groups: [''], resources: ['configmaps', 'pods', 'pods/log', 'pods/status', 'namespaces', 'serviceaccounts', 'events']},
+        {verbs: READ, groups: ['apps', 'apiextensions.k8s.io', 'serving.kserve.io'], resources: ['*']},
+      ],
+    },
+  }
+}
+
+export function authorize(user: User, a: Attributes): boolean {
+  // every authenticated user may review itself, like the system:basic-user role
+  if (a.verb === 'create' && (a.resource === 'selfsubjectaccessreviews' || a.resource === 'selfsubjectreviews')) return true
+  return user.rules.some(
+    r =>
+      (r.verbs.includes('*') || r.verbs.includes(a.verb)) &&
+      (r.groups.includes('*') || r.groups.includes(a.group)) &&
+      (r.resources.includes('*') || r.resources.includes(a.resource)) &&
+      (r.namespaces === undefined || (a.namespace !== undefined && r.namespaces.includes(a.namespace))),
+  )
+}

@@ -1,0 +1,64 @@
+/** Fault injection: latency, an error status for the next N matching requests, a reset connection, a dropped stream. */
+
+export interface FaultRule {
+  /** request verb as the authorizer sees it: get, list, watch, create, update, patch, delete */
+  verb?: string
+  /** plural resource, or plural/sub (pods/log) */
+  resource?: string
+  namespace?: string
+  name?: string
+  /** delay before answering, in milliseconds */
+  latencyMs?: number
+  /** answer with this HTTP status and a matching Status body */
+  status?: number
+  /** with status 429 (or any): the Retry-After header, in seconds */
+  retryAfter?: number
+  /** destroy the connection without answering */
+  reset?: boolean
+  /** streams (logs, watches): cut the connection after this many lines or events, mid-line when `midLine` */
+  dropAfterLines?: number
+  midLine?: boolean
+  /** how many matching requests this rule applies to; unlimited when absent */
+  count?: number
+}
+
+export interface RequestInfo {
+  verb: string
+  resource: string
+  namespace?: string
+  name?: string
+}
+
+export class Faults {
+  private rules: FaultRule[] = []
+
+  add(rule: FaultRule): void {
+    this.rules.push({...rule})
+  }
+
+  clear(): void {
+    this.rules = []
+  }
+
+  list(): FaultRule[] {
+    return this.rules.map(r => ({...r}))
+  }
+
+  /** The rules that apply to this request, consuming one use of each. */
+  take(info: RequestInfo): FaultRule[] {
+    const hits: FaultRule[] = []
+    for (const r of this.rules) {
+      if (r.verb && r.verb !== info.verb) continue
+      if (r.resource && r.resource !== info.resource) continue
+      if (r.namespace && r.namespace !== info.namespace) continue
+      if (r.name && r.name !== info.name) continue
+      if (r.count !== undefined) {
+        if (r.count <= 0) continue
+        r.count--
+      }
+      hits.push(r)
+    }
+    this.rules = this.rules.filter(r => r.count === undefined || r.count > 0)
+    return hits
+  }
+}

@@ -1,0 +1,34 @@
+/** `npm run cluster -- [--scenario FILE] --kubeconfig OUT [--port N]`: the simulated cluster in the foreground. */
+import {readFileSync} from 'node:fs'
+import {resolve} from 'node:path'
+import {parseArgs} from 'node:util'
+
+import {SimCluster} from './server.js'
+
+const {values} = parseArgs({
+  options: {
+    scenario: {type: 'string'},
+    kubeconfig: {type: 'string'},
+    port: {type: 'string'},
+    'http-port': {type: 'string'},
+    help: {type: 'boolean', short: 'h'},
+  },
+})
+if (values.help || !values.kubeconfig) {
+  console.error('usage: npm run cluster -- [--scenario FILE] --kubeconfig OUT [--port N] [--http-port N]')
+  process.exit(values.help ? 0 : 2)
+}
+const cluster = new SimCluster()
+cluster.installKServeCRDs()
+if (values.scenario) cluster.loadScenario(readFileSync(values.scenario, 'utf8'))
+await cluster.listen({port: Number(values.port ?? 0), httpPort: values['http-port'] ? Number(values['http-port']) : 0})
+const out = cluster.writeKubeconfig(resolve(values.kubeconfig))
+console.log(`simulated cluster listening on ${cluster.url} (plain HTTP on ${cluster.httpUrl})`)
+console.log(`kubeconfig: ${out}  (contexts: ${Object.keys(cluster.users).join(', ')})`)
+console.log(`try: KUBECONFIG=${out} kubectl get configmaps -A`)
+const stop = async () => {
+  await cluster.stop()
+  process.exit(0)
+}
+process.on('SIGTERM', stop)
+process.on('SIGINT', stop)

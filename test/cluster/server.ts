@@ -1,0 +1,735 @@
+/**
+ * The simulated Kubernetes API server: real HTTP and HTTPS listeners that follow the REST conventions closely enough
+ * for the real `kubectl` and for @kubernetes/client-node. Used in-process by the tests and standalone by `npm run cluster`.
+ */
+import {mkdirSync, writeFileSync} from 'node:fs'
+import http from 'node:http'
+import https from 'node:https'
+import type {AddressInfo} from 'node:net'
+import {dirname} from 'node:path'
+import {parse as parseYaml, parseAllDocuments, stringify as toYaml} from 'yaml'
+
+import {authorize, defaultUsers, type Attributes, type User} from './auth.js'
+import {makeServingCerts, type ServingCerts} from './certs.js'
+import {Faults, type FaultRule} from './faults.js'
+import {containerStart, parseLogAnnotation, stamp, timedLines, type LogScript, type TimedLine} from './logs.js'
+import {openapiGroupVersion, openapiRoot} from './openapi.js'
+import {decodeKubernetesProtobuf} from './protobuf.js'
+import {jsonPatch, mergePatch, strategicMergePatch} from './patch.js'
+import {apiVersionOf, Registry, typesFromCRD, type ResourceType} from './registry.js'
+import {matchFields, matchLabels, parseFieldSelector, parseLabelSelector} from './selectors.js'
+import {ApiError, errors} from './status.js'
+import {Store} from './store.js'
+import {toTable} from './table.js'
+
+export const VERSION_INFO = {
+  major: '1',
+  minor: '32',
+  gitVersion: 'v1.32.0-sim',
+  gitCommit: '0000000000000000000000000000000000000000',
+  gitTreeState: 'clean',
+  buildDate: '2026-11-01T00:00:00Z',
+  goVersion: 'go1.23.4',
+  compiler: 'gc',
+  platform: 'linux/amd64',
+}
+
+const NAME_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/
+const NAME_MSG =
+  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
+
+export interface StartOptions {
+  /** HTTPS port; 0 (default) picks a free one */
+  port?: number
+  /** plain HTTP port; 0 picks a free one; false: no HTTP listener */
+  httpPort?: number | false
+  /** install the ClusterStorageContainer and InferenceService CRDs (default true) */
+  kserveCRDs?: boolean
+  /** write a kubeconfig here */
+  kubeconfig?: string
+}
+
+interface Req {
+  method: string
+  path: string
+  query: URLSearchParams
+  headers: http.IncomingHttpHeaders
+  body: string
+  user: User
+}
+
+export class SimCluster {
+  readonly store = new Store()
+  readonly registry = new Registry()
+  readonly faults = new Faults()
+  readonly users: Record<string, User> = defaultUsers()
+  /** log scripts set by scenarios, keyed by namespace/pod */
+  readonly logScripts = new Map<string, LogScript>()
+  /** every request, for tests that check what a client did */
+  readonly requests: {method: string; path: string; query: string; user?: string}[] = []
+  certs?: ServingCerts
+  url = ''
+  httpUrl = ''
+  private servers: http.Server[] = []
+  private sockets = new Set<import('node:net').Socket>()
+
+  constructor() {
+    for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) this.seed({apiVersion: 'v1', kind: 'Namespace', metadata: {name: ns}})
+  }
+
+  static async start(opts: StartOptions = {}): Promise<SimCluster> {
+    const c = new SimCluster()
+    if (opts.kserveCRDs !== false) c.installKServeCRDs()
+    await c.listen(opts)
+    if (opts.kubeconfig) c.writeKubeconfig(opts.kubeconfig)
+    return c
+  }
+
+  installKServeCRDs(): void {
+    for (const crd of KSERVE_CRDS) this.seed(crd)
+  }
+
+  async listen(opts: StartOptions = {}): Promise<void> {
+    this.certs = await makeServingCerts()
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void this.handle(req, res)
+    const secure = https.createServer({key: this.certs.keyPem, cert: this.certs.certPem}, handler)
+    this.servers.push(secure)
+    await new Promise<void>(r => secure.listen(opts.port ?? 0, '127.0.0.1', r))
+    this.url = `https://127.0.0.1:${(secure.address() as AddressInfo).port}`
+    const httpPort = opts.httpPort
+    if (httpPort !== false) {
+      const plain = http.createServer(handler)
+      this.servers.push(plain)
+      await new Promise<void>(r => plain.listen(httpPort ?? 0, '127.0.0.1', r))
+      this.httpUrl = `http://127.0.0.1:${(plain.address() as AddressInfo).port}`
+    }
+    for (const s of this.servers) {
+      s.on('connection', sock => {
+        this.sockets.add(sock)
+        sock.on('close', () => this.sockets.delete(sock))
+      })
+      s.on('secureConnection', sock => {
+        this.sockets.add(sock)
+        sock.on('close', () => this.sockets.delete(sock))
+      })
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.sockets) s.destroy()
+    await Promise.all(this.servers.map(s => new Promise(r => s.close(r))))
+    this.store.events.removeAllListeners()
+  }
+
+  /** A kubeconfig with one context per user; `sim-admin` is the current one. */
+  kubeconfig(): string {
+    const ca = Buffer.from(this.certs!.caPem).toString('base64')
+    const users = Object.entries(this.users)
+    return toYaml({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{name: 'sim', cluster: {server: this.url, 'certificate-authority-data': ca}}],
+      users: users.map(([name, u]) => ({name, user: {token: u.token}})),
+      contexts: users.map(([name]) => ({name, context: {cluster: 'sim', user: name}})),
+      'current-context': 'sim-admin',
+      preferences: {},
+    })
+  }
+
+  writeKubeconfig(path: string): string {
+    mkdirSync(dirname(path), {recursive: true})
+    writeFileSync(path, this.kubeconfig(), {mode: 0o600})
+    return path
+  }
+
+  expireToken(user: string): void {
+    this.users[user].expired = true
+  }
+
+  // ---------------------------------------------------------------- seeding
+
+  private typeOf(apiVersion: string, kind: string): ResourceType | undefined {
+    const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion]
+    return this.registry.all().find(t => t.group === group && t.version === version && t.kind === kind)
+  }
+
+  /** Put an object straight into the store (namespaces created as needed), bypassing auth and faults. */
+  seed(obj: any): any {
+    const rt = this.typeOf(obj.apiVersion, obj.kind)
+    if (!rt) throw new Error(`the simulated cluster does not serve ${obj.apiVersion} ${obj.kind}`)
+    const o = structuredClone(obj)
+    o.metadata ??= {}
+    if (rt.namespaced) {
+      o.metadata.namespace ??= 'default'
+      this.ensureNamespace(o.metadata.namespace)
+    } else delete o.metadata.namespace
+    if (rt.custom || rt.kind === 'Deployment') o.metadata.generation ??= 1
+    const key = this.registry.storageKey(rt)
+    const existing = this.store.get(key, o.metadata.namespace, o.metadata.name)
+    const out = existing ? this.store.update(key, {...o, metadata: {...existing.metadata, ...o.metadata}}) : this.store.create(key, o)
+    if (rt.kind === 'CustomResourceDefinition') this.refreshCRDs()
+    return out
+  }
+
+  /** Load a scenario: multi-document YAML of objects, plus `kind: Scenario` documents with log scripts. */
+  loadScenario(text: string): void {
+    const docs = parseAllDocuments(text).map(d => d.toJS()).filter(d => d && typeof d === 'object')
+    // CRDs first, so that their custom resources can be served
+    docs.sort((a, b) => Number(b.kind === 'CustomResourceDefinition') - Number(a.kind === 'CustomResourceDefinition'))
+    for (const d of docs) {
+      if (d.kind === 'Scenario') {
+        if (d.spec?.kserveCRDs === false) this.removeKServeCRDs()
+        for (const l of d.spec?.logs ?? []) {
+          const cur = this.logScripts.get(l.pod) ?? {}
+          cur[l.previous ? `${l.container}@previous` : l.container] = l.lines
+          this.logScripts.set(l.pod, cur)
+        }
+        continue
+      }
+      this.seed(d)
+    }
+  }
+
+  removeKServeCRDs(): void {
+    for (const crd of KSERVE_CRDS) {
+      const key = 'apiextensions.k8s.io/customresourcedefinitions'
+      if (this.store.get(key, undefined, crd.metadata.name)) this.store.delete(key, undefined, crd.metadata.name)
+    }
+    this.refreshCRDs()
+  }
+
+  private ensureNamespace(ns: string): void {
+    if (!this.store.get('/namespaces', undefined, ns))
+      this.store.create('/namespaces', {apiVersion: 'v1', kind: 'Namespace', metadata: {name: ns}, spec: {finalizers: ['kubernetes']}, status: {phase: 'Active'}})
+  }
+
+  private refreshCRDs(): void {
+    const crds = this.store.list('apiextensions.k8s.io/customresourcedefinitions')
+    this.registry.setCustom(crds.flatMap(typesFromCRD))
+  }
+
+  // ---------------------------------------------------------------- HTTP
+
+  private async handle(raw: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const u = new URL(raw.url ?? '/', 'http://x')
+    const chunks: Buffer[] = []
+    for await (const c of raw) chunks.push(c as Buffer)
+    const body = Buffer.concat(chunks).toString('utf8')
+    try {
+      if (u.pathname.startsWith('/_sim/')) return this.control(raw.method ?? 'GET', u.pathname, body, res)
+      const user = this.authenticate(raw.headers.authorization)
+      this.requests.push({method: raw.method ?? 'GET', path: u.pathname, query: u.search, user: user.name})
+      const req: Req = {method: raw.method ?? 'GET', path: u.pathname, query: u.searchParams, headers: raw.headers, body, user}
+      if (String(raw.headers['content-type'] ?? '').includes('protobuf')) {
+        try {
+          req.body = JSON.stringify(decodeKubernetesProtobuf(Buffer.concat(chunks)))
+        } catch (e) {
+          throw errors.unsupportedMediaType(['application/json', 'application/yaml'])
+        }
+        req.headers = {...req.headers, 'content-type': 'application/json'}
+      }
+      await this.route(req, res)
+    } catch (e) {
+      this.sendError(res, e)
+    }
+  }
+
+  private sendError(res: http.ServerResponse, e: unknown): void {
+    if (res.headersSent) {
+      res.destroy()
+      return
+    }
+    const err = e instanceof ApiError ? e : errors.internal(e instanceof Error ? e.message : String(e))
+    if (!(e instanceof ApiError) && process.env.SIM_DEBUG) console.error(e)
+    res.writeHead(err.status.code, {'Content-Type': 'application/json', ...err.headers})
+    res.end(JSON.stringify(err.status))
+  }
+
+  private send(res: http.ServerResponse, code: number, obj: unknown): void {
+    res.writeHead(code, {'Content-Type': 'application/json'})
+    res.end(JSON.stringify(obj))
+  }
+
+  private authenticate(header: string | undefined): User {
+    const m = /^Bearer\s+(.+)$/i.exec(header ?? '')
+    const user = m ? Object.values(this.users).find(u => u.token === m[1].trim()) : undefined
+    if (!user || user.expired) throw errors.unauthorized()
+    return user
+  }
+
+  private control(method: string, path: string, body: string, res: http.ServerResponse): void {
+    if (path === '/_sim/faults' && method === 'POST') {
+      this.faults.add(JSON.parse(body) as FaultRule)
+      return this.send(res, 201, {faults: this.faults.list()})
+    }
+    if (path === '/_sim/faults' && method === 'DELETE') {
+      this.faults.clear()
+      return this.send(res, 200, {faults: []})
+    }
+    if (path === '/_sim/faults') return this.send(res, 200, {faults: this.faults.list()})
+    const m = /^\/_sim\/users\/([^/]+)\/expire$/.exec(path)
+    if (m && method === 'POST' && this.users[m[1]]) {
+      this.expireToken(m[1])
+      return this.send(res, 200, {expired: m[1]})
+    }
+    throw errors.pathNotFound()
+  }
+
+  private async applyFaults(res: http.ServerResponse, info: {verb: string; resource: string; namespace?: string; name?: string}) {
+    const hits = this.faults.take(info)
+    let drop: FaultRule | undefined
+    for (const f of hits) {
+      if (f.latencyMs) await new Promise(r => setTimeout(r, f.latencyMs))
+      if (f.reset) {
+        res.socket?.destroy()
+        return {stop: true}
+      }
+      if (f.status) {
+        const e = f.status === 429 ? errors.tooManyRequests(f.retryAfter ?? 1) : errors.serverStatus(f.status)
+        if (f.retryAfter !== undefined) e.headers['Retry-After'] = String(f.retryAfter)
+        throw e
+      }
+      if (f.dropAfterLines !== undefined) drop = f
+    }
+    return {stop: false, drop}
+  }
+
+  private async route(req: Req, res: http.ServerResponse): Promise<void> {
+    const p = req.path.replace(/\/+$/, '') || '/'
+    if (req.method === 'GET') {
+      if (p === '/version') return this.send(res, 200, VERSION_INFO)
+      if (p === '/healthz' || p === '/livez' || p === '/readyz') {
+        res.writeHead(200, {'Content-Type': 'text/plain'})
+        return void res.end('ok')
+      }
+      if (p === '/api') return this.send(res, 200, this.registry.apiVersions())
+      if (p === '/apis') return this.send(res, 200, this.registry.groups())
+      if (p === '/openapi/v3') return this.send(res, 200, openapiRoot(this.registry))
+      if (p.startsWith('/openapi/v3/')) {
+        const parts = p.slice('/openapi/v3/'.length).split('/')
+        const doc = parts[0] === 'api' ? openapiGroupVersion(this.registry, '', parts[1]) : openapiGroupVersion(this.registry, parts[1], parts[2])
+        if (doc) return this.send(res, 200, doc)
+      }
+    }
+    const segs = p.split('/').filter(Boolean).map(decodeURIComponent)
+    let group: string
+    let version: string
+    let rest: string[]
+    if (segs[0] === 'api' && segs.length >= 2) {
+      ;[group, version, rest] = ['', segs[1], segs.slice(2)]
+    } else if (segs[0] === 'apis' && segs.length >= 2) {
+      if (segs.length === 2) {
+        const g = this.registry.group(segs[1])
+        if (!g || req.method !== 'GET') throw errors.pathNotFound()
+        return this.send(res, 200, {kind: 'APIGroup', apiVersion: 'v1', ...g})
+      }
+      ;[group, version, rest] = [segs[1], segs[2], segs.slice(3)]
+    } else throw errors.pathNotFound()
+
+    if (rest.length === 0) {
+      const list = this.registry.resourceList(group, version)
+      if (!list || req.method !== 'GET') throw errors.pathNotFound()
+      return this.send(res, 200, list)
+    }
+
+    let namespace: string | undefined
+    if (rest[0] === 'namespaces' && rest.length >= 3 && !['status', 'finalize'].includes(rest[2])) {
+      namespace = rest[1]
+      rest = rest.slice(2)
+    }
+    const [plural, name, sub] = rest
+    if (rest.length > 3) throw errors.pathNotFound()
+    const rt = this.registry.find(group, version, plural)
+    if (!rt || (namespace !== undefined && !rt.namespaced)) throw errors.pathNotFound()
+    if (sub !== undefined && !rt.subresources.includes(sub)) throw errors.pathNotFound()
+
+    const watch = ['1', 'true'].includes(req.query.get('watch') ?? '')
+    const verb =
+      req.method === 'GET' ? (name === undefined ? (watch ? 'watch' : 'list') : 'get')
+      : req.method === 'POST' ? 'create'
+      : req.method === 'PUT' ? 'update'
+      : req.method === 'PATCH' ? 'patch'
+      : req.method === 'DELETE' ? (name === undefined ? 'deletecollection' : 'delete')
+      : ''
+    if (!verb) throw errors.methodNotAllowed()
+    if ((verb === 'create' && name !== undefined) || (['update', 'patch'].includes(verb) && name === undefined)) throw errors.methodNotAllowed()
+
+    const resource = sub ? `${plural}/${sub}` : plural
+    const attrs: Attributes = {verb, group, resource, namespace, name}
+    if (!authorize(req.user, attrs)) throw errors.forbidden(req.user.name, verb, {plural, group, sub}, namespace, name)
+    const faulted = await this.applyFaults(res, {verb, resource, namespace, name})
+    if (faulted.stop) return
+
+    if (rt.kind === 'SelfSubjectAccessReview' || rt.kind === 'SelfSubjectReview') return this.review(rt, req, res)
+    if (sub === 'log') return this.podLog(namespace!, name!, req, res, faulted.drop)
+
+    const key = this.registry.storageKey(rt)
+    const dryRun = req.query.getAll('dryRun').includes('All')
+    if (dryRun === false && req.query.getAll('dryRun').length > 0) throw errors.badRequest(`Invalid dryRun value: ${req.query.get('dryRun')}`)
+    if (rt.namespaced && namespace !== undefined && verb === 'create' && !this.store.get('/namespaces', undefined, namespace))
+      throw errors.namespaceNotFound(namespace)
+
+    switch (verb) {
+      case 'get': {
+        const o = this.store.get(key, namespace, name!)
+        if (!o) throw errors.notFound(rt, name!)
+        return this.sendObject(req, res, rt, this.present(rt, o), 200)
+      }
+      case 'list':
+        return this.list(rt, key, namespace, req, res)
+      case 'watch':
+        return this.watch(rt, key, namespace, req, res, faulted.drop)
+      case 'create':
+        return this.send(res, 201, this.present(rt, this.create(rt, key, namespace, this.parseBody(req), dryRun)))
+      case 'update':
+        return this.send(res, 200, this.present(rt, this.update(rt, key, namespace, name!, sub, this.parseBody(req), dryRun)))
+      case 'patch':
+        return this.send(res, 200, this.present(rt, this.patch(rt, key, namespace, name!, sub, req, dryRun)))
+      case 'delete':
+        return this.remove(rt, key, namespace, name!, dryRun, res)
+      case 'deletecollection': {
+        const items = this.filtered(key, namespace, req, rt)
+        for (const o of items) this.store.delete(key, o.metadata.namespace, o.metadata.name, dryRun)
+        return this.send(res, 200, {kind: rt.listKind, apiVersion: apiVersionOf(rt), metadata: {resourceVersion: this.store.resourceVersion}, items: items.map(o => this.present(rt, o))})
+      }
+    }
+  }
+
+  /** Objects as served by a version: apiVersion follows the request's version. */
+  private present(rt: ResourceType, o: any): any {
+    return {...o, apiVersion: apiVersionOf(rt), kind: rt.kind}
+  }
+
+  private sendObject(req: Req, res: http.ServerResponse, rt: ResourceType, o: any, code: number): void {
+    if (wantsTable(req)) return this.send(res, code, toTable(rt, [o], {resourceVersion: o.metadata.resourceVersion}))
+    this.send(res, code, o)
+  }
+
+  private parseBody(req: Req): any {
+    const ct = String(req.headers['content-type'] ?? 'application/json')
+    try {
+      const v = ct.includes('yaml') ? parseYaml(req.body) : JSON.parse(req.body)
+      if (typeof v !== 'object' || v === null) throw new Error('not an object')
+      return v
+    } catch (e) {
+      throw errors.badRequest(`json: cannot unmarshal request body: ${(e as Error).message}`)
+    }
+  }
+
+  private filtered(key: string, namespace: string | undefined, req: Req, rt: ResourceType): any[] {
+    const ls = parseLabelSelector(req.query.get('labelSelector') ?? '')
+    const fs = parseFieldSelector(req.query.get('fieldSelector') ?? '', rt.kind)
+    return this.store.list(key, namespace).filter(o => matchLabels(ls, o.metadata.labels) && matchFields(fs, o))
+  }
+
+  private list(rt: ResourceType, key: string, namespace: string | undefined, req: Req, res: http.ServerResponse): void {
+    let items = this.filtered(key, namespace, req, rt)
+    const metadata: Record<string, unknown> = {resourceVersion: this.store.resourceVersion}
+    const cont = req.query.get('continue')
+    if (cont) {
+      let start: string
+      try {
+        start = JSON.parse(Buffer.from(cont, 'base64').toString()).start
+      } catch {
+        throw errors.badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)')
+      }
+      items = items.filter(o => Store.id(o.metadata.namespace, o.metadata.name) > start)
+    }
+    const limit = Number(req.query.get('limit') ?? 0)
+    if (limit > 0 && items.length > limit) {
+      const last = items[limit - 1]
+      metadata.continue = Buffer.from(JSON.stringify({v: 'meta.k8s.io/v1', rv: Number(this.store.resourceVersion), start: Store.id(last.metadata.namespace, last.metadata.name)})).toString('base64')
+      metadata.remainingItemCount = items.length - limit
+      items = items.slice(0, limit)
+    } else if (rt.custom) metadata.continue = ''
+    if (wantsTable(req)) return this.send(res, 200, toTable(rt, items, metadata))
+    this.send(res, 200, {kind: rt.listKind, apiVersion: apiVersionOf(rt), metadata, items: items.map(o => this.present(rt, o))})
+  }
+
+  private watch(rt: ResourceType, key: string, namespace: string | undefined, req: Req, res: http.ServerResponse, drop?: FaultRule): void {
+    const ls = parseLabelSelector(req.query.get('labelSelector') ?? '')
+    const fs = parseFieldSelector(req.query.get('fieldSelector') ?? '', rt.kind)
+    const matches = (o: any) => (namespace === undefined || o.metadata.namespace === namespace) && matchLabels(ls, o.metadata.labels) && matchFields(fs, o)
+    const table = wantsTable(req)
+    res.writeHead(200, {'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked'})
+    let sent = 0
+    const write = (type: string, object: any) => {
+      const line = JSON.stringify({type, object: table && type !== 'ERROR' ? toTable(rt, [object], {resourceVersion: object.metadata.resourceVersion}, true) : object}) + '\n'
+      if (drop?.dropAfterLines !== undefined && sent >= drop.dropAfterLines) {
+        if (drop.midLine) res.write(line.slice(0, Math.max(1, line.length >> 1)))
+        res.socket?.destroy()
+        return
+      }
+      sent++
+      res.write(line)
+    }
+    const rvParam = req.query.get('resourceVersion') ?? ''
+    if (rvParam === '' || rvParam === '0') {
+      for (const o of this.store.list(key, namespace)) if (matches(o)) write('ADDED', this.present(rt, o))
+    } else {
+      const past = this.store.since(key, Number(rvParam))
+      if (!past) {
+        write('ERROR', errors.gone(`too old resource version: ${rvParam} (${this.store.oldestWatchable})`).status)
+        return void res.end()
+      }
+      for (const e of past) if (matches(e.object)) write(e.type, this.present(rt, e.object))
+    }
+    const onEvent = (e: {key: string; type: string; object: any}) => {
+      if (e.key === key && matches(e.object)) write(e.type, this.present(rt, e.object))
+    }
+    this.store.events.on('event', onEvent)
+    const timeout = Number(req.query.get('timeoutSeconds') ?? 0)
+    const timer = timeout > 0 ? setTimeout(() => res.end(), timeout * 1000) : undefined
+    res.on('close', () => {
+      this.store.events.off('event', onEvent)
+      if (timer) clearTimeout(timer)
+    })
+  }
+
+  private validate(rt: ResourceType, o: any): void {
+    const name = o.metadata?.name
+    if (!name) throw errors.invalid(rt.kind, '', [{field: 'metadata.name', reason: 'FieldValueRequired', message: 'Required value: name or generateName is required'}], rt)
+    if (!NAME_RE.test(name) || name.length > 253) throw errors.invalid(rt.kind, name, [{field: 'metadata.name', message: `Invalid value: "${name}": ${NAME_MSG}`}], rt)
+    for (const field of ['data', 'stringData'] as const) {
+      if (rt.kind !== 'ConfigMap' && rt.kind !== 'Secret') break
+      for (const [k, v] of Object.entries(o[field] ?? {})) {
+        if (typeof v !== 'string') throw errors.badRequest(`${rt.kind} in version "v1" cannot be handled as a ${rt.kind}: json: cannot unmarshal ${typeof v} into Go struct field ${rt.kind}.${field} of type string`)
+        if (!/^[-._a-zA-Z0-9]+$/.test(k)) throw errors.invalid(rt.kind, name, [{field: `${field}[${k}]`, message: `Invalid value: "${k}": a valid config key must consist of alphanumeric characters, '-', '_' or '.'`}], rt)
+      }
+    }
+    if (rt.kind === 'Pod' && !Array.isArray(o.spec?.containers)) throw errors.invalid('Pod', name, [{field: 'spec.containers', reason: 'FieldValueRequired', message: 'Required value'}], rt)
+  }
+
+  private create(rt: ResourceType, key: string, namespace: string | undefined, body: any, dryRun: boolean): any {
+    const o = structuredClone(body)
+    o.metadata ??= {}
+    if (rt.namespaced) {
+      if (o.metadata.namespace && namespace && o.metadata.namespace !== namespace)
+        throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request')
+      o.metadata.namespace = namespace ?? o.metadata.namespace
+      if (!o.metadata.namespace) throw errors.pathNotFound()
+    } else delete o.metadata.namespace
+    if (!o.metadata.name && o.metadata.generateName) o.metadata.name = o.metadata.generateName + Math.random().toString(36).slice(2, 7)
+    this.validate(rt, o)
+    if (this.store.get(key, o.metadata.namespace, o.metadata.name)) throw errors.alreadyExists(rt, o.metadata.name)
+    delete o.metadata.resourceVersion
+    o.apiVersion = apiVersionOf(rt)
+    o.kind = rt.kind
+    if (rt.custom || rt.kind === 'Deployment') o.metadata.generation = 1
+    if (rt.kind === 'Namespace') o.status = {phase: 'Active'}
+    if (rt.kind === 'Pod') o.status ??= {phase: 'Pending'}
+    const out = this.store.create(key, o, dryRun)
+    if (rt.kind === 'CustomResourceDefinition' && !dryRun) this.refreshCRDs()
+    return out
+  }
+
+  /** Write a changed object: keep identity fields, honour the status subresource, bump generation on spec changes. */
+  private commit(rt: ResourceType, key: string, old: any, next: any, sub: string | undefined, dryRun: boolean): any {
+    const o = structuredClone(next)
+    o.metadata ??= {}
+    if (o.metadata.name !== undefined && o.metadata.name !== old.metadata.name)
+      throw errors.badRequest(`the name of the object (${o.metadata.name}) does not match the name on the URL (${old.metadata.name})`)
+    if (o.metadata.namespace !== undefined && o.metadata.namespace !== old.metadata.namespace)
+      throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request')
+    o.metadata = {...o.metadata, name: old.metadata.name, namespace: old.metadata.namespace, uid: old.metadata.uid, creationTimestamp: old.metadata.creationTimestamp}
+    if (old.metadata.namespace === undefined) delete o.metadata.namespace
+    o.apiVersion = apiVersionOf(rt)
+    o.kind = rt.kind
+    if (sub === 'status') {
+      const merged = {...old, status: o.status}
+      return this.store.update(key, merged, dryRun)
+    }
+    if (rt.subresources.includes('status')) o.status = old.status
+    if (o.status === undefined) delete o.status
+    if (old.metadata.generation !== undefined) {
+      o.metadata.generation = old.metadata.generation
+      if (JSON.stringify(o.spec) !== JSON.stringify(old.spec)) o.metadata.generation++
+    }
+    this.validate(rt, o)
+    const out = this.store.update(key, o, dryRun)
+    if (rt.kind === 'CustomResourceDefinition' && !dryRun) this.refreshCRDs()
+    return out
+  }
+
+  private update(rt: ResourceType, key: string, namespace: string | undefined, name: string, sub: string | undefined, body: any, dryRun: boolean): any {
+    const old = this.store.get(key, namespace, name)
+    if (!old) throw errors.notFound(rt, name)
+    const rv = body.metadata?.resourceVersion
+    if (rv !== undefined && rv !== '' && rv !== old.metadata.resourceVersion) throw errors.conflict(rt, name)
+    return this.commit(rt, key, old, body, sub, dryRun)
+  }
+
+  private patch(rt: ResourceType, key: string, namespace: string | undefined, name: string, sub: string | undefined, req: Req, dryRun: boolean): any {
+    const ct = String(req.headers['content-type'] ?? '').split(';')[0].trim()
+    const accepted = ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']
+    if (!rt.custom) accepted.splice(2, 0, 'application/strategic-merge-patch+json')
+    if (!accepted.includes(ct)) throw errors.unsupportedMediaType(accepted)
+    const old = this.store.get(key, namespace, name)
+    if (ct === 'application/apply-patch+yaml') {
+      if (!req.query.get('fieldManager')) throw errors.badRequest('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch')
+      const body = this.parseBody(req)
+      if (!old) return this.create(rt, key, namespace, body, dryRun)
+      return this.commit(rt, key, old, mergePatch(old, body), sub, dryRun)
+    }
+    if (!old) throw errors.notFound(rt, name)
+    let patchBody: any
+    try {
+      patchBody = JSON.parse(req.body)
+    } catch (e) {
+      throw errors.badRequest(`error decoding patch: ${(e as Error).message}`)
+    }
+    const next =
+      ct === 'application/json-patch+json' ? jsonPatch(old, patchBody)
+      : ct === 'application/merge-patch+json' ? mergePatch(old, patchBody)
+      : strategicMergePatch(old, patchBody)
+    const rv = next?.metadata?.resourceVersion
+    if (rv !== undefined && rv !== old.metadata.resourceVersion) throw errors.conflict(rt, name)
+    return this.commit(rt, key, old, next, sub, dryRun)
+  }
+
+  private remove(rt: ResourceType, key: string, namespace: string | undefined, name: string, dryRun: boolean, res: http.ServerResponse): void {
+    const old = this.store.get(key, namespace, name)
+    if (!old) throw errors.notFound(rt, name)
+    const gone = this.store.delete(key, namespace, name, dryRun)
+    if (rt.kind === 'Namespace' && !dryRun) {
+      for (const k of this.store.keys()) for (const o of this.store.list(k, name)) this.store.delete(k, name, o.metadata.name)
+    }
+    if (rt.kind === 'CustomResourceDefinition' && !dryRun) this.refreshCRDs()
+    if (rt.kind === 'Pod' || rt.kind === 'Namespace' || rt.custom) return this.send(res, 200, this.present(rt, gone))
+    const details: Record<string, unknown> = {name, kind: rt.plural, uid: old.metadata.uid}
+    if (rt.group) details.group = rt.group
+    this.send(res, 200, {kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details})
+  }
+
+  private review(rt: ResourceType, req: Req, res: http.ServerResponse): void {
+    const body = this.parseBody(req)
+    if (rt.kind === 'SelfSubjectReview') {
+      return this.send(res, 201, {kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1', metadata: {creationTimestamp: null}, status: {userInfo: {username: req.user.name, groups: req.user.groups}}})
+    }
+    const ra = body.spec?.resourceAttributes ?? {}
+    const attrs: Attributes = {verb: ra.verb, group: ra.group ?? '', resource: ra.subresource ? `${ra.resource}/${ra.subresource}` : ra.resource, namespace: ra.namespace || undefined, name: ra.name}
+    const allowed = authorize(req.user, attrs)
+    const status: Record<string, unknown> = {allowed}
+    if (allowed) status.reason = `RBAC: allowed by ClusterRoleBinding "${req.user.name}" of ClusterRole "${req.user.name === 'sim-admin' ? 'cluster-admin' : 'view'}" to User "${req.user.name}"`
+    this.send(res, 201, {kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: {creationTimestamp: null}, spec: body.spec, status})
+  }
+
+  // ---------------------------------------------------------------- pods/log
+
+  private async podLog(namespace: string, name: string, req: Req, res: http.ServerResponse, drop?: FaultRule): Promise<void> {
+    const podType = this.registry.find('', 'v1', 'pods')!
+    const pod = this.store.get('/pods', namespace, name)
+    if (!pod) throw errors.notFound(podType, name)
+    const containers: string[] = (pod.spec?.containers ?? []).map((c: any) => c.name)
+    const inits: string[] = (pod.spec?.initContainers ?? []).map((c: any) => c.name)
+    let container = req.query.get('container') ?? ''
+    if (!container) {
+      if (containers.length === 1) container = containers[0]
+      else
+        throw errors.badRequest(
+          `a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]${inits.length ? ` or one of the init containers: [${inits.join(' ')}]` : ''}`,
+        )
+    }
+    if (!containers.includes(container) && !inits.includes(container)) throw errors.badRequest(`container ${container} is not valid for pod ${name}`)
+    const previous = ['1', 'true'].includes(req.query.get('previous') ?? '')
+    const status = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].find((s: any) => s.name === container)
+    const script = {...this.logScripts.get(`${namespace}/${name}`), ...parseLogAnnotation(pod)}
+    if (previous) {
+      if (!status?.lastState?.terminated && !script[`${container}@previous`])
+        throw errors.badRequest(`previous terminated container "${container}" in pod "${name}" not found`)
+    } else if (status?.state?.waiting) {
+      throw errors.badRequest(`container "${container}" in pod "${name}" is waiting to start: ${status.state.waiting.reason ?? 'ContainerCreating'}`)
+    } else if (!status && script[container] === undefined) {
+      const initStatuses: any[] = pod.status?.initContainerStatuses ?? []
+      const initsDone = inits.includes(container) || inits.every(n => initStatuses.find(s => s.name === n)?.state?.terminated?.exitCode === 0)
+      throw errors.badRequest(`container "${container}" in pod "${name}" is waiting to start: ${initsDone ? 'ContainerCreating' : 'PodInitializing'}`)
+    }
+    const lines = timedLines(script[previous ? `${container}@previous` : container], containerStart(pod, container, previous))
+    const follow = !previous && ['1', 'true'].includes(req.query.get('follow') ?? '')
+    const timestamps = ['1', 'true'].includes(req.query.get('timestamps') ?? '')
+    const sinceSeconds = req.query.get('sinceSeconds')
+    const sinceTime = req.query.get('sinceTime')
+    if (sinceSeconds && sinceTime) throw errors.badRequest('at most one of sinceTime or sinceSeconds may be specified')
+    const since = sinceSeconds ? Date.now() - Number(sinceSeconds) * 1000 : sinceTime ? Date.parse(sinceTime) : -Infinity
+    const tail = req.query.get('tailLines')
+    let limitBytes = req.query.get('limitBytes') ? Number(req.query.get('limitBytes')) : Infinity
+
+    const now = Date.now()
+    let ready = lines.filter(l => l.at <= now && l.at >= since)
+    if (tail !== null && Number(tail) >= 0) ready = Number(tail) === 0 ? [] : ready.slice(-Number(tail))
+    const pending = follow ? lines.filter(l => l.at > now && l.at >= since) : []
+
+    res.writeHead(200, {'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked'})
+    let sent = 0
+    let closed = false
+    res.on('close', () => (closed = true))
+    const write = (l: TimedLine): boolean => {
+      if (closed) return false
+      let text = (timestamps ? `${stamp(l.at)} ` : '') + l.text + '\n'
+      if (drop?.dropAfterLines !== undefined && sent >= drop.dropAfterLines) {
+        if (drop.midLine) res.write(text.slice(0, Math.max(1, text.length >> 1)))
+        res.socket?.destroy()
+        closed = true
+        return false
+      }
+      if (Buffer.byteLength(text) > limitBytes) text = Buffer.from(text).subarray(0, limitBytes).toString()
+      limitBytes -= Buffer.byteLength(text)
+      res.write(text)
+      sent++
+      if (limitBytes <= 0) {
+        res.end()
+        closed = true
+        return false
+      }
+      return true
+    }
+    for (const l of ready) if (!write(l)) return
+    if (!follow) return void res.end()
+    for (const l of pending) {
+      const wait = l.at - Date.now()
+      if (wait > 0) await new Promise(r => setTimeout(r, wait))
+      if (closed) return
+      if (!this.store.get('/pods', namespace, name)) return void res.end()
+      if (!write(l)) return
+    }
+    // keep following until the container has terminated (or the pod is gone)
+    while (!closed) {
+      const cur = this.store.get('/pods', namespace, name)
+      const st = [...(cur?.status?.initContainerStatuses ?? []), ...(cur?.status?.containerStatuses ?? [])].find((s: any) => s.name === container)
+      if (!cur || st?.state?.terminated || !st) break
+      await new Promise(r => setTimeout(r, 50))
+    }
+    if (!closed) res.end()
+  }
+}
+
+function wantsTable(req: Req): boolean {
+  const accept = String(req.headers.accept ?? '')
+  return /as=Table/.test(accept.split(',')[0] ?? '')
+}
+
+/** Minimal copies of KServe's CRDs (schema-less, as KServe's "minimal" CRDs are) for clusters started without a scenario. */
+export const KSERVE_CRDS: any[] = [
+  {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: {name: 'clusterstoragecontainers.serving.kserve.io'},
+    spec: {
+      group: 'serving.kserve.io',
+      names: {kind: 'ClusterStorageContainer', listKind: 'ClusterStorageContainerList', plural: 'clusterstoragecontainers', singular: 'clusterstoragecontainer'},
+      scope: 'Cluster',
+      versions: [{name: 'v1alpha1', served: true, storage: true, schema: {openAPIV3Schema: {type: 'object', 'x-kubernetes-preserve-unknown-fields': true}}}],
+    },
+  },
+  {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: {name: 'inferenceservices.serving.kserve.io'},
+    spec: {
+      group: 'serving.kserve.io',
+      names: {kind: 'InferenceService', listKind: 'InferenceServiceList', plural: 'inferenceservices', singular: 'inferenceservice', shortNames: ['isvc'], categories: ['all']},
+      scope: 'Namespaced',
+      versions: [{name: 'v1beta1', served: true, storage: true, subresources: {status: {}}, schema: {openAPIV3Schema: {type: 'object', 'x-kubernetes-preserve-unknown-fields': true}}}],
+    },
+  },
+]

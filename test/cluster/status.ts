@@ -1,0 +1,105 @@
+/** Status error bodies shaped exactly like the Kubernetes API server's (see ../shared/fixtures/apiserver). */
+import type {ResourceType} from './registry.js'
+
+export interface StatusBody {
+  kind: 'Status'
+  apiVersion: 'v1'
+  metadata: Record<string, never>
+  status: 'Failure' | 'Success'
+  message: string
+  reason: string
+  details?: Record<string, unknown>
+  code: number
+}
+
+export class ApiError extends Error {
+  constructor(readonly status: StatusBody, readonly headers: Record<string, string> = {}) {
+    super(status.message)
+  }
+}
+
+function body(code: number, reason: string, message: string, details?: Record<string, unknown>): StatusBody {
+  const s: StatusBody = {kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code}
+  if (details) s.details = details
+  // keep the real key order: details before code
+  return details ? {kind: s.kind, apiVersion: s.apiVersion, metadata: {}, status: s.status, message, reason, details, code} : s
+}
+
+/** `configmaps` for the core group, `clusterstoragecontainers.serving.kserve.io` otherwise. */
+export function qualified(rt: ResourceType): string {
+  return rt.group ? `${rt.plural}.${rt.group}` : rt.plural
+}
+
+function details(rt: ResourceType, name?: string): Record<string, unknown> {
+  const d: Record<string, unknown> = {}
+  if (name !== undefined) d.name = name
+  if (rt.group) d.group = rt.group
+  d.kind = rt.plural
+  return d
+}
+
+export const errors = {
+  notFound: (rt: ResourceType, name: string) =>
+    new ApiError(body(404, 'NotFound', `${qualified(rt)} "${name}" not found`, details(rt, name))),
+  namespaceNotFound: (ns: string) =>
+    new ApiError(body(404, 'NotFound', `namespaces "${ns}" not found`, {name: ns, kind: 'namespaces'})),
+  alreadyExists: (rt: ResourceType, name: string) =>
+    new ApiError(body(409, 'AlreadyExists', `${qualified(rt)} "${name}" already exists`, details(rt, name))),
+  conflict: (rt: ResourceType, name: string) =>
+    new ApiError(
+      body(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on ${qualified(rt)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+        details(rt, name),
+      ),
+    ),
+  forbidden: (user: string, verb: string, rt: {plural: string; group: string; sub?: string}, ns: string | undefined, name?: string) => {
+    const res = rt.sub ? `${rt.plural}/${rt.sub}` : rt.plural
+    const q = rt.group ? `${rt.plural}.${rt.group}` : rt.plural
+    const subject = name === undefined ? `${q}${rt.sub ? '/' + rt.sub : ''} is forbidden` : `${q} "${name}" is forbidden`
+    const where = ns ? `in the namespace "${ns}"` : 'at the cluster scope'
+    const d: Record<string, unknown> = {}
+    if (name !== undefined) d.name = name
+    if (rt.group) d.group = rt.group
+    d.kind = rt.plural
+    return new ApiError(
+      body(403, 'Forbidden', `${subject}: User "${user}" cannot ${verb} resource "${res}" in API group "${rt.group}" ${where}`, d),
+    )
+  },
+  unauthorized: () => new ApiError(body(401, 'Unauthorized', 'Unauthorized')),
+  invalid: (kind: string, name: string, causes: {field: string; message: string; reason?: string}[], rt?: ResourceType) =>
+    new ApiError(
+      body(
+        422,
+        'Invalid',
+        `${kind} "${name}" is invalid: ${causes.map(c => `${c.field}: ${c.message}`).join(', ')}`,
+        {
+          name,
+          ...(rt?.group ? {group: rt.group} : {}),
+          kind,
+          causes: causes.map(c => ({reason: c.reason ?? 'FieldValueInvalid', message: c.message, field: c.field})),
+        },
+      ),
+    ),
+  patchRejected: () => new ApiError(body(422, 'Invalid', 'the server rejected our request due to an error in our request', {})),
+  badRequest: (message: string) => new ApiError(body(400, 'BadRequest', message)),
+  methodNotAllowed: () => new ApiError(body(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource')),
+  unsupportedMediaType: (accepted: string[]) =>
+    new ApiError(
+      body(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`),
+    ),
+  gone: (message: string) => new ApiError(body(410, 'Expired', message)),
+  tooManyRequests: (retryAfter: number) =>
+    new ApiError(body(429, 'TooManyRequests', 'the server has received too many requests and has asked us to try again later', {retryAfterSeconds: retryAfter}), {
+      'Retry-After': String(retryAfter),
+    }),
+  internal: (message: string) => new ApiError(body(500, 'InternalError', `Internal error occurred: ${message}`)),
+  unavailable: (message = 'the server is currently unable to handle the request') => new ApiError(body(503, 'ServiceUnavailable', message)),
+  timeout: () => new ApiError(body(504, 'Timeout', 'the server was unable to return a response in the time allotted, but may still be processing the request')),
+  pathNotFound: () => new ApiError(body(404, 'NotFound', 'the server could not find the requested resource')),
+  serverStatus: (code: number, message?: string) => {
+    const reasons: Record<number, string> = {400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict', 410: 'Expired', 422: 'Invalid', 429: 'TooManyRequests', 500: 'InternalError', 502: 'BadGateway', 503: 'ServiceUnavailable', 504: 'Timeout'}
+    return new ApiError(body(code, reasons[code] ?? 'Unknown', message ?? `injected fault: HTTP ${code}`))
+  },
+}
