@@ -174,8 +174,9 @@ export class SimCluster {
   /** Load a scenario: multi-document YAML of objects, plus `kind: Scenario` documents with log scripts. */
   loadScenario(text: string): void {
     const docs = parseAllDocuments(text).map(d => d.toJS()).filter(d => d && typeof d === 'object')
-    // CRDs first, so that their custom resources can be served
-    docs.sort((a, b) => Number(b.kind === 'CustomResourceDefinition') - Number(a.kind === 'CustomResourceDefinition'))
+    // settings first, then CRDs, so that their custom resources can be served
+    const rank = (d: any) => (d.kind === 'Scenario' ? 0 : d.kind === 'CustomResourceDefinition' ? 1 : 2)
+    docs.sort((a, b) => rank(a) - rank(b))
     for (const d of docs) {
       if (d.kind === 'Scenario') {
         if (d.spec?.kserveCRDs === false) this.removeKServeCRDs()

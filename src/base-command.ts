@@ -1,0 +1,65 @@
+/** kubectl's global flags, error handling and output for every command. */
+import {Command, Flags, type Interfaces} from '@oclif/core'
+
+import {CliError, isCliError} from './errors.js'
+import type {KubeClient} from './kube/client.js'
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
+
+export abstract class BaseCommand<T extends typeof Command> extends Command {
+  static override baseFlags = {
+    kubeconfig: Flags.string({description: 'Path to the kubeconfig file to use (default: KUBECONFIG, then ~/.kube/config)', helpGroup: 'GLOBAL'}),
+    context: Flags.string({description: 'The name of the kubeconfig context to use', helpGroup: 'GLOBAL'}),
+    namespace: Flags.string({char: 'n', description: 'Namespace of the InferenceServices (default: the context\'s namespace)', helpGroup: 'GLOBAL'}),
+    'kserve-namespace': Flags.string({description: "Namespace of KServe's inferenceservice-config (default: found: kserve, kubeflow, then a cluster-wide search)", helpGroup: 'GLOBAL'}),
+    'request-timeout': Flags.string({description: 'How long to wait for one server request (0: no limit; 30, 5s, 1m)', default: '0', helpGroup: 'GLOBAL'}),
+    debug: Flags.boolean({description: 'Log requests and show stack traces on errors', helpGroup: 'GLOBAL'}),
+  }
+
+  protected flags!: BaseFlags<T>
+  private clients: KubeClient[] = []
+
+  public override async init(): Promise<void> {
+    await super.init()
+    const {flags} = await this.parse({flags: this.ctor.flags, baseFlags: (this.ctor as typeof BaseCommand).baseFlags, args: this.ctor.args, strict: this.ctor.strict})
+    this.flags = flags as BaseFlags<T>
+  }
+
+  /** A client for the selected context; closed when the command ends. */
+  protected async connect(): Promise<{client: KubeClient; namespace: string}> {
+    const {connect} = await import('./kube/connect.js')
+    const debug = this.flags.debug ? (line: string) => process.stderr.write(`debug: ${line}\n`) : undefined
+    const c = connect(this.flags, debug)
+    this.clients.push(c.client)
+    return c
+  }
+
+  protected print(text: string): void {
+    process.stdout.write(text)
+  }
+
+  protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<void> {
+    if (this.flags?.debug && err.stack) process.stderr.write(`${err.stack}\n`)
+    if (isCliError(err)) {
+      process.stderr.write(`${err.line()}\n`)
+      process.exitCode = err.exitCode
+      return
+    }
+    if (err.oclif?.exit === 0) return
+    // flag parsing and other oclif errors: kubectl's usage-error shape, exit 1
+    if (err.oclif !== undefined || /flag|argument|Expected/i.test(err.message)) {
+      process.stderr.write(`error: ${err.message.split('\n')[0]}\nSee 'kubectl storage-init ${this.id ?? ''} -h' for help and examples\n`)
+      process.exitCode = 1
+      return
+    }
+    process.stderr.write(`error: ${err.message}${this.flags?.debug ? '' : ' (run with --debug for details)'}\n`)
+    process.exitCode = 1
+  }
+
+  protected override async finally(err: Error | undefined): Promise<void> {
+    for (const c of this.clients) c.close()
+    await super.finally(err)
+  }
+}
+
+export {CliError}

@@ -1,0 +1,33 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../base-command.js'
+
+export default class Get extends BaseCommand<typeof Get> {
+  static override summary = 'Show the storage-initializer configuration, and what a model will actually get'
+  static override description = `Shows KServe's namespace and version, whether the ConfigMap is Helm-managed, every field of the storageInitializer key (unknown fields flagged), every ClusterStorageContainer, and which source serves each kind of storage URI.
+
+With --isvc, shows which container the webhook injects for that InferenceService's storage URIs and why, beside the init container its pods actually run, flagging pods made before the last change.`
+  static override examples = [
+    '<%= config.bin %> get',
+    '<%= config.bin %> get -o json',
+    '<%= config.bin %> get --isvc my-model -n ml',
+    '<%= config.bin %> get --context prod --kserve-namespace kserve -o wide',
+  ]
+  static override flags = {
+    isvc: Flags.string({description: 'An InferenceService (in -n): which init container its pods get, and why'}),
+    output: Flags.string({char: 'o', description: 'Output format', options: ['json', 'yaml', 'wide']}),
+  }
+
+  async run(): Promise<void> {
+    const [{client, namespace}, {inspect, inspectIsvc}] = await Promise.all([this.connect(), import('../core/inspect.js')])
+    const format = this.flags.output
+    const ksNs = this.flags['kserve-namespace']
+    const result = this.flags.isvc ? await inspectIsvc(client, ksNs, namespace, this.flags.isvc) : (await inspect(client, ksNs)).inspection
+    if (format === 'json' || format === 'yaml') {
+      const {formatStructured} = await import('../render/output.js')
+      return this.print(await formatStructured(result, format))
+    }
+    const r = await import('../render/inspection.js')
+    this.print('storage' in result ? r.renderIsvc(result, format === 'wide') : r.renderInspection(result, format === 'wide'))
+  }
+}

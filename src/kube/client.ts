@@ -1,0 +1,151 @@
+/**
+ * The cluster connection. @kubernetes/client-node's KubeConfig supplies authentication (tokens, client certificates,
+ * exec plugins, OIDC) and TLS; requests go out as plain REST calls so that resourceVersion preconditions, dryRun,
+ * patch content types and streams are exactly what we ask for.
+ */
+import http from 'node:http'
+import https from 'node:https'
+
+import {ApiStatusError, CliError} from '../errors.js'
+import type {ResolvedContext} from './kubeconfig.js'
+
+export interface RequestOptions {
+  query?: Record<string, string | number | boolean | undefined>
+  body?: unknown
+  contentType?: string
+}
+
+export interface KubeClientOptions {
+  timeoutMs: number
+  debug?: (line: string) => void
+}
+
+export class KubeClient {
+  private base!: URL
+  private requestOptions!: https.RequestOptions
+  private ready: Promise<void>
+
+  constructor(
+    readonly context: ResolvedContext,
+    private readonly opts: KubeClientOptions,
+  ) {
+    this.ready = this.init()
+  }
+
+  private async init(): Promise<void> {
+    // client-node is heavy: load it only when a command talks to a cluster
+    const {KubeConfig} = await import('@kubernetes/client-node/dist/config.js')
+    const kc = new KubeConfig()
+    kc.loadFromString(this.context.yaml)
+    const o: https.RequestOptions = {headers: {}}
+    try {
+      await kc.applyToHTTPSOptions(o)
+    } catch (e) {
+      throw new CliError('Unauthorized', `cannot get credentials for context "${this.context.name}": ${(e as Error).message}`, {cause: e})
+    }
+    this.base = new URL(this.context.cluster.server)
+    const secure = this.base.protocol === 'https:'
+    const agentOpts = {keepAlive: true, ca: o.ca, cert: o.cert, key: o.key, rejectUnauthorized: o.rejectUnauthorized, servername: o.servername}
+    this.requestOptions = {headers: o.headers, agent: secure ? new https.Agent(agentOpts) : new http.Agent({keepAlive: true})}
+  }
+
+  get server(): string {
+    return this.context.cluster.server
+  }
+
+  private url(path: string, query?: RequestOptions['query']): URL {
+    const prefix = this.base.pathname.replace(/\/$/, '')
+    const u = new URL(prefix + path, this.base)
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== '') u.searchParams.set(k, String(v))
+    return u
+  }
+
+  /** Send one request and return the raw response, with errors translated. */
+  private async send(method: string, path: string, ro: RequestOptions, accept: string): Promise<http.IncomingMessage> {
+    await this.ready
+    const u = this.url(path, ro.query)
+    const body = ro.body === undefined ? undefined : typeof ro.body === 'string' ? ro.body : JSON.stringify(ro.body)
+    const headers: Record<string, string> = {...(this.requestOptions.headers as Record<string, string>), Accept: accept, 'User-Agent': 'kubectl-storage_init'}
+    if (body !== undefined) {
+      headers['Content-Type'] = ro.contentType ?? 'application/json'
+      headers['Content-Length'] = String(Buffer.byteLength(body))
+    }
+    const started = Date.now()
+    const lib = u.protocol === 'https:' ? https : http
+    return new Promise((resolvePromise, reject) => {
+      const req = lib.request(u, {method, headers, agent: this.requestOptions.agent}, res => {
+        this.opts.debug?.(`${method} ${u.pathname}${u.search} ${res.statusCode} in ${Date.now() - started}ms`)
+        resolvePromise(res)
+      })
+      if (this.opts.timeoutMs > 0) {
+        req.setTimeout(this.opts.timeoutMs, () => {
+          req.destroy(new CliError('Timeout', `the request to ${this.server} timed out after ${this.opts.timeoutMs / 1000}s`, {hint: 'raise --request-timeout, or check the cluster'}))
+        })
+      }
+      req.on('error', e => reject(this.networkError(e)))
+      req.end(body)
+    })
+  }
+
+  private networkError(e: Error & {code?: string}): Error {
+    if (e instanceof CliError) return e
+    const code = e.code ?? ''
+    if (code === 'ECONNREFUSED')
+      return new CliError('Unreachable', `the connection to the server ${this.base.host} was refused - did you specify the right host or port?`, {cause: e})
+    if (code.includes('CERT') || code.includes('SELF_SIGNED') || code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+      return new CliError('Unreachable', `unable to connect to the server ${this.base.host}: TLS certificate not trusted (${e.message})`, {hint: 'check certificate-authority in the kubeconfig', cause: e})
+    return new CliError('Unreachable', `unable to connect to the server ${this.base.host}: ${e.message || code}`, {cause: e})
+  }
+
+  private async readAll(res: http.IncomingMessage): Promise<string> {
+    const chunks: Buffer[] = []
+    try {
+      for await (const c of res) chunks.push(c as Buffer)
+    } catch (e) {
+      throw this.networkError(e as Error)
+    }
+    return Buffer.concat(chunks).toString('utf8')
+  }
+
+  private statusError(code: number, text: string, retryAfter?: string): ApiStatusError {
+    let s: any
+    try {
+      s = JSON.parse(text)
+    } catch {
+      s = undefined
+    }
+    const retry = retryAfter !== undefined && /^\d+$/.test(retryAfter) ? Number(retryAfter) : undefined
+    if (s?.kind === 'Status') return new ApiStatusError(code, s.reason ?? '', s.message ?? `HTTP ${code}`, s.details ?? {}, retry)
+    return new ApiStatusError(code, '', text.trim().slice(0, 200) || `HTTP ${code}`, {}, retry)
+  }
+
+  /** A JSON request; non-2xx answers throw ApiStatusError. */
+  async request<T = any>(method: string, path: string, ro: RequestOptions = {}): Promise<T> {
+    const res = await this.send(method, path, ro, 'application/json')
+    const text = await this.readAll(res)
+    const code = res.statusCode ?? 0
+    if (code < 200 || code >= 300) throw this.statusError(code, text, res.headers['retry-after'] as string | undefined)
+    try {
+      return JSON.parse(text) as T
+    } catch {
+      throw new CliError('Server', `the server answered ${method} ${path} with something that is not JSON`)
+    }
+  }
+
+  get<T = any>(path: string, query?: RequestOptions['query']): Promise<T> {
+    return this.request<T>('GET', path, {query})
+  }
+
+  /** A streaming GET (logs, watches); the caller reads the response. Non-2xx answers throw ApiStatusError. */
+  async stream(path: string, query?: RequestOptions['query'], accept = '*/*'): Promise<http.IncomingMessage> {
+    const res = await this.send('GET', path, {query}, accept)
+    const code = res.statusCode ?? 0
+    if (code < 200 || code >= 300) throw this.statusError(code, await this.readAll(res), res.headers['retry-after'] as string | undefined)
+    return res
+  }
+
+  close(): void {
+    const agent = this.requestOptions?.agent
+    if (agent && typeof agent === 'object') agent.destroy()
+  }
+}

@@ -1,0 +1,17 @@
+import {KubeClient} from './client.js'
+import {kubeconfigFiles, mergeKubeconfigs, resolveContext} from './kubeconfig.js'
+import {parseRequestTimeout} from './timeout.js'
+
+export interface ConnectFlags {
+  kubeconfig?: string
+  context?: string
+  namespace?: string
+  'request-timeout'?: string
+}
+
+/** A client for the context kubectl would use with the same flags and environment. */
+export function connect(flags: ConnectFlags, debug?: (line: string) => void): {client: KubeClient; namespace: string} {
+  const timeoutMs = parseRequestTimeout(flags['request-timeout'])
+  const ctx = resolveContext(mergeKubeconfigs(kubeconfigFiles(flags.kubeconfig)), flags.context)
+  return {client: new KubeClient(ctx, {timeoutMs, debug}), namespace: flags.namespace || ctx.namespace}
+}

@@ -1,0 +1,102 @@
+/** Reading KServe's objects: the config ConfigMap (finding its namespace), storage containers, the controller. */
+import {CliError, isApiStatus} from '../errors.js'
+import type {KubeClient} from './client.js'
+import {explain} from './explain.js'
+
+export const CONFIGMAP = 'inferenceservice-config'
+export const KEY = 'storageInitializer'
+export const CONTROLLER = 'kserve-controller-manager'
+const CSC_PATH = '/apis/serving.kserve.io/v1alpha1/clusterstoragecontainers'
+
+export interface KServeConfigMap {
+  namespace: string
+  /** how the namespace was found */
+  source: 'flag' | 'discovered'
+  object: any
+}
+
+async function getConfigMap(client: KubeClient, ns: string): Promise<any> {
+  return client.get(`/api/v1/namespaces/${encodeURIComponent(ns)}/configmaps/${CONFIGMAP}`)
+}
+
+/** The ConfigMap in --kserve-namespace, or found: `kserve`, then `kubeflow`, then one cluster-wide list by name. */
+export async function findConfigMap(client: KubeClient, namespace?: string): Promise<KServeConfigMap> {
+  const action = {verb: 'get', resource: 'configmaps', name: CONFIGMAP}
+  if (namespace) {
+    try {
+      return {namespace, source: 'flag', object: await getConfigMap(client, namespace)}
+    } catch (e) {
+      if (isApiStatus(e, 404))
+        throw new CliError('NotFound', `configmap "${CONFIGMAP}" not found in namespace "${namespace}"`, {
+          hint: `is KServe installed there? find it with: kubectl get configmaps -A --field-selector metadata.name=${CONFIGMAP}`,
+        })
+      throw explain(e, client, {...action, namespace})
+    }
+  }
+  let forbidden: unknown
+  for (const ns of ['kserve', 'kubeflow']) {
+    try {
+      return {namespace: ns, source: 'discovered', object: await getConfigMap(client, ns)}
+    } catch (e) {
+      if (isApiStatus(e, 403)) forbidden ??= explain(e, client, {...action, namespace: ns})
+      else if (!isApiStatus(e, 404)) throw explain(e, client, {...action, namespace: ns})
+    }
+  }
+  try {
+    const list = await client.get('/api/v1/configmaps', {fieldSelector: `metadata.name=${CONFIGMAP}`})
+    const found = list.items?.[0]
+    if (found) return {namespace: found.metadata.namespace, source: 'discovered', object: found}
+  } catch (e) {
+    if (isApiStatus(e, 403)) {
+      if (forbidden) throw forbidden
+      throw new CliError('Forbidden', `cannot find KServe's namespace: listing configmaps in all namespaces is forbidden`, {hint: 'pass --kserve-namespace NAME'})
+    }
+    throw explain(e, client, {verb: 'list', resource: 'configmaps'})
+  }
+  if (forbidden) throw forbidden
+  throw new CliError('NotFound', `KServe's configmap "${CONFIGMAP}" was not found in any namespace`, {
+    hint: 'is KServe installed in this cluster? pass --kserve-namespace if its config lives elsewhere',
+  })
+}
+
+/** ClusterStorageContainers; `installed: false` when the CRD is not (that is not an error). */
+export async function listStorageContainers(client: KubeClient): Promise<{installed: boolean; items: any[]; error?: string}> {
+  try {
+    const list = await client.get(CSC_PATH)
+    return {installed: true, items: list.items ?? []}
+  } catch (e) {
+    if (isApiStatus(e, 404)) return {installed: false, items: []}
+    if (isApiStatus(e, 403)) return {installed: true, items: [], error: explain(e, client, {verb: 'list', resource: 'clusterstoragecontainers.serving.kserve.io'}).message}
+    throw explain(e, client, {verb: 'list', resource: 'clusterstoragecontainers.serving.kserve.io'})
+  }
+}
+
+/** The controller Deployment (for KServe's version); undefined when it cannot be read. */
+export async function getController(client: KubeClient, namespace: string): Promise<any | undefined> {
+  try {
+    return await client.get(`/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments/${CONTROLLER}`)
+  } catch (e) {
+    if (isApiStatus(e, 404) || isApiStatus(e, 403)) return undefined
+    throw explain(e, client, {verb: 'get', resource: 'deployments', namespace, name: CONTROLLER})
+  }
+}
+
+export async function getInferenceService(client: KubeClient, namespace: string, name: string): Promise<any> {
+  try {
+    return await client.get(`/apis/serving.kserve.io/v1beta1/namespaces/${encodeURIComponent(namespace)}/inferenceservices/${encodeURIComponent(name)}`)
+  } catch (e) {
+    if (isApiStatus(e, 404)) {
+      throw new CliError('NotFound', `inferenceservice "${name}" not found in namespace "${namespace}"`, {hint: `list them with: kubectl get inferenceservices -n ${namespace}`})
+    }
+    throw explain(e, client, {verb: 'get', resource: 'inferenceservices.serving.kserve.io', namespace, name})
+  }
+}
+
+export async function listModelPods(client: KubeClient, namespace: string, isvc: string): Promise<any[]> {
+  try {
+    const list = await client.get(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`, {labelSelector: `serving.kserve.io/inferenceservice=${isvc}`})
+    return list.items ?? []
+  } catch (e) {
+    throw explain(e, client, {verb: 'list', resource: 'pods', namespace})
+  }
+}

@@ -1,0 +1,118 @@
+/** Text views of `get`. */
+import type {Inspection, IsvcInspection} from '../core/inspect.js'
+import type {Resources} from '../domain/storage-containers.js'
+import {formatUriFormat} from '../domain/storage-containers.js'
+import {safe, table} from './table.js'
+
+export function formatResources(r: Resources | null | undefined, kind: 'requests' | 'limits'): string {
+  const v = r?.[kind] ?? {}
+  return Object.entries(v)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, q]) => `${k}=${q}`)
+    .join(',')
+}
+
+function value(v: unknown): string {
+  return safe(typeof v === 'string' ? (v === '' ? '""' : v) : JSON.stringify(v))
+}
+
+function releaseLabel(i: Inspection['kserve']): string {
+  if (i.version) return `${i.version} (from ${i.controllerImage})`
+  if (i.controllerImage) return `unknown (controller image ${i.controllerImage} has no release tag)`
+  return 'unknown (deployment kserve-controller-manager not readable)'
+}
+
+export function renderInspection(i: Inspection, wide: boolean): string {
+  const out: string[] = []
+  const helm = i.configMap.helm
+  out.push(
+    table(
+      ['', ''],
+      [
+        ['Context:', i.context],
+        ['KServe namespace:', `${i.kserve.namespace} (${i.kserve.namespaceSource === 'flag' ? '--kserve-namespace' : 'discovered'})`],
+        ['KServe version:', releaseLabel(i.kserve)],
+        ['ConfigMap:', `${i.configMap.namespace}/${i.configMap.name} (resourceVersion ${i.configMap.resourceVersion})`],
+        ['Helm:', helm ? `managed by release "${helm.release}" in ${helm.releaseNamespace || '?'}: the next helm upgrade undoes changes made here` : 'not Helm-managed'],
+      ],
+    )
+      .split('\n')
+      .slice(1)
+      .join('\n'),
+  )
+  out.push('', `STORAGE INITIALIZER (configmap key storageInitializer)`)
+  out.push(
+    table(
+      wide ? ['field', 'value', 'note', 'meaning'] : ['field', 'value', 'note'],
+      i.storageInitializer.fields.map(f => {
+        const note = f.status === 'unknown' ? 'unknown field: KServe ignores it' : f.status === 'not-in-release' ? `not read by ${i.kserve.version} (read by ${f.releases})` : ''
+        return wide ? [f.name, value(f.value), note, f.description] : [f.name, value(f.value), note]
+      }),
+    ),
+  )
+  out.push('', 'CLUSTER STORAGE CONTAINERS')
+  const sc = i.storageContainers
+  if (!sc.crdInstalled) out.push('(the ClusterStorageContainer CRD is not installed: every model gets the ConfigMap container)')
+  else if (sc.error) out.push(`(cannot list them: ${sc.error})`)
+  else if (sc.items.length === 0) out.push('(none: every model gets the ConfigMap container)')
+  else
+    out.push(
+      table(
+        ['name', 'image', 'requests', 'limits', 'uri formats', 'workload', 'disabled'],
+        sc.items.map(c => {
+          const formats = c.uriFormats.map(formatUriFormat)
+          const shown = wide || formats.length <= 3 ? formats.join(' ') : `${formats.slice(0, 3).join(' ')} (+${formats.length - 3})`
+          return [c.name, safe(c.image ?? ''), formatResources(c.resources, 'requests'), formatResources(c.resources, 'limits'), safe(shown), c.workloadType, String(c.disabled)]
+        }),
+      ),
+    )
+  out.push('', 'WHO SERVES WHICH URI')
+  out.push(
+    table(
+      wide ? ['uri format', 'example', 'served by', 'image', 'requests', 'limits', 'why'] : ['uri format', 'served by', 'image'],
+      i.uriFormats.map(u =>
+        wide
+          ? [u.format, u.example, u.sourceName, safe(u.image ?? ''), formatResources(u.resources, 'requests'), formatResources(u.resources, 'limits'), u.reason]
+          : [u.format, u.sourceName, safe(u.image ?? '')],
+      ),
+    ),
+  )
+  return out.join('\n') + '\n'
+}
+
+export function renderIsvc(v: IsvcInspection, wide: boolean): string {
+  const out: string[] = []
+  out.push(`InferenceService ${v.inferenceService.namespace}/${v.inferenceService.name} (KServe ${v.kserve.version ?? 'version unknown'}, namespace ${v.kserve.namespace})`)
+  if (v.inferenceService.storageContainerName) out.push(`storageContainerName: ${v.inferenceService.storageContainerName}`)
+  out.push('', 'STORAGE')
+  if (v.storage.length === 0) out.push('(no storage URI: no storage-initializer is injected)')
+  else
+    out.push(
+      table(
+        wide ? ['component', 'uri', 'gets', 'image', 'requests', 'limits', 'why'] : ['component', 'uri', 'gets', 'image', 'why'],
+        v.storage.map(s =>
+          wide
+            ? [s.component, safe(s.uri), s.injection.sourceName, safe(s.injection.image ?? ''), formatResources(s.injection.resources, 'requests'), formatResources(s.injection.resources, 'limits'), s.injection.reason]
+            : [s.component, safe(s.uri), s.injection.sourceName, safe(s.injection.image ?? ''), s.injection.reason],
+        ),
+      ),
+    )
+  out.push('', 'PODS')
+  if (v.pods.length === 0) out.push(`(no pods with label serving.kserve.io/inferenceservice=${v.inferenceService.name})`)
+  else
+    out.push(
+      table(
+        wide ? ['pod', 'component', 'created', 'init image', 'requests', 'limits', 'current'] : ['pod', 'component', 'init image', 'current'],
+        v.pods.map(p => {
+          const current = p.current ? 'yes' : `no: made before the last change (${p.differences.join('; ')})`
+          return wide
+            ? [p.name, p.component, p.created, safe(p.initContainer?.image ?? '(none)'), formatResources(p.initContainer?.resources, 'requests'), formatResources(p.initContainer?.resources, 'limits'), current]
+            : [p.name, p.component, safe(p.initContainer?.image ?? '(none)'), current]
+        }),
+      ),
+    )
+  const stale = v.pods.filter(p => !p.current).length
+  if (stale > 0)
+    out.push('', `${stale} pod(s) run an older storage-initializer; new pods get the current one. To roll them: kubectl rollout restart deployment -n ${v.inferenceService.namespace} -l serving.kserve.io/inferenceservice=${v.inferenceService.name}`)
+  return out.join('\n') + '\n'
+}
