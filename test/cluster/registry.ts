@@ -131,7 +131,8 @@ export class Registry {
     const resources: any[] = []
     for (const t of types) {
       const review = REVIEW_TYPES.includes(t)
-      const r: any = {name: t.plural, singularName: t.custom ? t.singular : '', namespaced: t.namespaced, kind: t.kind, verbs: review ? ['create'] : verbs}
+      const own = review ? ['create'] : t.kind === 'Namespace' ? verbs.filter(v => v !== 'deletecollection') : verbs
+      const r: any = {name: t.plural, singularName: t.custom ? t.singular : '', namespaced: t.namespaced, kind: t.kind, verbs: own}
       if (t.shortNames?.length) r.shortNames = t.shortNames
       if (t.categories?.length) r.categories = t.categories
       resources.push(r)

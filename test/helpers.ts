@@ -1,0 +1,56 @@
+/** Test harness: a simulated cluster in this process, and the built plugin (or real kubectl) run against it. */
+import {spawn} from 'node:child_process'
+import {mkdtempSync, readFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {SimCluster} from './cluster/server.js'
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
+export const SCENARIOS = join(ROOT, 'test', 'cluster', 'scenarios')
+export const SHARED = join(ROOT, '..', 'shared')
+
+export interface Started {
+  cluster: SimCluster
+  kubeconfig: string
+  dir: string
+}
+
+export async function startCluster(scenario?: string, opts: {kserveCRDs?: boolean} = {}): Promise<Started> {
+  const cluster = new SimCluster()
+  if (opts.kserveCRDs !== false) cluster.installKServeCRDs()
+  if (scenario) cluster.loadScenario(readFileSync(scenario.includes('/') ? scenario : join(SCENARIOS, scenario), 'utf8'))
+  await cluster.listen()
+  const dir = mkdtempSync(join(tmpdir(), 'si-test-'))
+  const kubeconfig = cluster.writeKubeconfig(join(dir, 'kubeconfig'))
+  return {cluster, kubeconfig, dir}
+}
+
+export interface Result {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+export function exec(cmd: string, args: string[], env: Record<string, string | undefined> = {}, input?: string): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, {env: {...process.env, NO_COLOR: '1', ...env}, stdio: ['pipe', 'pipe', 'pipe']})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', d => (stdout += d))
+    child.stderr.on('data', d => (stderr += d))
+    child.on('error', reject)
+    child.on('close', code => resolve({code: code ?? -1, stdout, stderr}))
+    child.stdin.end(input ?? '')
+  })
+}
+
+/** The built plugin, as a user runs it. */
+export function plugin(args: string[], env: Record<string, string | undefined> = {}): Promise<Result> {
+  return exec(process.execPath, [join(ROOT, 'bin', 'kubectl-storage_init'), ...args], env)
+}
+
+export function kubectl(kubeconfig: string, args: string[], input?: string): Promise<Result> {
+  return exec('kubectl', args, {KUBECONFIG: kubeconfig}, input)
+}
