@@ -40,6 +40,8 @@ export function defaultUsers(): Record<string, User> {
         {verbs: READ, groups: ['apps', 'apiextensions.k8s.io', 'serving.kserve.io'], resources: ['*']},
       ],
     },
+    // authenticated, but bound to nothing
+    'sim-nobody': {name: 'system:serviceaccount:default:sim-nobody', groups: ['system:serviceaccounts', 'system:authenticated'], token: token(), rules: []},
   }
 }
 
