@@ -22,7 +22,7 @@ export class CliError extends Error {
     this.name = 'CliError'
     this.kind = kind
     this.hint = opts.hint
-    this.exitCode = opts.exitCode ?? (kind === 'Usage' ? 2 : 1)
+    this.exitCode = opts.exitCode ?? 1
   }
 
   /** The single line a user sees. */

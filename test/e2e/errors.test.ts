@@ -1,0 +1,140 @@
+/** Every failure is one clear line on stderr and exit 1; never a stack trace (that only with --debug). */
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {plugin, startCluster, type Result, type Started} from '../helpers.js'
+
+function expectOneLine(r: Result, pattern: RegExp | string) {
+  expect(r.code).toBe(1)
+  expect(r.stdout).toBe('')
+  const lines = r.stderr.trimEnd().split('\n')
+  expect(lines).toHaveLength(1)
+  expect(lines[0]).toMatch(/^error: /)
+  if (typeof pattern === 'string') expect(lines[0]).toContain(pattern)
+  else expect(lines[0]).toMatch(pattern)
+  expect(r.stderr).not.toMatch(/^\s+at /m)
+}
+
+let s: Started
+beforeAll(async () => {
+  s = await startCluster('kserve-v0.20.0.yaml')
+})
+afterAll(() => s.cluster.stop())
+
+test('cluster unreachable', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'si-'))
+  const kc = join(dir, 'kc')
+  writeFileSync(kc, 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n')
+  expectOneLine(await plugin(['get', '--kubeconfig', kc]), 'error: the connection to the server 127.0.0.1:1 was refused - did you specify the right host or port?')
+})
+
+test('unknown context', async () => {
+  expectOneLine(await plugin(['get', '--kubeconfig', s.kubeconfig, '--context', 'nope']), 'error: context "nope" does not exist (known contexts: sim-admin, sim-readonly, sim-nobody)')
+})
+
+test('no kubeconfig at all', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'si-home-'))
+  expectOneLine(await plugin(['get'], {HOME: home, KUBECONFIG: undefined}), 'no kubeconfig found')
+})
+
+test('--kubeconfig naming a missing file', async () => {
+  expectOneLine(await plugin(['get', '--kubeconfig', '/nonexistent/kc']), 'stat /nonexistent/kc: no such file or directory')
+})
+
+test('ConfigMap missing', async () => {
+  const empty = await startCluster()
+  try {
+    expectOneLine(await plugin(['get', '--kubeconfig', empty.kubeconfig]), `KServe's configmap "inferenceservice-config" was not found in any namespace`)
+    expectOneLine(await plugin(['get', '--kubeconfig', empty.kubeconfig, '--kserve-namespace', 'kserve']), 'configmap "inferenceservice-config" not found in namespace "kserve"')
+  } finally {
+    await empty.cluster.stop()
+  }
+})
+
+test('key missing', async () => {
+  const c = await startCluster()
+  try {
+    c.cluster.seed({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'inferenceservice-config', namespace: 'kserve'}, data: {ingress: '{}'}})
+    expectOneLine(await plugin(['get', '--kubeconfig', c.kubeconfig]), 'configmap kserve/inferenceservice-config has no key "storageInitializer"')
+  } finally {
+    await c.cluster.stop()
+  }
+})
+
+test('storageInitializer is not valid JSON: says where', async () => {
+  const c = await startCluster('kserve-broken.yaml')
+  try {
+    const text: string = c.cluster.store.get('/configmaps', 'kserve', 'inferenceservice-config').data.storageInitializer
+    const column = text.split('\n')[1].indexOf(',,') + 2
+    expectOneLine(await plugin(['get', '--kubeconfig', c.kubeconfig]), new RegExp(`is not valid JSON: .* at line 2, column ${column} \\(KServe rejects every InferenceService pod until it is fixed`))
+  } finally {
+    await c.cluster.stop()
+  }
+})
+
+test('401: expired credentials', async () => {
+  const c = await startCluster('kserve-v0.20.0.yaml')
+  try {
+    c.cluster.expireToken('sim-admin')
+    expectOneLine(await plugin(['get', '--kubeconfig', c.kubeconfig]), 'error: You must be logged in to the server (Unauthorized): the credentials of user "sim-admin" (context "sim-admin") were rejected')
+  } finally {
+    await c.cluster.stop()
+  }
+})
+
+test('403: names the verb and resource and suggests kubectl auth can-i', async () => {
+  expectOneLine(
+    await plugin(['get', '--kubeconfig', s.kubeconfig, '--context', 'sim-nobody']),
+    'error: forbidden: cannot get configmaps "inferenceservice-config" in namespace "kserve": configmaps "inferenceservice-config" is forbidden: User "system:serviceaccount:default:sim-nobody" cannot get resource "configmaps" in API group "" in the namespace "kserve" (try: kubectl auth can-i get configmaps -n kserve)',
+  )
+})
+
+test('the read-only user can read', async () => {
+  const r = await plugin(['get', '-o', 'json', '--kubeconfig', s.kubeconfig, '--context', 'sim-readonly'])
+  expect(r.code).toBe(0)
+  expect(JSON.parse(r.stdout).context).toBe('sim-readonly')
+})
+
+test('CRD not installed: no storage containers, not an error', async () => {
+  const c = await startCluster(undefined, {kserveCRDs: false})
+  try {
+    c.cluster.seed({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'inferenceservice-config', namespace: 'kserve'}, data: {storageInitializer: '{"image": "kserve/storage-initializer:v0.11.0", "cpuRequest": "100m", "cpuLimit": "1", "memoryRequest": "100Mi", "memoryLimit": "1Gi"}'}})
+    const r = await plugin(['get', '-o', 'json', '--kubeconfig', c.kubeconfig])
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.stdout).storageContainers).toEqual({crdInstalled: false, items: []})
+  } finally {
+    await c.cluster.stop()
+  }
+})
+
+test('--request-timeout: a slow server gives one line', async () => {
+  s.cluster.faults.add({verb: 'get', resource: 'configmaps', latencyMs: 1500, count: 1})
+  expectOneLine(await plugin(['get', '--kubeconfig', s.kubeconfig, '--request-timeout', '300ms']), /the request to https:\/\/127\.0\.0\.1:\d+ timed out after 0\.3s/)
+  s.cluster.faults.clear()
+})
+
+test('a server error is reported as kubectl does', async () => {
+  s.cluster.faults.add({verb: 'get', resource: 'configmaps', status: 503, count: 1})
+  expectOneLine(await plugin(['get', '--kubeconfig', s.kubeconfig]), 'Error from server (ServiceUnavailable)')
+})
+
+test('bad flag values are usage errors, exit 1', async () => {
+  const r = await plugin(['get', '-o', 'xml', '--kubeconfig', s.kubeconfig])
+  expect(r.code).toBe(1)
+  expect(r.stderr).toMatch(/^error: .*xml/)
+  expect(r.stderr).toContain("See 'kubectl storage-init get -h' for help and examples")
+  const t = await plugin(['get', '--request-timeout', 'soon', '--kubeconfig', s.kubeconfig])
+  expect(t.code).toBe(1)
+  expect(t.stderr).toContain('invalid --request-timeout "soon"')
+})
+
+test('--debug shows the stack and the requests', async () => {
+  const r = await plugin(['get', '--kubeconfig', s.kubeconfig, '--context', 'nope', '--debug'])
+  expect(r.code).toBe(1)
+  expect(r.stderr).toMatch(/^\s+at /m)
+})
+
+test('an unknown InferenceService', async () => {
+  expectOneLine(await plugin(['get', '--isvc', 'nope', '-n', 'ml', '--kubeconfig', s.kubeconfig]), 'inferenceservice "nope" not found in namespace "ml"')
+})

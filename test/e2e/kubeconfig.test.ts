@@ -1,0 +1,70 @@
+/** KUBECONFIG with several files is merged exactly as kubectl merges it; kubectl finds the plugin on PATH. */
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {delimiter, join} from 'node:path'
+import {parse} from 'yaml'
+
+import {mergeKubeconfigs, resolveContext} from '../../src/kube/kubeconfig.js'
+import {exec, plugin, ROOT, startCluster, type Started} from '../helpers.js'
+
+let s: Started
+let dir: string
+beforeAll(async () => {
+  s = await startCluster('kserve-v0.20.0.yaml')
+  dir = mkdtempSync(join(tmpdir(), 'si-kc-'))
+})
+afterAll(() => s.cluster.stop())
+
+function write(name: string, doc: unknown): string {
+  const f = join(dir, name)
+  writeFileSync(f, JSON.stringify(doc))
+  return f
+}
+
+test('first file wins for duplicate names and for current-context; missing files are skipped', async () => {
+  const real = parse(s.cluster.kubeconfig())
+  // the first file: the real cluster and a context "shared" that points at it
+  const first = write('first', {...real, contexts: [...real.contexts, {name: 'shared', context: {cluster: 'sim', user: 'sim-readonly'}}], 'current-context': 'shared'})
+  // the second file: the same names pointing nowhere, and another current-context
+  const second = write('second', {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{name: 'sim', cluster: {server: 'https://127.0.0.1:1'}}],
+    users: [{name: 'sim-readonly', user: {token: 'wrong'}}],
+    contexts: [{name: 'shared', context: {cluster: 'sim', user: 'sim-readonly'}}],
+    'current-context': 'sim-admin',
+  })
+  const env = {KUBECONFIG: [first, join(dir, 'missing'), second].join(delimiter)}
+  const r = await plugin(['get', '-o', 'json'], env)
+  expect(r.stderr).toBe('')
+  expect(JSON.parse(r.stdout).context).toBe('shared')
+  // kubectl agrees
+  const k = await exec('kubectl', ['config', 'current-context'], env)
+  expect(k.stdout.trim()).toBe('shared')
+  const ks = await exec('kubectl', ['config', 'view', '--minify', '-o', 'jsonpath={.clusters[0].cluster.server}'], env)
+  expect(ks.stdout).toBe(s.cluster.url)
+})
+
+test('the context namespace is the default for -n', () => {
+  const f = write('ns', {clusters: [{name: 'c', cluster: {server: 'https://x'}}], users: [{name: 'u', user: {}}], contexts: [{name: 'x', context: {cluster: 'c', user: 'u', namespace: 'team-a'}}], 'current-context': 'x'})
+  expect(resolveContext(mergeKubeconfigs([f])).namespace).toBe('team-a')
+})
+
+test('relative certificate paths resolve against the file that names them', () => {
+  const f = write('rel', {clusters: [{name: 'c', cluster: {server: 'https://x', 'certificate-authority': 'ca.crt'}}], users: [], contexts: []})
+  expect(mergeKubeconfigs([f]).clusters[0].cluster['certificate-authority']).toBe(join(dir, 'ca.crt'))
+})
+
+test('kubectl finds the plugin on PATH: kubectl storage-init get', async () => {
+  const r = await exec('kubectl', ['storage-init', 'get', '-o', 'json'], {PATH: `${join(ROOT, 'bin')}${delimiter}${process.env.PATH}`, KUBECONFIG: s.kubeconfig})
+  expect(r.stderr).toBe('')
+  expect(JSON.parse(r.stdout).kserve.version).toBe('v0.20.0')
+  const list = await exec('kubectl', ['plugin', 'list', '--name-only'], {PATH: `${join(ROOT, 'bin')}${delimiter}${process.env.PATH}`})
+  expect(list.stdout).toContain('kubectl-storage_init')
+})
+
+test('help reads "kubectl storage-init"', async () => {
+  const r = await plugin(['get', '--help'])
+  expect(r.code).toBe(0)
+  expect(r.stdout).toContain('$ kubectl storage-init get')
+})
