@@ -40,13 +40,13 @@ function install(fixtures, release, {ns = 'kserve', helm = false, breakJson = fa
   docs.push(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n`)
   let cm = read('inferenceservice-config.yaml')
   if (release !== 'HEAD') cm = cm.replace(/:latest/g, `:${tag}`)
-  cm = cm.replace(/^  namespace: kserve$/m, `  namespace: ${ns}`)
+  cm = cm.replace(/^ {2}namespace: kserve$/m, `  namespace: ${ns}`)
   if (helm)
     cm = cm.replace(
       /^metadata:\n/m,
       `metadata:\n  labels:\n    app.kubernetes.io/managed-by: Helm\n  annotations:\n    meta.helm.sh/release-name: kserve\n    meta.helm.sh/release-namespace: ${ns}\n`,
     )
-  if (breakJson) cm = cm.replace(/^(  storageInitializer: \|-\n    \{\n)/m, '$1        "image" : "kserve/storage-initializer:broken",,\n')
+  if (breakJson) cm = cm.replace(/^( {2}storageInitializer: \|-\n {4}\{\n)/m, '$1        "image" : "kserve/storage-initializer:broken",,\n')
   docs.push(cm)
   const csc = read('clusterstoragecontainer-default.yaml')
   if (csc) docs.push(csc.replace('default-storage-initilizer:replace', `kserve/storage-initializer:${tag}`))
