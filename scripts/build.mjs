@@ -7,5 +7,6 @@ rmSync('dist', {recursive: true, force: true})
 const common = {bundle: true, platform: 'node', target: 'node20', format: 'esm', sourcemap: 'linked', logLevel: 'warning',
   // a require() for the CommonJS dependencies bundled into ESM
   banner: {js: "import {createRequire as __cr} from 'node:module'; const require = __cr(import.meta.url);"}}
-await build({...common, entryPoints: {main: 'src/main.ts', commands: 'src/commands.ts'}, outdir: 'dist', splitting: true, chunkNames: 'chunks/[name]-[hash]'})
+// oclif loads typescript only for a development root with a tsconfig; it must not be in the bundle
+await build({...common, entryPoints: {main: 'src/main.ts', commands: 'src/commands.ts'}, outdir: 'dist', splitting: true, chunkNames: 'chunks/[name]-[hash]', external: ['typescript', 'ts-node']})
 await build({...common, entryPoints: {cluster: 'test/cluster/main.ts'}, outdir: 'dist'})
