@@ -1,4 +1,7 @@
 /** oclif's explicit command map: the bundle needs no file-system discovery. */
 import Get from './commands/get.js'
+import Rollback from './commands/rollback.js'
+import SetImage from './commands/set-image.js'
+import SetResources from './commands/set-resources.js'
 
-export const COMMANDS = {get: Get}
+export const COMMANDS = {get: Get, 'set-image': SetImage, 'set-resources': SetResources, rollback: Rollback}

@@ -26,6 +26,9 @@ export interface Loaded {
   doc: Record<string, unknown>
   release?: Release
   containers: StorageContainer[]
+  /** the live objects, with their resourceVersions */
+  configMapObject: any
+  storageContainerObjects: any[]
 }
 
 function controllerVersion(dep: any): {version: string | null; image: string | null} {
@@ -69,7 +72,7 @@ export async function inspect(client: KubeClient, kserveNamespace?: string): Pro
     storageContainers: {crdInstalled: scs.installed, ...(scs.error ? {error: scs.error} : {}), items: containers},
     uriFormats: EXAMPLE_URIS.map(e => ({format: e.format, example: e.uri, ...selectInjection(e.uri, doc, containers, {release})})),
   }
-  return {inspection, doc, release, containers}
+  return {inspection, doc, release, containers, configMapObject: cm.object, storageContainerObjects: scs.items}
 }
 
 const FRAMEWORKS = ['model', 'sklearn', 'xgboost', 'tensorflow', 'pytorch', 'triton', 'onnx', 'huggingface', 'pmml', 'lightgbm', 'paddle', 'art', 'alibi']

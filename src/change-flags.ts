@@ -1,0 +1,16 @@
+/** Flags shared by the commands that change the configuration. */
+import {Flags} from '@oclif/core'
+
+export const changeFlags = {
+  'dry-run': Flags.string({description: 'none: apply; client: only show; server: the API server checks the change without storing it (dryRun=All)', options: ['none', 'client', 'server'], default: 'none'}),
+  diff: Flags.boolean({description: 'Show a unified diff of what changes in each target'}),
+  output: Flags.string({char: 'o', description: 'Print the resulting objects', options: ['json', 'yaml']}),
+  'field-manager': Flags.string({description: 'Name of the manager used to track field ownership', default: 'kubectl-storage-init'}),
+  'history-limit': Flags.integer({description: 'How many revisions to keep in configmap storage-initializer-history', default: 10, min: 1}),
+  'show-helm-values': Flags.boolean({description: 'Print the Helm values that make the change survive the next helm upgrade'}),
+}
+
+export const targetFlag = Flags.string({
+  description: 'Where to apply: configmap, storage-container/NAME or all (repeatable or comma-separated; default: the ConfigMap and every enabled ClusterStorageContainer running the same image repository)',
+  multiple: true,
+})
