@@ -239,7 +239,7 @@ async function stalePods(client: KubeClient, live: Live, applied: Planned[]): Pr
 export async function runChange(client: KubeClient, plan: Planner, opts: ChangeOptions): Promise<Outcome> {
   const applied = new Map<string, TargetChange>()
   const results = new Map<string, any>()
-  const userP = opts.dryRun === 'none' ? whoAmI(client) : Promise.resolve(client.context.user)
+  let userP: Promise<string> | undefined
   let checked = false
   for (let attempt = 0; attempt < 5; attempt++) {
     const live = await readLive(client, opts.kserveNamespace)
@@ -248,6 +248,7 @@ export async function runChange(client: KubeClient, plan: Planner, opts: ChangeO
     if (changed.length === 0 && applied.size === 0) return {live, planned, changed, objects: planned.map(p => p.target.object)}
     if (opts.dryRun === 'client') return {live, planned, changed, objects: planned.map(p => withValue(p.target, p.after))}
     if (opts.dryRun === 'none' && !checked) {
+      userP = whoAmI(client)
       await preflight(client, changed, live.namespace)
       checked = true
     }
@@ -273,7 +274,7 @@ export async function runChange(client: KubeClient, plan: Planner, opts: ChangeO
     if (conflict) continue
     const objects = planned.map(p => results.get(p.target.id) ?? p.target.object)
     if (opts.dryRun === 'server') return {live, planned, changed, objects}
-    const revision = await record(client, live.namespace, {time: new Date().toISOString(), user: await userP, command: opts.command, targets: [...applied.values()], ...(opts.rollbackTo !== undefined ? {rollbackTo: opts.rollbackTo} : {})}, opts.historyLimit)
+    const revision = await record(client, live.namespace, {time: new Date().toISOString(), user: await (userP ?? whoAmI(client)), command: opts.command, targets: [...applied.values()], ...(opts.rollbackTo !== undefined ? {rollbackTo: opts.rollbackTo} : {})}, opts.historyLimit)
     const stale = await stalePods(client, live, planned)
     return {live, planned, changed: planned.filter(p => applied.has(p.target.id)), objects, revision, stalePods: stale}
   }

@@ -20,6 +20,8 @@ export interface FaultRule {
   midLine?: boolean
   /** how many matching requests this rule applies to; unlimited when absent */
   count?: number
+  /** in-process only: run (and wait for) this before the request is served, e.g. another client's write */
+  before?: () => unknown
 }
 
 export interface RequestInfo {

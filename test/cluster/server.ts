@@ -280,6 +280,7 @@ export class SimCluster {
     const hits = this.faults.take(info)
     let drop: FaultRule | undefined
     for (const f of hits) {
+      if (f.before) await f.before()
       if (f.latencyMs) await new Promise(r => setTimeout(r, f.latencyMs))
       if (f.reset) {
         res.socket?.destroy()
