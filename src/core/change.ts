@@ -265,9 +265,18 @@ export async function runChange(client: KubeClient, plan: Planner, opts: ChangeO
         }
         const done = [...applied.keys()]
         const err = explain(e, client, {verb: 'patch', ...resource(p.target), name: p.target.object.metadata.name})
-        if (done.length === 0) throw err
-        throw new CliError((err as CliError).kind ?? 'Server', `${err.message}; already changed: ${done.join(', ')}`, {
-          hint: `run the same command again to finish, or kubectl storage-init rollback to undo`,
+        if (done.length === 0 || opts.dryRun !== 'none') throw err
+        // what was written is recorded, so that rollback can undo it
+        let recorded = ''
+        try {
+          const n = await record(client, live.namespace, {time: new Date().toISOString(), user: await (userP ?? whoAmI(client)), command: `${opts.command} (incomplete: ${p.target.id} failed)`, targets: [...applied.values()], ...(opts.rollbackTo !== undefined ? {rollbackTo: opts.rollbackTo} : {})}, opts.historyLimit)
+          recorded = `, recorded as revision ${n}`
+        } catch {
+          recorded = ', not recorded'
+        }
+        const left = changed.slice(changed.indexOf(p)).map(x => x.target.id)
+        throw new CliError((err as CliError).kind ?? 'Server', `${err.message}; changed: ${done.join(', ')}${recorded}; not changed: ${left.join(', ')}`, {
+          hint: `run the same command again to finish`,
         })
       }
     }

@@ -226,6 +226,25 @@ describe('changes', () => {
     expect(si(await cm(s)).image).toBe('kserve/storage-initializer:v0.20.0')
   })
 
+  test('a rollback over two targets that fails half-way says what was restored and how to finish', async () => {
+    expect((await run(s, 'set-image', '--tag', 'v0.20.1')).code).toBe(0)
+    s.cluster.faults.add({verb: 'patch', resource: 'clusterstoragecontainers', status: 500, count: 1})
+    const r = await run(s, 'rollback')
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/changed: configmap, recorded as revision 2; not changed: storage-container\/default \(run the same command again to finish\)/)
+    expect(si(await cm(s)).image).toBe('kserve/storage-initializer:v0.20.0')
+    expect((await csc(s)).items[0].spec.container.image).toBe('kserve/storage-initializer:v0.20.1')
+    const again = await run(s, 'rollback', '--to-revision', '0')
+    expect(again.code).toBe(0)
+    expect(again.stdout).toBe('configmap/inferenceservice-config already matches\nclusterstoragecontainer.serving.kserve.io/default rolled back to revision 0\n')
+    expect((await csc(s)).items[0].spec.container.image).toBe('kserve/storage-initializer:v0.20.0')
+  })
+
+  test('writes name their field manager', async () => {
+    expect((await run(s, 'set-image', '--tag', 'v0.20.1', '--field-manager', 'platform-team')).code).toBe(0)
+    expect(s.cluster.requests.filter(q => q.method === 'PATCH' && q.path.includes('inferenceservice-config')).every(q => q.query.includes('fieldManager=platform-team'))).toBe(true)
+  })
+
   test('rollback with no history', async () => {
     expectRefused(await run(s, 'rollback'), 'no revision history')
   })
