@@ -3,5 +3,6 @@ import Get from './commands/get.js'
 import Rollback from './commands/rollback.js'
 import SetImage from './commands/set-image.js'
 import SetResources from './commands/set-resources.js'
+import Validate from './commands/validate.js'
 
-export const COMMANDS = {get: Get, 'set-image': SetImage, 'set-resources': SetResources, rollback: Rollback}
+export const COMMANDS = {get: Get, 'set-image': SetImage, 'set-resources': SetResources, rollback: Rollback, validate: Validate}

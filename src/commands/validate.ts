@@ -1,0 +1,86 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../base-command.js'
+import {CliError, isCliError} from '../errors.js'
+
+export default class Validate extends BaseCommand<typeof Validate> {
+  static override summary = 'Check the storage-initializer configuration: live, from a file, or across clusters'
+  static override description =
+    'Runs every rule (see the README for the table) over the live ConfigMap and ClusterStorageContainers, or, with -f, over a file (an inferenceservice-config ConfigMap, a multi-document manifest, Helm values, or the bare storageInitializer JSON; - reads standard input) with no cluster needed. Exit 0 when there is no error, 1 when there are errors (or warnings, with --strict), 2 when the check itself could not run.'
+  static override examples = [
+    '<%= config.bin %> validate',
+    '<%= config.bin %> validate -f inferenceservice-config.yaml --strict',
+    'helm template kserve … | <%= config.bin %> validate -f - -o sarif > storage-init.sarif',
+    '<%= config.bin %> validate --context staging,prod --compare',
+  ]
+  static override flags = {
+    filename: Flags.string({char: 'f', description: 'Validate this file (- for standard input) instead of the cluster'}),
+    output: Flags.string({char: 'o', description: 'Output format', options: ['json', 'yaml', 'sarif']}),
+    strict: Flags.boolean({description: 'Fail on warnings too'}),
+    'all-contexts': Flags.boolean({description: 'Validate every context of the kubeconfig'}),
+    compare: Flags.boolean({description: 'With several contexts: show where their storage-initializer settings differ'}),
+    'kserve-version': Flags.string({description: 'The KServe release to check fields against (default: the controller\'s, or the file\'s)'}),
+  }
+
+  async run(): Promise<void> {
+    const f = this.flags
+    const v = await import('../core/validate.js')
+    let reports: import('../core/validate.js').Report[]
+    const contexts = f['all-contexts'] ? await this.allContexts() : (f.context ?? '').split(',').map(c => c.trim()).filter(Boolean)
+    try {
+      if (f.filename) {
+        const {readFileSync} = await import('node:fs')
+        let text: string
+        try {
+          text = f.filename === '-' ? readFileSync(0, 'utf8') : readFileSync(f.filename, 'utf8')
+        } catch (e) {
+          throw new CliError('NotFound', `cannot read ${f.filename}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`)
+        }
+        reports = [v.validateText(text, f.filename === '-' ? '<stdin>' : f.filename, f['kserve-version'])]
+      } else if (contexts.length > 1) {
+        const {connect} = await import('../kube/connect.js')
+        reports = await Promise.all(
+          contexts.map(async context => {
+            try {
+              const {client} = connect({...f, context})
+              try {
+                return await v.validateLive(client, f['kserve-namespace'], f['kserve-version'])
+              } finally {
+                client.close()
+              }
+            } catch (e) {
+              return v.errorReport({context}, isCliError(e) ? e.line().replace(/^error: /, '') : (e as Error).message)
+            }
+          }),
+        )
+      } else {
+        const {client} = await this.connect()
+        reports = [await v.validateLive(client, f['kserve-namespace'], f['kserve-version'])]
+      }
+    } catch (e) {
+      if (isCliError(e)) throw new CliError(e.kind, e.message, {hint: e.hint, exitCode: 2})
+      throw e
+    }
+    const fail = reports.some(r => v.failed(r, f.strict))
+    const rows = f.compare && reports.length > 1 ? v.compare(reports) : undefined
+    if (f.output === 'sarif') {
+      const r = await import('../render/validate.js')
+      this.print(JSON.stringify(r.sarif(reports, this.config.version), null, 2) + '\n')
+    } else if (f.output === 'json' || f.output === 'yaml') {
+      const {formatStructured} = await import('../render/output.js')
+      const body = reports.length === 1 && !rows ? reports[0] : {apiVersion: 'storage-init.kserve.io/v1alpha1', kind: 'ValidationReportList', items: reports, ...(rows ? {differences: rows} : {})}
+      this.print(formatStructured(body, f.output))
+    } else {
+      const r = await import('../render/validate.js')
+      this.print(reports.map(r.renderReport).join('\n'))
+      if (rows) this.print(r.renderComparison(reports.map(x => x.source.context ?? '?'), rows))
+    }
+    if (reports.some(r => r.error)) process.exitCode = 2
+    else if (fail) process.exitCode = 1
+  }
+
+  private async allContexts(): Promise<string[]> {
+    const {kubeconfigFiles, mergeKubeconfigs} = await import('../kube/kubeconfig.js')
+    return mergeKubeconfigs(kubeconfigFiles(this.flags.kubeconfig)).contexts.map(c => c.name)
+  }
+}

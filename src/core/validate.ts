@@ -1,0 +1,194 @@
+/** `validate`: gather the input (a live cluster, or a file) and run the rules over it. */
+import {parseAllDocuments} from 'yaml'
+
+import {CliError, isApiStatus, isCliError} from '../errors.js'
+import type {KubeClient} from '../kube/client.js'
+import {explain} from '../kube/explain.js'
+import {CONFIGMAP, findConfigMap, getController, KEY, listStorageContainers} from '../kube/kserve.js'
+import {parseImage} from '../domain/image.js'
+import {parseRelease, type Release} from '../domain/release.js'
+import {validate, type Cluster, type Finding, type Severity} from '../domain/rules.js'
+
+export interface Report {
+  apiVersion: 'storage-init.kserve.io/v1alpha1'
+  kind: 'ValidationReport'
+  /** the kubeconfig context, or the file */
+  source: {context?: string; file?: string; format?: string}
+  kserve: {namespace: string | null; version: string | null}
+  findings: Finding[]
+  summary: Record<Severity, number>
+  /** the settings compared by --compare */
+  settings: Record<string, string>
+  /** a validation that could not run (fleet mode): the error */
+  error?: string
+}
+
+function summarise(findings: Finding[]): Record<Severity, number> {
+  return {error: findings.filter(f => f.severity === 'error').length, warning: findings.filter(f => f.severity === 'warning').length, info: findings.filter(f => f.severity === 'info').length}
+}
+
+/** The storage-initializer settings of a configuration, flattened, for comparing clusters. */
+function settings(text: string | null | undefined, cscs: any[]): Record<string, string> {
+  const out: Record<string, string> = {}
+  try {
+    const doc = text ? JSON.parse(text) : {}
+    for (const [k, v] of Object.entries(doc)) out[`configmap.${k}`] = typeof v === 'string' ? v : JSON.stringify(v)
+  } catch {
+    out['configmap'] = '(invalid JSON)'
+  }
+  for (const c of cscs) {
+    const n = c.metadata?.name
+    out[`storage-container/${n}.image`] = c.spec?.container?.image ?? ''
+    out[`storage-container/${n}.resources`] = JSON.stringify(c.spec?.container?.resources ?? {})
+    out[`storage-container/${n}.disabled`] = String(c.disabled === true)
+  }
+  return out
+}
+
+function controllerRelease(dep: any): Release | undefined {
+  const c = (dep?.spec?.template?.spec?.containers ?? []).find((x: any) => x.name === 'manager')
+  return parseRelease(c?.image ? parseImage(c.image)?.tag : undefined)
+}
+
+export async function validateLive(client: KubeClient, kserveNamespace?: string, releaseFlag?: string): Promise<Report> {
+  const cscP = listStorageContainers(client)
+  cscP.catch(() => undefined)
+  let ns: string | null = null
+  let text: string | null | undefined
+  try {
+    const cm = await findConfigMap(client, kserveNamespace)
+    ns = cm.namespace
+    text = cm.object.data?.[KEY] ?? null
+  } catch (e) {
+    if (!(isCliError(e) && e.kind === 'NotFound')) throw e
+    text = undefined
+  }
+  const read = async <T>(f: () => Promise<T>, fallback: T): Promise<T> => {
+    try {
+      return await f()
+    } catch (e) {
+      if (isApiStatus(e, 403) || isApiStatus(e, 404)) return fallback
+      throw explain(e, client, {verb: 'list', resource: 'objects'})
+    }
+  }
+  const [csc, dep, cms, isvcs] = await Promise.all([
+    cscP,
+    ns ? getController(client, ns) : undefined,
+    ns ? read(async () => (await client.get(`/api/v1/namespaces/${ns}/configmaps`)).items.map((c: any) => c.metadata.name) as string[], undefined) : undefined,
+    read(async () => (await client.get('/apis/serving.kserve.io/v1beta1/inferenceservices')).items as any[], [] as any[]),
+  ])
+  const modelNs = [...new Set(isvcs.map((i: any) => i.metadata.namespace as string))]
+  const modelNamespaces = await Promise.all(
+    modelNs.map(async namespace => ({
+      namespace,
+      serviceAccounts: await read(async () => ((await client.get(`/api/v1/namespaces/${namespace}/serviceaccounts`)).items as any[]).map(sa => ({name: sa.metadata.name, imagePullSecrets: (sa.imagePullSecrets ?? []).length})), [{name: '?', imagePullSecrets: 1}]),
+    })),
+  )
+  const release = releaseFlag ? parseRelease(releaseFlag) : controllerRelease(dep)
+  const cluster: Cluster = {configMapNames: cms, modelNamespaces}
+  const findings = validate({configMapPath: `configmap/${CONFIGMAP}`, text, release, storageContainers: csc.items, cluster})
+  return {
+    apiVersion: 'storage-init.kserve.io/v1alpha1',
+    kind: 'ValidationReport',
+    source: {context: client.context.name},
+    kserve: {namespace: ns, version: release?.text ?? null},
+    findings,
+    summary: summarise(findings),
+    settings: settings(text, csc.items),
+  }
+}
+
+/** Helm values (kserve-resources chart): the storageInitializer document the chart renders. */
+function fromHelmValues(values: any): {text: string; release?: Release} {
+  const k = values.kserve ?? {}
+  const s = k.storage ?? {}
+  const tag = s.tag ?? k.version
+  const doc: Record<string, unknown> = {image: s.image !== undefined ? `${s.image}${tag ? `:${tag}` : ''}` : undefined}
+  const r = s.resources ?? {}
+  doc.memoryRequest = r.requests?.memory ?? '100Mi'
+  doc.memoryLimit = r.limits?.memory ?? '1Gi'
+  doc.cpuRequest = r.requests?.cpu ?? '100m'
+  doc.cpuLimit = r.limits?.cpu ?? '1'
+  for (const f of ['caBundleConfigMapName', 'caBundleVolumeMountPath', 'enableModelcar', 'cpuModelcar', 'memoryModelcar', 'uidModelcar']) if (s[f] !== undefined) doc[f] = s[f]
+  return {text: JSON.stringify(doc, null, 4), release: parseRelease(typeof k.version === 'string' ? k.version : undefined)}
+}
+
+export function validateText(input: string, file: string, releaseFlag?: string): Report {
+  let text: string | null | undefined
+  let cscs: any[] = []
+  let release = releaseFlag ? parseRelease(releaseFlag) : undefined
+  let format: string
+  let path = `configmap/${CONFIGMAP}`
+  const trimmed = input.trimStart()
+  let bare = false
+  if (trimmed.startsWith('{')) {
+    try {
+      const v = JSON.parse(input)
+      bare = !(v && typeof v === 'object' && ('kind' in v || 'apiVersion' in v || 'kserve' in v))
+    } catch {
+      bare = true
+    }
+  }
+  if (bare) {
+    format = 'storageInitializer JSON'
+    text = input
+    path = file
+  } else {
+    let docs: any[]
+    try {
+      docs = parseAllDocuments(input).map(d => {
+        if (d.errors.length) throw d.errors[0]
+        return d.toJS()
+      })
+    } catch (e) {
+      throw new CliError('Invalid', `${file} is neither YAML nor JSON: ${(e as Error).message.split('\n')[0]}`)
+    }
+    docs = docs.filter(d => d && typeof d === 'object').flatMap(d => (d.kind === 'List' || String(d.kind).endsWith('List')) && Array.isArray(d.items) ? d.items : [d])
+    const cm = docs.find(d => d.kind === 'ConfigMap' && d.metadata?.name === CONFIGMAP)
+    cscs = docs.filter(d => d.kind === 'ClusterStorageContainer')
+    const dep = docs.find(d => d.kind === 'Deployment' && d.metadata?.name === 'kserve-controller-manager')
+    release ??= controllerRelease(dep)
+    const values = docs.find(d => !d.kind && d.kserve && typeof d.kserve === 'object')
+    if (cm) {
+      format = cscs.length ? 'manifests' : 'ConfigMap'
+      text = cm.data?.[KEY] ?? null
+    } else if (values) {
+      format = 'Helm values'
+      const h = fromHelmValues(values)
+      text = h.text
+      release ??= h.release
+      path = `${file}:kserve.storage`
+    } else if (cscs.length) {
+      format = 'manifests'
+      text = undefined
+    } else throw new CliError('Invalid', `${file} holds no inferenceservice-config ConfigMap, ClusterStorageContainer, Helm values (kserve.storage) or storageInitializer JSON`)
+  }
+  let findings = validate({configMapPath: path, text, release, storageContainers: cscs})
+  // manifests that carry only storage containers are not missing a ConfigMap
+  if (format === 'manifests' && text === undefined) findings = findings.filter(f => f.rule !== 'SI002')
+  return {
+    apiVersion: 'storage-init.kserve.io/v1alpha1',
+    kind: 'ValidationReport',
+    source: {file, format},
+    kserve: {namespace: null, version: release?.text ?? null},
+    findings,
+    summary: summarise(findings),
+    settings: settings(text, cscs),
+  }
+}
+
+/** Settings that differ between reports: key -> value per report (missing: "(unset)"). */
+export function compare(reports: Report[]): {setting: string; values: string[]}[] {
+  const keys = [...new Set(reports.flatMap(r => Object.keys(r.settings)))].sort()
+  return keys.map(k => ({setting: k, values: reports.map(r => r.settings[k] ?? '(unset)')})).filter(row => new Set(row.values).size > 1)
+}
+
+export function failed(r: Report, strict: boolean): boolean {
+  return r.error !== undefined || r.summary.error > 0 || (strict && r.summary.warning > 0)
+}
+
+export function errorReport(source: Report['source'], message: string): Report {
+  return {apiVersion: 'storage-init.kserve.io/v1alpha1', kind: 'ValidationReport', source, kserve: {namespace: null, version: null}, findings: [], summary: {error: 0, warning: 0, info: 0}, settings: {}, error: message}
+}
+
+export {explain, isApiStatus}

@@ -1,0 +1,66 @@
+/** `validate` output: readable, grouped by severity; SARIF 2.1.0 for code-scanning tools. */
+import type {Report} from '../core/validate.js'
+import {RULES, type Severity} from '../domain/rules.js'
+import {safe, table} from './table.js'
+
+const TITLES: Record<Severity, string> = {error: 'ERRORS', warning: 'WARNINGS', info: 'INFO'}
+
+export function renderReport(r: Report): string {
+  const out: string[] = []
+  const where = r.source.context ? `context ${r.source.context}` : `${r.source.file} (${r.source.format})`
+  out.push(`${where}${r.kserve.namespace ? `, KServe namespace ${r.kserve.namespace}` : ''}${r.kserve.version ? `, KServe ${r.kserve.version}` : ''}`)
+  if (r.error) {
+    out.push(`  could not validate: ${r.error}`)
+    return out.join('\n') + '\n'
+  }
+  for (const sev of ['error', 'warning', 'info'] as Severity[]) {
+    const fs = r.findings.filter(f => f.severity === sev)
+    if (fs.length === 0) continue
+    out.push('', `${TITLES[sev]} (${fs.length})`)
+    for (const f of fs) {
+      out.push(`  ${f.rule} ${f.name}  ${safe(f.path)}`)
+      out.push(`    ${safe(f.message)}`)
+      out.push(`    fix: ${safe(f.hint)}`)
+    }
+  }
+  const s = r.summary
+  out.push('', `${s.error} error(s), ${s.warning} warning(s), ${s.info} info`)
+  return out.join('\n') + '\n'
+}
+
+export function renderComparison(names: string[], rows: {setting: string; values: string[]}[]): string {
+  if (rows.length === 0) return '\nThe clusters\' storage-initializer settings are the same.\n'
+  return '\nDIFFERENCES BETWEEN CLUSTERS\n' + table(['setting', ...names], rows.map(r => [r.setting, ...r.values.map(safe)])) + '\n'
+}
+
+export function sarif(reports: Report[], version: string): unknown {
+  const level = (s: Severity) => (s === 'info' ? 'note' : s)
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'kubectl-storage-init',
+            version,
+            informationUri: 'https://github.com/kserve/kubectl-storage-init',
+            rules: RULES.map(r => ({id: r.id, name: r.name, shortDescription: {text: r.description}, defaultConfiguration: {level: level(r.severity)}})),
+          },
+        },
+        results: reports.flatMap(rep =>
+          rep.findings.map(f => ({
+            ruleId: f.rule,
+            level: level(f.severity),
+            message: {text: `${f.message}. Fix: ${f.hint}`},
+            locations: [
+              rep.source.file
+                ? {physicalLocation: {artifactLocation: {uri: rep.source.file}, ...(f.line ? {region: {startLine: f.line, startColumn: f.column}} : {})}, logicalLocations: [{fullyQualifiedName: f.path}]}
+                : {logicalLocations: [{fullyQualifiedName: `${rep.source.context}/${f.path}`}]},
+            ],
+          })),
+        ),
+      },
+    ],
+  }
+}
