@@ -1,0 +1,161 @@
+/** `validate` through the built executable: files with no cluster, live clusters, and a fleet of two. */
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {parse, stringify} from 'yaml'
+
+import {exec, plugin, ROOT, SCENARIOS, SHARED, startCluster, type Started} from '../helpers.js'
+
+// @ts-expect-error: a plain .mjs module
+import {RELEASES} from '../../scripts/make-scenarios.mjs'
+
+const releases: string[] = RELEASES
+const FIX = join(SHARED, 'fixtures', 'kserve')
+const home = mkdtempSync(join(tmpdir(), 'si-nohome-'))
+/** no kubeconfig anywhere: offline mode must not need one */
+const offline = (args: string[], input?: string) => exec(process.execPath, [join(ROOT, 'bin', 'kubectl-storage_init'), 'validate', ...args], {HOME: home, KUBECONFIG: undefined}, input)
+const rules = (out: string) => JSON.parse(out).findings.map((f: any) => `${f.rule} ${f.path}`)
+
+describe.each(releases)('KServe %s', release => {
+  test('the ConfigMap as shipped in the repository: only its unpinned :latest image', async () => {
+    const r = await offline(['-f', join(FIX, release, 'inferenceservice-config.yaml'), '-o', 'json'])
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    expect(rules(r.stdout)).toEqual(['SI011 configmap/inferenceservice-config:data.storageInitializer.image'])
+  })
+
+  test('the release as installed (tag set by the release): only the digest hints; --strict passes', async () => {
+    const r = await offline(['-f', join(SCENARIOS, `kserve-${release}.yaml`), '-o', 'json', '--strict'])
+    const latest = release === 'HEAD'
+    const hasCsc = !['v0.11.0', 'v0.11.2'].includes(release)
+    const rule = latest ? 'SI011' : 'SI012'
+    const want = [...(hasCsc ? [`${rule} clusterstoragecontainer/default:spec.container.image`] : []), `${rule} configmap/inferenceservice-config:data.storageInitializer.image`]
+    expect(rules(r.stdout)).toEqual(want)
+    expect(r.code).toBe(latest ? 1 : 0)
+    expect(JSON.parse(r.stdout).kserve.version).toBe(latest ? null : release)
+  })
+})
+
+describe('files', () => {
+  test('the broken JSON: an error with line and column, exit 1; the readable report', async () => {
+    const r = await offline(['-f', join(SCENARIOS, 'kserve-broken.yaml')])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(/ERRORS \(1\)\n {2}SI001 json-syntax {2}configmap\/inferenceservice-config:data\.storageInitializer\n {4}invalid JSON: .* at line 2, column 51\n/)
+    expect(r.stdout).toContain('1 error(s), 0 warning(s), 1 info')
+  })
+
+  test('bare storageInitializer JSON on stdin', async () => {
+    const r = await offline(['-f', '-', '-o', 'json'], JSON.stringify({image: 'kserve/storage-initializer:v0.15.2', cpuRequest: '100m', cpuLimit: '1', memoryRequest: '100Mi', memoryLimit: '1Gi', cpuRequst: '1'}))
+    expect(r.code).toBe(0)
+    const rep = JSON.parse(r.stdout)
+    expect(rep.source).toEqual({file: '<stdin>', format: 'storageInitializer JSON'})
+    expect(rep.findings.map((f: any) => [f.rule, f.hint])).toContainEqual(['SI004', 'did you mean "cpuRequest"?'])
+    const strict = await offline(['-f', '-', '--strict'], JSON.stringify({image: 'kserve/storage-initializer:v0.15.2', cpuRequest: '100m', cpuLimit: '1', memoryRequest: '100Mi', memoryLimit: '1Gi', cpuRequst: '1'}))
+    expect(strict.code).toBe(1)
+  })
+
+  test('Helm values: the document the chart renders is checked', async () => {
+    const values = parse(readFileSync(join(FIX, 'v0.20.0', 'helm-kserve-resources-values.yaml'), 'utf8'))
+    const dir = mkdtempSync(join(tmpdir(), 'si-values-'))
+    const file = join(dir, 'values.yaml')
+    values.kserve.storage.resources = {requests: {memory: '8Gi'}, limits: {memory: '4Gi'}}
+    writeFileSync(file, stringify(values))
+    const r = await offline(['-f', file, '-o', 'json'])
+    expect(r.code).toBe(1)
+    const rep = JSON.parse(r.stdout)
+    expect(rep.source.format).toBe('Helm values')
+    expect(rep.findings.map((f: any) => f.rule)).toContain('SI021')
+  })
+
+  test('a multi-document manifest with two overlapping storage containers', async () => {
+    const text = readFileSync(join(SCENARIOS, 'kserve-v0.20.0.yaml'), 'utf8') + '---\n' + stringify({apiVersion: 'serving.kserve.io/v1alpha1', kind: 'ClusterStorageContainer', metadata: {name: 's3-special'}, spec: {container: {name: 'storage-initializer', image: 'kserve/storage-initializer:v0.20.0'}, supportedUriFormats: [{prefix: 's3://'}]}})
+    const r = await offline(['-f', '-', '-o', 'json'], text)
+    const f = JSON.parse(r.stdout).findings.find((x: any) => x.rule === 'SI051')
+    expect(f.message).toContain('default and s3-special both match s3://')
+  })
+
+  test('SARIF 2.1.0 for code scanning', async () => {
+    const r = await offline(['-f', join(SCENARIOS, 'kserve-broken.yaml'), '-o', 'sarif'])
+    const s = JSON.parse(r.stdout)
+    expect(s.version).toBe('2.1.0')
+    expect(s.runs[0].tool.driver.rules.map((x: any) => x.id)).toContain('SI001')
+    const res = s.runs[0].results.find((x: any) => x.ruleId === 'SI001')
+    expect(res.level).toBe('error')
+    expect(res.locations[0].physicalLocation.artifactLocation.uri).toContain('kserve-broken.yaml')
+  })
+
+  test('a file that cannot be read, or holds nothing to check: exit 2', async () => {
+    const missing = await offline(['-f', '/nonexistent.yaml'])
+    expect(missing.code).toBe(2)
+    expect(missing.stderr.trim()).toBe('error: cannot read /nonexistent.yaml: no such file')
+    const nothing = await offline(['-f', '-'], 'apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n')
+    expect(nothing.code).toBe(2)
+    expect(nothing.stderr).toContain('holds no inferenceservice-config ConfigMap')
+  })
+})
+
+describe('live', () => {
+  let a: Started
+  let b: Started
+  beforeAll(async () => {
+    a = await startCluster('kserve-v0.20.0.yaml')
+    b = await startCluster('kserve-v0.19.0.yaml')
+  })
+  afterAll(async () => {
+    await a.cluster.stop()
+    await b.cluster.stop()
+  })
+
+  test('the live cluster, with the rules that need one', async () => {
+    const clean = await plugin(['validate', '--kubeconfig', a.kubeconfig, '-o', 'json'])
+    expect(clean.code).toBe(0)
+    expect(JSON.parse(clean.stdout).kserve).toEqual({namespace: 'kserve', version: 'v0.20.0'})
+    const cm = a.cluster.store.get('/configmaps', 'kserve', 'inferenceservice-config')
+    const doc = JSON.parse(cm.data.storageInitializer)
+    a.cluster.seed({...cm, data: {...cm.data, storageInitializer: JSON.stringify({...doc, caBundleConfigMapName: 'corp-ca', image: 'registry.corp.example/kserve/storage-initializer:v0.20.0'})}})
+    const r = await plugin(['validate', '--kubeconfig', a.kubeconfig, '-o', 'json'])
+    expect(r.code).toBe(1)
+    const found = JSON.parse(r.stdout).findings.map((f: any) => `${f.rule} ${f.path}`)
+    expect(found).toContain('SI030 configmap/inferenceservice-config:data.storageInitializer.caBundleConfigMapName')
+    expect(found).toContain('SI060 namespace/ml')
+    a.cluster.seed({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'corp-ca', namespace: 'kserve'}, data: {'cabundle.crt': 'x'}})
+    a.cluster.seed({apiVersion: 'v1', kind: 'ServiceAccount', metadata: {name: 'default', namespace: 'ml'}, imagePullSecrets: [{name: 'corp'}]})
+    const fixed = JSON.parse((await plugin(['validate', '--kubeconfig', a.kubeconfig, '-o', 'json'])).stdout).findings.map((f: any) => f.rule)
+    expect(fixed).not.toContain('SI030')
+    expect(fixed).not.toContain('SI060')
+    a.cluster.seed(cm)
+  })
+
+  test('a fleet of two clusters, with --compare', async () => {
+    const kc = join(mkdtempSync(join(tmpdir(), 'si-fleet-')), 'kc')
+    const ka = parse(readFileSync(a.kubeconfig, 'utf8'))
+    const kb = parse(readFileSync(b.kubeconfig, 'utf8'))
+    writeFileSync(kc, stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{name: 'staging', cluster: ka.clusters[0].cluster}, {name: 'prod', cluster: kb.clusters[0].cluster}],
+      users: [{name: 'a', user: ka.users[0].user}, {name: 'b', user: kb.users[0].user}],
+      contexts: [{name: 'staging', context: {cluster: 'staging', user: 'a'}}, {name: 'prod', context: {cluster: 'prod', user: 'b'}}],
+      'current-context': 'staging',
+    }))
+    const r = await plugin(['validate', '--kubeconfig', kc, '--context', 'staging,prod', '--compare'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('context staging, KServe namespace kserve, KServe v0.20.0')
+    expect(r.stdout).toContain('context prod, KServe namespace kserve, KServe v0.19.0')
+    expect(r.stdout).toMatch(/DIFFERENCES BETWEEN CLUSTERS\nSETTING\s+STAGING\s+PROD\n/)
+    expect(r.stdout).toMatch(/configmap\.image\s+kserve\/storage-initializer:v0\.20\.0\s+kserve\/storage-initializer:v0\.19\.0/)
+    const j = JSON.parse((await plugin(['validate', '--kubeconfig', kc, '--all-contexts', '--compare', '-o', 'json'])).stdout)
+    expect(j.kind).toBe('ValidationReportList')
+    expect(j.items.map((x: any) => x.source.context)).toEqual(['staging', 'prod'])
+    expect(j.differences.find((d: any) => d.setting === 'configmap.image').values).toEqual(['kserve/storage-initializer:v0.20.0', 'kserve/storage-initializer:v0.19.0'])
+  })
+
+  test('an unreachable cluster in the fleet is reported, exit 2', async () => {
+    const kc = join(mkdtempSync(join(tmpdir(), 'si-fleet-')), 'kc')
+    const ka = parse(readFileSync(a.kubeconfig, 'utf8'))
+    writeFileSync(kc, stringify({...ka, clusters: [...ka.clusters, {name: 'gone', cluster: {server: 'https://127.0.0.1:1'}}], contexts: [...ka.contexts, {name: 'gone', context: {cluster: 'gone', user: 'sim-admin'}}]}))
+    const r = await plugin(['validate', '--kubeconfig', kc, '--context', 'sim-admin,gone'])
+    expect(r.code).toBe(2)
+    expect(r.stdout).toContain('context gone\n  could not validate: the connection to the server 127.0.0.1:1 was refused')
+  })
+})

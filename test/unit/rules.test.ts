@@ -1,0 +1,83 @@
+/** Every rule: an input that triggers it, and one that does not. */
+import {parseRelease} from '../../src/domain/release.js'
+import {RULES, validate, type ValidationInput} from '../../src/domain/rules.js'
+
+const GOOD = {image: 'kserve/storage-initializer:v0.15.2', cpuRequest: '100m', cpuLimit: '1', memoryRequest: '100Mi', memoryLimit: '1Gi', caBundleConfigMapName: '', caBundleVolumeMountPath: '/etc/ssl/custom-certs', enableModelcar: true, cpuModelcar: '10m', memoryModelcar: '15Mi', uidModelcar: 1010}
+const csc = (name: string, extra: any = {}) => ({
+  apiVersion: 'serving.kserve.io/v1alpha1',
+  kind: 'ClusterStorageContainer',
+  metadata: {name},
+  ...extra.top,
+  spec: {container: {name: 'storage-initializer', image: GOOD.image, resources: {requests: {cpu: '100m', memory: '100Mi'}, limits: {cpu: '1', memory: '1Gi'}}, ...extra.container}, supportedUriFormats: extra.formats ?? [{prefix: 's3://'}], workloadType: 'initContainer'},
+})
+const input = (doc: unknown, more: Partial<ValidationInput> = {}): ValidationInput => ({
+  configMapPath: 'configmap/inferenceservice-config',
+  text: typeof doc === 'string' ? doc : JSON.stringify(doc),
+  release: parseRelease('v0.15.2'),
+  storageContainers: [csc('default')],
+  cluster: {configMapNames: ['inferenceservice-config'], modelNamespaces: [{namespace: 'ml', serviceAccounts: [{name: 'default', imagePullSecrets: 0}]}]},
+  ...more,
+})
+const rules = (i: ValidationInput) => validate(i).map(f => f.rule).filter(r => r !== 'SI012')
+
+test('the good configuration has no findings but the digest hint', () => {
+  expect(rules(input(GOOD))).toEqual([])
+})
+
+const CASES: [string, ValidationInput][] = [
+  ['SI001', input('{"image": "x",}')],
+  ['SI002', input(GOOD, {text: null})],
+  ['SI003', input({...GOOD, enableModelcar: 'yes'})],
+  ['SI004', input({...GOOD, imagee: 'typo'})],
+  ['SI005', input({...GOOD, cpuLimit: ''})],
+  ['SI010', input({...GOOD, image: 'Bad/Image:1'})],
+  ['SI011', input({...GOOD, image: 'kserve/storage-initializer:latest'}, {storageContainers: []})],
+  ['SI013', input({...GOOD, image: 'kserve/storage-initializer:v0.14.0'}, {storageContainers: []})],
+  ['SI020', input({...GOOD, memoryLimit: '1GB'})],
+  ['SI021', input({...GOOD, memoryRequest: '2Gi'})],
+  ['SI030', input({...GOOD, caBundleConfigMapName: 'my-ca'})],
+  ['SI031', input({...GOOD, caBundleVolumeMountPath: 'etc/ssl'})],
+  ['SI040', input({...GOOD, image: 'kserve/storage-initializer:v0.20.0', ociModelMode: 'sideways'}, {release: parseRelease('v0.20.0'), storageContainers: []})],
+  ['SI050', input(GOOD, {storageContainers: [csc('default', {formats: [{regex: 'https://(.+'}]})]})],
+  ['SI051', input(GOOD, {storageContainers: [csc('a'), csc('b', {formats: [{regex: 's3://.*'}]})]})],
+  ['SI052', input(GOOD, {storageContainers: [csc('default', {container: {name: 'downloader'}})]})],
+  ['SI053', input(GOOD, {storageContainers: [csc('default', {container: {image: 'kserve/storage-initializer:v0.15.1'}})]})],
+  ['SI060', input({...GOOD, image: 'registry.corp.example:5000/kserve/storage-initializer:v0.15.2'}, {storageContainers: []})],
+]
+
+test('every rule has a case', () => {
+  expect(CASES.map(c => c[0]).sort()).toEqual(RULES.map(r => r.id).filter(id => id !== 'SI012').sort())
+})
+
+// a bad ConfigMap image also disagrees with the storage container (SI053); an older CSC image differs from the controller (SI013)
+const ALSO: Record<string, string[]> = {SI010: ['SI053'], SI053: ['SI013']}
+
+test.each(CASES)('%s fires, and only it', (rule, i) => {
+  const fired = rules(i)
+  expect(fired).toContain(rule)
+  expect(fired.filter(r => r !== rule)).toEqual(ALSO[rule] ?? [])
+})
+
+test('SI012 fires for a tag and not for a digest', () => {
+  expect(validate(input(GOOD, {storageContainers: []})).map(f => f.rule)).toEqual(['SI012'])
+  expect(validate(input({...GOOD, image: `kserve/storage-initializer@sha256:${'a'.repeat(64)}`}, {storageContainers: []}))).toEqual([])
+})
+
+test('messages say where and what would be right', () => {
+  const [syntax] = validate(input('{\n  "image": "x",\n}'))
+  expect(syntax).toMatchObject({rule: 'SI001', severity: 'error', line: 3, column: 1})
+  const typo = validate(input({...GOOD, memoryLimt: '1Gi'})).find(f => f.rule === 'SI004')!
+  expect(typo.hint).toBe('did you mean "memoryLimit"?')
+  const later = validate(input({...GOOD, ociModelMode: 'modelcar'})).find(f => f.rule === 'SI004')!
+  expect(later.message).toBe('"ociModelMode" is not read by KServe v0.15.2: it is read from v0.20')
+  const removed = validate(input({...GOOD, enableDirectPvcVolumeMount: true}, {release: parseRelease('v0.17.1')})).find(f => f.rule === 'SI004')!
+  expect(removed.message).toContain('it was read up to v0.16 (exclusive)')
+  const overlap = validate(input(GOOD, {storageContainers: [csc('a'), csc('b', {formats: [{regex: 's3://.*'}]})]})).find(f => f.rule === 'SI051')!
+  expect(overlap.message).toContain('a wins and b never serves those URIs')
+  expect(validate(input(GOOD, {storageContainers: [csc('a'), csc('b', {formats: [{prefix: 'gs://'}]})]})).map(f => f.rule)).not.toContain('SI051')
+})
+
+test('a private registry with pull secrets is fine', () => {
+  const i = input({...GOOD, image: 'registry.corp.example:5000/si:v0.15.2'}, {storageContainers: [], cluster: {modelNamespaces: [{namespace: 'ml', serviceAccounts: [{name: 'default', imagePullSecrets: 1}]}]}})
+  expect(rules(i)).toEqual([])
+})
