@@ -81,3 +81,9 @@ test('a private registry with pull secrets is fine', () => {
   const i = input({...GOOD, image: 'registry.corp.example:5000/si:v0.15.2'}, {storageContainers: [], cluster: {modelNamespaces: [{namespace: 'ml', serviceAccounts: [{name: 'default', imagePullSecrets: 1}]}]}})
   expect(rules(i)).toEqual([])
 })
+
+test('the README documents every rule', async () => {
+  const {readFileSync} = await import('node:fs')
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+  for (const r of RULES) expect(readme).toContain(`| ${r.id} | ${r.name} | ${r.severity} | ${r.description} |`)
+})
