@@ -1,8 +1,9 @@
 /** oclif's explicit command map: the bundle needs no file-system discovery. */
 import Get from './commands/get.js'
+import Logs from './commands/logs.js'
 import Rollback from './commands/rollback.js'
 import SetImage from './commands/set-image.js'
 import SetResources from './commands/set-resources.js'
 import Validate from './commands/validate.js'
 
-export const COMMANDS = {get: Get, 'set-image': SetImage, 'set-resources': SetResources, rollback: Rollback, validate: Validate}
+export const COMMANDS = {get: Get, 'set-image': SetImage, 'set-resources': SetResources, rollback: Rollback, validate: Validate, logs: Logs}

@@ -1,0 +1,82 @@
+import {Args, Flags} from '@oclif/core'
+
+import {BaseCommand} from '../base-command.js'
+import {CliError} from '../errors.js'
+
+export default class Logs extends BaseCommand<typeof Logs> {
+  static override summary = 'Stream the storage-initializer logs of every pod of a model, in one stream'
+  static override description =
+    'Finds the pods through KServe\'s labels (serving.kserve.io/inferenceservice) and shows their storage-initializer (and modelcar-init) logs, prefixed like kubectl logs --prefix. Pods whose init container has not run or cannot run get one status line with the reason instead. With -f, follows every pod at once (at most --max-log-requests streams; the others wait their turn), attaches to pods created later as soon as their init container starts, ends each with a summary line (exit code, reason, download time), and resumes a broken stream without repeating or losing lines. Status lines go to stderr, log lines to stdout.'
+  static override examples = [
+    '<%= config.bin %> logs my-model -n ml',
+    '<%= config.bin %> logs my-model -n ml -f',
+    '<%= config.bin %> logs --all -n ml --since 1h -o json',
+    '<%= config.bin %> logs -A --summary',
+    '<%= config.bin %> logs --pod my-model-predictor-abc -n ml --previous',
+  ]
+  static override args = {isvc: Args.string({description: 'The InferenceService'})}
+  static override flags = {
+    selector: Flags.string({char: 'l', description: 'Pods with these labels (kubectl\'s selector syntax)'}),
+    pod: Flags.string({description: 'One pod, by name'}),
+    all: Flags.boolean({description: 'Every InferenceService in the namespace'}),
+    'all-namespaces': Flags.boolean({char: 'A', description: 'Every namespace'}),
+    container: Flags.string({char: 'c', description: 'Another container than storage-initializer'}),
+    follow: Flags.boolean({char: 'f', description: 'Stream, and attach to pods created later'}),
+    previous: Flags.boolean({char: 'p', description: 'The log of the previous (restarted) run of the init container'}),
+    timestamps: Flags.boolean({description: 'Show each line\'s timestamp'}),
+    since: Flags.string({description: 'Only lines newer than this duration (5s, 2m, 3h)'}),
+    'since-time': Flags.string({description: 'Only lines after this RFC 3339 time'}),
+    tail: Flags.integer({description: 'Lines from the end of each log (-1: all)', default: -1}),
+    'no-prefix': Flags.boolean({description: 'Do not prefix lines with [pod/NAME/CONTAINER]'}),
+    'max-log-requests': Flags.integer({description: 'Streams open at once; the others queue', default: 50, min: 1}),
+    summary: Flags.boolean({description: 'No log lines: one row per InferenceService with its pods\' storage-initializer outcomes and download times'}),
+    output: Flags.string({char: 'o', description: 'json: one JSON object per line (with --summary: a JSON document)', options: ['json']}),
+  }
+
+  async run(): Promise<void> {
+    const {args} = await this.parse(Logs)
+    const f = this.flags
+    const ways = [args.isvc !== undefined, f.selector !== undefined, f.pod !== undefined, f.all].filter(Boolean).length
+    if (ways > 1) throw new CliError('Usage', 'give only one of ISVC, -l, --pod and --all')
+    if (ways === 0 && !f['all-namespaces'] && !f.summary) throw new CliError('Usage', 'which pods? give an InferenceService, -l SELECTOR, --pod NAME, --all or -A')
+    if (f.since && f['since-time']) throw new CliError('Usage', 'at most one of --since and --since-time may be given')
+    if (f['since-time'] && Number.isNaN(Date.parse(f['since-time']))) throw new CliError('Usage', `--since-time "${f['since-time']}" is not an RFC 3339 time such as 2026-11-25T10:00:00Z`)
+    if (f.pod && f['all-namespaces']) throw new CliError('Usage', '--pod needs a namespace (-n), not -A')
+    const {parseDuration} = await import('../kube/timeout.js')
+    const sinceSeconds = f.since ? Math.ceil(parseDuration('since', f.since) / 1000) : undefined
+    const {client, namespace} = await this.connect()
+    const sel = {
+      namespace: f['all-namespaces'] ? undefined : namespace,
+      pod: f.pod,
+      labelSelector: f.selector ?? (args.isvc ? `serving.kserve.io/inferenceservice=${args.isvc}` : 'serving.kserve.io/inferenceservice'),
+    }
+    const core = await import('../core/logs.js')
+    if (f.summary) {
+      const rows = core.summarise(await core.listModelPodsFor(client, sel))
+      if (f.output === 'json') return this.print(JSON.stringify({apiVersion: 'storage-init.kserve.io/v1alpha1', kind: 'StorageInitializerSummary', items: rows}, null, 2) + '\n')
+      const {table} = await import('../render/table.js')
+      if (rows.length === 0) return process.stderr.write('No InferenceService pods found.\n') as unknown as void
+      const secs = (n: number | null) => (n === null ? '-' : `${n.toFixed(1)}s`)
+      this.print(
+        table(
+          [...(sel.namespace ? [] : ['namespace']), 'inferenceservice', 'pods', 'succeeded', 'failed', 'initializing', 'image', 'median', 'slowest'],
+          rows.map(r => [...(sel.namespace ? [] : [r.namespace]), r.inferenceService, r.pods, r.succeeded, Object.entries(r.failed).map(([k, v]) => `${v} ${k}`).join(', ') || '0', r.initializing, r.images.join(' '), secs(r.medianSeconds), secs(r.slowestSeconds)]),
+        ) + '\n',
+      )
+      return
+    }
+    const {makePrinter} = await import('../render/logs.js')
+    const print = makePrinter({json: f.output === 'json', prefix: !f['no-prefix'], timestamps: f.timestamps, withNamespace: !sel.namespace, color: process.stdout.isTTY === true && !process.env.NO_COLOR})
+    const ac = new AbortController()
+    const stop = () => ac.abort()
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+    try {
+      const {pods} = await core.runLogs(client, sel, {follow: f.follow, previous: f.previous, tail: f.tail, sinceSeconds, sinceTime: f['since-time'], container: f.container, maxRequests: f['max-log-requests']}, print, ac.signal)
+      if (pods === 0 && !f.follow) process.stderr.write(`No storage-initializer pods found${sel.namespace ? ` in namespace ${sel.namespace}` : ''} (selector ${sel.pod ? `pod ${sel.pod}` : sel.labelSelector}).\n`)
+    } finally {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+    }
+  }
+}

@@ -1,0 +1,237 @@
+/**
+ * `logs`: find the model pods (target discovery), stream each storage-initializer (bounded, queued, resumed), and hand
+ * every line and status to a printer. With follow, a pod watch attaches to pods created later as soon as their init
+ * container starts, and stops following one when its init container ends, with one summary line.
+ */
+import {isApiStatus} from '../errors.js'
+import type {KubeClient} from '../kube/client.js'
+import {explain} from '../kube/explain.js'
+import {streamLog, type LogLine} from '../kube/logs.js'
+import {describeState, hintFor, initState, logContainers, seconds, type InitState} from '../domain/pod-status.js'
+
+export interface Selection {
+  namespace?: string // undefined: all namespaces
+  labelSelector?: string
+  pod?: string
+}
+
+export interface LogsOptions {
+  follow: boolean
+  previous: boolean
+  tail?: number
+  sinceSeconds?: number
+  sinceTime?: string
+  container?: string
+  maxRequests: number
+}
+
+export type LogEvent =
+  | {type: 'line'; namespace: string; pod: string; container: string; time: string; message: string}
+  | {type: 'status'; namespace: string; pod: string; container: string; state: string; reason?: string; message: string; hint?: string}
+  | {type: 'done'; namespace: string; pod: string; container: string; exitCode: number; reason?: string; seconds?: number; message: string; hint?: string}
+  | {type: 'resumed'; namespace: string; pod: string; container: string; attempt: number; message: string}
+
+/** A counting semaphore: at most n streams at once; the others wait their turn, none is dropped. */
+class Pool {
+  private active = 0
+  private queue: (() => void)[] = []
+  constructor(private readonly n: number) {}
+  async run<T>(f: () => Promise<T>): Promise<T> {
+    if (this.active >= this.n) await new Promise<void>(r => this.queue.push(r))
+    this.active++
+    try {
+      return await f()
+    } finally {
+      this.active--
+      this.queue.shift()?.()
+    }
+  }
+}
+
+function podPath(sel: Selection): string {
+  return sel.namespace ? `/api/v1/namespaces/${encodeURIComponent(sel.namespace)}/pods` : '/api/v1/pods'
+}
+
+async function listPods(client: KubeClient, sel: Selection): Promise<{items: any[]; resourceVersion: string}> {
+  try {
+    if (sel.pod) {
+      const p = await client.get(`${podPath(sel)}/${encodeURIComponent(sel.pod)}`)
+      return {items: [p], resourceVersion: p.metadata.resourceVersion}
+    }
+    const l = await client.get(podPath(sel), {labelSelector: sel.labelSelector})
+    return {items: l.items ?? [], resourceVersion: l.metadata?.resourceVersion ?? ''}
+  } catch (e) {
+    throw explain(e, client, {verb: sel.pod ? 'get' : 'list', resource: 'pods', namespace: sel.namespace, name: sel.pod})
+  }
+}
+
+function event(pod: any, container: string, s: InitState): LogEvent {
+  const base = {namespace: pod.metadata.namespace, pod: pod.metadata.name, container}
+  const image = (pod.spec?.initContainers ?? []).find((c: any) => c.name === container)?.image
+  if (s.kind === 'terminated')
+    return {type: 'done', ...base, exitCode: s.exitCode, reason: s.reason, seconds: seconds(s.startedAt, s.finishedAt), message: describeState(s), hint: hintFor(s, image)}
+  return {type: 'status', ...base, state: s.kind, reason: 'reason' in s ? s.reason : undefined, message: describeState(s), hint: hintFor(s, image)}
+}
+
+/** Has the container produced (or is it producing) a log? */
+function hasLog(s: InitState): boolean {
+  return s.kind === 'running' || s.kind === 'terminated' || (s.kind === 'waiting' && s.reason === 'CrashLoopBackOff')
+}
+
+export async function runLogs(client: KubeClient, sel: Selection, opts: LogsOptions, emit: (e: LogEvent) => void, signal: AbortSignal): Promise<{pods: number}> {
+  const pool = new Pool(Math.max(1, opts.maxRequests))
+  const attached = new Set<string>() // namespace/pod/container/restart
+  const announced = new Map<string, string>() // last status line per target, so it is said once
+  const running: Promise<void>[] = []
+  const {items, resourceVersion} = await listPods(client, sel)
+
+  const consider = (pod: any) => {
+    for (const container of logContainers(pod, opts.container)) {
+      const s = initState(pod, container)
+      const id = `${pod.metadata.namespace}/${pod.metadata.name}/${container}`
+      if (!hasLog(s) || (s.kind === 'waiting' && !opts.previous)) {
+        const ev = event(pod, container, s)
+        if (announced.get(id) !== ev.message) {
+          announced.set(id, ev.message)
+          emit(ev)
+        }
+        if (!(s.kind === 'waiting' && s.reason === 'CrashLoopBackOff')) continue
+        if (!opts.previous) continue
+      }
+      const key = `${id}/${'restarts' in s ? s.restarts : 0}`
+      if (attached.has(key)) continue
+      attached.add(key)
+      running.push(
+        pool.run(async () => {
+          const base = {namespace: pod.metadata.namespace, pod: pod.metadata.name, container}
+          const follow = opts.follow && !opts.previous && s.kind === 'running'
+          try {
+            await streamLog(
+              client,
+              base.namespace,
+              base.pod,
+              container,
+              {follow, previous: opts.previous, tailLines: opts.tail, sinceSeconds: opts.sinceSeconds, sinceTime: opts.sinceTime},
+              (l: LogLine) => emit({type: 'line', ...base, time: l.time, message: l.message}),
+              signal,
+              attempt => emit({type: 'resumed', ...base, attempt, message: `stream broke; resumed (attempt ${attempt}) from the last line seen`}),
+            )
+          } catch (e) {
+            if (signal.aborted) return
+            if (isApiStatus(e, 400) || isApiStatus(e, 404)) {
+              emit({type: 'status', ...base, state: 'unavailable', message: (e as Error).message})
+              return
+            }
+            throw explain(e, client, {verb: 'get', resource: 'pods/log', namespace: base.namespace, name: base.pod})
+          }
+          if (signal.aborted) return
+          // the end of a followed stream: say how it ended, from the pod's status
+          const now = follow ? await client.get(`/api/v1/namespaces/${encodeURIComponent(base.namespace)}/pods/${encodeURIComponent(base.pod)}`).catch(() => undefined) : pod
+          const end = now ? initState(now, container) : undefined
+          if (end && end.kind === 'terminated') emit(event(now, container, end))
+        }),
+      )
+    }
+  }
+  for (const p of items) consider(p)
+  if (opts.follow && !opts.previous) await watchPods(client, sel, resourceVersion, consider, signal)
+  await Promise.all(running)
+  return {pods: items.length}
+}
+
+/** Watch pods (list+watch, re-listing when the watch expires) until aborted. */
+async function watchPods(client: KubeClient, sel: Selection, rv: string, onPod: (p: any) => void, signal: AbortSignal): Promise<void> {
+  const query = (v: string) => ({watch: 1, resourceVersion: v, labelSelector: sel.labelSelector, fieldSelector: sel.pod ? `metadata.name=${sel.pod}` : undefined, allowWatchBookmarks: true})
+  while (!signal.aborted) {
+    let res
+    try {
+      res = await client.stream(podPath(sel), query(rv), 'application/json')
+    } catch (e) {
+      if (signal.aborted) return
+      if (isApiStatus(e, 410)) {
+        const l = await listPods(client, sel)
+        l.items.forEach(onPod)
+        rv = l.resourceVersion
+        continue
+      }
+      await new Promise(r => setTimeout(r, 500))
+      continue
+    }
+    const abort = () => res.destroy()
+    signal.addEventListener('abort', abort, {once: true})
+    let buf = ''
+    try {
+      for await (const chunk of res) {
+        buf += chunk
+        let i
+        while ((i = buf.indexOf('\n')) >= 0) {
+          const ev = JSON.parse(buf.slice(0, i))
+          buf = buf.slice(i + 1)
+          if (ev.type === 'ERROR') {
+            if (ev.object?.code === 410) {
+              const l = await listPods(client, sel)
+              l.items.forEach(onPod)
+              rv = l.resourceVersion
+            }
+            continue
+          }
+          if (ev.object?.metadata?.resourceVersion) rv = ev.object.metadata.resourceVersion
+          if (ev.type === 'ADDED' || ev.type === 'MODIFIED') onPod(ev.object)
+        }
+      }
+    } catch {
+      // a broken watch is resumed from the last resourceVersion seen
+    } finally {
+      signal.removeEventListener('abort', abort)
+    }
+  }
+}
+
+export interface ModelSummary {
+  namespace: string
+  inferenceService: string
+  pods: number
+  succeeded: number
+  failed: Record<string, number>
+  initializing: number
+  images: string[]
+  medianSeconds: number | null
+  slowestSeconds: number | null
+}
+
+/** One row per InferenceService: how its pods' storage-initializers went, and how long downloads took. */
+export function summarise(pods: any[]): ModelSummary[] {
+  const rows = new Map<string, ModelSummary & {durations: number[]}>()
+  for (const p of pods) {
+    const isvc = p.metadata?.labels?.['serving.kserve.io/inferenceservice']
+    if (!isvc) continue
+    const key = `${p.metadata.namespace}/${isvc}`
+    const row: ModelSummary & {durations: number[]} = rows.get(key) ?? {namespace: p.metadata.namespace, inferenceService: isvc, pods: 0, succeeded: 0, failed: {}, initializing: 0, images: [], medianSeconds: null, slowestSeconds: null, durations: []}
+    rows.set(key, row)
+    row.pods++
+    const c = (p.spec?.initContainers ?? []).find((x: any) => x.name === 'storage-initializer')
+    if (!c) continue
+    if (c.image && !row.images.includes(c.image)) row.images.push(c.image)
+    const s = initState(p, 'storage-initializer')
+    if (s.kind === 'terminated' && s.exitCode === 0) {
+      row.succeeded++
+      const d = seconds(s.startedAt, s.finishedAt)
+      if (d !== undefined) row.durations.push(d)
+    } else if (s.kind === 'terminated') row.failed[s.reason ?? `ExitCode:${s.exitCode}`] = (row.failed[s.reason ?? `ExitCode:${s.exitCode}`] ?? 0) + 1
+    else if (s.kind === 'waiting' && s.reason !== 'PodInitializing' && s.reason !== 'ContainerCreating') {
+      const reason = s.reason === 'CrashLoopBackOff' && s.last?.reason ? s.last.reason : s.reason
+      row.failed[reason] = (row.failed[reason] ?? 0) + 1
+    } else row.initializing++
+  }
+  return [...rows.values()]
+    .map(({durations, ...r}) => {
+      const d = [...durations].sort((a, b) => a - b)
+      const median = d.length ? (d.length % 2 ? d[(d.length - 1) / 2] : (d[d.length / 2 - 1] + d[d.length / 2]) / 2) : null
+      return {...r, medianSeconds: median, slowestSeconds: d.length ? d[d.length - 1] : null}
+    })
+    .sort((a, b) => `${a.namespace}/${a.inferenceService}`.localeCompare(`${b.namespace}/${b.inferenceService}`))
+}
+
+export async function listModelPodsFor(client: KubeClient, sel: Selection): Promise<any[]> {
+  return (await listPods(client, sel)).items
+}
