@@ -40,8 +40,13 @@ export function exec(cmd: string, args: string[], env: Record<string, string | u
     let stderr = ''
     child.stdout.on('data', d => (stdout += d))
     child.stderr.on('data', d => (stderr += d))
+    // a command that hangs must not keep the test run alive
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
     child.on('error', reject)
-    child.on('close', code => resolve({code: code ?? -1, stdout, stderr}))
+    child.on('close', code => {
+      clearTimeout(timer)
+      resolve({code: code ?? -1, stdout, stderr})
+    })
     child.stdin.end(input ?? '')
   })
 }

@@ -60,7 +60,7 @@ export default class Logs extends BaseCommand<typeof Logs> {
       this.print(
         table(
           [...(sel.namespace ? [] : ['namespace']), 'inferenceservice', 'pods', 'succeeded', 'failed', 'initializing', 'image', 'median', 'slowest'],
-          rows.map(r => [...(sel.namespace ? [] : [r.namespace]), r.inferenceService, r.pods, r.succeeded, Object.entries(r.failed).map(([k, v]) => `${v} ${k}`).join(', ') || '0', r.initializing, r.images.join(' '), secs(r.medianSeconds), secs(r.slowestSeconds)]),
+          rows.map(r => [...(sel.namespace ? [] : [r.namespace]), r.inferenceService, r.pods, r.succeeded, Object.entries(r.failed).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${v} ${k}`).join(', ') || '0', r.initializing, r.images.join(' '), secs(r.medianSeconds), secs(r.slowestSeconds)]),
         ) + '\n',
       )
       return

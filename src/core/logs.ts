@@ -78,10 +78,16 @@ function hasLog(s: InitState): boolean {
   return s.kind === 'running' || s.kind === 'terminated' || (s.kind === 'waiting' && s.reason === 'CrashLoopBackOff')
 }
 
-export async function runLogs(client: KubeClient, sel: Selection, opts: LogsOptions, emit: (e: LogEvent) => void, signal: AbortSignal): Promise<{pods: number}> {
+export async function runLogs(client: KubeClient, sel: Selection, opts: LogsOptions, emit: (e: LogEvent) => void, outer: AbortSignal): Promise<{pods: number}> {
+  // one failure stops everything, and is reported once
+  const inner = new AbortController()
+  outer.addEventListener('abort', () => inner.abort(), {once: true})
+  const signal = inner.signal
+  let failure: unknown
   const pool = new Pool(Math.max(1, opts.maxRequests))
   const attached = new Set<string>() // namespace/pod/container/restart
   const announced = new Map<string, string>() // last status line per target, so it is said once
+  const finished = new Set<string>()
   const running: Promise<void>[] = []
   const {items, resourceVersion} = await listPods(client, sel)
 
@@ -101,8 +107,7 @@ export async function runLogs(client: KubeClient, sel: Selection, opts: LogsOpti
       const key = `${id}/${'restarts' in s ? s.restarts : 0}`
       if (attached.has(key)) continue
       attached.add(key)
-      running.push(
-        pool.run(async () => {
+      const task = pool.run(async () => {
           const base = {namespace: pod.metadata.namespace, pod: pod.metadata.name, container}
           const follow = opts.follow && !opts.previous && s.kind === 'running'
           try {
@@ -128,7 +133,19 @@ export async function runLogs(client: KubeClient, sel: Selection, opts: LogsOpti
           // the end of a followed stream: say how it ended, from the pod's status
           const now = follow ? await client.get(`/api/v1/namespaces/${encodeURIComponent(base.namespace)}/pods/${encodeURIComponent(base.pod)}`).catch(() => undefined) : pod
           const end = now ? initState(now, container) : undefined
-          if (end && end.kind === 'terminated') emit(event(now, container, end))
+          if (end && end.kind === 'terminated') {
+            emit(event(now, container, end))
+            // following one named pod ends when all its init containers have
+            if (sel.pod && opts.follow) {
+              finished.add(id)
+              if (logContainers(now, opts.container).every(c => finished.has(`${base.namespace}/${base.pod}/${c}`))) inner.abort()
+            }
+          }
+        })
+      running.push(
+        task.catch(e => {
+          failure ??= e
+          inner.abort()
         }),
       )
     }
@@ -136,6 +153,7 @@ export async function runLogs(client: KubeClient, sel: Selection, opts: LogsOpti
   for (const p of items) consider(p)
   if (opts.follow && !opts.previous) await watchPods(client, sel, resourceVersion, consider, signal)
   await Promise.all(running)
+  if (failure) throw failure
   return {pods: items.length}
 }
 

@@ -60,7 +60,8 @@ export async function streamLog(
     try {
       res = await client.stream(path, query, 'text/plain')
     } catch (e) {
-      if (lastTime && !isApiStatus(e) && resumed < 5 && !signal.aborted) {
+      // a network failure (not an answer from the server) is retried, from where the stream stopped
+      if (!isApiStatus(e) && resumed < 5 && !signal.aborted) {
         resumed++
         onResume?.(resumed)
         await new Promise(r => setTimeout(r, 200 * resumed))

@@ -1,0 +1,121 @@
+/** `logs` against a model with a finished pod, one downloading, one in ImagePullBackOff and one created while following. */
+import {spawn} from 'node:child_process'
+import {join} from 'node:path'
+
+import {plugin, ROOT, startCluster, type Started} from '../helpers.js'
+
+let s: Started
+const ago = (sec: number) => new Date(Date.now() - sec * 1000).toISOString().replace(/\.\d+Z$/, 'Z')
+
+function pod(name: string, status: any, logs?: Record<string, unknown[]>) {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {name, namespace: 'ml', labels: {'serving.kserve.io/inferenceservice': 'llm', component: 'predictor'}, ...(logs ? {annotations: {'sim.storage-init.dev/logs': JSON.stringify(logs)}} : {})},
+    spec: {initContainers: [{name: 'storage-initializer', image: 'kserve/storage-initializer:v0.20.0'}], containers: [{name: 'kserve-container', image: 'kserve/huggingfaceserver:v0.20.0'}]},
+    status,
+  }
+}
+
+const terminated = (start: number, end: number, exitCode = 0, reason = 'Completed') => ({phase: exitCode ? 'Pending' : 'Running', initContainerStatuses: [{name: 'storage-initializer', restartCount: 0, state: {terminated: {exitCode, reason, startedAt: ago(start), finishedAt: ago(end)}}}]})
+
+beforeEach(async () => {
+  s = await startCluster('kserve-v0.20.0.yaml')
+  s.cluster.seed(pod('llm-done', terminated(100, 88), {'storage-initializer': ['Initializing', 'Model downloaded in 12.0 seconds.']}))
+  s.cluster.seed(pod('llm-downloading', {phase: 'Pending', initContainerStatuses: [{name: 'storage-initializer', restartCount: 0, state: {running: {startedAt: ago(1)}}}]}, {'storage-initializer': ['Initializing', {text: 'Copying contents of hf://org/llm to local', after: 3}, {text: 'Model downloaded in 2.5 seconds.', after: 4}]}))
+  s.cluster.seed(pod('llm-pull', {phase: 'Pending', initContainerStatuses: [{name: 'storage-initializer', restartCount: 0, state: {waiting: {reason: 'ImagePullBackOff', message: 'Back-off pulling image "kserve/storage-initializer:v0.20.0"'}}}]}))
+})
+afterEach(() => s.cluster.stop())
+
+test('no follow: each pod\'s log, prefixed, and one status line for the pod that cannot run', async () => {
+  const r = await plugin(['logs', 'llm', '-n', 'ml', '--kubeconfig', s.kubeconfig])
+  expect(r.code).toBe(0)
+  expect(r.stdout.split('\n').filter(Boolean).sort()).toEqual(
+    ['[pod/llm-done/storage-initializer] Initializing', '[pod/llm-done/storage-initializer] Model downloaded in 12.0 seconds.', '[pod/llm-downloading/storage-initializer] Initializing'].sort(),
+  )
+  expect(r.stderr).toContain('[pod/llm-pull/storage-initializer] status: ImagePullBackOff: Back-off pulling image "kserve/storage-initializer:v0.20.0" (check the image kserve/storage-initializer:v0.20.0 exists and that the pod\'s service account has imagePullSecrets')
+  expect(r.stderr).toContain('[pod/llm-done/storage-initializer] finished: exit 0 (Completed) after 12.0s')
+})
+
+test('-f: follows all, attaches to a pod created while following, ends each with a summary, Ctrl-C ends cleanly', async () => {
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'kubectl-storage_init'), 'logs', 'llm', '-n', 'ml', '-f', '-o', 'json', '--kubeconfig', s.kubeconfig])
+  let out = ''
+  child.stdout.on('data', d => (out += d))
+  const events = () => out.split('\n').filter(Boolean).map(l => JSON.parse(l))
+  const until = async (pred: () => boolean, ms = 8000) => {
+    const end = Date.now() + ms
+    while (!pred()) {
+      if (Date.now() > end) throw new Error(`timed out; got:\n${out}`)
+      await new Promise(r => setTimeout(r, 50))
+    }
+  }
+  await until(() => events().some(e => e.pod === 'llm-downloading'))
+  // a new pod appears (a scale-up) and starts its init container
+  s.cluster.seed(pod('llm-new', {phase: 'Pending', initContainerStatuses: [{name: 'storage-initializer', restartCount: 0, state: {running: {startedAt: ago(0)}}}]}, {'storage-initializer': ['new pod starts', {text: 'new pod done', after: 0.3}]}))
+  await until(() => events().some(e => e.message === 'Model downloaded in 2.5 seconds.') && events().some(e => e.message === 'new pod done'))
+  // the downloads finish
+  for (const name of ['llm-downloading', 'llm-new']) {
+    const p = s.cluster.store.get('/pods', 'ml', name)
+    s.cluster.seed({...p, status: terminated(3, 0)})
+  }
+  await until(() => events().filter(e => e.type === 'done').length === 3)
+  const exited = new Promise<number | null>(r => child.on('exit', c => r(c)))
+  child.kill('SIGINT')
+  expect(await exited).toBe(0)
+  const ev = events()
+  expect(ev.filter(e => e.pod === 'llm-downloading' && !e.type).map(e => e.message)).toEqual(['Initializing', 'Copying contents of hf://org/llm to local', 'Model downloaded in 2.5 seconds.'])
+  expect(ev.filter(e => e.pod === 'llm-new' && !e.type).map(e => e.message)).toEqual(['new pod starts', 'new pod done'])
+  expect(ev.find(e => e.pod === 'llm-pull')).toMatchObject({type: 'status', state: 'waiting', reason: 'ImagePullBackOff'})
+  expect(ev.filter(e => e.type === 'done').map(e => e.pod).sort()).toEqual(['llm-done', 'llm-downloading', 'llm-new'])
+  for (const e of ev.filter(x => !x.type)) expect(Object.keys(e)).toEqual(['pod', 'namespace', 'container', 'time', 'message'])
+})
+
+test('a stream cut mid-line is resumed without repeating or losing a line', async () => {
+  const lines = Array.from({length: 20}, (_, i) => ({text: `line ${i}`, after: i * 0.05}))
+  s.cluster.seed(pod('llm-cut', {phase: 'Pending', initContainerStatuses: [{name: 'storage-initializer', restartCount: 0, state: {running: {startedAt: ago(0)}}}]}, {'storage-initializer': lines}))
+  s.cluster.faults.add({resource: 'pods/log', name: 'llm-cut', dropAfterLines: 7, midLine: true, count: 1})
+  const cluster = s.cluster
+  const timer = setTimeout(() => {
+    const p = cluster.store.get('/pods', 'ml', 'llm-cut')
+    if (p) cluster.seed({...p, status: terminated(2, 0)})
+  }, 2500)
+  const r = await plugin(['logs', '--pod', 'llm-cut', '-n', 'ml', '-f', '--kubeconfig', s.kubeconfig, '--debug'])
+  clearTimeout(timer)
+  if (!r.stdout) console.log(r.stderr)
+  expect(r.stdout.split('\n').filter(Boolean)).toEqual(lines.map(l => `[pod/llm-cut/storage-initializer] ${l.text}`))
+  expect(r.stderr).toContain('stream broke; resumed (attempt 1)')
+}, 20000)
+
+test('--summary counts outcomes and download times, in text and JSON', async () => {
+  s.cluster.seed(pod('llm-oom', {phase: 'Pending', initContainerStatuses: [{name: 'storage-initializer', restartCount: 2, state: {waiting: {reason: 'CrashLoopBackOff'}}, lastState: {terminated: {exitCode: 137, reason: 'OOMKilled'}}}]}))
+  s.cluster.seed(pod('llm-done2', terminated(60, 56)))
+  const j = JSON.parse((await plugin(['logs', '--summary', '-n', 'ml', '-o', 'json', '--kubeconfig', s.kubeconfig])).stdout)
+  const llm = j.items.find((x: any) => x.inferenceService === 'llm')
+  expect(llm).toEqual({namespace: 'ml', inferenceService: 'llm', pods: 5, succeeded: 2, failed: {ImagePullBackOff: 1, OOMKilled: 1}, initializing: 1, images: ['kserve/storage-initializer:v0.20.0'], medianSeconds: 8, slowestSeconds: 12})
+  const t = await plugin(['logs', '--summary', '-n', 'ml', '--kubeconfig', s.kubeconfig])
+  expect(t.stdout).toMatch(/^llm\s+5\s+2\s+1 ImagePullBackOff, 1 OOMKilled\s+1\s+kserve\/storage-initializer:v0\.20\.0\s+8\.0s\s+12\.0s$/m)
+})
+
+test('--previous shows the failed run of a restarted init container', async () => {
+  s.cluster.seed(pod('llm-oom', {phase: 'Pending', initContainerStatuses: [{name: 'storage-initializer', restartCount: 1, state: {waiting: {reason: 'CrashLoopBackOff', message: 'back-off 10s'}}, lastState: {terminated: {exitCode: 137, reason: 'OOMKilled'}}}]}, {'storage-initializer@previous': ['Copying 40 GB…']}))
+  const r = await plugin(['logs', '--pod', 'llm-oom', '-n', 'ml', '--previous', '--kubeconfig', s.kubeconfig])
+  expect(r.stdout).toBe('[pod/llm-oom/storage-initializer] Copying 40 GB…\n')
+  const now = await plugin(['logs', '--pod', 'llm-oom', '-n', 'ml', '--kubeconfig', s.kubeconfig])
+  expect(now.stderr).toContain('status: CrashLoopBackOff: back-off 10s (restarts: 1, last: OOMKilled) (raise its memory: kubectl storage-init set-resources --limits memory=…)')
+})
+
+test('bad input: one line, exit 1', async () => {
+  for (const [args, text] of [
+    [['logs'], 'which pods?'],
+    [['logs', 'llm', '--pod', 'x'], 'give only one of ISVC, -l, --pod and --all'],
+    [['logs', 'llm', '--since', 'yesterday'], 'invalid --since "yesterday"'],
+    [['logs', 'llm', '--since-time', 'noon'], '--since-time "noon" is not an RFC 3339 time'],
+  ] as [string[], string][]) {
+    const r = await plugin([...args, '--kubeconfig', s.kubeconfig])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain(text)
+  }
+  const missing = await plugin(['logs', '--pod', 'nope', '-n', 'ml', '--kubeconfig', s.kubeconfig])
+  expect(missing.code).toBe(1)
+  expect(missing.stderr.trim()).toBe('error: pods "nope" in namespace "ml" not found')
+})
