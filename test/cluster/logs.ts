@@ -5,6 +5,7 @@
  *   {"storage-initializer": ["line", {"text": "later line", "after": 2.5}, {"text": "x", "time": "2026-01-01T00:00:00Z"}],
  *    "storage-initializer@previous": ["the log of the last terminated instance"]}
  *
+ * `{"text": "line {i}", "repeat": 10000}` stands for that many lines, {i} numbered from 1 (for load tests).
  * `after` is seconds from the container's start (its startedAt in the pod status, else the pod's creation); `time` is
  * absolute. A follow stream ends after the last line once the container is terminated in the pod's status.
  */
@@ -14,6 +15,7 @@ export interface ScriptLine {
   text: string
   after?: number
   time?: string
+  repeat?: number
 }
 
 export type LogScript = Record<string, (string | ScriptLine)[]>
@@ -34,7 +36,8 @@ export function containerStart(pod: any, container: string, previous: boolean): 
 export function timedLines(script: (string | ScriptLine)[] | undefined, base: number): TimedLine[] {
   if (!script) return []
   let last = base
-  return script.map(l => {
+  const expanded = script.flatMap(l => (typeof l === 'object' && l.repeat ? Array.from({length: l.repeat}, (_, i) => ({...l, repeat: undefined, text: l.text.replaceAll('{i}', String(i + 1))})) : [l]))
+  return expanded.map(l => {
     const line = typeof l === 'string' ? {text: l} : l
     const at = line.time ? Date.parse(line.time) : line.after !== undefined ? base + line.after * 1000 : last
     last = at

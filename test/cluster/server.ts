@@ -685,7 +685,9 @@ export class SimCluster {
       }
       return true
     }
+    res.cork()
     for (const l of ready) if (!write(l)) return
+    res.uncork()
     if (!follow) return void res.end()
     for (const l of pending) {
       const wait = l.at - Date.now()

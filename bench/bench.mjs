@@ -1,0 +1,72 @@
+// `npm run bench`: our commands and kubectl's, interleaved, against the same simulated cluster.
+// Prints medians, ratios (ours / kubectl) and peak memory. Needs kubectl and /usr/bin/time.
+import {execFileSync, spawn, spawnSync} from 'node:child_process'
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const runs = Number(process.env.BENCH_RUNS ?? 10)
+const pods = Number(process.env.BENCH_PODS ?? 100)
+const lines = Number(process.env.BENCH_LINES ?? 10000)
+const dir = mkdtempSync(join(tmpdir(), 'storage-init-bench-'))
+const kubeconfig = join(dir, 'kubeconfig')
+
+// a KServe v0.20.0 install plus `pods` model pods with `lines` log lines each
+const scenario = [execFileSync('cat', [join(root, 'test/cluster/scenarios/kserve-v0.20.0.yaml')], {encoding: 'utf8'}), 'apiVersion: v1\nkind: Namespace\nmetadata: {name: bench}\n']
+for (let i = 0; i < pods; i++) {
+  scenario.push(JSON.stringify({
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: {name: `m-${i}`, namespace: 'bench', labels: {'serving.kserve.io/inferenceservice': `m${i % 10}`}, annotations: {'sim.storage-init.dev/logs': JSON.stringify({'storage-initializer': [{text: `2026-11-25 10:00:00.000 1 kserve INFO [storage.py:download():66] copied chunk {i} of s3://bucket/model-${i}`, repeat: lines}]})}},
+    spec: {initContainers: [{name: 'storage-initializer', image: 'kserve/storage-initializer:v0.20.0'}], containers: [{name: 'kserve-container', image: 'k'}]},
+    status: {phase: 'Running', initContainerStatuses: [{name: 'storage-initializer', state: {terminated: {exitCode: 0, reason: 'Completed', startedAt: '2026-11-25T10:00:00Z', finishedAt: '2026-11-25T10:00:30Z'}}}]},
+  }) + '\n')
+}
+const scenarioFile = join(dir, 'scenario.yaml')
+writeFileSync(scenarioFile, scenario.join('---\n'))
+const cluster = spawn(process.execPath, [join(root, 'dist/cluster.js'), '--scenario', scenarioFile, '--kubeconfig', kubeconfig], {stdio: ['ignore', 'pipe', 'inherit']})
+await new Promise(r => cluster.stdout.on('data', d => String(d).includes('kubeconfig:') && r()))
+
+const env = {...process.env, KUBECONFIG: kubeconfig, NO_COLOR: '1'}
+const ours = join(root, 'bin/kubectl-storage_init')
+/** wall seconds and peak RSS (MB) of one run */
+function measure(cmd, args) {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...args], {env, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30})
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`)
+  const out = r.stderr.toString().trim().split('\n').pop()
+  const [wall, kb] = out.split(' ').map(Number)
+  return {wall, mb: kb / 1024}
+}
+const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+
+const cases = [
+  {name: 'get -o json', ours: [ours, ['get', '-o', 'json']], theirs: ['kubectl', ['get', 'configmap', 'inferenceservice-config', '-n', 'kserve', '-o', 'json']], target: 2},
+  {name: '--help', ours: [ours, ['--help']], theirs: ['kubectl', ['version', '--client']], target: 3},
+  {name: '--version', ours: [ours, ['--version']], theirs: ['kubectl', ['version', '--client']], target: 3},
+  {name: 'validate (live)', ours: [ours, ['validate', '-o', 'json']], theirs: ['kubectl', ['get', 'cm', '-n', 'kserve', '-o', 'json']], target: 3},
+  {name: `logs ${pods} pods x ${lines} lines`, ours: [ours, ['logs', '--all', '-n', 'bench', '--max-log-requests', '100']], theirs: ['kubectl', ['logs', '-l', 'serving.kserve.io/inferenceservice', '-n', 'bench', '--prefix', '--max-log-requests', '100', '--tail=-1', '-c', 'storage-initializer']], target: 1, memory: 150},
+]
+console.log(`machine: ${execFileSync('uname', ['-srm'], {encoding: 'utf8'}).trim()}, ${execFileSync('nproc', {encoding: 'utf8'}).trim()} cores, node ${process.version}; ${runs} runs each after a warm-up, interleaved`)
+console.log(['case', 'ours (s)', 'kubectl (s)', 'ratio', 'target', 'ours peak MB', 'kubectl peak MB', 'met'].join('\t'))
+let allMet = true
+for (const c of cases) {
+  const n = c.name.startsWith('logs') ? Math.max(3, Math.floor(runs / 3)) : runs
+  measure(...c.ours)
+  measure(...c.theirs)
+  const a = []
+  const b = []
+  for (let i = 0; i < n; i++) {
+    a.push(measure(...c.ours))
+    b.push(measure(...c.theirs))
+  }
+  const wa = median(a.map(x => x.wall))
+  const wb = median(b.map(x => x.wall))
+  const ratio = wa / Math.max(wb, 0.001)
+  const mem = Math.max(...a.map(x => x.mb))
+  const met = ratio <= c.target && (c.memory === undefined || mem < c.memory)
+  allMet &&= met
+  console.log([c.name, wa.toFixed(3), wb.toFixed(3), ratio.toFixed(2), `<= ${c.target}x${c.memory ? `, < ${c.memory} MB` : ''}`, mem.toFixed(0), Math.max(...b.map(x => x.mb)).toFixed(0), met ? 'yes' : 'NO'].join('\t'))
+}
+cluster.kill('SIGTERM')
+process.exit(allMet ? 0 : 1)
