@@ -4,7 +4,20 @@ import {build} from 'esbuild'
 import {rmSync} from 'node:fs'
 
 rmSync('dist', {recursive: true, force: true})
-const common = {bundle: true, platform: 'node', target: 'node20', format: 'esm', sourcemap: 'linked', logLevel: 'warning',
+// client-node does not declare itself free of side effects; it is, and saying so lets esbuild drop the generated API
+// classes that KubeConfig's module imports but the plugin never uses.
+const pureClientNode = {
+  name: 'pure-client-node',
+  setup(b) {
+    b.onResolve({filter: /.*/}, async args => {
+      if (args.pluginData === 'pure' || !/client-node/.test(args.importer + args.path)) return undefined
+      const r = await b.resolve(args.path, {kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'pure'})
+      if (r.errors.length || !r.path.includes('@kubernetes/client-node/dist/')) return undefined
+      return {path: r.path, sideEffects: false}
+    })
+  },
+}
+const common = {plugins: [pureClientNode], alias: {'node-fetch': './scripts/shims/node-fetch.mjs'}, bundle: true, platform: 'node', target: 'node20', format: 'esm', sourcemap: 'linked', logLevel: 'warning',
   // a require() for the CommonJS dependencies bundled into ESM
   banner: {js: "import {createRequire as __cr} from 'node:module'; const require = __cr(import.meta.url);"}}
 // oclif loads typescript only for a development root with a tsconfig; it must not be in the bundle
