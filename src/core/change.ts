@@ -5,7 +5,7 @@
  * with no record; the next rollback sees the live configuration differ from the last record and says so (drift).
  */
 import {CliError, isApiStatus} from '../errors.js'
-import type {KubeClient} from '../kube/client.js'
+import {isTransient, type KubeClient} from '../kube/client.js'
 import {explain} from '../kube/explain.js'
 import {CONFIGMAP, KEY} from '../kube/kserve.js'
 import {helmOwnership, type HelmOwnership} from '../domain/helm.js'
@@ -259,8 +259,11 @@ export async function runChange(client: KubeClient, plan: Planner, opts: ChangeO
         const prev = applied.get(p.target.id)
         applied.set(p.target.id, {target: p.target.id, before: prev ? prev.before : p.target.value, after: p.after})
       } catch (e) {
-        if (isApiStatus(e, 409)) {
+        // a conflict, or a write that may not have happened (throttled, server error, reset): re-read and re-plan;
+        // the write is conditional on the resourceVersion, so it can never apply twice or over someone else's change
+        if (isApiStatus(e, 409) || isTransient(e)) {
           conflict = true
+          if (isTransient(e)) await new Promise(r => setTimeout(r, 200 * (attempt + 1)))
           break
         }
         const done = [...applied.keys()]

@@ -9,6 +9,12 @@ import https from 'node:https'
 import {ApiStatusError, CliError} from '../errors.js'
 import type {ResolvedContext} from './kubeconfig.js'
 
+/** A failure worth trying again: throttling, a server error, a connection reset mid-request. */
+export function isTransient(e: unknown): boolean {
+  if (e instanceof ApiStatusError) return e.code === 429 || (e.code >= 500 && e.code <= 504)
+  return !!(e as {transient?: boolean})?.transient
+}
+
 export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>
   body?: unknown
@@ -94,7 +100,9 @@ export class KubeClient {
       return new CliError('Unreachable', `the connection to the server ${this.base.host} was refused - did you specify the right host or port?`, {cause: e})
     if (code.includes('CERT') || code.includes('SELF_SIGNED') || code === 'ERR_TLS_CERT_ALTNAME_INVALID')
       return new CliError('Unreachable', `unable to connect to the server ${this.base.host}: TLS certificate not trusted (${e.message})`, {hint: 'check certificate-authority in the kubeconfig', cause: e})
-    return new CliError('Unreachable', `unable to connect to the server ${this.base.host}: ${e.message || code}`, {cause: e})
+    const err = new CliError('Unreachable', `unable to connect to the server ${this.base.host}: ${e.message || code}`, {cause: e})
+    if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up|aborted/.test(e.message)) (err as CliError & {transient?: boolean}).transient = true
+    return err
   }
 
   private async readAll(res: http.IncomingMessage): Promise<string> {
@@ -119,8 +127,29 @@ export class KubeClient {
     return new ApiStatusError(code, '', text.trim().slice(0, 200) || `HTTP ${code}`, {}, retry)
   }
 
-  /** A JSON request; non-2xx answers throw ApiStatusError. */
+  /**
+   * A JSON request; non-2xx answers throw ApiStatusError. Reads (GET) are retried, with bounded backoff, on 429 (after
+   * its Retry-After), 5xx and a reset connection; writes never are here (the change pipeline re-reads and re-plans).
+   */
   async request<T = any>(method: string, path: string, ro: RequestOptions = {}): Promise<T> {
+    const attempts = method === 'GET' ? 4 : 1
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.requestOnce<T>(method, path, ro)
+      } catch (e) {
+        if (attempt >= attempts || !isTransient(e)) {
+          if (attempt > 1 && e instanceof Error) e.message += ` (gave up after ${attempt} attempts)`
+          throw e
+        }
+        const retryAfter = e instanceof ApiStatusError && e.retryAfterSeconds !== undefined ? Math.min(e.retryAfterSeconds, 5) * 1000 : 0
+        const wait = Math.max(retryAfter, 100 * 2 ** attempt)
+        this.opts.debug?.(`retrying ${method} ${path} in ${wait}ms: ${(e as Error).message}`)
+        await new Promise(r => setTimeout(r, wait))
+      }
+    }
+  }
+
+  private async requestOnce<T>(method: string, path: string, ro: RequestOptions): Promise<T> {
     const res = await this.send(method, path, ro, 'application/json')
     const text = await this.readAll(res)
     const code = res.statusCode ?? 0

@@ -228,7 +228,7 @@ describe('changes', () => {
 
   test('a rollback over two targets that fails half-way says what was restored and how to finish', async () => {
     expect((await run(s, 'set-image', '--tag', 'v0.20.1')).code).toBe(0)
-    s.cluster.faults.add({verb: 'patch', resource: 'clusterstoragecontainers', status: 500, count: 1})
+    s.cluster.faults.add({verb: 'patch', resource: 'clusterstoragecontainers', status: 422, count: 1})
     const r = await run(s, 'rollback')
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(/changed: configmap, recorded as revision 2; not changed: storage-container\/default \(run the same command again to finish\)/)

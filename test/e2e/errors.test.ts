@@ -114,9 +114,34 @@ test('--request-timeout: a slow server gives one line', async () => {
   s.cluster.faults.clear()
 })
 
-test('a server error is reported as kubectl does', async () => {
-  s.cluster.faults.add({verb: 'get', resource: 'configmaps', status: 503, count: 1})
-  expectOneLine(await plugin(['get', '--kubeconfig', s.kubeconfig]), 'Error from server (ServiceUnavailable)')
+test('a server that keeps failing is reported as kubectl does, after bounded retries', async () => {
+  s.cluster.faults.add({verb: 'get', resource: 'configmaps', status: 503, count: 10})
+  expectOneLine(await plugin(['get', '--kubeconfig', s.kubeconfig]), /Error from server \(ServiceUnavailable\): .* \(gave up after 4 attempts\)/)
+  s.cluster.faults.clear()
+})
+
+test.each([
+  ['503 twice', {status: 503, count: 2}],
+  ['429 with Retry-After', {status: 429, retryAfter: 1, count: 1}],
+  ['a reset connection', {reset: true, count: 1}],
+  ['500 once', {status: 500, count: 1}],
+])('reads survive %s', async (_name, fault) => {
+  s.cluster.faults.add({verb: 'get', resource: 'configmaps', ...fault})
+  const r = await plugin(['get', '-o', 'json', '--kubeconfig', s.kubeconfig])
+  expect(r.stderr).toBe('')
+  expect(JSON.parse(r.stdout).kserve.version).toBe('v0.20.0')
+  s.cluster.faults.clear()
+})
+
+test('a write that fails with 503 is retried after a re-read, and applied once', async () => {
+  s.cluster.faults.add({verb: 'patch', resource: 'configmaps', name: 'inferenceservice-config', status: 503, count: 1})
+  const r = await plugin(['set-image', '--tag', 'v0.20.1', '--target', 'configmap', '--kubeconfig', s.kubeconfig])
+  expect(r.code).toBe(0)
+  expect(r.stdout).toBe('configmap/inferenceservice-config image updated\n')
+  const cm = s.cluster.store.get('/configmaps', 'kserve', 'inferenceservice-config')
+  expect(JSON.parse(cm.data.storageInitializer).image).toBe('kserve/storage-initializer:v0.20.1')
+  const hist = s.cluster.store.get('/configmaps', 'kserve', 'storage-initializer-history')
+  expect(Object.keys(hist.data)).toEqual(['revision-000001'])
 })
 
 test('bad flag values are usage errors, exit 1', async () => {
