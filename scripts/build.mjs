@@ -1,7 +1,8 @@
 // Bundles the plugin (and the simulated cluster) with esbuild. The Kubernetes client lives in a lazily imported chunk,
 // so `--help` and `--version` never load it.
 import {build} from 'esbuild'
-import {rmSync} from 'node:fs'
+import {execFileSync} from 'node:child_process'
+import {readFileSync, rmSync} from 'node:fs'
 
 rmSync('dist', {recursive: true, force: true})
 // client-node does not declare itself free of side effects; it is, and saying so lets esbuild drop the generated API
@@ -17,7 +18,14 @@ const pureClientNode = {
     })
   },
 }
-const common = {plugins: [pureClientNode], alias: {'node-fetch': './scripts/shims/node-fetch.mjs'}, bundle: true, platform: 'node', target: 'node20', format: 'esm', sourcemap: 'linked', logLevel: 'warning',
+let commit = 'unknown'
+try {
+  commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore']}).trim()
+} catch {
+  // not a git checkout
+}
+const version = JSON.parse(readFileSync('package.json', 'utf8')).version
+const common = {define: {__COMMIT__: JSON.stringify(commit), __VERSION__: JSON.stringify(version)}, plugins: [pureClientNode], alias: {'node-fetch': './scripts/shims/node-fetch.mjs'}, bundle: true, platform: 'node', target: 'node20', format: 'esm', sourcemap: 'linked', logLevel: 'warning',
   // a require() for the CommonJS dependencies bundled into ESM
   banner: {js: "import {createRequire as __cr} from 'node:module'; const require = __cr(import.meta.url);"}}
 // oclif loads typescript only for a development root with a tsconfig; it must not be in the bundle

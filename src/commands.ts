@@ -1,4 +1,6 @@
 /** oclif's explicit command map: the bundle needs no file-system discovery. */
+import Complete from './commands/__complete.js'
+import Completion from './commands/completion.js'
 import Get from './commands/get.js'
 import Logs from './commands/logs.js'
 import Rollback from './commands/rollback.js'
@@ -6,4 +8,4 @@ import SetImage from './commands/set-image.js'
 import SetResources from './commands/set-resources.js'
 import Validate from './commands/validate.js'
 
-export const COMMANDS = {get: Get, 'set-image': SetImage, 'set-resources': SetResources, rollback: Rollback, validate: Validate, logs: Logs}
+export const COMMANDS = {get: Get, 'set-image': SetImage, 'set-resources': SetResources, rollback: Rollback, validate: Validate, logs: Logs, completion: Completion, __complete: Complete}

@@ -1,0 +1,42 @@
+/** Completion through kubectl's own plugin completion, and --version. */
+import {mkdtempSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {delimiter, join} from 'node:path'
+
+import {exec, plugin, ROOT, startCluster, type Started} from '../helpers.js'
+
+let s: Started
+let dir: string
+let env: Record<string, string>
+beforeAll(async () => {
+  s = await startCluster('kserve-v0.20.0.yaml')
+  dir = mkdtempSync(join(tmpdir(), 'si-compl-'))
+  const r = await plugin(['completion', '--install', '--dir', dir])
+  expect(r.code).toBe(0)
+  env = {PATH: [dir, join(ROOT, 'bin'), process.env.PATH].join(delimiter), KUBECONFIG: s.kubeconfig}
+})
+afterAll(() => s.cluster.stop())
+
+const complete = async (...words: string[]) => (await exec('kubectl', ['__complete', 'storage-init', ...words], env)).stdout.split('\n').filter(Boolean)
+
+test('commands', async () => {
+  expect(await complete('set-')).toEqual(['set-image', 'set-resources', ':4'])
+})
+
+test('flags', async () => {
+  expect(await complete('set-image', '--tar')).toEqual(['--target', ':4'])
+})
+
+test('live names: storage containers, InferenceServices, contexts, revisions', async () => {
+  expect(await complete('set-image', '--target', '')).toEqual(['configmap', 'all', 'storage-container/default', ':4'])
+  expect(await complete('get', '-n', 'ml', '--isvc', '')).toEqual(['sklearn-iris', ':4'])
+  expect(await complete('logs', '-n', 'ml', 'skl')).toEqual(['sklearn-iris', ':4'])
+  expect(await complete('get', '--context', 'sim-r')).toEqual(['sim-readonly', ':4'])
+  expect((await plugin(['set-image', '--tag', 'v0.20.1', '--kubeconfig', s.kubeconfig])).code).toBe(0)
+  expect(await complete('rollback', '--to-revision', '')).toEqual(['1', ':4'])
+})
+
+test('--version names the version and the commit', async () => {
+  const r = await plugin(['--version'])
+  expect(r.stdout).toMatch(/^kubectl-storage-init v\d+\.\d+\.\d+ \(commit ([0-9a-f]{12}|unknown)\) linux-x64 node-v\d+/)
+})
