@@ -89,7 +89,6 @@ test('known-good and known-bad quantities (Kubernetes grammar)', () => {
 test('cluster data never reaches the terminal with control characters or escapes', () => {
   fc.assert(
     fc.property(fc.string({unit: 'binary', maxLength: 60}), s => {
-      // eslint-disable-next-line no-control-regex
       expect(safe(s)).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/)
     }),
     params,
