@@ -5,6 +5,7 @@ import {CliError, isApiStatus, isCliError} from '../errors.js'
 import type {KubeClient} from '../kube/client.js'
 import {explain} from '../kube/explain.js'
 import {CONFIGMAP, findConfigMap, getController, KEY, listStorageContainers} from '../kube/kserve.js'
+import {helmOwnership} from '../domain/helm.js'
 import {parseImage} from '../domain/image.js'
 import {parseRelease, type Release} from '../domain/release.js'
 import {validate, type Cluster, type Finding, type Severity} from '../domain/rules.js'
@@ -55,9 +56,11 @@ export async function validateLive(client: KubeClient, kserveNamespace?: string,
   cscP.catch(() => undefined)
   let ns: string | null = null
   let text: string | null | undefined
+  let cmObject: any
   try {
     const cm = await findConfigMap(client, kserveNamespace)
     ns = cm.namespace
+    cmObject = cm.object
     text = cm.object.data?.[KEY] ?? null
   } catch (e) {
     if (!(isCliError(e) && e.kind === 'NotFound')) throw e
@@ -78,14 +81,18 @@ export async function validateLive(client: KubeClient, kserveNamespace?: string,
     read(async () => (await client.get('/apis/serving.kserve.io/v1beta1/inferenceservices')).items as any[], [] as any[]),
   ])
   const modelNs = [...new Set(isvcs.map((i: any) => i.metadata.namespace as string))]
-  const modelNamespaces = await Promise.all(
-    modelNs.map(async namespace => ({
-      namespace,
-      serviceAccounts: await read(async () => ((await client.get(`/api/v1/namespaces/${namespace}/serviceaccounts`)).items as any[]).map(sa => ({name: sa.metadata.name, imagePullSecrets: (sa.imagePullSecrets ?? []).length})), [{name: '?', imagePullSecrets: 1}]),
-    })),
-  )
+  const [modelNamespaces, helm] = await Promise.all([
+    Promise.all(
+      modelNs.map(async namespace => ({
+        namespace,
+        serviceAccounts: await read(async () => ((await client.get(`/api/v1/namespaces/${namespace}/serviceaccounts`)).items as any[]).map(sa => ({name: sa.metadata.name, imagePullSecrets: (sa.imagePullSecrets ?? []).length})), [{name: '?', imagePullSecrets: 1}]),
+        configMaps: await read(async () => ((await client.get(`/api/v1/namespaces/${namespace}/configmaps`)).items as any[]).map(c => c.metadata.name as string), undefined),
+      })),
+    ),
+    helmRelease(client, cmObject),
+  ])
   const release = releaseFlag ? parseRelease(releaseFlag) : controllerRelease(dep)
-  const cluster: Cluster = {configMapNames: cms, modelNamespaces}
+  const cluster: Cluster = {configMapNames: cms, modelNamespaces, helm}
   const findings = validate({configMapPath: `configmap/${CONFIGMAP}`, text, release, storageContainers: csc.items, cluster})
   return {
     apiVersion: 'storage-init.kserve.io/v1alpha1',
@@ -95,6 +102,29 @@ export async function validateLive(client: KubeClient, kserveNamespace?: string,
     findings,
     summary: summarise(findings),
     settings: settings(text, csc.items),
+  }
+}
+
+/**
+ * What the Helm release owning the ConfigMap rendered: its newest deployed release Secret (type helm.sh/release.v1:
+ * base64 of gzip of JSON), whose `manifest` holds the rendered objects. Undefined when not Helm-managed or not readable.
+ */
+async function helmRelease(client: KubeClient, cm: any): Promise<Cluster['helm']> {
+  const owner = helmOwnership(cm?.metadata)
+  if (!owner?.release) return undefined
+  const ns = owner.releaseNamespace || cm.metadata.namespace
+  try {
+    const list = await client.get(`/api/v1/namespaces/${encodeURIComponent(ns)}/secrets`, {labelSelector: `owner=helm,name=${owner.release},status=deployed`})
+    const newest = (list.items ?? []).sort((a: any, b: any) => Number(b.metadata.labels?.version ?? 0) - Number(a.metadata.labels?.version ?? 0))[0]
+    if (!newest?.data?.release) return undefined
+    const {gunzipSync} = await import('node:zlib')
+    const raw = Buffer.from(Buffer.from(newest.data.release, 'base64').toString('utf8'), 'base64')
+    const rel = JSON.parse((raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw).toString('utf8'))
+    const docs = parseAllDocuments(String(rel.manifest ?? '')).map(d => d.toJS()).filter(Boolean)
+    const rcm = docs.find((d: any) => d.kind === 'ConfigMap' && d.metadata?.name === CONFIGMAP)
+    return {release: owner.release, revision: Number(rel.version ?? newest.metadata.labels?.version ?? 0), storageInitializer: rcm?.data?.[KEY], storageContainers: docs.filter((d: any) => d.kind === 'ClusterStorageContainer')}
+  } catch {
+    return undefined // not readable (no permission to read secrets, or not a release we understand)
   }
 }
 

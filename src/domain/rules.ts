@@ -50,6 +50,7 @@ export const RULES: RuleSpec[] = [
   {id: 'SI052', name: 'container-name', severity: 'error', description: 'a ClusterStorageContainer container is not named storage-initializer (duplicate volume errors, kserve#3900)'},
   {id: 'SI053', name: 'image-disagrees', severity: 'warning', description: 'the ConfigMap image and a ClusterStorageContainer image differ, so models get different initializers by URI'},
   {id: 'SI060', name: 'pull-secret', severity: 'warning', description: 'a private-registry image, but no imagePullSecrets on the service accounts of InferenceService namespaces (live only)'},
+  {id: 'SI070', name: 'helm-drift', severity: 'warning', description: 'the live settings differ from what the Helm release rendered: the next helm upgrade reverts them (live only, where the release is readable)'},
 ]
 
 const spec = (id: string) => RULES.find(r => r.id === id)!
@@ -115,8 +116,10 @@ const TYPE_OK: Record<string, (v: unknown) => boolean> = {
 export interface Cluster {
   /** does the CA bundle ConfigMap exist in KServe's namespace */
   configMapNames?: string[]
-  /** namespaces running InferenceServices, with their service accounts' pull secrets */
-  modelNamespaces?: {namespace: string; serviceAccounts: {name: string; imagePullSecrets: number}[]}[]
+  /** namespaces running InferenceServices, with their service accounts' pull secrets and ConfigMap names */
+  modelNamespaces?: {namespace: string; serviceAccounts: {name: string; imagePullSecrets: number}[]; configMaps?: string[]}[]
+  /** what the Helm release that owns the ConfigMap rendered, when readable */
+  helm?: {release: string; revision: number; storageInitializer?: string; storageContainers: any[]}
 }
 
 export interface ValidationInput {
@@ -211,6 +214,29 @@ export function validate(input: ValidationInput): Finding[] {
       if (shared.length)
         out.push(finding('SI051', `clusterstoragecontainer/${enabled[b].name}:spec.supportedUriFormats`, `${enabled[a].name} and ${enabled[b].name} both match ${shared[0]}: KServe takes them by name, so ${enabled[a].name} wins and ${enabled[b].name} never serves those URIs`, 'narrow the formats, disable one, or name the intended one first'))
     }
+  if (doc && typeof doc.caBundleConfigMapName === 'string' && doc.caBundleConfigMapName !== '')
+    for (const ns of input.cluster?.modelNamespaces ?? [])
+      if (ns.configMaps && !ns.configMaps.includes('global-ca-bundle'))
+        out.push(finding('SI030', `namespace/${ns.namespace}`, `ConfigMap global-ca-bundle (KServe's copy of ${doc.caBundleConfigMapName}) is missing in namespace ${ns.namespace}, which runs InferenceServices: their storage-initializers cannot mount the CA bundle`, 'KServe copies it when it reconciles an InferenceService there: check the controller log, or copy it by hand', {severity: 'warning'}))
+  const helm = input.cluster?.helm
+  if (helm && doc && helm.storageInitializer !== undefined) {
+    let rendered: Record<string, unknown> | undefined
+    try {
+      rendered = JSON.parse(helm.storageInitializer)
+    } catch {
+      rendered = undefined
+    }
+    if (rendered) {
+      const keys = [...new Set([...Object.keys(rendered), ...Object.keys(doc)])].filter(k => JSON.stringify(rendered![k]) !== JSON.stringify(doc![k]))
+      if (keys.length)
+        out.push(finding('SI070', base, `differs from Helm release "${helm.release}" (revision ${helm.revision}) in ${keys.map(k => `${k} (live ${JSON.stringify(doc![k])}, release ${JSON.stringify(rendered![k])})`).join(', ')}: the next helm upgrade reverts it`, 'put the change into the release values (kubectl storage-init set-image … --show-helm-values), or roll it back'))
+    }
+    for (const rc of helm.storageContainers) {
+      const live = input.storageContainers.find(c => c.metadata?.name === rc.metadata?.name)
+      if (live && JSON.stringify(live.spec?.container) !== JSON.stringify(rc.spec?.container))
+        out.push(finding('SI070', `clusterstoragecontainer/${rc.metadata.name}:spec.container`, `differs from what Helm release "${helm.release}" (revision ${helm.revision}) rendered: the next helm upgrade reverts it`, 'put the change into the release values, or roll it back'))
+    }
+  }
   const images = [doc?.image, ...containers.filter(c => !c.disabled).map(c => c.image)].filter((x): x is string => typeof x === 'string' && isPrivateRegistry(x))
   for (const ns of input.cluster?.modelNamespaces ?? []) {
     if (images.length === 0) break

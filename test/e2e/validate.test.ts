@@ -119,11 +119,34 @@ describe('live', () => {
     expect(found).toContain('SI030 configmap/inferenceservice-config:data.storageInitializer.caBundleConfigMapName')
     expect(found).toContain('SI060 namespace/ml')
     a.cluster.seed({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'corp-ca', namespace: 'kserve'}, data: {'cabundle.crt': 'x'}})
+    expect(JSON.parse((await plugin(['validate', '--kubeconfig', a.kubeconfig, '-o', 'json'])).stdout).findings.filter((f: any) => f.rule === 'SI030').map((f: any) => [f.path, f.severity])).toEqual([['namespace/ml', 'warning']])
+    a.cluster.seed({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'global-ca-bundle', namespace: 'ml'}, data: {'cabundle.crt': 'x'}})
     a.cluster.seed({apiVersion: 'v1', kind: 'ServiceAccount', metadata: {name: 'default', namespace: 'ml'}, imagePullSecrets: [{name: 'corp'}]})
     const fixed = JSON.parse((await plugin(['validate', '--kubeconfig', a.kubeconfig, '-o', 'json'])).stdout).findings.map((f: any) => f.rule)
     expect(fixed).not.toContain('SI030')
     expect(fixed).not.toContain('SI060')
     a.cluster.seed(cm)
+  })
+
+  test('Helm drift: live settings that differ from what the release rendered', async () => {
+    const h = await startCluster('kserve-helm.yaml')
+    try {
+      const {gzipSync} = await import('node:zlib')
+      const cm = h.cluster.store.get('/configmaps', 'kserve', 'inferenceservice-config')
+      const rendered = {...cm, data: {...cm.data, storageInitializer: cm.data.storageInitializer.replace('v0.15.2', 'v0.15.1')}}
+      const release = {name: 'kserve', version: 4, manifest: `---\n# Source: kserve-resources/templates/configmap.yaml\n${stringify(rendered)}`}
+      const data = Buffer.from(gzipSync(Buffer.from(JSON.stringify(release))).toString('base64')).toString('base64')
+      h.cluster.seed({apiVersion: 'v1', kind: 'Secret', type: 'helm.sh/release.v1', metadata: {name: 'sh.helm.release.v1.kserve.v4', namespace: 'kserve', labels: {owner: 'helm', name: 'kserve', status: 'deployed', version: '4'}}, data: {release: data}})
+      const r = JSON.parse((await plugin(['validate', '--kubeconfig', h.kubeconfig, '-o', 'json'])).stdout)
+      const drift = r.findings.find((f: any) => f.rule === 'SI070')
+      expect(drift.message).toBe('differs from Helm release "kserve" (revision 4) in image (live "kserve/storage-initializer:v0.15.2", release "kserve/storage-initializer:v0.15.1"): the next helm upgrade reverts it')
+      // a user who may not read secrets gets no drift finding, and no error
+      const ro = await plugin(['validate', '--kubeconfig', h.kubeconfig, '--context', 'sim-readonly', '-o', 'json'])
+      expect(ro.code).toBe(0)
+      expect(JSON.parse(ro.stdout).findings.map((f: any) => f.rule)).not.toContain('SI070')
+    } finally {
+      await h.cluster.stop()
+    }
   })
 
   test('a fleet of two clusters, with --compare', async () => {

@@ -42,6 +42,7 @@ const CASES: [string, ValidationInput][] = [
   ['SI051', input(GOOD, {storageContainers: [csc('a'), csc('b', {formats: [{regex: 's3://.*'}]})]})],
   ['SI052', input(GOOD, {storageContainers: [csc('default', {container: {name: 'downloader'}})]})],
   ['SI053', input(GOOD, {storageContainers: [csc('default', {container: {image: 'kserve/storage-initializer:v0.15.1'}})]})],
+  ['SI070', input(GOOD, {cluster: {helm: {release: 'kserve', revision: 3, storageInitializer: JSON.stringify({...GOOD, image: 'kserve/storage-initializer:v0.15.1'}), storageContainers: []}}})],
   ['SI060', input({...GOOD, image: 'registry.corp.example:5000/kserve/storage-initializer:v0.15.2'}, {storageContainers: []})],
 ]
 
@@ -75,6 +76,14 @@ test('messages say where and what would be right', () => {
   const overlap = validate(input(GOOD, {storageContainers: [csc('a'), csc('b', {formats: [{regex: 's3://.*'}]})]})).find(f => f.rule === 'SI051')!
   expect(overlap.message).toContain('a wins and b never serves those URIs')
   expect(validate(input(GOOD, {storageContainers: [csc('a'), csc('b', {formats: [{prefix: 'gs://'}]})]})).map(f => f.rule)).not.toContain('SI051')
+})
+
+test('SI070 is quiet when the live settings are what Helm rendered; SI030 also checks the copies in model namespaces', () => {
+  expect(rules(input(GOOD, {cluster: {helm: {release: 'kserve', revision: 3, storageInitializer: JSON.stringify(GOOD, null, 4), storageContainers: []}}}))).toEqual([])
+  const withCa = {...GOOD, caBundleConfigMapName: 'corp-ca'}
+  const f = validate(input(withCa, {cluster: {configMapNames: ['corp-ca'], modelNamespaces: [{namespace: 'ml', serviceAccounts: [], configMaps: ['kube-root-ca.crt']}]}})).filter(x => x.rule === 'SI030')
+  expect(f.map(x => [x.path, x.severity])).toEqual([['namespace/ml', 'warning']])
+  expect(validate(input(withCa, {cluster: {configMapNames: ['corp-ca'], modelNamespaces: [{namespace: 'ml', serviceAccounts: [], configMaps: ['global-ca-bundle']}]}})).filter(x => x.rule === 'SI030')).toEqual([])
 })
 
 test('a private registry with pull secrets is fine', () => {
