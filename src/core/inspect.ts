@@ -3,8 +3,7 @@ import {CliError} from '../errors.js'
 import type {KubeClient} from '../kube/client.js'
 import {CONFIGMAP, findConfigMap, getController, getInferenceService, KEY, listModelPods, listStorageContainers} from '../kube/kserve.js'
 import {helmOwnership, type HelmOwnership} from '../domain/helm.js'
-import {parseImage} from '../domain/image.js'
-import {parseRelease, type Release} from '../domain/release.js'
+import {controllerVersion, parseRelease, type Release} from '../domain/release.js'
 import {configMapContainer, EXAMPLE_URIS, fromResource, selectInjection, type Injection, type Resources, type StorageContainer} from '../domain/storage-containers.js'
 import {describeFields, DocumentSyntaxError, parseStorageInitializer, type FieldView} from '../domain/storage-initializer.js'
 
@@ -29,13 +28,6 @@ export interface Loaded {
   /** the live objects, with their resourceVersions */
   configMapObject: any
   storageContainerObjects: any[]
-}
-
-function controllerVersion(dep: any): {version: string | null; image: string | null} {
-  const c = (dep?.spec?.template?.spec?.containers ?? []).find((x: any) => x.name === 'manager') ?? dep?.spec?.template?.spec?.containers?.[0]
-  if (!c?.image) return {version: null, image: null}
-  const tag = parseImage(c.image)?.tag
-  return {version: parseRelease(tag) ? tag! : null, image: c.image}
 }
 
 /** Read the live configuration (ConfigMap, storage containers and controller in parallel where possible). */

@@ -6,8 +6,7 @@ import type {KubeClient} from '../kube/client.js'
 import {explain} from '../kube/explain.js'
 import {CONFIGMAP, findConfigMap, getController, KEY, listStorageContainers} from '../kube/kserve.js'
 import {helmOwnership} from '../domain/helm.js'
-import {parseImage} from '../domain/image.js'
-import {parseRelease, type Release} from '../domain/release.js'
+import {controllerVersion, parseRelease, type Release} from '../domain/release.js'
 import {validate, type Cluster, type Finding, type Severity} from '../domain/rules.js'
 
 export interface Report {
@@ -47,8 +46,7 @@ function settings(text: string | null | undefined, cscs: any[]): Record<string, 
 }
 
 function controllerRelease(dep: any): Release | undefined {
-  const c = (dep?.spec?.template?.spec?.containers ?? []).find((x: any) => x.name === 'manager')
-  return parseRelease(c?.image ? parseImage(c.image)?.tag : undefined)
+  return parseRelease(controllerVersion(dep).version ?? undefined)
 }
 
 export async function validateLive(client: KubeClient, kserveNamespace?: string, releaseFlag?: string): Promise<Report> {
