@@ -47,8 +47,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
     if (err.oclif?.exit === 0) return
     // flag parsing and other oclif errors: kubectl's usage-error shape, exit 1
-    if (err.oclif !== undefined || /flag|argument|Expected/i.test(err.message)) {
-      process.stderr.write(`error: ${err.message.split('\n')[0]}\nSee 'kubectl storage-init ${this.id ?? ''} -h' for help and examples\n`)
+    if (err.oclif !== undefined) {
+      process.stderr.write(`error: ${err.message.split('\n').map(l => l.trim()).filter(l => l && !l.startsWith('See more help')).join(': ')}\nSee 'kubectl storage-init ${this.id ?? ''} -h' for help and examples\n`)
       process.exitCode = 1
       return
     }

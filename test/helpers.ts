@@ -18,12 +18,10 @@ export interface Started {
 }
 
 export async function startCluster(scenario?: string, opts: {kserveCRDs?: boolean} = {}): Promise<Started> {
-  const cluster = new SimCluster()
-  if (opts.kserveCRDs !== false) cluster.installKServeCRDs()
-  if (scenario) cluster.loadScenario(readFileSync(scenario.includes('/') ? scenario : join(SCENARIOS, scenario), 'utf8'))
-  await cluster.listen()
   const dir = mkdtempSync(join(tmpdir(), 'si-test-'))
-  const kubeconfig = cluster.writeKubeconfig(join(dir, 'kubeconfig'))
+  const kubeconfig = join(dir, 'kubeconfig')
+  const text = scenario ? readFileSync(scenario.includes('/') ? scenario : join(SCENARIOS, scenario), 'utf8') : undefined
+  const cluster = await SimCluster.start({kserveCRDs: opts.kserveCRDs, scenario: text, kubeconfig})
   return {cluster, kubeconfig, dir}
 }
 

@@ -52,7 +52,7 @@ export default class Logs extends BaseCommand<typeof Logs> {
     }
     const core = await import('../core/logs.js')
     if (f.summary) {
-      const rows = core.summarise(await core.listModelPodsFor(client, sel))
+      const rows = core.summarise((await core.listPods(client, sel)).items)
       if (f.output === 'json') return this.print(JSON.stringify({apiVersion: 'storage-init.kserve.io/v1alpha1', kind: 'StorageInitializerSummary', items: rows}, null, 2) + '\n')
       const {table} = await import('../render/table.js')
       if (rows.length === 0) return process.stderr.write('No InferenceService pods found.\n') as unknown as void

@@ -43,7 +43,7 @@ export default class Rollback extends ChangeCommand<typeof Rollback> {
         rb.planRollback(records, n, live, f.force, drift => {
           for (const d of drift) process.stderr.write(unifiedDiff(text(d.recorded), text(d.live), `${d.target} (recorded)`, `${d.target} (live)`))
         }),
-      {rollbackTo: n},
+      {rollbackTo: n, kserveNamespace: ns},
     )
     await this.report(outcome, {verb: `to revision ${n}`, nothing: `skipped rollback (current configuration already matches revision ${n})`})
   }

@@ -52,7 +52,7 @@ function podPath(sel: Selection): string {
   return sel.namespace ? `/api/v1/namespaces/${encodeURIComponent(sel.namespace)}/pods` : '/api/v1/pods'
 }
 
-async function listPods(client: KubeClient, sel: Selection): Promise<{items: any[]; resourceVersion: string}> {
+export async function listPods(client: KubeClient, sel: Selection): Promise<{items: any[]; resourceVersion: string}> {
   try {
     if (sel.pod) {
       const p = await client.get(`${podPath(sel)}/${encodeURIComponent(sel.pod)}`)
@@ -248,8 +248,4 @@ export function summarise(pods: any[]): ModelSummary[] {
       return {...r, medianSeconds: median, slowestSeconds: d.length ? d[d.length - 1] : null}
     })
     .sort((a, b) => `${a.namespace}/${a.inferenceService}`.localeCompare(`${b.namespace}/${b.inferenceService}`))
-}
-
-export async function listModelPodsFor(client: KubeClient, sel: Selection): Promise<any[]> {
-  return (await listPods(client, sel)).items
 }

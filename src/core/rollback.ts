@@ -1,6 +1,6 @@
 /** Returning the configuration to a recorded revision. */
 import {CliError} from '../errors.js'
-import {canonical, sameValue, stateAt, type RevisionRecord} from '../domain/history.js'
+import {sameValue, stateAt, type RevisionRecord} from '../domain/history.js'
 import type {Live, Planned} from './change.js'
 
 /** The revision `rollback` targets: --to-revision N, else the one before the newest (undo). */
@@ -51,5 +51,3 @@ export function planRollback(records: RevisionRecord[], n: number, live: Live, f
 export function describeRecord(r: RevisionRecord): string {
   return r.targets.map(t => t.target).join(',')
 }
-
-export {canonical}

@@ -218,5 +218,3 @@ export function failed(r: Report, strict: boolean): boolean {
 export function errorReport(source: Report['source'], message: string): Report {
   return {apiVersion: 'storage-init.kserve.io/v1alpha1', kind: 'ValidationReport', source, kserve: {namespace: null, version: null}, findings: [], summary: {error: 0, warning: 0, info: 0}, settings: {}, error: message}
 }
-
-export {explain, isApiStatus}

@@ -18,11 +18,13 @@ if (values.help || !values.kubeconfig) {
   console.error('usage: npm run cluster -- [--scenario FILE] --kubeconfig OUT [--port N] [--http-port N]')
   process.exit(values.help ? 0 : 2)
 }
-const cluster = new SimCluster()
-cluster.installKServeCRDs()
-if (values.scenario) cluster.loadScenario(readFileSync(values.scenario, 'utf8'))
-await cluster.listen({port: Number(values.port ?? 0), httpPort: values['http-port'] ? Number(values['http-port']) : 0})
-const out = cluster.writeKubeconfig(resolve(values.kubeconfig))
+const out = resolve(values.kubeconfig)
+const cluster = await SimCluster.start({
+  scenario: values.scenario ? readFileSync(values.scenario, 'utf8') : undefined,
+  port: Number(values.port ?? 0),
+  httpPort: values['http-port'] ? Number(values['http-port']) : 0,
+  kubeconfig: out,
+})
 console.log(`simulated cluster listening on ${cluster.url} (plain HTTP on ${cluster.httpUrl})`)
 console.log(`kubeconfig: ${out}  (contexts: ${Object.keys(cluster.users).join(', ')})`)
 console.log(`try: KUBECONFIG=${out} kubectl get configmaps -A`)

@@ -47,6 +47,8 @@ export interface StartOptions {
   kserveCRDs?: boolean
   /** write a kubeconfig here */
   kubeconfig?: string
+  /** a scenario's text (multi-document YAML) to load before listening */
+  scenario?: string
 }
 
 interface Req {
@@ -80,6 +82,7 @@ export class SimCluster {
   static async start(opts: StartOptions = {}): Promise<SimCluster> {
     const c = new SimCluster()
     if (opts.kserveCRDs !== false) c.installKServeCRDs()
+    if (opts.scenario) c.loadScenario(opts.scenario)
     await c.listen(opts)
     if (opts.kubeconfig) c.writeKubeconfig(opts.kubeconfig)
     return c

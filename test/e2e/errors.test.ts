@@ -163,3 +163,9 @@ test('--debug shows the stack and the requests', async () => {
 test('an unknown InferenceService', async () => {
   expectOneLine(await plugin(['get', '--isvc', 'nope', '-n', 'ml', '--kubeconfig', s.kubeconfig]), 'inferenceservice "nope" not found in namespace "ml"')
 })
+
+test('a flag value of the wrong kind says what was expected', async () => {
+  const r = await plugin(['set-image', '--tag', 'v1', '--history-limit', '0', '--kubeconfig', s.kubeconfig])
+  expect(r.code).toBe(1)
+  expect(r.stderr.split('\n')[0]).toMatch(/^error: Parsing --history-limit.*greater than or equal to 1/)
+})
