@@ -1,5 +1,7 @@
 /** kubectl's global flags, error handling and output for every command. */
-import {Command, Flags, type Interfaces} from '@oclif/core'
+import {Command} from '@oclif/core/command'
+import * as Flags from '@oclif/core/flags'
+import type * as Interfaces from '@oclif/core/interfaces'
 
 import {CliError, isCliError} from './errors.js'
 import type {KubeClient} from './kube/client.js'

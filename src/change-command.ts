@@ -1,5 +1,5 @@
 /** The part every changing command shares: run the pipeline, then print diff, objects, report, warnings. */
-import type {Command} from '@oclif/core'
+import type {Command} from '@oclif/core/command'
 
 import {BaseCommand} from './base-command.js'
 import type {ChangeOptions, DryRun, Outcome, Planner} from './core/change.js'
@@ -53,7 +53,7 @@ export abstract class ChangeCommand<T extends typeof Command> extends BaseComman
     const lines = r.reportLines(o, f['dry-run'], opts.verb)
     if (f.output === 'json' || f.output === 'yaml') {
       const {formatStructured} = await import('./render/output.js')
-      this.print(formatStructured({apiVersion: 'v1', kind: 'List', items: o.objects}, f.output))
+      this.print(await formatStructured({apiVersion: 'v1', kind: 'List', items: o.objects}, f.output))
       for (const l of lines) this.note(l)
     } else this.print(lines.map(l => l + '\n').join(''))
     if (o.changed.length === 0) {

@@ -1,5 +1,5 @@
 /** Flags shared by the commands that change the configuration. */
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 export const changeFlags = {
   'dry-run': Flags.string({description: 'none: apply; client: only show; server: the API server checks the change without storing it (dryRun=All)', options: ['none', 'client', 'server'], default: 'none'}),

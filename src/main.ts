@@ -1,10 +1,10 @@
-// --version answers without loading oclif: it is the fastest path, and it names the commit the build came from.
-declare const __VERSION__: string
-declare const __COMMIT__: string
+// Entry of the npm build (ESM, split into lazily loaded chunks).
+import {isVersionCall, versionLine} from './version.js'
 
-if (process.argv.length === 3 && (process.argv[2] === '--version' || process.argv[2] === 'version')) {
-  process.stdout.write(`kubectl-storage-init v${__VERSION__} (commit ${__COMMIT__}) ${process.platform}-${process.arch} node-${process.version}\n`)
+if (isVersionCall(process.argv)) {
+  process.stdout.write(versionLine('npm'))
 } else {
-  const oclif: any = await import('@oclif/core')
-  await (oclif.execute ?? oclif.default.execute)({dir: import.meta.url})
+  // a CommonJS module: esbuild hands it over as the default export
+  const m: any = await import('@oclif/core/execute')
+  await (m.execute ?? m.default.execute)({dir: import.meta.url})
 }

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../base-command.js'
 
@@ -25,7 +25,7 @@ With --isvc, shows which container the webhook injects for that InferenceService
     const result = this.flags.isvc ? await inspectIsvc(client, ksNs, namespace, this.flags.isvc) : (await inspect(client, ksNs)).inspection
     if (format === 'json' || format === 'yaml') {
       const {formatStructured} = await import('../render/output.js')
-      return this.print(formatStructured(result, format))
+      return this.print(await formatStructured(result, format))
     }
     const r = await import('../render/inspection.js')
     this.print('storage' in result ? r.renderIsvc(result, format === 'wide') : r.renderInspection(result, format === 'wide'))

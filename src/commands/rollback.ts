@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {ChangeCommand} from '../change-command.js'
 import {changeFlags} from '../change-flags.js'
@@ -26,7 +26,7 @@ export default class Rollback extends ChangeCommand<typeof Rollback> {
     if (f.list) {
       if (f.output === 'json' || f.output === 'yaml') {
         const {formatStructured} = await import('../render/output.js')
-        return this.print(formatStructured({apiVersion: 'storage-init.kserve.io/v1alpha1', kind: 'RevisionList', namespace: ns, items: records}, f.output))
+        return this.print(await formatStructured({apiVersion: 'storage-init.kserve.io/v1alpha1', kind: 'RevisionList', namespace: ns, items: records}, f.output))
       }
       if (records.length === 0) return this.note(`No revisions recorded in configmap ${ns}/storage-initializer-history.`)
       const {table} = await import('../render/table.js')

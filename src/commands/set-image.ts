@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 
 import {ChangeCommand} from '../change-command.js'
 import {changeFlags, targetFlag} from '../change-flags.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../base-command.js'
 import {CliError, isCliError} from '../errors.js'
@@ -69,7 +69,7 @@ export default class Validate extends BaseCommand<typeof Validate> {
     } else if (f.output === 'json' || f.output === 'yaml') {
       const {formatStructured} = await import('../render/output.js')
       const body = reports.length === 1 && !rows ? reports[0] : {apiVersion: 'storage-init.kserve.io/v1alpha1', kind: 'ValidationReportList', items: reports, ...(rows ? {differences: rows} : {})}
-      this.print(formatStructured(body, f.output))
+      this.print(await formatStructured(body, f.output))
     } else {
       const r = await import('../render/validate.js')
       this.print(reports.map(r.renderReport).join('\n'))

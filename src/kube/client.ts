@@ -40,9 +40,11 @@ export class KubeClient {
 
   private async init(): Promise<void> {
     // client-node is heavy: load it only when a command talks to a cluster
-    const {KubeConfig} = await import('@kubernetes/client-node/dist/config.js')
+    const {KubeConfig, newClusters, newContexts, newUsers} = await import('./client-node.js')
     const kc = new KubeConfig()
-    kc.loadFromString(this.context.yaml)
+    // what loadFromString does, without a YAML round trip
+    const {cluster, user, context} = this.context.raw
+    kc.loadFromOptions({clusters: newClusters([cluster]), users: newUsers([user]), contexts: newContexts([context]), currentContext: context.name})
     const o: https.RequestOptions = {headers: {}}
     try {
       await kc.applyToHTTPSOptions(o)
@@ -52,7 +54,10 @@ export class KubeClient {
     this.base = new URL(this.context.cluster.server)
     const secure = this.base.protocol === 'https:'
     const agentOpts = {keepAlive: true, ca: o.ca, cert: o.cert, key: o.key, rejectUnauthorized: o.rejectUnauthorized, servername: o.servername}
-    this.requestOptions = {headers: o.headers, agent: secure ? new https.Agent(agentOpts) : new http.Agent({keepAlive: true})}
+    // with proxy-url, client-node's proxy agent (SOCKS or HTTP CONNECT); else one keep-alive agent for every request
+    const proxied = Boolean(this.context.raw.cluster.cluster['proxy-url'])
+    const agent = proxied ? o.agent : secure ? new https.Agent(agentOpts) : new http.Agent({keepAlive: true})
+    this.requestOptions = {headers: o.headers, auth: o.auth, agent}
   }
 
   get server(): string {
@@ -79,7 +84,7 @@ export class KubeClient {
     const started = Date.now()
     const lib = u.protocol === 'https:' ? https : http
     return new Promise((resolvePromise, reject) => {
-      const req = lib.request(u, {method, headers, agent: this.requestOptions.agent}, res => {
+      const req = lib.request(u, {method, headers, agent: this.requestOptions.agent, auth: this.requestOptions.auth}, res => {
         this.opts.debug?.(`${method} ${u.pathname}${u.search} ${res.statusCode} in ${Date.now() - started}ms`)
         resolvePromise(res)
       })

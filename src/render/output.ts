@@ -1,7 +1,6 @@
-/** Machine-readable output: JSON (two-space indent, like kubectl) or YAML. This module is loaded only for -o json|yaml. */
-import {stringify} from 'yaml'
-
-export function formatStructured(value: unknown, format: 'json' | 'yaml'): string {
+/** Machine-readable output: JSON (two-space indent, like kubectl) or YAML. The YAML library loads only for -o yaml. */
+export async function formatStructured(value: unknown, format: 'json' | 'yaml'): Promise<string> {
   if (format === 'json') return JSON.stringify(value, null, 2) + '\n'
-  return stringify(value, {lineWidth: 0})
+  const {toYaml} = await import('./yaml.js')
+  return toYaml(value)
 }

@@ -38,5 +38,5 @@ test('live names: storage containers, InferenceServices, contexts, revisions', a
 
 test('--version names the version and the commit', async () => {
   const r = await plugin(['--version'])
-  expect(r.stdout).toMatch(/^kubectl-storage-init v\d+\.\d+\.\d+ \(commit ([0-9a-f]{12}|unknown)\) linux-x64 node-v\d+/)
+  expect(r.stdout).toMatch(/^kubectl-storage-init v\d+\.\d+\.\d+ \(commit ([0-9a-f]{12}|unknown)\) linux-x64 npm node-v\d+/)
 })

@@ -68,3 +68,62 @@ test('help reads "kubectl storage-init"', async () => {
   expect(r.code).toBe(0)
   expect(r.stdout).toContain('$ kubectl storage-init get')
 })
+
+describe('proxy-url', () => {
+  test('an http:// proxy-url tunnels every request through CONNECT, as kubectl does', async () => {
+    const {createServer, connect} = await import('node:net')
+    const tunnels: string[] = []
+    // a minimal CONNECT proxy that forwards to the simulated cluster
+    const proxy = createServer(sock => {
+      sock.once('data', head => {
+        const target = /^CONNECT ([^ ]+) /.exec(head.toString())?.[1]
+        if (!target) return sock.destroy()
+        tunnels.push(target)
+        const [host, port] = target.split(':')
+        const up = connect(Number(port), host, () => {
+          sock.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+          up.pipe(sock)
+          sock.pipe(up)
+        })
+        up.on('error', () => sock.destroy())
+      })
+    })
+    await new Promise<void>(r => proxy.listen(0, '127.0.0.1', r))
+    try {
+      const real = parse(s.cluster.kubeconfig())
+      const port = (proxy.address() as {port: number}).port
+      const f = write('proxied', {...real, clusters: real.clusters.map((c: any) => ({...c, cluster: {...c.cluster, 'proxy-url': `http://127.0.0.1:${port}`}}))})
+      const r = await plugin(['get', '-o', 'json'], {KUBECONFIG: f})
+      expect(r.stderr).toBe('')
+      expect(JSON.parse(r.stdout).configMap.name).toBe('inferenceservice-config')
+      expect(tunnels.length).toBeGreaterThan(0)
+      expect(tunnels[0]).toBe(new URL(s.cluster.url).host)
+    } finally {
+      proxy.close()
+    }
+  })
+
+  test('a socks5:// proxy-url goes to the SOCKS proxy (loaded on demand), and a dead one is one clear line', async () => {
+    const {createServer} = await import('node:net')
+    let greeted = false
+    // answers the SOCKS5 greeting with "no acceptable methods", so the client gives up
+    const socks = createServer(sock => sock.once('data', d => {
+      greeted = d[0] === 5
+      sock.end(Buffer.from([5, 0xff]))
+    }))
+    await new Promise<void>(r => socks.listen(0, '127.0.0.1', r))
+    try {
+      const real = parse(s.cluster.kubeconfig())
+      const port = (socks.address() as {port: number}).port
+      const f = write('socks', {...real, clusters: real.clusters.map((c: any) => ({...c, cluster: {...c.cluster, 'proxy-url': `socks5://127.0.0.1:${port}`}}))})
+      const r = await plugin(['get', '-o', 'json', '--request-timeout', '5s'], {KUBECONFIG: f})
+      expect(greeted).toBe(true)
+      expect(r.code).toBe(1)
+      expect(r.stdout).toBe('')
+      expect(r.stderr.trim().split('\n')).toHaveLength(1)
+      expect(r.stderr).toMatch(/^error: unable to connect to the server .*(socks|SOCKS)/i)
+    } finally {
+      socks.close()
+    }
+  })
+})
