@@ -14,4 +14,12 @@ export default tseslint.config(
       'no-control-regex': 'off',
     },
   },
+  {
+    // Lazy loading is for our own modules only. A dynamic import() of a package is handed over as a default export
+    // when the package is CommonJS, and one of a built-in fails inside the standalone executable (Node 20's SEA has no
+    // dynamic-import loader); import those statically.
+    files: ['src/**/*.ts'],
+    ignores: ['src/main.ts'],
+    rules: {'no-restricted-syntax': ['error', {selector: 'ImportExpression[source.value=/^[^.]/]', message: 'import() only our own modules (./ or ../); import packages and node: built-ins statically'}]},
+  },
 )

@@ -129,7 +129,7 @@ async function buildExecutable(p, bundle, out) {
 }
 
 /** A reproducible .tar.gz: sorted names, fixed times and owners, no gzip timestamp. */
-function archive(p, exe, out) {
+export function archive(p, exe, out) {
   const dir = join(out, p)
   copyFileSync(join(root, 'LICENSE'), join(dir, 'LICENSE'))
   copyFileSync(join(root, 'README.md'), join(dir, 'README.md'))
@@ -153,22 +153,25 @@ export function krewManifest(archives) {
       homepage: pjson.homepage,
       shortDescription: "See, change and check KServe's model downloader",
       description: [
-        "Shows and safely changes the storage-initializer of KServe: the init container that downloads every",
-        "InferenceService's model. It shows which image and resources each storage URI really gets (ConfigMap or",
-        'ClusterStorageContainer), changes them with a reviewed diff and a revision history, rolls back, lints the',
-        "configuration for CI, and tails the init container's logs across many pods at once.",
+        'Shows and safely changes the storage-initializer of KServe, the init container',
+        "that downloads every InferenceService's model: which image and resources each",
+        'storage URI really gets (from the ConfigMap or a ClusterStorageContainer).',
+        'Changes are reviewed as a diff, recorded as revisions and can be rolled back;',
+        'the configuration can be linted in CI, and the init container\'s logs tailed',
+        'across many pods at once.',
       ].join('\n') + '\n',
       caveats: [
-        'This plugin reads and writes with your kubeconfig\'s credentials. It needs:',
-        '  * get and validate: get/list configmaps and get deployments in KServe\'s namespace (usually',
-        '    "kserve"), list clusterstoragecontainers; get inferenceservices and list pods for --isvc;',
-        '    validate also lists secrets there to compare with a Helm release (optional).',
-        '  * set-image, set-resources, rollback: patch configmaps, and create the',
-        '    storage-initializer-history configmap, in KServe\'s namespace; patch',
-        '    clusterstoragecontainers with --target.',
-        '  * logs: list/watch pods and get pods/log in the models\' namespaces.',
+        "This plugin acts with your kubeconfig's credentials. It needs, in KServe's",
+        'namespace (usually "kserve") unless noted:',
+        '  * get, validate: get/list configmaps, get deployments, list',
+        '    clusterstoragecontainers (cluster-wide); for --isvc, get inferenceservices',
+        "    and list pods in the model's namespace; validate's Helm check lists secrets.",
+        '  * set-image, set-resources, rollback: patch configmaps, create the',
+        '    storage-initializer-history configmap; with --target, patch',
+        '    clusterstoragecontainers.',
+        "  * logs: list/watch pods and get pods/log in the models' namespaces.",
         '',
-        'Shell completion (kubectl 1.26+) needs a helper next to the plugin:',
+        'Shell completion (kubectl 1.26+, not on Windows) needs a helper on PATH:',
         '  kubectl storage-init completion --install',
       ].join('\n') + '\n',
       platforms: archives.map(a => ({

@@ -4,7 +4,9 @@ import {isVersionCall, versionLine} from './version.js'
 if (isVersionCall(process.argv)) {
   process.stdout.write(versionLine('npm'))
 } else {
-  // a CommonJS module: esbuild hands it over as the default export
-  const m: any = await import('@oclif/core/execute')
+  // CommonJS modules: esbuild hands them over as the default export
+  const [m, st]: any[] = await Promise.all([import('@oclif/core/execute'), import('@oclif/core/settings')])
+  // the build is JavaScript: never look for TypeScript sources, even with NODE_ENV=development or test
+  ;(st.settings ?? st.default.settings).enableAutoTranspile = false
   await (m.execute ?? m.default.execute)({dir: import.meta.url})
 }

@@ -14,5 +14,7 @@ if (isVersionCall(process.argv)) {
 } else {
   const {dirname} = require('node:path')
   const {execute} = require('@oclif/core/execute')
+  // there are no TypeScript sources to look for, whatever NODE_ENV says
+  require('@oclif/core/settings').settings.enableAutoTranspile = false
   execute({args: process.argv.slice(2), loadOptions: {root: dirname(process.execPath), pjson: __PJSON__, isRoot: true}})
 }

@@ -31,7 +31,7 @@ export interface Result {
   stderr: string
 }
 
-export function exec(cmd: string, args: string[], env: Record<string, string | undefined> = {}, input?: string): Promise<Result> {
+export function exec(cmd: string, args: string[], env: Record<string, string | undefined> = {}, input?: string, timeoutMs = 60_000): Promise<Result> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, {env: {...process.env, NO_COLOR: '1', ...env}, stdio: ['pipe', 'pipe', 'pipe']})
     let stdout = ''
@@ -39,12 +39,14 @@ export function exec(cmd: string, args: string[], env: Record<string, string | u
     child.stdout.on('data', d => (stdout += d))
     child.stderr.on('data', d => (stderr += d))
     // a command that hangs must not keep the test run alive
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
     child.on('error', reject)
     child.on('close', code => {
       clearTimeout(timer)
       resolve({code: code ?? -1, stdout, stderr})
     })
+    // a child that exits without reading its input is not an error
+    child.stdin.on('error', () => {})
     child.stdin.end(input ?? '')
   })
 }

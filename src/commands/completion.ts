@@ -1,4 +1,7 @@
 import * as Flags from '@oclif/core/flags'
+import {mkdirSync, writeFileSync} from 'node:fs'
+import {homedir} from 'node:os'
+import {join} from 'node:path'
 
 import {BaseCommand} from '../base-command.js'
 
@@ -19,9 +22,6 @@ export default class Completion extends BaseCommand<typeof Completion> {
 
   async run(): Promise<void> {
     if (!this.flags.install) return this.print(SCRIPT)
-    const {mkdirSync, writeFileSync} = await import('node:fs')
-    const {homedir} = await import('node:os')
-    const {join} = await import('node:path')
     const dir = this.flags.dir ?? join(process.env.KREW_ROOT ?? join(homedir(), '.krew'), 'bin')
     mkdirSync(dir, {recursive: true})
     const file = join(dir, 'kubectl_complete-storage_init')

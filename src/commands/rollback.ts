@@ -35,8 +35,8 @@ export default class Rollback extends ChangeCommand<typeof Rollback> {
     }
     const n = rb.targetRevision(records, f['to-revision'])
     const {unifiedDiff} = await import('../domain/diff.js')
-    const {stringify} = await import('yaml')
-    const text = (v: unknown) => (typeof v === 'string' ? v + '\n' : stringify(v, {lineWidth: 0}))
+    const {toYaml} = await import('../render/yaml.js')
+    const text = (v: unknown) => (typeof v === 'string' ? v + '\n' : toYaml(v))
     const outcome = await this.change(
       client,
       live =>

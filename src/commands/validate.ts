@@ -1,4 +1,5 @@
 import * as Flags from '@oclif/core/flags'
+import {readFileSync} from 'node:fs'
 
 import {BaseCommand} from '../base-command.js'
 import {CliError, isCliError} from '../errors.js'
@@ -29,7 +30,6 @@ export default class Validate extends BaseCommand<typeof Validate> {
     const contexts = f['all-contexts'] ? await this.allContexts() : (f.context ?? '').split(',').map(c => c.trim()).filter(Boolean)
     try {
       if (f.filename) {
-        const {readFileSync} = await import('node:fs')
         let text: string
         try {
           text = f.filename === '-' ? readFileSync(0, 'utf8') : readFileSync(f.filename, 'utf8')

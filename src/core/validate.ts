@@ -1,4 +1,5 @@
 /** `validate`: gather the input (a live cluster, or a file) and run the rules over it. */
+import {gunzipSync} from 'node:zlib'
 import {parseAllDocuments} from 'yaml'
 
 import {CliError, isApiStatus, isCliError} from '../errors.js'
@@ -115,7 +116,6 @@ async function helmRelease(client: KubeClient, cm: any): Promise<Cluster['helm']
     const list = await client.get(`/api/v1/namespaces/${encodeURIComponent(ns)}/secrets`, {labelSelector: `owner=helm,name=${owner.release},status=deployed`})
     const newest = (list.items ?? []).sort((a: any, b: any) => Number(b.metadata.labels?.version ?? 0) - Number(a.metadata.labels?.version ?? 0))[0]
     if (!newest?.data?.release) return undefined
-    const {gunzipSync} = await import('node:zlib')
     const raw = Buffer.from(Buffer.from(newest.data.release, 'base64').toString('utf8'), 'base64')
     const rel = JSON.parse((raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw).toString('utf8'))
     const docs = parseAllDocuments(String(rel.manifest ?? '')).map(d => d.toJS()).filter(Boolean)

@@ -226,6 +226,17 @@ describe('changes', () => {
     expect(si(await cm(s)).image).toBe('kserve/storage-initializer:v0.20.0')
   })
 
+  test('drift on a ClusterStorageContainer is shown as YAML of the recorded and live containers', async () => {
+    expect((await run(s, 'set-image', '--tag', 'v0.20.1')).code).toBe(0)
+    await kubectl(s.kubeconfig, ['patch', 'clusterstoragecontainer', 'default', '--type=json', '-p', JSON.stringify([{op: 'replace', path: '/spec/container/image', value: 'someone/else:v1'}])])
+    const r = await run(s, 'rollback')
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain('--- storage-container/default (recorded)')
+    expect(r.stderr).toMatch(/^-\s*image: kserve\/storage-initializer:v0.20.1$/m)
+    expect(r.stderr).toMatch(/^\+\s*image: someone\/else:v1$/m)
+    expect((await csc(s)).items[0].spec.container.image).toBe('someone/else:v1')
+  })
+
   test('a rollback over two targets that fails half-way says what was restored and how to finish', async () => {
     expect((await run(s, 'set-image', '--tag', 'v0.20.1')).code).toBe(0)
     s.cluster.faults.add({verb: 'patch', resource: 'clusterstoragecontainers', status: 422, count: 1})
