@@ -29,7 +29,11 @@ const cluster = spawn(process.execPath, [join(root, 'dist/cluster.js'), '--scena
 await new Promise(r => cluster.stdout.on('data', d => String(d).includes('kubeconfig:') && r()))
 
 const env = {...process.env, KUBECONFIG: kubeconfig, NO_COLOR: '1'}
-const ours = join(root, 'bin/kubectl-storage_init')
+// both ways of installing it: npm's bin (Node + dist/cli.cjs + code cache) and krew's standalone executable
+const host = {'linux-x64': 'linux-amd64', 'linux-arm64': 'linux-arm64', 'darwin-x64': 'darwin-amd64', 'win32-x64': 'windows-amd64'}[`${process.platform}-${process.arch}`]
+const release = join(root, 'dist', 'bench-release')
+execFileSync(process.execPath, [join(root, 'scripts/package.mjs'), '--platform', host, '--out', release, '--manifest', join(release, 'krew-manifest.yaml')], {stdio: ['ignore', 'ignore', 'inherit']})
+const variants = {npm: join(root, 'bin/kubectl-storage_init'), standalone: join(release, host, process.platform === 'win32' ? 'kubectl-storage_init.exe' : 'kubectl-storage_init')}
 /** wall seconds and peak RSS (MB) of one run */
 function measure(cmd, args) {
   const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...args], {env, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30})
@@ -41,32 +45,36 @@ function measure(cmd, args) {
 const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
 const cases = [
-  {name: 'get -o json', ours: [ours, ['get', '-o', 'json']], theirs: ['kubectl', ['get', 'configmap', 'inferenceservice-config', '-n', 'kserve', '-o', 'json']], target: 2},
-  {name: '--help', ours: [ours, ['--help']], theirs: ['kubectl', ['version', '--client']], target: 3},
-  {name: '--version', ours: [ours, ['--version']], theirs: ['kubectl', ['version', '--client']], target: 3},
-  {name: 'validate (live)', ours: [ours, ['validate', '-o', 'json']], theirs: ['kubectl', ['get', 'cm', '-n', 'kserve', '-o', 'json']], target: 3},
-  {name: `logs ${pods} pods x ${lines} lines`, ours: [ours, ['logs', '--all', '-n', 'bench', '--max-log-requests', '100']], theirs: ['kubectl', ['logs', '-l', 'serving.kserve.io/inferenceservice', '-n', 'bench', '--prefix', '--max-log-requests', '100', '--tail=-1', '-c', 'storage-initializer']], target: 1, memory: 150},
+  {name: 'get -o json', ours: ['get', '-o', 'json'], theirs: ['kubectl', ['get', 'configmap', 'inferenceservice-config', '-n', 'kserve', '-o', 'json']], target: 2},
+  {name: '--help', ours: ['--help'], theirs: ['kubectl', ['version', '--client']], target: 3},
+  {name: '--version', ours: ['--version'], theirs: ['kubectl', ['version', '--client']], target: 3},
+  {name: 'validate (live)', ours: ['validate', '-o', 'json'], theirs: ['kubectl', ['get', 'cm', '-n', 'kserve', '-o', 'json']], target: 3},
+  {name: `logs ${pods} pods x ${lines} lines`, ours: ['logs', '--all', '-n', 'bench', '--max-log-requests', '100'], theirs: ['kubectl', ['logs', '-l', 'serving.kserve.io/inferenceservice', '-n', 'bench', '--prefix', '--max-log-requests', '100', '--tail=-1', '-c', 'storage-initializer']], target: 1, memory: 150},
 ]
 console.log(`machine: ${execFileSync('uname', ['-srm'], {encoding: 'utf8'}).trim()}, ${execFileSync('nproc', {encoding: 'utf8'}).trim()} cores, node ${process.version}; ${runs} runs each after a warm-up, interleaved`)
-console.log(['case', 'ours (s)', 'kubectl (s)', 'ratio', 'target', 'ours peak MB', 'kubectl peak MB', 'met'].join('\t'))
+console.log(['case', 'install', 'ours (s)', 'kubectl (s)', 'ratio', 'target', 'ours peak MB', 'kubectl peak MB', 'met'].join('\t'))
 let allMet = true
 for (const c of cases) {
   const n = c.name.startsWith('logs') ? Math.max(3, Math.floor(runs / 3)) : runs
-  measure(...c.ours)
+  const names = Object.keys(variants)
+  // warm-up (also writes npm's code cache), then ours (each install) and kubectl's in turn
+  for (const v of names) measure(variants[v], c.ours)
   measure(...c.theirs)
-  const a = []
+  const a = Object.fromEntries(names.map(v => [v, []]))
   const b = []
   for (let i = 0; i < n; i++) {
-    a.push(measure(...c.ours))
+    for (const v of names) a[v].push(measure(variants[v], c.ours))
     b.push(measure(...c.theirs))
   }
-  const wa = median(a.map(x => x.wall))
   const wb = median(b.map(x => x.wall))
-  const ratio = wa / Math.max(wb, 0.001)
-  const mem = Math.max(...a.map(x => x.mb))
-  const met = ratio <= c.target && (c.memory === undefined || mem < c.memory)
-  allMet &&= met
-  console.log([c.name, wa.toFixed(3), wb.toFixed(3), ratio.toFixed(2), `<= ${c.target}x${c.memory ? `, < ${c.memory} MB` : ''}`, mem.toFixed(0), Math.max(...b.map(x => x.mb)).toFixed(0), met ? 'yes' : 'NO'].join('\t'))
+  for (const v of names) {
+    const wa = median(a[v].map(x => x.wall))
+    const ratio = wa / Math.max(wb, 0.001)
+    const mem = Math.max(...a[v].map(x => x.mb))
+    const met = ratio <= c.target && (c.memory === undefined || mem < c.memory)
+    allMet &&= met
+    console.log([c.name, v, wa.toFixed(3), wb.toFixed(3), ratio.toFixed(2), `<= ${c.target}x${c.memory ? `, < ${c.memory} MB` : ''}`, mem.toFixed(0), Math.max(...b.map(x => x.mb)).toFixed(0), met ? 'yes' : 'NO'].join('\t'))
+  }
 }
 cluster.kill('SIGTERM')
 process.exit(allMet ? 0 : 1)

