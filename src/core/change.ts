@@ -185,8 +185,12 @@ export async function readHistory(client: KubeClient, namespace: string): Promis
 }
 
 async function record(client: KubeClient, namespace: string, rec: Omit<RevisionRecord, 'revision'>, limit: number): Promise<number> {
+  let last: unknown
   for (let attempt = 0; attempt < 5; attempt++) {
     const {object, records} = await readHistory(client, namespace)
+    // a write whose answer was lost may have happened: the same record is there already
+    const mine = records.find(r => r.time === rec.time && r.user === rec.user && r.command === rec.command)
+    if (mine) return mine.revision
     const revision = nextRevision(records)
     const full: RevisionRecord = {revision, ...rec}
     try {
@@ -202,11 +206,21 @@ async function record(client: KubeClient, namespace: string, rec: Omit<RevisionR
       }
       return revision
     } catch (e) {
+      // another writer's record (409), or a write that may not have happened: re-read and try again; the write is
+      // conditional on the resourceVersion, so a record can neither be lost nor overwrite another
+      last = e
       if (isApiStatus(e, 409)) continue
-      throw explain(e, client, {verb: object ? 'patch' : 'create', resource: 'configmaps', namespace, name: HISTORY_CONFIGMAP})
+      if (isTransient(e)) {
+        await new Promise(r => setTimeout(r, 200 * (attempt + 1)))
+        continue
+      }
+      break
     }
   }
-  throw new CliError('Conflict', `the change was applied, but recording it in configmap ${namespace}/${HISTORY_CONFIGMAP} kept conflicting with other writers`, {hint: 'kubectl storage-init rollback --list shows what was recorded'})
+  const why = last && !isApiStatus(last, 409) ? explain(last, client, {verb: 'patch', resource: 'configmaps', namespace, name: HISTORY_CONFIGMAP}).message : 'it kept conflicting with other writers'
+  throw new CliError('Server', `the change was applied, but recording it in configmap ${namespace}/${HISTORY_CONFIGMAP} failed: ${why}`, {
+    hint: 'the next change or rollback reports the unrecorded difference as drift; kubectl storage-init rollback --list shows what was recorded',
+  })
 }
 
 /** Model pods that run a different storage-initializer than they would get now, counted by namespace. */

@@ -163,7 +163,7 @@ async function watchPods(client: KubeClient, sel: Selection, rv: string, onPod: 
   while (!signal.aborted) {
     let res
     try {
-      res = await client.stream(podPath(sel), query(rv), 'application/json')
+      res = await client.stream(podPath(sel), query(rv), 'application/json', signal)
     } catch (e) {
       if (signal.aborted) return
       if (isApiStatus(e, 410)) {

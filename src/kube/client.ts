@@ -19,6 +19,8 @@ export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>
   body?: unknown
   contentType?: string
+  /** aborting it cancels the request, also while waiting for the answer's headers */
+  signal?: AbortSignal
 }
 
 export interface KubeClientOptions {
@@ -84,7 +86,7 @@ export class KubeClient {
     const started = Date.now()
     const lib = u.protocol === 'https:' ? https : http
     return new Promise((resolvePromise, reject) => {
-      const req = lib.request(u, {method, headers, agent: this.requestOptions.agent, auth: this.requestOptions.auth}, res => {
+      const req = lib.request(u, {method, headers, agent: this.requestOptions.agent, auth: this.requestOptions.auth, signal: ro.signal}, res => {
         this.opts.debug?.(`${method} ${u.pathname}${u.search} ${res.statusCode} in ${Date.now() - started}ms`)
         resolvePromise(res)
       })
@@ -171,8 +173,8 @@ export class KubeClient {
   }
 
   /** A streaming GET (logs, watches); the caller reads the response. Non-2xx answers throw ApiStatusError. */
-  async stream(path: string, query?: RequestOptions['query'], accept = '*/*'): Promise<http.IncomingMessage> {
-    const res = await this.send('GET', path, {query}, accept)
+  async stream(path: string, query?: RequestOptions['query'], accept = '*/*', signal?: AbortSignal): Promise<http.IncomingMessage> {
+    const res = await this.send('GET', path, {query, signal}, accept)
     const code = res.statusCode ?? 0
     if (code < 200 || code >= 300) throw this.statusError(code, await this.readAll(res), res.headers['retry-after'] as string | undefined)
     return res

@@ -1,6 +1,6 @@
 /** One container's log as a stream of lines, resumed like stern when the connection breaks. */
 import {isApiStatus} from '../errors.js'
-import type {KubeClient} from './client.js'
+import {isTransient, type KubeClient} from './client.js'
 
 export interface LogOptions {
   follow: boolean
@@ -58,10 +58,11 @@ export async function streamLog(
     let skip = lastTime ? {time: lastTime, count: atLast} : undefined
     let res
     try {
-      res = await client.stream(path, query, 'text/plain')
+      res = await client.stream(path, query, 'text/plain', signal)
     } catch (e) {
-      // a network failure (not an answer from the server) is retried, from where the stream stopped
-      if (!isApiStatus(e) && resumed < 5 && !signal.aborted) {
+      if (signal.aborted) return {complete: false, resumed}
+      // a network failure, or a 429/5xx answer, is retried from where the stream stopped; other answers are final
+      if ((!isApiStatus(e) || isTransient(e)) && resumed < 5) {
         resumed++
         onResume?.(resumed)
         await new Promise(r => setTimeout(r, 200 * resumed))

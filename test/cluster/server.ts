@@ -120,6 +120,8 @@ export class SimCluster {
 
   async stop(): Promise<void> {
     for (const s of this.sockets) s.destroy()
+    // streams still open (watches, followed logs) must not keep close() waiting
+    for (const s of this.servers) s.closeAllConnections()
     await Promise.all(this.servers.map(s => new Promise(r => s.close(r))))
     this.store.events.removeAllListeners()
   }
@@ -290,7 +292,7 @@ export class SimCluster {
         return {stop: true}
       }
       if (f.status) {
-        const e = f.status === 429 ? errors.tooManyRequests(f.retryAfter ?? 1) : errors.serverStatus(f.status)
+        const e = f.status === 429 ? errors.tooManyRequests(f.retryAfter ?? 1) : f.status === 401 ? errors.unauthorized() : errors.serverStatus(f.status)
         if (f.retryAfter !== undefined) e.headers['Retry-After'] = String(f.retryAfter)
         throw e
       }
@@ -457,6 +459,8 @@ export class SimCluster {
     const matches = (o: any) => (namespace === undefined || o.metadata.namespace === namespace) && matchLabels(ls, o.metadata.labels) && matchFields(fs, o)
     const table = wantsTable(req)
     res.writeHead(200, {'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked'})
+    // as kube-apiserver's watch handler does: the headers go out at once, before any event
+    res.flushHeaders()
     let sent = 0
     const write = (type: string, object: any) => {
       const line = JSON.stringify({type, object: table && type !== 'ERROR' ? toTable(rt, [object], {resourceVersion: object.metadata.resourceVersion}, true) : object}) + '\n'
