@@ -3,6 +3,8 @@
  * every line and status to a printer. With follow, a pod watch attaches to pods created later as soon as their init
  * container starts, and stops following one when its init container ends, with one summary line.
  */
+import {setMaxListeners} from 'node:events'
+
 import {isApiStatus} from '../errors.js'
 import type {KubeClient} from '../kube/client.js'
 import {explain} from '../kube/explain.js'
@@ -83,6 +85,8 @@ export async function runLogs(client: KubeClient, sel: Selection, opts: LogsOpti
   const inner = new AbortController()
   outer.addEventListener('abort', () => inner.abort(), {once: true})
   const signal = inner.signal
+  // every stream (up to --max-log-requests at once) listens for the abort: not a leak
+  setMaxListeners(0, signal)
   let failure: unknown
   const pool = new Pool(Math.max(1, opts.maxRequests))
   const attached = new Set<string>() // namespace/pod/container/restart

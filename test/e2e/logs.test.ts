@@ -119,3 +119,19 @@ test('bad input: one line, exit 1', async () => {
   expect(missing.code).toBe(1)
   expect(missing.stderr.trim()).toBe('error: pods "nope" in namespace "ml" not found')
 })
+
+test('many pods at once: every line, in order per pod, and no warnings on stderr', async () => {
+  for (let i = 0; i < 15; i++) {
+    const p = pod(`many-${i}`, terminated(50, 40), {'storage-initializer': [{text: `pod ${i} line {i}`, repeat: 30}]})
+    s.cluster.seed({...p, metadata: {...p.metadata, labels: {'serving.kserve.io/inferenceservice': 'many'}}})
+  }
+  const r = await plugin(['logs', 'many', '-n', 'ml', '--max-log-requests', '15', '--kubeconfig', s.kubeconfig])
+  expect(r.code).toBe(0)
+  expect(r.stderr).not.toMatch(/Warning|leak/)
+  const lines = r.stdout.split('\n').filter(Boolean)
+  expect(lines).toHaveLength(15 * 30)
+  for (let i = 0; i < 15; i++) {
+    const mine = lines.filter(l => l.startsWith(`[pod/many-${i}/`)).map(l => Number(/line (\d+)$/.exec(l)?.[1]))
+    expect(mine).toEqual(Array.from({length: 30}, (_, k) => k + 1))
+  }
+})
