@@ -15,6 +15,12 @@ export default tseslint.config(
     },
   },
   {
+    // the two CommonJS files: the code-cache runner and the standalone executable's main script
+    files: ['**/*.cjs'],
+    languageOptions: {sourceType: 'commonjs', globals: {require: 'readonly', module: 'writable', process: 'readonly'}},
+    rules: {'@typescript-eslint/no-require-imports': 'off'},
+  },
+  {
     // Lazy loading is for our own modules only. A dynamic import() of a package is handed over as a default export
     // when the package is CommonJS, and one of a built-in fails inside the standalone executable (Node 20's SEA has no
     // dynamic-import loader); import those statically.

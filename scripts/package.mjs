@@ -4,9 +4,9 @@
 //   node scripts/package.mjs [--platform linux-amd64 ...] [--out dist/release]
 //
 // The Node binary for each platform is the npm registry's per-platform Node package, pinned by version and integrity
-// below. The SEA blob must come from the same Node version as the binary it goes into; V8's code cache (faster start)
-// also needs the same platform, so only the platform of this machine gets one. Archives are reproducible: the same
-// inputs give the same bytes, hence the same sums.
+// below. The SEA blob must come from the same Node version as the binary it goes into (this machine's Node package
+// makes it). Archives are reproducible: the same inputs give the same bytes, hence the same sums.
+import {build} from 'esbuild'
 import {execFileSync} from 'node:child_process'
 import {createHash} from 'node:crypto'
 import {chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
@@ -52,9 +52,18 @@ export async function packageAll(wanted, out) {
   // the same bundle as npm's dist/cli.cjs, built afresh
   const bundle = join(out, 'cli.cjs')
   await buildCli(bundle)
+  // the SEA's main script: runs the bundle (an asset) through the code cache npm's bin uses
+  const main = join(out, 'sea-main.cjs')
+  await build({entryPoints: [join(root, 'scripts/sea-main.cjs')], outfile: main, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning'})
+  // one blob for every platform (made by the same Node version as the binaries; no V8 code cache in it, which would be
+  // platform-specific: the executable keeps its own, like npm's bin)
+  const blob = join(out, 'sea.blob')
+  const config = join(out, 'sea-config.json')
+  writeFileSync(config, JSON.stringify({main, output: blob, disableExperimentalSEAWarning: true, useCodeCache: false, useSnapshot: false, assets: {'cli.cjs': bundle}}))
+  execFileSync(await nodeBinary(HOST), ['--experimental-sea-config', config], {stdio: ['ignore', 'ignore', 'inherit']})
   const archives = []
   for (const p of wanted) {
-    const exe = await buildExecutable(p, bundle, out)
+    const exe = await buildExecutable(p, blob, out)
     archives.push(archive(p, exe, out))
     console.log(`built ${archives.at(-1).file} ${archives.at(-1).sha256}`)
   }
@@ -76,18 +85,11 @@ async function nodeBinary(p) {
   return bin
 }
 
-async function buildExecutable(p, bundle, out) {
+async function buildExecutable(p, blob, out) {
   const {os, pkg} = PLATFORMS[p]
   const node = await nodeBinary(p)
   const dir = join(out, p)
   mkdirSync(dir, {recursive: true})
-  // Code cache only where the blob is made by the very binary that runs it (this machine's platform).
-  const codeCache = p === HOST
-  const blob = join(dir, 'sea.blob')
-  const config = join(dir, 'sea-config.json')
-  writeFileSync(config, JSON.stringify({main: bundle, output: blob, disableExperimentalSEAWarning: true, useCodeCache: codeCache, useSnapshot: false}))
-  const maker = codeCache ? node : await nodeBinary(HOST)
-  execFileSync(maker, ['--experimental-sea-config', config], {stdio: ['ignore', 'ignore', 'inherit']})
   const exe = join(dir, os === 'windows' ? 'kubectl-storage_init.exe' : 'kubectl-storage_init')
   let data = readFileSync(node)
   // A broken signature is worse than none: drop the Node binary's signature before changing it.
@@ -103,9 +105,7 @@ async function buildExecutable(p, bundle, out) {
   chmodSync(exe, 0o755)
   const {inject} = await import('postject')
   await inject(exe, 'NODE_SEA_BLOB', readFileSync(blob), {sentinelFuse: 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2', machoSegmentName: os === 'darwin' ? 'NODE_SEA' : undefined})
-  rmSync(blob)
-  rmSync(config)
-  console.log(`${p}: ${pkg}@${NODE_VERSION}${codeCache ? ' + code cache' : ''}`)
+  console.log(`${p}: ${pkg}@${NODE_VERSION}`)
   return exe
 }
 
