@@ -277,7 +277,8 @@ export async function runChange(client: KubeClient, plan: Planner, opts: ChangeO
         // the write is conditional on the resourceVersion, so it can never apply twice or over someone else's change
         if (isApiStatus(e, 409) || isTransient(e)) {
           conflict = true
-          if (isTransient(e)) await new Promise(r => setTimeout(r, 200 * (attempt + 1)))
+          // a busy writer: back off, with jitter, so that competing writers do not collide in step
+          await new Promise(r => setTimeout(r, (isTransient(e) ? 200 : 50) * (attempt + 1) * (0.5 + Math.random())))
           break
         }
         const done = [...applied.keys()]
