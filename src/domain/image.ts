@@ -12,6 +12,7 @@ const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])'
 const DOMAIN = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?`
 const TAG = '[\\w][\\w.-]{0,127}'
 const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}'
+const DIGEST_LENGTH: Record<string, number> = {sha256: 64, sha384: 96, sha512: 128}
 const REFERENCE = new RegExp(`^(?:(${DOMAIN})/)?(${COMPONENT}(?:/${COMPONENT})*)(?::(${TAG}))?(?:@(${DIGEST}))?$`)
 
 /** undefined when the text is not a valid reference. */
@@ -26,6 +27,11 @@ export function parseImage(text: string): ImageReference | undefined {
     registry = undefined as unknown as string
   }
   if (repository.length > 255) return undefined
+  // as go-digest validates: a known algorithm, and exactly its length of lower-case hex
+  if (m[4]) {
+    const [alg, hex] = m[4].split(':')
+    if (DIGEST_LENGTH[alg] !== hex.length || !/^[a-f0-9]+$/.test(hex)) return undefined
+  }
   return {registry: registry || undefined, repository, tag: m[3], digest: m[4]}
 }
 
