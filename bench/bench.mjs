@@ -30,7 +30,7 @@ await new Promise(r => cluster.stdout.on('data', d => String(d).includes('kubeco
 
 const env = {...process.env, KUBECONFIG: kubeconfig, NO_COLOR: '1'}
 // both ways of installing it: npm's bin (Node + dist/cli.cjs + code cache) and krew's standalone executable
-const host = {'linux-x64': 'linux-amd64', 'linux-arm64': 'linux-arm64', 'darwin-x64': 'darwin-amd64', 'win32-x64': 'windows-amd64'}[`${process.platform}-${process.arch}`]
+const {HOST: host} = await import('../scripts/package.mjs')
 const release = join(root, 'dist', 'bench-release')
 execFileSync(process.execPath, [join(root, 'scripts/package.mjs'), '--platform', host, '--out', release, '--manifest', join(release, 'krew-manifest.yaml')], {stdio: ['ignore', 'ignore', 'inherit']})
 const variants = {npm: join(root, 'bin/kubectl-storage_init'), standalone: join(release, host, process.platform === 'win32' ? 'kubectl-storage_init.exe' : 'kubectl-storage_init')}

