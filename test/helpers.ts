@@ -9,7 +9,8 @@ import {SimCluster} from './cluster/server.js'
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 export const SCENARIOS = join(ROOT, 'test', 'cluster', 'scenarios')
-export const SHARED = join(ROOT, '..', 'shared')
+/** Copies of ../shared/fixtures (scripts/sync-fixtures.mjs): no test reads outside the checkout. */
+export const FIXTURES = join(ROOT, 'test', 'fixtures')
 
 export interface Started {
   cluster: SimCluster

@@ -44,7 +44,8 @@ export default class Logs extends BaseCommand<typeof Logs> {
     if (f['since-time'] && Number.isNaN(Date.parse(f['since-time']))) throw new CliError('Usage', `--since-time "${f['since-time']}" is not an RFC 3339 time such as 2026-11-25T10:00:00Z`)
     if (f.pod && f['all-namespaces']) throw new CliError('Usage', '--pod needs a namespace (-n), not -A')
     const {parseDuration} = await import('../kube/timeout.js')
-    const sinceSeconds = f.since ? Math.ceil(parseDuration('since', f.since) / 1000) : undefined
+    // as kubectl: --since 0 means no limit (the API server refuses sinceSeconds=0 with 422); a fraction rounds up
+    const sinceSeconds = f.since ? Math.ceil(parseDuration('since', f.since) / 1000) || undefined : undefined
     const {client, namespace} = await this.connect()
     const sel = {
       namespace: f['all-namespaces'] ? undefined : namespace,

@@ -173,7 +173,7 @@ export class KubeClient {
   }
 
   /** A streaming GET (logs, watches); the caller reads the response. Non-2xx answers throw ApiStatusError. */
-  async stream(path: string, query?: RequestOptions['query'], accept = '*/*', signal?: AbortSignal): Promise<http.IncomingMessage> {
+  async stream(path: string, query: RequestOptions['query'], accept: string, signal?: AbortSignal): Promise<http.IncomingMessage> {
     const res = await this.send('GET', path, {query, signal}, accept)
     const code = res.statusCode ?? 0
     if (code < 200 || code >= 300) throw this.statusError(code, await this.readAll(res), res.headers['retry-after'] as string | undefined)

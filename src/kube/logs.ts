@@ -2,6 +2,12 @@
 import {isApiStatus} from '../errors.js'
 import {isTransient, type KubeClient} from './client.js'
 
+/**
+ * What kubectl sends for pods/log. kube-apiserver answers `Accept: text/plain` alone with 406 NotAcceptable (the log is
+ * still sent as text/plain to this header); recorded in test/fixtures/apiserver/pod-log-accept-matrix.tsv.
+ */
+export const LOG_ACCEPT = 'application/json, */*'
+
 export interface LogOptions {
   follow: boolean
   previous?: boolean
@@ -58,7 +64,7 @@ export async function streamLog(
     let skip = lastTime ? {time: lastTime, count: atLast} : undefined
     let res
     try {
-      res = await client.stream(path, query, 'text/plain', signal)
+      res = await client.stream(path, query, LOG_ACCEPT, signal)
     } catch (e) {
       if (signal.aborted) return {complete: false, resumed}
       // a network failure, or a 429/5xx answer, is retried from where the stream stopped; other answers are final

@@ -52,7 +52,8 @@ test('sinceSeconds, sinceTime, limitBytes and previous', async () => {
   expect((await call('GET', `${LOG}&sinceTime=${since}`)).text).toBe('two\nthree\n')
   expect((await call('GET', `${LOG}&limitBytes=6`)).text).toBe('one\ntw')
   expect((await call('GET', `${LOG}&previous=true`)).text).toBe('OOM soon\n')
-  expect((await call('GET', `${LOG}&sinceTime=${since}&sinceSeconds=3`)).code).toBe(400)
+  // PodLogOptions validation: Forbidden, 422
+  expect((await call('GET', `${LOG}&sinceTime=${since}&sinceSeconds=3`)).code).toBe(422)
 })
 
 test('a fault cuts a log stream after N lines, mid-line when asked', async () => {
@@ -81,11 +82,15 @@ test('a reset connection', async () => {
 })
 
 test('strategic merge patch merges containers and env by name', async () => {
-  const r = await call('PATCH', '/api/v1/namespaces/ml/pods/p', {spec: {containers: [{name: 'kserve-container', env: [{name: 'B', value: '2'}]}]}}, 'application/strategic-merge-patch+json')
+  // on a Deployment's template: a pod's spec may not change after creation (see the strict tests below)
+  const dep = {apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'd'}, spec: {selector: {matchLabels: {app: 'd'}}, template: {metadata: {labels: {app: 'd'}}, spec: {containers: [{name: 'kserve-container', image: 'k', env: [{name: 'A', value: '1'}]}]}}}}
+  expect((await call('POST', '/apis/apps/v1/namespaces/ml/deployments', dep)).code).toBe(201)
+  const path = '/apis/apps/v1/namespaces/ml/deployments/d'
+  const r = await call('PATCH', path, {spec: {template: {spec: {containers: [{name: 'kserve-container', env: [{name: 'B', value: '2'}]}]}}}}, 'application/strategic-merge-patch+json')
   expect(r.code).toBe(200)
-  expect(r.body.spec.containers).toEqual([{name: 'kserve-container', image: 'k', env: [{name: 'A', value: '1'}, {name: 'B', value: '2'}]}])
-  const del = await call('PATCH', '/api/v1/namespaces/ml/pods/p', {spec: {containers: [{name: 'kserve-container', env: [{name: 'A', $patch: 'delete'}]}]}}, 'application/strategic-merge-patch+json')
-  expect(del.body.spec.containers[0].env).toEqual([{name: 'B', value: '2'}])
+  expect(r.body.spec.template.spec.containers).toEqual([{name: 'kserve-container', image: 'k', env: [{name: 'A', value: '1'}, {name: 'B', value: '2'}]}])
+  const del = await call('PATCH', path, {spec: {template: {spec: {containers: [{name: 'kserve-container', env: [{name: 'A', $patch: 'delete'}]}]}}}}, 'application/strategic-merge-patch+json')
+  expect(del.body.spec.template.spec.containers[0].env).toEqual([{name: 'B', value: '2'}])
 })
 
 test('custom resources refuse strategic merge patches with 415', async () => {
@@ -128,4 +133,38 @@ test('a CRD created through the API is served at once and listed in discovery', 
   expect((await call('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd)).code).toBe(201)
   expect((await call('GET', '/apis')).body.groups.map((g: any) => g.name)).toContain('example.com')
   expect((await call('POST', '/apis/example.com/v1/namespaces/ml/widgets', {apiVersion: 'example.com/v1', kind: 'Widget', metadata: {name: 'w'}})).code).toBe(201)
+})
+
+describe('strict as kube-apiserver (test/cluster/README.md)', () => {
+  test('a pod update may change images but not the rest of the spec', async () => {
+    const cur = (await call('GET', '/api/v1/namespaces/ml/pods/p')).body
+    const image = await call('PUT', '/api/v1/namespaces/ml/pods/p', {...cur, spec: {...cur.spec, initContainers: cur.spec.initContainers.map((c: any) => ({...c, image: 'other:v2'}))}})
+    expect(image.code).toBe(200)
+    const res = await call('PATCH', '/api/v1/namespaces/ml/pods/p', {spec: {initContainers: [{name: 'storage-initializer', resources: {limits: {memory: '1Gi'}}}]}}, 'application/strategic-merge-patch+json')
+    expect(res.code).toBe(422)
+    expect(res.body.message).toMatch(/^Pod "p" is invalid: spec: Forbidden: pod updates may not change fields other than/)
+  })
+  test('a custom resource cannot be replaced without a resourceVersion', async () => {
+    await call('POST', '/apis/serving.kserve.io/v1alpha1/clusterstoragecontainers', {apiVersion: 'serving.kserve.io/v1alpha1', kind: 'ClusterStorageContainer', metadata: {name: 'c'}, spec: {container: {name: 'storage-initializer', image: 'x'}, supportedUriFormats: [{prefix: 's3://'}]}})
+    const cur = (await call('GET', '/apis/serving.kserve.io/v1alpha1/clusterstoragecontainers/c')).body
+    const r = await call('PUT', '/apis/serving.kserve.io/v1alpha1/clusterstoragecontainers/c', {...cur, metadata: {name: 'c'}})
+    expect(r.code).toBe(422)
+    expect(r.body.message).toBe('ClusterStorageContainer.serving.kserve.io "c" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update')
+    expect((await call('PUT', '/apis/serving.kserve.io/v1alpha1/clusterstoragecontainers/c', cur)).code).toBe(200)
+  })
+  test('a create that carries a resourceVersion is refused', async () => {
+    const r = await call('POST', '/api/v1/namespaces/ml/configmaps', {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'with-rv', resourceVersion: '5'}})
+    expect(r.code).toBe(500)
+    expect(r.body.message).toBe('Internal error occurred: resourceVersion should not be set on objects to be created')
+  })
+  test('a watch that allows bookmarks gets BOOKMARK events carrying only a resourceVersion', async () => {
+    s.cluster.bookmarkIntervalMs = 50
+    const r = await call('GET', '/api/v1/namespaces/ml/pods?watch=1&allowWatchBookmarks=true&resourceVersion=0&timeoutSeconds=1')
+    const events = r.text.trim().split('\n').map(l => JSON.parse(l))
+    const marks = events.filter(e => e.type === 'BOOKMARK')
+    expect(marks.length).toBeGreaterThan(1)
+    expect(marks[0].object).toEqual({kind: 'Pod', apiVersion: 'v1', metadata: {resourceVersion: expect.stringMatching(/^\d+$/), creationTimestamp: null}})
+    const none = await call('GET', '/api/v1/namespaces/ml/pods?watch=1&resourceVersion=0&timeoutSeconds=1')
+    expect(none.text.split('\n').filter(Boolean).map(l => JSON.parse(l).type)).not.toContain('BOOKMARK')
+  })
 })

@@ -26,10 +26,10 @@ test('starts with a scenario, serves kubectl, stops on SIGTERM', async () => {
   expect(await exited).toBe(0)
 })
 
-test('every shipped scenario is current with ../shared/fixtures', async () => {
+test('every shipped scenario is current with test/fixtures', async () => {
   // @ts-expect-error: a plain .mjs module
   const {buildScenarios} = await import('../../scripts/make-scenarios.mjs')
-  const built: Record<string, string> = buildScenarios(join(ROOT, '..', 'shared', 'fixtures', 'kserve'))
+  const built: Record<string, string> = buildScenarios(join(ROOT, 'test', 'fixtures', 'kserve'))
   expect(Object.keys(built).length).toBeGreaterThanOrEqual(11)
   for (const [file, text] of Object.entries(built)) expect(readFileSync(join(SCENARIOS, file), 'utf8')).toBe(text)
 })

@@ -56,3 +56,32 @@ export function authorize(user: User, a: Attributes): boolean {
       (r.namespaces === undefined || (a.namespace !== undefined && r.namespaces.includes(a.namespace))),
   )
 }
+
+/**
+ * Impersonation (`Impersonate-User`, `Impersonate-Group`, `Impersonate-Uid` headers, as kubectl --as/--as-group/--as-uid
+ * send them): the requester needs the `impersonate` verb on users (and groups, uids); the request then runs as the named
+ * user, whose rules are those bound to that name or to its groups. Recorded:
+ * test/fixtures/apiserver/configmap-patch-impersonated-forbidden.json (the Status names the impersonated user).
+ */
+export function impersonate(
+  requester: User,
+  headers: Record<string, string | string[] | undefined>,
+  users: Record<string, User>,
+): {user: User} | {denied: {resource: string; name: string}} {
+  const asUser = headers['impersonate-user']
+  const groups = ([] as string[]).concat(headers['impersonate-group'] ?? []).flatMap(g => g.split(',').map(s => s.trim())).filter(Boolean)
+  const uid = headers['impersonate-uid']
+  if (asUser === undefined) {
+    if (groups.length || uid !== undefined) return {denied: {resource: 'users', name: ''}}
+    return {user: requester}
+  }
+  const name = String(asUser)
+  if (!authorize(requester, {verb: 'impersonate', group: '', resource: 'users', name})) return {denied: {resource: 'users', name}}
+  for (const g of groups) if (!authorize(requester, {verb: 'impersonate', group: '', resource: 'groups', name: g})) return {denied: {resource: 'groups', name: g}}
+  if (uid !== undefined && !authorize(requester, {verb: 'impersonate', group: 'authentication.k8s.io', resource: 'uids', name: String(uid)}))
+    return {denied: {resource: 'uids', name: String(uid)}}
+  const known = Object.values(users).find(u => u.name === name)
+  const allGroups = [...new Set([...groups, 'system:authenticated'])]
+  const rules = [...(known?.rules ?? []), ...(allGroups.includes('system:masters') ? users['sim-admin'].rules : [])]
+  return {user: {name, groups: allGroups, token: '', rules}}
+}

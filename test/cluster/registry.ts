@@ -13,6 +13,8 @@ export interface ResourceType {
   subresources: string[] // 'status', 'log'
   /** custom resources accept JSON merge and JSON patches only, not strategic merge */
   custom: boolean
+  /** a custom resource's openAPIV3Schema (pruning, defaulting, validation) */
+  schema?: any
 }
 
 const verbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch']
@@ -64,6 +66,7 @@ export function typesFromCRD(crd: any): ResourceType[] {
       categories: names.categories,
       subresources: v.subresources?.status ? ['status'] : [],
       custom: true,
+      schema: v.schema?.openAPIV3Schema,
     }))
 }
 

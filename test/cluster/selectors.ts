@@ -64,13 +64,16 @@ const FIELD_PATHS: Record<string, (o: any) => string | undefined> = {
 
 export type FieldRequirement = {path: string; neq: boolean; value: string}
 
-export function parseFieldSelector(s: string, kind: string): FieldRequirement[] {
+export function parseFieldSelector(s: string, kind: string, custom = false): FieldRequirement[] {
   return splitTopLevel(s).map(part => {
     const m = /^([A-Za-z.]+)\s*(==|!=|=)\s*(.*)$/.exec(part)
     if (!m) throw errors.badRequest(`invalid selector: '${s}'; can't understand '${part}'`)
-    if (!FIELD_PATHS[m[1]]) throw errors.badRequest(`"${m[1]}" is not a known field selector: only "metadata.name", "metadata.namespace"`)
-    if ((m[1] === 'status.phase' || m[1] === 'spec.nodeName') && kind !== 'Pod')
-      throw errors.badRequest(`"${m[1]}" is not a known field selector: only "metadata.name", "metadata.namespace"`)
+    // which fields each kind can select on, and how it words a refusal: pods (and custom resources) have their own
+    // field-label conversion ("field label not supported"), other built-ins the generic one
+    const pod = ['metadata.name', 'metadata.namespace', 'status.phase', 'spec.nodeName']
+    const allowed = kind === 'Pod' ? pod : kind === 'Event' ? ['metadata.name', 'metadata.namespace', 'type'] : ['metadata.name', 'metadata.namespace']
+    if (!allowed.includes(m[1]) || !FIELD_PATHS[m[1]])
+      throw errors.badRequest(kind === 'Pod' || custom ? `field label not supported: ${m[1]}` : `"${m[1]}" is not a known field selector: only "metadata.name", "metadata.namespace"`)
     return {path: m[1], neq: m[2] === '!=', value: m[3]}
   })
 }

@@ -9,14 +9,17 @@ import type {AddressInfo} from 'node:net'
 import {dirname} from 'node:path'
 import {parse as parseYaml, parseAllDocuments, stringify as toYaml} from 'yaml'
 
-import {authorize, defaultUsers, type Attributes, type User} from './auth.js'
+import {authorize, defaultUsers, impersonate, type Attributes, type User} from './auth.js'
 import {makeServingCerts, type ServingCerts} from './certs.js'
 import {Faults, type FaultRule} from './faults.js'
 import {containerStart, parseLogAnnotation, stamp, timedLines, type LogScript, type TimedLine} from './logs.js'
 import {openapiGroupVersion, openapiRoot} from './openapi.js'
+import {negotiate, type Endpoint, type Negotiated} from './negotiate.js'
 import {decodeKubernetesProtobuf} from './protobuf.js'
+import {defaultPod, DecodeError, podSpecUpdateCauses, validatePod} from './pods.js'
 import {jsonPatch, mergePatch, strategicMergePatch} from './patch.js'
 import {apiVersionOf, Registry, typesFromCRD, type ResourceType} from './registry.js'
+import {applyDefaults, prune, validateSchema} from './schema.js'
 import {matchFields, matchLabels, parseFieldSelector, parseLabelSelector} from './selectors.js'
 import {ApiError, errors} from './status.js'
 import {Store} from './store.js'
@@ -58,6 +61,8 @@ interface Req {
   headers: http.IncomingHttpHeaders
   body: string
   user: User
+  /** what the answer is written as, once negotiated */
+  neg?: Negotiated
 }
 
 export class SimCluster {
@@ -68,11 +73,15 @@ export class SimCluster {
   /** log scripts set by scenarios, keyed by namespace/pod */
   readonly logScripts = new Map<string, LogScript>()
   /** every request, for tests that check what a client did */
-  readonly requests: {method: string; path: string; query: string; user?: string}[] = []
+  readonly requests: {method: string; path: string; query: string; user?: string; accept?: string}[] = []
   certs?: ServingCerts
   url = ''
   httpUrl = ''
+  /** how often a watch that allows bookmarks gets one */
+  bookmarkIntervalMs = 1000
   private servers: http.Server[] = []
+  /** answers negotiated as YAML */
+  private yamlAnswers = new WeakSet<http.ServerResponse>()
   private sockets = new Set<import('node:net').Socket>()
 
   constructor() {
@@ -169,9 +178,11 @@ export class SimCluster {
       this.ensureNamespace(o.metadata.namespace)
     } else delete o.metadata.namespace
     if (rt.custom || rt.kind === 'Deployment') o.metadata.generation ??= 1
+    // what the API server would have stored, and shows on read
+    const stored = this.stored(rt, o)
     const key = this.registry.storageKey(rt)
     const existing = this.store.get(key, o.metadata.namespace, o.metadata.name)
-    const out = existing ? this.store.update(key, {...o, metadata: {...existing.metadata, ...o.metadata}}) : this.store.create(key, o)
+    const out = existing ? this.store.update(key, {...stored, metadata: {...existing.metadata, ...stored.metadata}}) : this.store.create(key, stored)
     if (rt.kind === 'CustomResourceDefinition') this.refreshCRDs()
     return out
   }
@@ -223,8 +234,12 @@ export class SimCluster {
     const body = Buffer.concat(chunks).toString('utf8')
     try {
       if (u.pathname.startsWith('/_sim/')) return this.control(raw.method ?? 'GET', u.pathname, body, res)
-      const user = this.authenticate(raw.headers.authorization)
-      this.requests.push({method: raw.method ?? 'GET', path: u.pathname, query: u.search, user: user.name})
+      const requester = this.authenticate(raw.headers.authorization)
+      const imp = impersonate(requester, raw.headers, this.users)
+      if ('denied' in imp)
+        throw errors.forbidden(requester.name, 'impersonate', {plural: imp.denied.resource, group: imp.denied.resource === 'uids' ? 'authentication.k8s.io' : ''}, undefined, imp.denied.name)
+      const user = imp.user
+      this.requests.push({method: raw.method ?? 'GET', path: u.pathname, query: u.search, user: user.name, accept: raw.headers.accept})
       const req: Req = {method: raw.method ?? 'GET', path: u.pathname, query: u.searchParams, headers: raw.headers, body, user}
       if (String(raw.headers['content-type'] ?? '').includes('protobuf')) {
         try {
@@ -252,8 +267,20 @@ export class SimCluster {
   }
 
   private send(res: http.ServerResponse, code: number, obj: unknown): void {
+    if (this.yamlAnswers.has(res)) {
+      res.writeHead(code, {'Content-Type': 'application/yaml'})
+      return void res.end(toYaml(obj))
+    }
     res.writeHead(code, {'Content-Type': 'application/json'})
     res.end(JSON.stringify(obj))
+  }
+
+  /** Content negotiation (negotiate.ts): 406 when the Accept header names nothing the server writes. */
+  private negotiate(req: Req, res: http.ServerResponse, ep: Endpoint = {builtin: true}): void {
+    const neg = negotiate(req.headers.accept, ep)
+    if (neg instanceof ApiError) throw neg
+    req.neg = neg
+    if (neg.media === 'yaml' && !ep.log) this.yamlAnswers.add(res)
   }
 
   private authenticate(header: string | undefined): User {
@@ -309,6 +336,7 @@ export class SimCluster {
         res.writeHead(200, {'Content-Type': 'text/plain'})
         return void res.end('ok')
       }
+      if (p === '/api' || p === '/apis') this.negotiate(req, res)
       if (p === '/api') return this.send(res, 200, this.registry.apiVersions())
       if (p === '/apis') return this.send(res, 200, this.registry.groups())
       if (p === '/openapi/v3') return this.send(res, 200, openapiRoot(this.registry))
@@ -328,6 +356,7 @@ export class SimCluster {
       if (segs.length === 2) {
         const g = this.registry.group(segs[1])
         if (!g || req.method !== 'GET') throw errors.pathNotFound()
+        this.negotiate(req, res)
         return this.send(res, 200, {kind: 'APIGroup', apiVersion: 'v1', ...g})
       }
       ;[group, version, rest] = [segs[1], segs[2], segs.slice(3)]
@@ -336,6 +365,7 @@ export class SimCluster {
     if (rest.length === 0) {
       const list = this.registry.resourceList(group, version)
       if (!list || req.method !== 'GET') throw errors.pathNotFound()
+      this.negotiate(req, res)
       return this.send(res, 200, list)
     }
 
@@ -366,13 +396,24 @@ export class SimCluster {
     if (!authorize(req.user, attrs)) throw errors.forbidden(req.user.name, verb, {plural, group, sub}, namespace, name)
     const faulted = await this.applyFaults(res, {verb, resource, namespace, name})
     if (faulted.stop) return
+    const goGroup = rt.group ? rt.group.split('.')[0] : 'core'
+    this.negotiate(req, res, {
+      verb: sub === undefined ? verb : undefined,
+      log: sub === 'log',
+      builtin: !rt.custom,
+      goType: rt.custom ? {object: '*unstructured.Unstructured', list: '*unstructured.UnstructuredList'} : {object: `*${goGroup}.${rt.kind}`, list: `*${goGroup}.${rt.listKind}`},
+    })
 
     if (rt.kind === 'SelfSubjectAccessReview' || rt.kind === 'SelfSubjectReview') return this.review(rt, req, res)
     if (sub === 'log') return this.podLog(namespace!, name!, req, res, faulted.drop)
 
     const key = this.registry.storageKey(rt)
     const dryRun = req.query.getAll('dryRun').includes('All')
-    if (dryRun === false && req.query.getAll('dryRun').length > 0) throw errors.badRequest(`Invalid dryRun value: ${req.query.get('dryRun')}`)
+    const writeOptions: Record<string, string> = {create: 'CreateOptions', update: 'UpdateOptions', patch: 'PatchOptions', delete: 'DeleteOptions', deletecollection: 'DeleteOptions'}
+    // dryRun is ignored on reads; on writes only All is valid (422)
+    const badDryRun = req.query.getAll('dryRun').filter(v => v !== 'All')
+    if (writeOptions[verb] && badDryRun.length > 0)
+      throw errors.invalid(`${writeOptions[verb]}.meta.k8s.io`, '', [{field: 'dryRun', reason: 'FieldValueNotSupported', message: `Unsupported value: []string{${req.query.getAll('dryRun').map(v => JSON.stringify(v)).join(', ')}}: supported values: "All"`}])
     if (rt.namespaced && namespace !== undefined && verb === 'create' && !this.store.get('/namespaces', undefined, namespace))
       throw errors.namespaceNotFound(namespace)
 
@@ -408,7 +449,8 @@ export class SimCluster {
   }
 
   private sendObject(req: Req, res: http.ServerResponse, rt: ResourceType, o: any, code: number): void {
-    if (wantsTable(req)) return this.send(res, code, toTable(rt, [o], {resourceVersion: o.metadata.resourceVersion}))
+    if (req.neg?.as === 'Table') return this.send(res, code, toTable(rt, [o], {resourceVersion: o.metadata.resourceVersion}))
+    if (req.neg?.as === 'PartialObjectMetadata') return this.send(res, code, partialMetadata(o))
     this.send(res, code, o)
   }
 
@@ -425,45 +467,73 @@ export class SimCluster {
 
   private filtered(key: string, namespace: string | undefined, req: Req, rt: ResourceType): any[] {
     const ls = parseLabelSelector(req.query.get('labelSelector') ?? '')
-    const fs = parseFieldSelector(req.query.get('fieldSelector') ?? '', rt.kind)
+    const fs = parseFieldSelector(req.query.get('fieldSelector') ?? '', rt.kind, rt.custom)
     return this.store.list(key, namespace).filter(o => matchLabels(ls, o.metadata.labels) && matchFields(fs, o))
   }
 
+  /**
+   * A list, chunked as kube-apiserver chunks it (recorded: pod-list-limit2*.json, configmap-list-limit1.json): items in
+   * etcd key order; with `limit`, a `continue` token (base64 JSON of the list's resourceVersion and the last key plus a
+   * NUL, relative to the namespace when the list is namespaced) and, only when no selector filters the list,
+   * `remainingItemCount`; a continued page reports the first page's resourceVersion. Custom resources always carry
+   * `continue: ""` (csc-list.json).
+   */
   private list(rt: ResourceType, key: string, namespace: string | undefined, req: Req, res: http.ServerResponse): void {
-    let items = this.filtered(key, namespace, req, rt)
-    const metadata: Record<string, unknown> = {resourceVersion: this.store.resourceVersion}
-    const cont = req.query.get('continue')
+    const relKey = (o: any) => (namespace === undefined && rt.namespaced ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name)
+    const limitText = req.query.get('limit')
+    // resourceVersion=0 is served whole from the watch cache: limit is ignored there
+    const limit = limitText === null || limitText === '' || req.query.get('resourceVersion') === '0' ? 0 : Number(limitText)
+    if (!Number.isInteger(limit)) throw errors.badRequest(`strconv.ParseInt: parsing ${JSON.stringify(limitText)}: invalid syntax`)
+    const cont = req.query.get('continue') ?? ''
+    if (cont && req.query.get('resourceVersion')) throw errors.badRequest('specifying resource version is not allowed when using continue')
+    let rv = this.store.resourceVersion
+    let start: string | undefined
     if (cont) {
-      let start: string
+      let token: any
       try {
-        start = JSON.parse(Buffer.from(cont, 'base64').toString()).start
+        // base64url without padding, as Go's base64.RawURLEncoding
+        token = /^[A-Za-z0-9_-]+$/.test(cont) ? JSON.parse(Buffer.from(cont, 'base64url').toString()) : undefined
       } catch {
-        throw errors.badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)')
+        token = undefined
       }
-      items = items.filter(o => Store.id(o.metadata.namespace, o.metadata.name) > start)
+      if (!token || token.v !== 'meta.k8s.io/v1') throw errors.badRequest('invalid continue token: continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)')
+      if (typeof token.start !== 'string' || token.start === '') throw errors.badRequest('invalid continue token: continue key is not valid: encoded start key empty')
+      if (Number(token.rv) < this.store.oldestWatchable)
+        throw errors.gone(
+          'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
+        )
+      rv = String(token.rv)
+      start = token.start.endsWith('\0') ? token.start.slice(0, -1) : token.start
     }
-    const limit = Number(req.query.get('limit') ?? 0)
+    const selected = Boolean(req.query.get('labelSelector') || req.query.get('fieldSelector'))
+    let items = this.filtered(key, namespace, req, rt)
+    if (start !== undefined) items = items.filter(o => relKey(o) > start!)
+    const metadata: Record<string, unknown> = {resourceVersion: rv}
     if (limit > 0 && items.length > limit) {
       const last = items[limit - 1]
-      metadata.continue = Buffer.from(JSON.stringify({v: 'meta.k8s.io/v1', rv: Number(this.store.resourceVersion), start: Store.id(last.metadata.namespace, last.metadata.name)})).toString('base64')
-      metadata.remainingItemCount = items.length - limit
+      metadata.continue = Buffer.from(JSON.stringify({v: 'meta.k8s.io/v1', rv: Number(rv), start: `${relKey(last)}\0`})).toString('base64url')
+      if (!selected) metadata.remainingItemCount = items.length - limit
       items = items.slice(0, limit)
     } else if (rt.custom) metadata.continue = ''
-    if (wantsTable(req)) return this.send(res, 200, toTable(rt, items, metadata))
+    if (req.neg?.as === 'Table') return this.send(res, 200, toTable(rt, items, metadata))
+    if (req.neg?.as === 'PartialObjectMetadataList')
+      return this.send(res, 200, {kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata, items: items.map(partialMetadata)})
     this.send(res, 200, {kind: rt.listKind, apiVersion: apiVersionOf(rt), metadata, items: items.map(o => this.present(rt, o))})
   }
 
   private watch(rt: ResourceType, key: string, namespace: string | undefined, req: Req, res: http.ServerResponse, drop?: FaultRule): void {
     const ls = parseLabelSelector(req.query.get('labelSelector') ?? '')
-    const fs = parseFieldSelector(req.query.get('fieldSelector') ?? '', rt.kind)
+    const fs = parseFieldSelector(req.query.get('fieldSelector') ?? '', rt.kind, rt.custom)
     const matches = (o: any) => (namespace === undefined || o.metadata.namespace === namespace) && matchLabels(ls, o.metadata.labels) && matchFields(fs, o)
-    const table = wantsTable(req)
+    const table = req.neg?.as === 'Table'
+    const partial = req.neg?.as === 'PartialObjectMetadata'
     res.writeHead(200, {'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked'})
     // as kube-apiserver's watch handler does: the headers go out at once, before any event
     res.flushHeaders()
     let sent = 0
     const write = (type: string, object: any) => {
-      const line = JSON.stringify({type, object: table && type !== 'ERROR' ? toTable(rt, [object], {resourceVersion: object.metadata.resourceVersion}, true) : object}) + '\n'
+      const shown = type === 'ERROR' || type === 'BOOKMARK' ? object : table ? toTable(rt, [object], {resourceVersion: object.metadata.resourceVersion}, true) : partial ? partialMetadata(object) : object
+      const line = JSON.stringify({type, object: shown}) + '\n'
       if (drop?.dropAfterLines !== undefined && sent >= drop.dropAfterLines) {
         if (drop.midLine) res.write(line.slice(0, Math.max(1, line.length >> 1)))
         res.socket?.destroy()
@@ -489,9 +559,15 @@ export class SimCluster {
     this.store.events.on('event', onEvent)
     const timeout = Number(req.query.get('timeoutSeconds') ?? 0)
     const timer = timeout > 0 ? setTimeout(() => res.end(), timeout * 1000) : undefined
+    // BOOKMARK events when asked for: a real server sends them about once a minute; sooner here, so that every client
+    // meets them
+    const bookmarks = ['1', 'true'].includes(req.query.get('allowWatchBookmarks') ?? '')
+    const bookmark = () => write('BOOKMARK', {kind: rt.kind, apiVersion: apiVersionOf(rt), metadata: {resourceVersion: this.store.resourceVersion, creationTimestamp: null}})
+    const ticker = bookmarks ? setInterval(bookmark, this.bookmarkIntervalMs) : undefined
     res.on('close', () => {
       this.store.events.off('event', onEvent)
       if (timer) clearTimeout(timer)
+      if (ticker) clearInterval(ticker)
     })
   }
 
@@ -506,11 +582,37 @@ export class SimCluster {
         if (!/^[-._a-zA-Z0-9]+$/.test(k)) throw errors.invalid(rt.kind, name, [{field: `${field}[${k}]`, message: `Invalid value: "${k}": a valid config key must consist of alphanumeric characters, '-', '_' or '.'`}], rt)
       }
     }
-    if (rt.kind === 'Pod' && !Array.isArray(o.spec?.containers)) throw errors.invalid('Pod', name, [{field: 'spec.containers', reason: 'FieldValueRequired', message: 'Required value'}], rt)
+    if (rt.kind === 'Pod') {
+      const causes = validatePod(o)
+      if (causes.length) throw errors.invalid('Pod', name, causes, rt)
+    }
+    if (rt.custom && rt.schema) {
+      const causes = validateSchema(o, rt.schema)
+      if (causes.length) throw errors.invalid(`${rt.kind}.${rt.group}`, name, causes, rt)
+    }
+  }
+
+  /**
+   * An object as the API server stores it: pods defaulted with canonical quantities (pods.ts), custom resources pruned
+   * and defaulted by their schema (schema.ts).
+   */
+  private stored(rt: ResourceType, obj: any): any {
+    if (rt.kind === 'Pod') {
+      const o = structuredClone(obj)
+      try {
+        defaultPod(o)
+      } catch (e) {
+        if (e instanceof DecodeError) throw errors.badRequest(e.message)
+        throw e
+      }
+      return o
+    }
+    if (rt.custom && rt.schema) return applyDefaults(prune(obj, rt.schema), rt.schema)
+    return obj
   }
 
   private create(rt: ResourceType, key: string, namespace: string | undefined, body: any, dryRun: boolean): any {
-    const o = structuredClone(body)
+    let o = structuredClone(body)
     o.metadata ??= {}
     if (rt.namespaced) {
       if (o.metadata.namespace && namespace && o.metadata.namespace !== namespace)
@@ -519,9 +621,11 @@ export class SimCluster {
       if (!o.metadata.namespace) throw errors.pathNotFound()
     } else delete o.metadata.namespace
     if (!o.metadata.name && o.metadata.generateName) o.metadata.name = o.metadata.generateName + Math.random().toString(36).slice(2, 7)
+    o = this.stored(rt, o)
     this.validate(rt, o)
     if (this.store.get(key, o.metadata.namespace, o.metadata.name)) throw errors.alreadyExists(rt, o.metadata.name)
-    delete o.metadata.resourceVersion
+    // the storage layer refuses it, as a plain error (500); apply creates go through here with it cleared
+    if (o.metadata.resourceVersion) throw errors.internal('resourceVersion should not be set on objects to be created')
     o.apiVersion = apiVersionOf(rt)
     o.kind = rt.kind
     if (rt.custom || rt.kind === 'Deployment') o.metadata.generation = 1
@@ -534,7 +638,7 @@ export class SimCluster {
 
   /** Write a changed object: keep identity fields, honour the status subresource, bump generation on spec changes. */
   private commit(rt: ResourceType, key: string, old: any, next: any, sub: string | undefined, dryRun: boolean): any {
-    const o = structuredClone(next)
+    let o = structuredClone(next)
     o.metadata ??= {}
     if (o.metadata.name !== undefined && o.metadata.name !== old.metadata.name)
       throw errors.badRequest(`the name of the object (${o.metadata.name}) does not match the name on the URL (${old.metadata.name})`)
@@ -554,6 +658,11 @@ export class SimCluster {
       o.metadata.generation = old.metadata.generation
       if (JSON.stringify(o.spec) !== JSON.stringify(old.spec)) o.metadata.generation++
     }
+    o = this.stored(rt, o)
+    if (rt.kind === 'Pod') {
+      const causes = podSpecUpdateCauses(old, o)
+      if (causes.length) throw errors.invalid('Pod', old.metadata.name, causes, rt)
+    }
     this.validate(rt, o)
     const out = this.store.update(key, o, dryRun)
     if (rt.kind === 'CustomResourceDefinition' && !dryRun) this.refreshCRDs()
@@ -564,6 +673,9 @@ export class SimCluster {
     const old = this.store.get(key, namespace, name)
     if (!old) throw errors.notFound(rt, name)
     const rv = body.metadata?.resourceVersion
+    // custom resources allow no unconditional update (customresource strategy AllowUnconditionalUpdate: false)
+    if (rt.custom && (rv === undefined || rv === '') && sub === undefined)
+      throw errors.invalid(`${rt.kind}.${rt.group}`, name, [{field: 'metadata.resourceVersion', message: 'Invalid value: 0x0: must be specified for an update'}], rt)
     if (rv !== undefined && rv !== '' && rv !== old.metadata.resourceVersion) throw errors.conflict(rt, name)
     return this.commit(rt, key, old, body, sub, dryRun)
   }
@@ -575,7 +687,8 @@ export class SimCluster {
     if (!accepted.includes(ct)) throw errors.unsupportedMediaType(accepted)
     const old = this.store.get(key, namespace, name)
     if (ct === 'application/apply-patch+yaml') {
-      if (!req.query.get('fieldManager')) throw errors.badRequest('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch')
+      if (!req.query.get('fieldManager'))
+        throw errors.invalid('PatchOptions.meta.k8s.io', '', [{field: 'fieldManager', reason: 'FieldValueRequired', message: 'Required value: is required for apply patch'}])
       const body = this.parseBody(req)
       if (!old) return this.create(rt, key, namespace, body, dryRun)
       return this.commit(rt, key, old, mergePatch(old, body), sub, dryRun)
@@ -599,6 +712,14 @@ export class SimCluster {
   private remove(rt: ResourceType, key: string, namespace: string | undefined, name: string, dryRun: boolean, res: http.ServerResponse): void {
     const old = this.store.get(key, namespace, name)
     if (!old) throw errors.notFound(rt, name)
+    // a pod bound to a node is first marked for deletion (a MODIFIED event with deletionTimestamp), then removed once the
+    // kubelet confirms; an unbound one goes at once (recorded: pod-watch-stream.jsonl)
+    if (rt.kind === 'Pod' && old.spec?.nodeName && !dryRun) {
+      const marked = structuredClone(old)
+      marked.metadata.deletionTimestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
+      marked.metadata.deletionGracePeriodSeconds = 0
+      this.store.update(key, marked)
+    }
     const gone = this.store.delete(key, namespace, name, dryRun)
     if (rt.kind === 'Namespace' && !dryRun) {
       for (const k of this.store.keys()) for (const o of this.store.list(k, name)) this.store.delete(k, name, o.metadata.name)
@@ -626,6 +747,16 @@ export class SimCluster {
   // ---------------------------------------------------------------- pods/log
 
   private async podLog(namespace: string, name: string, req: Req, res: http.ServerResponse, drop?: FaultRule): Promise<void> {
+    // PodLogOptions validation (recorded: pod-log-sinceseconds-0.json)
+    const intParam = (k: string, min: number, msg: string) => {
+      const v = req.query.get(k)
+      if (v === null) return
+      if (!/^-?\d+$/.test(v)) throw errors.badRequest(`strconv.ParseInt: parsing ${JSON.stringify(v)}: invalid syntax`)
+      if (Number(v) < min) throw errors.invalid('PodLogOptions', name, [{field: k, message: `Invalid value: ${v}: ${msg}`}])
+    }
+    intParam('sinceSeconds', 1, 'must be greater than 0')
+    intParam('limitBytes', 1, 'must be greater than 0')
+    intParam('tailLines', 0, 'must be greater than or equal to 0')
     const podType = this.registry.find('', 'v1', 'pods')!
     const pod = this.store.get('/pods', namespace, name)
     if (!pod) throw errors.notFound(podType, name)
@@ -658,7 +789,7 @@ export class SimCluster {
     const timestamps = ['1', 'true'].includes(req.query.get('timestamps') ?? '')
     const sinceSeconds = req.query.get('sinceSeconds')
     const sinceTime = req.query.get('sinceTime')
-    if (sinceSeconds && sinceTime) throw errors.badRequest('at most one of sinceTime or sinceSeconds may be specified')
+    if (sinceSeconds && sinceTime) throw errors.invalid('PodLogOptions', name, [{field: '', reason: 'FieldValueForbidden', message: 'Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified'}])
     const since = sinceSeconds ? Date.now() - Number(sinceSeconds) * 1000 : sinceTime ? Date.parse(sinceTime) : -Infinity
     const tail = req.query.get('tailLines')
     let limitBytes = req.query.get('limitBytes') ? Number(req.query.get('limitBytes')) : Infinity
@@ -714,9 +845,9 @@ export class SimCluster {
   }
 }
 
-function wantsTable(req: Req): boolean {
-  const accept = String(req.headers.accept ?? '')
-  return /as=Table/.test(accept.split(',')[0] ?? '')
+/** An object reduced to its metadata (Accept: ...;as=PartialObjectMetadata;g=meta.k8s.io;v=v1). */
+function partialMetadata(o: any): any {
+  return {kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata}
 }
 
 /** Minimal copies of KServe's CRDs (schema-less, as KServe's "minimal" CRDs are) for clusters started without a scenario. */

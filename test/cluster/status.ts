@@ -1,4 +1,4 @@
-/** Status error bodies shaped exactly like the Kubernetes API server's (see ../shared/fixtures/apiserver). */
+/** Status error bodies shaped exactly like the Kubernetes API server's (see test/fixtures/apiserver). */
 import type {ResourceType} from './registry.js'
 
 export interface StatusBody {
@@ -73,7 +73,7 @@ export const errors = {
       body(
         422,
         'Invalid',
-        `${kind} "${name}" is invalid: ${causes.map(c => `${c.field}: ${c.message}`).join(', ')}`,
+        `${kind} "${name}" is invalid: ${causes.length > 1 ? '[' : ''}${causes.map(c => `${c.field}: ${c.message}`).join(', ')}${causes.length > 1 ? ']' : ''}`,
         {
           name,
           ...(rt?.group ? {group: rt.group} : {}),

@@ -58,7 +58,12 @@ export class Store {
       out.push(o)
     }
     return out
-      .sort((a, b) => Store.id(a.metadata.namespace, a.metadata.name).localeCompare(Store.id(b.metadata.namespace, b.metadata.name)))
+      .sort((a, b) => {
+        // byte order of the keys, as etcd's
+        const x = Store.id(a.metadata.namespace, a.metadata.name)
+        const y = Store.id(b.metadata.namespace, b.metadata.name)
+        return x < y ? -1 : x > y ? 1 : 0
+      })
       .map(o => structuredClone(o))
   }
 

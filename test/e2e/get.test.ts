@@ -3,7 +3,7 @@ import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {parse} from 'yaml'
 
-import {kubectl, plugin, SHARED, startCluster, type Started} from '../helpers.js'
+import {kubectl, plugin, FIXTURES, startCluster, type Started} from '../helpers.js'
 
 // @ts-expect-error: a plain .mjs module
 import {RELEASES} from '../../scripts/make-scenarios.mjs'
@@ -11,7 +11,7 @@ import {RELEASES} from '../../scripts/make-scenarios.mjs'
 const releases: string[] = RELEASES
 
 function fixtureDoc(release: string): Record<string, any> {
-  const cm = parse(readFileSync(join(SHARED, 'fixtures', 'kserve', release, 'inferenceservice-config.yaml'), 'utf8'))
+  const cm = parse(readFileSync(join(FIXTURES, 'kserve', release, 'inferenceservice-config.yaml'), 'utf8'))
   const text = release === 'HEAD' ? cm.data.storageInitializer : cm.data.storageInitializer.replace(/:latest/g, `:${release}`)
   return JSON.parse(text)
 }
@@ -103,7 +103,7 @@ describe('variants', () => {
   test('a vendor namespace is found by one cluster-wide list', async () => {
     const s = await startCluster()
     try {
-      const cm = parse(readFileSync(join(SHARED, 'fixtures', 'kserve', 'v0.20.0', 'inferenceservice-config.yaml'), 'utf8'))
+      const cm = parse(readFileSync(join(FIXTURES, 'kserve', 'v0.20.0', 'inferenceservice-config.yaml'), 'utf8'))
       s.cluster.seed({...cm, metadata: {...cm.metadata, namespace: 'vendor-ai'}})
       const r = await plugin(['get', '-o', 'json', '--kubeconfig', s.kubeconfig, '--debug'])
       expect(JSON.parse(r.stdout).kserve.namespace).toBe('vendor-ai')

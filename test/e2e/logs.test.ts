@@ -135,3 +135,17 @@ test('many pods at once: every line, in order per pod, and no warnings on stderr
     expect(mine).toEqual(Array.from({length: 30}, (_, k) => k + 1))
   }
 })
+
+test('what a real API server accepts: kubectl\'s Accept header on pods/log; --since 0 means no limit (no sinceSeconds=0, which is 422)', async () => {
+  const r = await plugin(['logs', 'llm', '-n', 'ml', '--since', '0', '--kubeconfig', s.kubeconfig])
+  expect(r.code).toBe(0)
+  expect(r.stdout).toContain('[pod/llm-done/storage-initializer] Model downloaded in 12.0 seconds.')
+  const logs = s.cluster.requests.filter(q => q.path.endsWith('/log'))
+  expect(logs.length).toBeGreaterThan(0)
+  for (const q of logs) expect(new URLSearchParams(q.query).has('sinceSeconds')).toBe(false)
+  // the simulator refuses `Accept: text/plain` on pods/log with 406 as kube-apiserver does (test/cluster-tests/fixtures.test.ts)
+  expect(logs.every(q => q.accept === 'application/json, */*')).toBe(true)
+  const since = await plugin(['logs', 'llm', '-n', 'ml', '--since', '1h', '--kubeconfig', s.kubeconfig])
+  expect(since.code).toBe(0)
+  expect(s.cluster.requests.filter(q => q.path.endsWith('/log')).some(q => new URLSearchParams(q.query).get('sinceSeconds') === '3600')).toBe(true)
+})

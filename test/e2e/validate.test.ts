@@ -4,13 +4,13 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {parse, stringify} from 'yaml'
 
-import {exec, plugin, ROOT, SCENARIOS, SHARED, startCluster, type Started} from '../helpers.js'
+import {exec, plugin, ROOT, SCENARIOS, FIXTURES, startCluster, type Started} from '../helpers.js'
 
 // @ts-expect-error: a plain .mjs module
 import {RELEASES} from '../../scripts/make-scenarios.mjs'
 
 const releases: string[] = RELEASES
-const FIX = join(SHARED, 'fixtures', 'kserve')
+const FIX = join(FIXTURES, 'kserve')
 const home = mkdtempSync(join(tmpdir(), 'si-nohome-'))
 /** no kubeconfig anywhere: offline mode must not need one */
 const offline = (args: string[], input?: string) => exec(process.execPath, [join(ROOT, 'bin', 'kubectl-storage_init'), 'validate', ...args], {HOME: home, KUBECONFIG: undefined}, input)
