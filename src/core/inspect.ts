@@ -3,17 +3,29 @@ import {CliError} from '../errors.js'
 import type {KubeClient} from '../kube/client.js'
 import {CONFIGMAP, findConfigMap, getController, getInferenceService, KEY, listModelPods, listStorageContainers} from '../kube/kserve.js'
 import {helmOwnership, type HelmOwnership} from '../domain/helm.js'
-import {controllerVersion, parseRelease, type Release} from '../domain/release.js'
+import {atLeast, controllerVersion, parseRelease, type Release} from '../domain/release.js'
+import {sameQuantity} from '../domain/quantity.js'
 import {configMapContainer, EXAMPLE_URIS, fromResource, selectInjection, type Injection, type Resources, type StorageContainer} from '../domain/storage-containers.js'
+import {decodeStorageInitializer} from '../domain/go-json.js'
 import {describeFields, DocumentSyntaxError, parseStorageInitializer, type FieldView} from '../domain/storage-initializer.js'
 
 export const API_VERSION = 'storage-init.kserve.io/v1alpha1'
+
+/** What an unreadable KServe version is judged by: the newest rules this plugin knows. */
+export const ASSUMED = 'the newest KServe rules known (v0.20 and later)'
 
 export interface Inspection {
   apiVersion: typeof API_VERSION
   kind: 'StorageInitializerConfig'
   context: string
-  kserve: {namespace: string; namespaceSource: 'flag' | 'discovered'; version: string | null; controllerImage: string | null}
+  kserve: {
+    namespace: string
+    namespaceSource: 'flag' | 'discovered'
+    version: string | null
+    controllerImage: string | null
+    /** when the version cannot be read (a vendor tag, a digest, no Deployment): whose rules were assumed */
+    assumed?: string
+  }
   configMap: {name: string; namespace: string; resourceVersion: string; helm: HelmOwnership | null}
   storageInitializer: {image: string | null; resources: Resources; fields: FieldView[]}
   storageContainers: {crdInstalled: boolean; error?: string; items: StorageContainer[]}
@@ -22,6 +34,7 @@ export interface Inspection {
 
 export interface Loaded {
   inspection: Inspection
+  /** the storageInitializer document as KServe's Go code reads it (go-json.ts): field name -> value */
   doc: Record<string, unknown>
   release?: Release
   containers: StorageContainer[]
@@ -40,9 +53,9 @@ export async function inspect(client: KubeClient, kserveNamespace?: string): Pro
   const raw = cm.object.data?.[KEY]
   if (raw === undefined)
     throw new CliError('NotFound', `${where} has no key "${KEY}"`, {hint: 'KServe falls back to nothing: restore the key (see kubectl storage-init validate)'})
-  let doc: Record<string, unknown>
+  let rawDoc: Record<string, unknown>
   try {
-    doc = parseStorageInitializer(raw)
+    rawDoc = parseStorageInitializer(raw)
   } catch (e) {
     if (e instanceof DocumentSyntaxError)
       throw new CliError('Invalid', `the "${KEY}" key of ${where} is not valid JSON: ${e.message}`, {
@@ -52,17 +65,18 @@ export async function inspect(client: KubeClient, kserveNamespace?: string): Pro
   }
   const {version, image} = controllerVersion(dep)
   const release = parseRelease(version ?? undefined)
+  const doc = decodeStorageInitializer(raw, release).config
   const containers = scs.items.map(fromResource)
   const cmc = configMapContainer(doc)
   const inspection: Inspection = {
     apiVersion: API_VERSION,
     kind: 'StorageInitializerConfig',
     context: client.context.name,
-    kserve: {namespace: cm.namespace, namespaceSource: cm.source, version, controllerImage: image},
+    kserve: {namespace: cm.namespace, namespaceSource: cm.source, version, controllerImage: image, ...(release ? {} : {assumed: ASSUMED})},
     configMap: {name: CONFIGMAP, namespace: cm.namespace, resourceVersion: cm.object.metadata?.resourceVersion ?? '', helm: helmOwnership(cm.object.metadata) ?? null},
-    storageInitializer: {image: cmc.image ?? null, resources: cmc.resources, fields: describeFields(doc, release)},
+    storageInitializer: {image: cmc.image ?? null, resources: cmc.resources, fields: describeFields(rawDoc, release)},
     storageContainers: {crdInstalled: scs.installed, ...(scs.error ? {error: scs.error} : {}), items: containers},
-    uriFormats: EXAMPLE_URIS.map(e => ({format: e.format, example: e.uri, ...selectInjection(e.uri, doc, containers, {release})})),
+    uriFormats: EXAMPLE_URIS.map(e => ({format: e.format, example: e.uri, ...selectInjection(e.uri, doc, containers, {release, crdInstalled: scs.installed})})),
   }
   return {inspection, doc, release, containers, configMapObject: cm.object, storageContainerObjects: scs.items}
 }
@@ -76,25 +90,37 @@ export interface ModelStorage {
   injection: Injection
 }
 
-/** Every storage URI an InferenceService names, by component. */
-export function storageUris(isvc: any): {component: string; uri: string; field: string; multi: boolean}[] {
+/** The URI the controller annotates for `storage: {key, path}`: the webhook builds the real one from the storage secret. */
+export const SCHEME_PLACEHOLDER = '<scheme-placeholder>://'
+
+/**
+ * Every storage URI an InferenceService names, by component, where KServe's controller reads them
+ * (pkg/apis/serving/v1beta1 predictor.go, predictor_custom.go, component.go@v0.20.0): `storageUri` of the component or
+ * of its framework/model spec, `storage.path` (with `storage.key`), `storageUris[]`, and for custom containers the
+ * `STORAGE_URI` env of the container named kserve-container (the first container before v0.12, and for transformers
+ * and explainers); canary predictors (spec.canary[].predictor) too.
+ */
+export function storageUris(isvc: any, release?: Release): {component: string; uri: string; field: string; multi: boolean}[] {
   const out: {component: string; uri: string; field: string; multi: boolean}[] = []
-  for (const component of ['predictor', 'transformer', 'explainer']) {
-    const spec = isvc?.spec?.[component]
-    if (!spec) continue
-    if (typeof spec.storageUri === 'string') out.push({component, uri: spec.storageUri, field: `spec.${component}.storageUri`, multi: false})
-    for (const fw of FRAMEWORKS) {
-      const uri = spec[fw]?.storageUri
-      if (typeof uri === 'string') out.push({component, uri, field: `spec.${component}.${fw}.storageUri`, multi: false})
+  const one = (component: string, spec: any, at: string) => {
+    if (!spec) return
+    const fromSpec = (x: any, where: string) => {
+      if (typeof x?.storageUri === 'string' && x.storageUri !== '') out.push({component, uri: x.storageUri, field: `${where}.storageUri`, multi: false})
+      else if (typeof x?.storage?.path === 'string') out.push({component, uri: SCHEME_PLACEHOLDER + x.storage.path.replace(/^\//, ''), field: `${where}.storage.path`, multi: false})
     }
+    fromSpec(spec, at)
+    for (const fw of FRAMEWORKS) fromSpec(spec[fw], `${at}.${fw}`)
     for (const [i, s] of (spec.storageUris ?? []).entries()) {
-      if (typeof s?.uri === 'string') out.push({component, uri: s.uri, field: `spec.${component}.storageUris[${i}].uri`, multi: true})
+      if (typeof s?.uri === 'string') out.push({component, uri: s.uri, field: `${at}.storageUris[${i}].uri`, multi: true})
     }
-    for (const c of spec.containers ?? []) {
-      const env = (c.env ?? []).find((e: any) => e.name === 'STORAGE_URI')
-      if (typeof env?.value === 'string') out.push({component, uri: env.value, field: `spec.${component}.containers[${c.name}].env.STORAGE_URI`, multi: false})
-    }
+    const containers: any[] = spec.containers ?? []
+    const byName = component === 'predictor' && (!release || atLeast(release, '0.12'))
+    const c = byName ? containers.find(x => x.name === 'kserve-container') : containers[0]
+    const env = (c?.env ?? []).find((e: any) => e.name === 'STORAGE_URI')
+    if (c && typeof env?.value === 'string' && env.value !== '') out.push({component, uri: env.value, field: `${at}.containers[${c.name}].env.STORAGE_URI`, multi: false})
   }
+  for (const component of ['predictor', 'transformer', 'explainer']) one(component, isvc?.spec?.[component], `spec.${component}`)
+  for (const [i, canary] of (Array.isArray(isvc?.spec?.canary) ? isvc.spec.canary : []).entries()) one('predictor', canary?.predictor, `spec.canary[${i}].predictor`)
   return out
 }
 
@@ -119,27 +145,58 @@ export interface IsvcInspection {
   pods: PodView[]
 }
 
+/** Differences of requests and limits, compared by value (the API server stores pod quantities canonicalised). */
 function sameResources(a: Resources | undefined, b: Resources | undefined): string[] {
   const diffs: string[] = []
   for (const kind of ['requests', 'limits'] as const)
-    for (const r of ['cpu', 'memory']) {
+    for (const r of new Set([...Object.keys(a?.[kind] ?? {}), ...Object.keys(b?.[kind] ?? {})])) {
       const x = a?.[kind]?.[r]
       const y = b?.[kind]?.[r]
-      if ((x ?? '') !== (y ?? '')) diffs.push(`${kind}.${r} ${x ?? '(none)'} -> ${y ?? '(none)'}`)
+      if (!sameQuantity(x, y)) diffs.push(`${kind}.${r} ${x ?? '(none)'} -> ${y ?? '(none)'}`)
     }
   return diffs
+}
+
+const GETS_INIT: Injection['source'][] = ['clusterstoragecontainer', 'configmap']
+
+/** How a pod's init container differs from what the injection gives now ([] when it is current). */
+export function podDifferences(init: any | undefined, expected: Injection | undefined): string[] {
+  if (!expected) return []
+  if (expected.source === 'ambiguous') {
+    const options = expected.candidates ?? []
+    const each = options.map(o => podDifferences(init, o))
+    if (each.some(d => d.length === 0)) return []
+    return [`matches none of the candidates (${options.map(o => o.sourceName).join(', ')}): ${each[0]?.join('; ') ?? ''}`]
+  }
+  const hasInit = GETS_INIT.includes(expected.source)
+  if (init && hasInit) {
+    const d: string[] = []
+    if (expected.container?.name && init.name !== expected.container.name) d.push(`name ${init.name} -> ${expected.container.name}`)
+    if (init.image !== expected.image) d.push(`image ${init.image} -> ${expected.image ?? '(none)'}`)
+    return [...d, ...sameResources(init.resources, expected.resources)]
+  }
+  if (init && !hasInit) return [`has a storage-initializer, but would now get: ${expected.sourceName}`]
+  if (!init && hasInit) return [`has no storage-initializer, but would now get one from ${expected.sourceName}`]
+  return []
+}
+
+/** The pod's storage-initializer: named storage-initializer, or as a ClusterStorageContainer renamed it (downloading to /mnt/models). */
+export function initContainerOf(pod: any, expected?: Injection): any | undefined {
+  const names = new Set(['storage-initializer', ...(expected?.candidates ?? [expected]).map(x => x?.container?.name).filter(Boolean)])
+  return (pod.spec?.initContainers ?? []).find((c: any) => names.has(c.name) || c.args?.[1] === '/mnt/models')
 }
 
 export async function inspectIsvc(client: KubeClient, kserveNamespace: string | undefined, namespace: string, name: string): Promise<IsvcInspection> {
   const [loaded, isvc, pods] = await Promise.all([inspect(client, kserveNamespace), getInferenceService(client, namespace, name), listModelPods(client, namespace, name)])
   const storageContainerName: string | null = isvc.spec?.predictor?.storageContainerName ?? null
-  const uris = storageUris(isvc)
+  const uris = storageUris(isvc, loaded.release)
   const storage = uris.map(u => ({
     component: u.component,
     uri: u.uri,
     field: u.field,
     injection: selectInjection(u.uri, loaded.doc, loaded.containers, {
       release: loaded.release,
+      crdInstalled: loaded.inspection.storageContainers.crdInstalled,
       multiModel: u.multi,
       storageContainerName: u.component === 'predictor' ? (storageContainerName ?? undefined) : undefined,
     }),
@@ -148,22 +205,17 @@ export async function inspectIsvc(client: KubeClient, kserveNamespace: string | 
     const component = p.metadata?.labels?.component ?? 'predictor'
     const annotated = p.metadata?.annotations?.['internal.serving.kserve.io/storage-initializer-sourceuri']
     const st = storage.find(s => s.uri === annotated) ?? storage.find(s => s.component === component)
-    const init = (p.spec?.initContainers ?? []).find((c: any) => c.name === 'storage-initializer')
     const expected = st?.injection
-    const hasInit = expected?.source === 'clusterstoragecontainer' || expected?.source === 'configmap'
-    const differences: string[] = []
-    if (init && hasInit) {
-      if (init.image !== expected!.image) differences.push(`image ${init.image} -> ${expected!.image ?? '(none)'}`)
-      differences.push(...sameResources(init.resources, expected!.resources))
-    } else if (init && expected && !hasInit) differences.push(`has a storage-initializer, but would now get: ${expected.sourceName}`)
-    else if (!init && hasInit) differences.push(`has no storage-initializer, but would now get one from ${expected!.sourceName}`)
+    const init = initContainerOf(p, expected)
+    const differences = podDifferences(init, expected)
+    const shown = expected?.source === 'ambiguous' ? expected.candidates?.[0] : expected
     return {
       name: p.metadata.name,
       component,
       created: p.metadata.creationTimestamp ?? '',
       phase: p.status?.phase ?? 'Unknown',
       initContainer: init ? {image: init.image, resources: init.resources ?? {}} : null,
-      expected: {source: expected?.sourceName ?? 'none', image: expected?.image ?? null, resources: expected?.resources ?? null},
+      expected: {source: expected?.sourceName ?? 'none', image: shown?.image ?? null, resources: shown?.resources ?? null},
       current: differences.length === 0,
       differences,
     }

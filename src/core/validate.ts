@@ -76,7 +76,7 @@ export async function validateLive(client: KubeClient, kserveNamespace?: string,
   const [csc, dep, cms, isvcs] = await Promise.all([
     cscP,
     ns ? getController(client, ns) : undefined,
-    ns ? read(async () => (await client.get(`/api/v1/namespaces/${ns}/configmaps`)).items.map((c: any) => c.metadata.name) as string[], undefined) : undefined,
+    ns ? read(async () => Object.fromEntries(((await client.get(`/api/v1/namespaces/${ns}/configmaps`)).items as any[]).map(c => [c.metadata.name as string, Object.keys({...c.data, ...c.binaryData})])) as Record<string, string[]>, undefined) : undefined,
     read(async () => (await client.get('/apis/serving.kserve.io/v1beta1/inferenceservices')).items as any[], [] as any[]),
   ])
   const modelNs = [...new Set(isvcs.map((i: any) => i.metadata.namespace as string))]
@@ -91,8 +91,9 @@ export async function validateLive(client: KubeClient, kserveNamespace?: string,
     helmRelease(client, cmObject),
   ])
   const release = releaseFlag ? parseRelease(releaseFlag) : controllerRelease(dep)
-  const cluster: Cluster = {configMapNames: cms, modelNamespaces, helm}
-  const findings = validate({configMapPath: `configmap/${CONFIGMAP}`, text, release, storageContainers: csc.items, cluster})
+  const cluster: Cluster = {configMapNames: cms ? Object.keys(cms) : undefined, configMapKeys: cms, modelNamespaces, helm}
+  const versionUnknown = !release && ns ? {image: controllerVersion(dep).image} : undefined
+  const findings = validate({configMapPath: `configmap/${CONFIGMAP}`, text, release, storageContainers: csc.items, cluster, versionUnknown, storageContainerCrd: csc.installed})
   return {
     apiVersion: 'storage-init.kserve.io/v1alpha1',
     kind: 'ValidationReport',

@@ -58,6 +58,11 @@ function skipValue(t: string, i: number): number {
   return i + m[0].length
 }
 
+/** The members of a (valid) top-level JSON object, in document order (duplicates included), with their raw values. */
+export function members(text: string): {key: string; raw: string}[] {
+  return scan(text).members.map(m => ({key: m.key, raw: text.slice(m.valueStart, m.valueEnd)}))
+}
+
 /** The members of a (valid) top-level JSON object, with their offsets. */
 function scan(text: string): Scan {
   const open = skipWs(text, 0)
@@ -88,7 +93,8 @@ export function editFields(text: string, changes: Record<string, unknown>): stri
   const edits: {from: number; to: number; text: string}[] = []
   const appended: [string, unknown][] = []
   for (const [key, value] of entries) {
-    const hits = s.members.filter(m => m.key === key)
+    // Go's encoding/json matches keys case-insensitively, the last one winning: edit (or remove) what KServe reads
+    const hits = s.members.filter(m => m.key.toLowerCase() === key.toLowerCase())
     if (hits.length === 0) {
       if (value !== undefined) appended.push([key, value])
       continue
@@ -105,7 +111,7 @@ export function editFields(text: string, changes: Record<string, unknown>): stri
       }
       continue
     }
-    // Go and JSON.parse both take the last duplicate: that is the one that matters
+    // Go takes the last key that matches, whatever its case: that is the one that matters
     const m = hits[hits.length - 1]
     edits.push({from: m.valueStart, to: m.valueEnd, text: JSON.stringify(value)})
   }

@@ -17,3 +17,38 @@ export function parseQuantity(text: string): number | undefined {
 }
 
 export const QUANTITY_HELP = 'a number with an optional suffix, such as 500m, 2, 512Mi or 4Gi'
+
+/** An exact value: mantissa * 10^exp (binary suffixes folded into the mantissa). */
+function exact(text: string): {m: bigint; e: number} | undefined {
+  const m = QUANTITY.exec(text)
+  if (!m) return undefined
+  const [, num, expo, suffix = ''] = m
+  const neg = num.startsWith('-')
+  const [whole, frac = ''] = num.replace(/^[+-]/, '').split('.')
+  let mant = BigInt((whole || '0') + frac)
+  let e = -frac.length
+  if (expo) e += Number(expo.slice(1))
+  else if (suffix.endsWith('i')) mant *= 1024n ** BigInt(['Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'].indexOf(suffix) + 1)
+  else e += {'': 0, n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18}[suffix]!
+  return {m: neg ? -mant : mant, e}
+}
+
+/**
+ * Compare two quantities by value, exactly (`700m` equals `0.7`, `1Gi` equals `1024Mi`): -1, 0 or 1; undefined when
+ * either is not a quantity. The API server stores pod quantities in canonical form, so strings never compare.
+ */
+export function compareQuantities(a: string, b: string): number | undefined {
+  const x = exact(a)
+  const y = exact(b)
+  if (!x || !y) return undefined
+  const e = Math.min(x.e, y.e)
+  const xv = x.m * 10n ** BigInt(x.e - e)
+  const yv = y.m * 10n ** BigInt(y.e - e)
+  return xv < yv ? -1 : xv > yv ? 1 : 0
+}
+
+/** Equal by value; two absent values are equal, one absent is not. */
+export function sameQuantity(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || a === '' || b === undefined || b === '') return (a ?? '') === (b ?? '')
+  return compareQuantities(a, b) === 0 || (compareQuantities(a, b) === undefined && a === b)
+}

@@ -2,10 +2,13 @@
  * The rules of `validate`, as pure functions of what was read (live or from a file). Each finding has a stable rule id,
  * a severity, the path it concerns, a message and a fix hint. The rule table in the README is generated from RULES.
  */
+import {mergeContainer} from './container-merge.js'
+import {decodeStorageInitializer} from './go-json.js'
 import {imageName, parseImage} from './image.js'
-import {parseQuantity, QUANTITY_HELP} from './quantity.js'
+import {compareQuantities, parseQuantity, QUANTITY_HELP} from './quantity.js'
+import {re2Error} from './re2.js'
 import {atLeast, parseRelease, type Release} from './release.js'
-import {fromResource, type StorageContainer} from './storage-containers.js'
+import {defaultContainer, fromResource, matches, type StorageContainer} from './storage-containers.js'
 import {DocumentSyntaxError, FIELDS, fieldKnownIn, parseStorageInitializer, type FieldSpec} from './storage-initializer.js'
 
 export type Severity = 'error' | 'warning' | 'info'
@@ -33,8 +36,9 @@ export interface RuleSpec {
 export const RULES: RuleSpec[] = [
   {id: 'SI001', name: 'json-syntax', severity: 'error', description: 'storageInitializer is not valid JSON (KServe panics on every pod admission)'},
   {id: 'SI002', name: 'missing', severity: 'error', description: 'the ConfigMap or its storageInitializer key is missing'},
-  {id: 'SI003', name: 'wrong-type', severity: 'error', description: 'a field has the wrong JSON type (e.g. a number where KServe expects a string)'},
+  {id: 'SI003', name: 'wrong-type', severity: 'error', description: 'a field has a JSON type Go cannot decode into it (a number where KServe expects a string, 1010.0 for an integer): KServe panics on every pod admission'},
   {id: 'SI004', name: 'unknown-field', severity: 'warning', description: 'a field KServe does not read (a typo, with a suggestion), or one only other releases read'},
+  {id: 'SI006', name: 'key-case', severity: 'warning', description: 'a key KServe reads under another case, or set twice: Go matches keys case-insensitively and the last one wins'},
   {id: 'SI005', name: 'required-quantity', severity: 'error', description: 'cpuRequest, cpuLimit, memoryRequest or memoryLimit is missing or empty (KServe fails to parse "")'},
   {id: 'SI010', name: 'image-reference', severity: 'error', description: 'an image is not a valid reference'},
   {id: 'SI011', name: 'image-unpinned', severity: 'warning', description: 'an image is unpinned: tagged latest, or no tag and no digest'},
@@ -42,14 +46,18 @@ export const RULES: RuleSpec[] = [
   {id: 'SI013', name: 'image-version', severity: 'warning', description: 'a storage-initializer image release differs from the KServe controller release'},
   {id: 'SI020', name: 'quantity', severity: 'error', description: 'a resource value is not a Kubernetes quantity'},
   {id: 'SI021', name: 'request-above-limit', severity: 'error', description: 'a request is above its limit (the pod is rejected)'},
-  {id: 'SI030', name: 'ca-bundle-missing', severity: 'error', description: 'caBundleConfigMapName names a ConfigMap that does not exist (live only)'},
+  {id: 'SI022', name: 'merged-request-above-limit', severity: 'error', description: 'the container a ClusterStorageContainer gives pods (its container merged over the ConfigMap\'s) has a request above its limit: every pod it serves is rejected'},
+  {id: 'SI030', name: 'ca-bundle-missing', severity: 'error', description: 'caBundleConfigMapName names a ConfigMap that does not exist, or has no cabundle.crt key: no InferenceService reconciles (live only)'},
   {id: 'SI031', name: 'mount-path', severity: 'error', description: 'caBundleVolumeMountPath is not an absolute path'},
   {id: 'SI040', name: 'oci-mode', severity: 'error', description: 'ociModelMode is not modelcar, native or fetch; or modelcar settings KServe rejects'},
-  {id: 'SI050', name: 'uri-regex', severity: 'error', description: 'a ClusterStorageContainer URI regex does not compile (or uses what Go RE2 lacks)'},
-  {id: 'SI051', name: 'uri-overlap', severity: 'warning', description: 'two enabled ClusterStorageContainers match the same URIs; the first by name wins'},
+  {id: 'SI050', name: 'uri-regex', severity: 'error', description: 'a ClusterStorageContainer URI regex Go RE2 cannot compile: the webhook\'s lookup fails and pods are rejected'},
+  {id: 'SI051', name: 'uri-overlap', severity: 'error', description: 'two enabled ClusterStorageContainers match the same URIs: the webhook may use either, pod by pod (a warning when both give the same container)'},
+  {id: 'SI054', name: 'csc-crd-missing', severity: 'error', description: 'the ClusterStorageContainer CRD is not installed: the webhook\'s lookup fails and pods with a storage URI are rejected (KServe v0.11.1+; live only)'},
+  {id: 'SI055', name: 'workload-type-missing', severity: 'warning', description: 'a ClusterStorageContainer has no workloadType (a CRD without defaults): KServe v0.14+ skips it'},
   {id: 'SI052', name: 'container-name', severity: 'error', description: 'a ClusterStorageContainer container is not named storage-initializer (duplicate volume errors, kserve#3900)'},
   {id: 'SI053', name: 'image-disagrees', severity: 'warning', description: 'the ConfigMap image and a ClusterStorageContainer image differ, so models get different initializers by URI'},
   {id: 'SI060', name: 'pull-secret', severity: 'warning', description: 'a private-registry image, but no imagePullSecrets on the service accounts of InferenceService namespaces (live only)'},
+  {id: 'SI014', name: 'version-unknown', severity: 'info', description: 'KServe\'s version could not be read (a vendor tag, a digest, no controller Deployment): the newest rules were assumed'},
   {id: 'SI070', name: 'helm-drift', severity: 'warning', description: 'the live settings differ from what the Helm release rendered: the next helm upgrade reverts them (live only, where the release is readable)'},
 ]
 
@@ -91,31 +99,27 @@ function imageFindings(image: unknown, path: string, release: Release | undefine
 
 function resourceFindings(requests: Record<string, unknown>, limits: Record<string, unknown>, path: (kind: string, r: string) => string): Finding[] {
   const out: Finding[] = []
-  const q: Record<string, Record<string, number>> = {requests: {}, limits: {}}
+  const q: Record<string, Record<string, string>> = {requests: {}, limits: {}}
   for (const [kind, list] of [['requests', requests], ['limits', limits]] as const) {
     for (const [r, v] of Object.entries(list)) {
       if (v === undefined || v === '') continue
       const n = typeof v === 'string' ? parseQuantity(v) : undefined
       if (n === undefined) out.push(finding('SI020', path(kind, r), `${JSON.stringify(v)} is not a valid quantity`, `use ${QUANTITY_HELP}`))
-      else q[kind][r] = n
+      else q[kind][r] = v as string
     }
   }
+  // by value, exactly: 700m equals 0.7
   for (const r of Object.keys(q.requests))
-    if (q.limits[r] !== undefined && q.requests[r] > q.limits[r])
+    if (q.limits[r] !== undefined && compareQuantities(q.requests[r], q.limits[r])! > 0)
       out.push(finding('SI021', path('requests', r), `${r} request ${requests[r]} is above its limit ${limits[r]}`, 'raise the limit or lower the request (kubectl storage-init set-resources)'))
   return out
 }
 
-const TYPE_OK: Record<string, (v: unknown) => boolean> = {
-  string: v => typeof v === 'string',
-  quantity: v => typeof v === 'string',
-  bool: v => typeof v === 'boolean',
-  int: v => typeof v === 'number' && Number.isInteger(v),
-}
-
 export interface Cluster {
-  /** does the CA bundle ConfigMap exist in KServe's namespace */
+  /** the ConfigMaps of KServe's namespace (does the CA bundle one exist) */
   configMapNames?: string[]
+  /** their data keys, by name (does the CA bundle one have cabundle.crt) */
+  configMapKeys?: Record<string, string[]>
   /** namespaces running InferenceServices, with their service accounts' pull secrets and ConfigMap names */
   modelNamespaces?: {namespace: string; serviceAccounts: {name: string; imagePullSecrets: number}[]; configMaps?: string[]}[]
   /** what the Helm release that owns the ConfigMap rendered, when readable */
@@ -130,6 +134,10 @@ export interface ValidationInput {
   release?: Release
   storageContainers: any[]
   cluster?: Cluster
+  /** KServe's version could not be read: the controller's image, if any */
+  versionUnknown?: {image: string | null}
+  /** live: is the ClusterStorageContainer CRD installed */
+  storageContainerCrd?: boolean
 }
 
 /** Every finding, errors first, in a stable order. */
@@ -148,10 +156,13 @@ export function validate(input: ValidationInput): Finding[] {
       out.push(finding('SI001', base, e.message.startsWith('expected a JSON object') ? 'storageInitializer must be a JSON object' : `invalid JSON: ${e.message}`, 'KServe rejects every InferenceService pod until this is fixed; correct the JSON (strict: no comments, no trailing commas)', {line: e.line, column: e.column}))
     }
   }
-  if (doc) {
+  // what KServe's Go code reads: keys matched case-insensitively, the last one winning (go-json.ts)
+  const go = doc ? decodeStorageInitializer(input.text as string, release) : undefined
+  const config = go?.config ?? {}
+  if (doc && go) {
     const known = FIELDS.filter(f => fieldKnownIn(f, release))
-    for (const [k, v] of Object.entries(doc)) {
-      const f: FieldSpec | undefined = FIELDS.find(x => x.name === k)
+    for (const [k] of Object.entries(doc)) {
+      const f: FieldSpec | undefined = FIELDS.find(x => x.name === k) ?? FIELDS.find(x => x.name.toLowerCase() === k.toLowerCase())
       if (!f) {
         const near = known.map(x => ({x, d: distance(k, x.name)})).sort((a, b) => a.d - b.d)[0]
         const guess = near && near.d <= Math.max(2, Math.floor(k.length / 4)) ? `did you mean "${near.x.name}"?` : 'remove it'
@@ -161,63 +172,97 @@ export function validate(input: ValidationInput): Finding[] {
       if (!fieldKnownIn(f, release)) {
         const later = !atLeast(release!, f.since)
         out.push(finding('SI004', `${base}.${k}`, `"${k}" is not read by KServe ${release!.text}: ${later ? `it is read from v${f.since}` : `it was read up to v${f.until} (exclusive)`}`, later ? `upgrade KServe to v${f.since} or later, or remove it` : 'remove it'))
-        continue
       }
-      if (!TYPE_OK[f.type](v)) out.push(finding('SI003', `${base}.${k}`, `"${k}" must be a ${f.type === 'quantity' ? 'string holding a quantity' : f.type === 'int' ? 'whole number' : f.type === 'bool' ? 'boolean' : 'string'}, not ${JSON.stringify(v)}`, f.type === 'quantity' ? `write it as a string: "${String(v)}"` : 'fix the type'))
     }
+    for (const e of go.errors)
+      out.push(finding('SI003', `${base}.${e.key}`, `KServe cannot decode the document (${e.message}): the webhook panics and rejects every InferenceService pod`, /string$/.test(e.message) ? `write it as a string: "${String((doc as Record<string, unknown>)[e.key])}"` : /int64$/.test(e.message) ? 'write a whole number without a fraction, e.g. 1010' : 'fix the type'))
+    for (const x of go.folded)
+      if (!go.duplicates.some(d => d.field === x.field))
+        out.push(finding('SI006', `${base}.${x.key}`, `"${x.key}" is read by KServe as ${x.field} (Go matches JSON keys case-insensitively)`, `spell it ${x.field}`))
+    for (const d of go.duplicates)
+      out.push(finding('SI006', `${base}.${d.keys[d.keys.length - 1]}`, `${d.field} is set by ${d.keys.map(k => `"${k}"`).join(', ')}: KServe uses the last one ("${d.keys[d.keys.length - 1]}" = ${JSON.stringify(go.config[d.field])})`, 'keep one key, spelled ' + d.field))
     for (const k of ['cpuRequest', 'cpuLimit', 'memoryRequest', 'memoryLimit'])
-      if (doc[k] === undefined || doc[k] === '') out.push(finding('SI005', `${base}.${k}`, `"${k}" is ${doc[k] === undefined ? 'missing' : 'empty'}: KServe fails to parse it and rejects every InferenceService pod`, 'set it, e.g. cpuRequest 100m, cpuLimit 1, memoryRequest 100Mi, memoryLimit 1Gi'))
-    out.push(...imageFindings(doc.image, `${base}.image`, release))
-    const s = (k: string) => (typeof doc![k] === 'string' ? doc![k] : doc![k] === undefined ? undefined : doc![k])
-    out.push(...resourceFindings({cpu: s('cpuRequest'), memory: s('memoryRequest')}, {cpu: s('cpuLimit'), memory: s('memoryLimit')}, (kind, r) => `${base}.${r}${kind === 'requests' ? 'Request' : 'Limit'}`).filter(f => !(f.rule === 'SI020' && typeof doc![f.path.split('.').pop()!] !== 'string')))
-    const mount = doc.caBundleVolumeMountPath
+      if (config[k] === undefined || config[k] === '')
+        if (!go.errors.some(e => e.field === k))
+          out.push(finding('SI005', `${base}.${k}`, `"${k}" is ${config[k] === undefined ? 'missing' : 'empty'}: KServe fails to parse it and rejects every InferenceService pod`, 'set it, e.g. cpuRequest 100m, cpuLimit 1, memoryRequest 100Mi, memoryLimit 1Gi'))
+    const at = (field: string) => `${base}.${go.keyOf[field] ?? field}`
+    out.push(...imageFindings(config.image, at('image'), release))
+    const s = (k: string) => config[k] as string | undefined
+    out.push(...resourceFindings({cpu: s('cpuRequest'), memory: s('memoryRequest')}, {cpu: s('cpuLimit'), memory: s('memoryLimit')}, (kind, r) => at(`${r}${kind === 'requests' ? 'Request' : 'Limit'}`)))
+    const mount = config.caBundleVolumeMountPath
     if (typeof mount === 'string' && mount !== '' && !mount.startsWith('/')) out.push(finding('SI031', `${base}.caBundleVolumeMountPath`, `"${mount}" is not an absolute path`, 'use an absolute path such as /etc/ssl/custom-certs'))
-    const ca = doc.caBundleConfigMapName
+    // the controller copies the CA bundle ConfigMap into each model namespace while reconciling
+    // (pkg/controller/v1beta1/inferenceservice/controller.go): without it, or its key, reconciling fails
+    const ca = config.caBundleConfigMapName
+    const caKeys = typeof ca === 'string' ? input.cluster?.configMapKeys?.[ca] : undefined
     if (typeof ca === 'string' && ca !== '' && input.cluster?.configMapNames && !input.cluster.configMapNames.includes(ca))
-      out.push(finding('SI030', `${base}.caBundleConfigMapName`, `ConfigMap "${ca}" (key cabundle.crt) does not exist in KServe's namespace: pods of models that need it fail to start`, `create it: kubectl create configmap ${ca} --from-file=cabundle.crt=… -n <kserve namespace>`))
-    if (doc.ociModelMode !== undefined && (!release || atLeast(release, '0.20')) && !['modelcar', 'native', 'fetch'].includes(String(doc.ociModelMode)))
-      out.push(finding('SI040', `${base}.ociModelMode`, `ociModelMode ${JSON.stringify(doc.ociModelMode)} is not one KServe accepts`, 'use modelcar, native or fetch'))
+      out.push(finding('SI030', at('caBundleConfigMapName'), `ConfigMap "${ca}" does not exist in KServe's namespace: no InferenceService reconciles until it does (the controller copies it into every model namespace)`, `create it: kubectl create configmap ${ca} --from-file=cabundle.crt=… -n <kserve namespace>, or set caBundleConfigMapName to ""`))
+    else if (typeof ca === 'string' && ca !== '' && caKeys && !caKeys.includes('cabundle.crt'))
+      out.push(finding('SI030', at('caBundleConfigMapName'), `ConfigMap "${ca}" has no key cabundle.crt (it has: ${caKeys.join(', ') || 'none'}): no InferenceService reconciles until it does`, `add the key: kubectl create configmap ${ca} --from-file=cabundle.crt=… -n <kserve namespace> --dry-run=client -o yaml | kubectl apply -f -`))
+    if (config.ociModelMode !== undefined && (!release || atLeast(release, '0.20')) && !['modelcar', 'native', 'fetch', ''].includes(String(config.ociModelMode)))
+      out.push(finding('SI040', at('ociModelMode'), `ociModelMode ${JSON.stringify(config.ociModelMode)} is not one KServe accepts`, 'use modelcar, native or fetch'))
     for (const k of ['cpuModelcar', 'memoryModelcar'])
-      if (typeof doc[k] === 'string' && doc[k] !== '' && parseQuantity(doc[k] as string) === undefined)
-        out.push(finding('SI040', `${base}.${k}`, `${k} ${JSON.stringify(doc[k])} is not a valid quantity: modelcar pods fail`, `use ${QUANTITY_HELP}`))
-    if (typeof doc.uidModelcar === 'number' && doc.uidModelcar < 0) out.push(finding('SI040', `${base}.uidModelcar`, 'uidModelcar must not be negative', 'use a non-negative user id such as 1010'))
+      if (typeof config[k] === 'string' && config[k] !== '' && parseQuantity(config[k] as string) === undefined)
+        out.push(finding('SI040', at(k), `${k} ${JSON.stringify(config[k])} is not a valid quantity: modelcar pods fail`, `use ${QUANTITY_HELP}`))
+    if (typeof config.uidModelcar === 'number' && config.uidModelcar < 0) out.push(finding('SI040', at('uidModelcar'), 'uidModelcar must not be negative', 'use a non-negative user id such as 1010'))
   }
   const containers: StorageContainer[] = input.storageContainers.map(fromResource)
-  const enabled = containers.filter(c => !c.disabled && c.workloadType === 'initContainer').sort((a, b) => (a.name < b.name ? -1 : 1))
+  // what the webhook considers (workloadType is checked from v0.14), and the container each gives pods
+  const enabled = containers.filter(c => !c.disabled && (c.workloadType === 'initContainer' || (release !== undefined && !atLeast(release, '0.14')))).sort((a, b) => (a.name < b.name ? -1 : 1))
+  const merged = (c: StorageContainer) => mergeContainer(defaultContainer(config, 'URI'), c.container, {reconcileEnv: !release || atLeast(release, '0.20')})
+  if (input.storageContainerCrd === false && (!release || atLeast(release, '0.11.1')))
+    out.push(finding('SI054', 'customresourcedefinition/clusterstoragecontainers.serving.kserve.io', 'the ClusterStorageContainer CRD is not installed: the webhook lists ClusterStorageContainers from its cache, that list fails, and KServe refuses every pod with a storage URI', 'install the CRD from your KServe release (config/crd), even if you define no ClusterStorageContainer'))
   for (const [i, o] of input.storageContainers.entries()) {
     const c = containers[i]
     const p = `clusterstoragecontainer/${c.name}:spec`
+    if (c.workloadType === undefined && !c.disabled && (!release || atLeast(release, '0.14')))
+      out.push(finding('SI055', `${p}.workloadType`, `${c.name} has no workloadType (its CRD does not default it): KServe skips it, so it serves nothing`, 'set spec.workloadType: initContainer, or install KServe\'s full CRD (it defaults the field)'))
     if (c.containerName !== undefined && c.containerName !== 'storage-initializer')
       out.push(finding('SI052', `${p}.container.name`, `the container is named "${c.containerName}"`, 'name it storage-initializer'))
     out.push(...imageFindings(c.image, `${p}.container.image`, release))
-    out.push(...resourceFindings(o.spec?.container?.resources?.requests ?? {}, o.spec?.container?.resources?.limits ?? {}, (kind, r) => `${p}.container.resources.${kind}.${r}`))
-    for (const [j, f] of c.uriFormats.entries()) {
-      if (f.regex === undefined) continue
-      let problem: string | undefined
-      try {
-        new RegExp(f.regex)
-        if (/\(\?[=!<]|\\[1-9]/.test(f.regex)) problem = 'uses lookaround or a backreference, which Go RE2 (what KServe uses) does not support'
-      } catch (e) {
-        problem = (e as Error).message
-      }
-      if (problem) out.push(finding('SI050', `${p}.supportedUriFormats[${j}].regex`, `regex ${JSON.stringify(f.regex)}: ${problem}`, 'write an RE2 regular expression'))
+    const own = resourceFindings(o.spec?.container?.resources?.requests ?? {}, o.spec?.container?.resources?.limits ?? {}, (kind, r) => `${p}.container.resources.${kind}.${r}`)
+    out.push(...own)
+    // the container pods get is this one merged over the ConfigMap's: a request above a limit can come from either side
+    if (doc && enabled.includes(c)) {
+      const m = merged(c).resources ?? {}
+      for (const f of resourceFindings(m.requests ?? {}, m.limits ?? {}, (kind, r) => `${p}.container.resources.${kind}.${r}`))
+        if (f.rule === 'SI021' && !own.some(x => x.rule === 'SI021' && x.path === f.path)) {
+          const r = f.path.split('.').pop()!
+          out.push(finding('SI022', f.path, `pods served by ${c.name} get ${r} request ${m.requests?.[r]} and limit ${m.limits?.[r]} (its container merged over the ConfigMap's): the API server rejects every such pod`, `give ${c.name} its own ${r} request and limit, or change the ConfigMap's (kubectl storage-init set-resources)`))
+        }
     }
-    if (doc && typeof doc.image === 'string' && c.image && !c.disabled && c.image !== doc.image) {
-      const same = imageName(c.image) === imageName(doc.image)
-      out.push(finding('SI053', `${p}.container.image`, `${c.image} differs from the ConfigMap's ${doc.image}${same ? '' : ' (another repository)'}: models get one or the other depending on their URI`, 'align them: kubectl storage-init set-image --target all …'))
+    for (const [j, f] of c.uriFormats.entries()) {
+      if (!f.regex || f.prefix) continue
+      const problem = re2Error(f.regex)
+      if (problem)
+        out.push(finding('SI050', `${p}.supportedUriFormats[${j}].regex`, `regex ${JSON.stringify(f.regex)}: ${problem}: the webhook's lookup fails when it reaches ${c.name}, and KServe refuses the pod`, 'write a Go RE2 regular expression (no lookaround, no backreferences)'))
+    }
+    if (doc && typeof config.image === 'string' && c.image && !c.disabled && c.image !== config.image) {
+      const same = imageName(c.image) === imageName(config.image)
+      out.push(finding('SI053', `${p}.container.image`, `${c.image} differs from the ConfigMap's ${config.image}${same ? '' : ' (another repository)'}: models get one or the other depending on their URI`, 'align them: kubectl storage-init set-image --target all …'))
     }
   }
   // overlaps: a URI two enabled containers both match, from each one's formats
   for (let a = 0; a < enabled.length; a++)
     for (let b = a + 1; b < enabled.length; b++) {
       const shared = sampleUris(enabled[a]).filter(u => matchesAny(enabled[b], u)).concat(sampleUris(enabled[b]).filter(u => matchesAny(enabled[a], u)))
-      if (shared.length)
-        out.push(finding('SI051', `clusterstoragecontainer/${enabled[b].name}:spec.supportedUriFormats`, `${enabled[a].name} and ${enabled[b].name} both match ${shared[0]}: KServe takes them by name, so ${enabled[a].name} wins and ${enabled[b].name} never serves those URIs`, 'narrow the formats, disable one, or name the intended one first'))
+      if (shared.length) {
+        const same = JSON.stringify(merged(enabled[a])) === JSON.stringify(merged(enabled[b]))
+        out.push(
+          finding(
+            'SI051',
+            `clusterstoragecontainer/${enabled[b].name}:spec.supportedUriFormats`,
+            `${enabled[a].name} and ${enabled[b].name} both match ${shared[0]}: the webhook lists ClusterStorageContainers from its informer cache in no fixed order, so either may serve such a pod, pod by pod${same ? ' (both give the same container today)' : ', with different init containers'}`,
+            `make the formats disjoint, or disable one; to pin one model to one container, set spec.predictor.storageContainerName on its InferenceService (KServe v0.20+)`,
+            same ? {severity: 'warning'} : {},
+          ),
+        )
+      }
     }
-  if (doc && typeof doc.caBundleConfigMapName === 'string' && doc.caBundleConfigMapName !== '')
+  if (doc && typeof config.caBundleConfigMapName === 'string' && config.caBundleConfigMapName !== '')
     for (const ns of input.cluster?.modelNamespaces ?? [])
       if (ns.configMaps && !ns.configMaps.includes('global-ca-bundle'))
-        out.push(finding('SI030', `namespace/${ns.namespace}`, `ConfigMap global-ca-bundle (KServe's copy of ${doc.caBundleConfigMapName}) is missing in namespace ${ns.namespace}, which runs InferenceServices: their storage-initializers cannot mount the CA bundle`, 'KServe copies it when it reconciles an InferenceService there: check the controller log, or copy it by hand', {severity: 'warning'}))
+        out.push(finding('SI030', `namespace/${ns.namespace}`, `ConfigMap global-ca-bundle (KServe's copy of ${config.caBundleConfigMapName}) is missing in namespace ${ns.namespace}, which runs InferenceServices: their storage-initializers cannot mount the CA bundle`, 'KServe copies it when it reconciles an InferenceService there: check the controller log, or copy it by hand', {severity: 'warning'}))
   const helm = input.cluster?.helm
   if (helm && doc && helm.storageInitializer !== undefined) {
     let rendered: Record<string, unknown> | undefined
@@ -237,7 +282,9 @@ export function validate(input: ValidationInput): Finding[] {
         out.push(finding('SI070', `clusterstoragecontainer/${rc.metadata.name}:spec.container`, `differs from what Helm release "${helm.release}" (revision ${helm.revision}) rendered: the next helm upgrade reverts it`, 'put the change into the release values, or roll it back'))
     }
   }
-  const images = [doc?.image, ...containers.filter(c => !c.disabled).map(c => c.image)].filter((x): x is string => typeof x === 'string' && isPrivateRegistry(x))
+  if (input.versionUnknown)
+    out.push(finding('SI014', 'deployment/kserve-controller-manager', `KServe's version could not be read${input.versionUnknown.image ? ` from the controller image ${input.versionUnknown.image}` : ' (no controller Deployment found)'}: the newest rules were assumed`, 'pass --kserve-version vX.Y.Z to judge by the release you run'))
+  const images = [config.image, ...containers.filter(c => !c.disabled).map(c => c.image)].filter((x): x is string => typeof x === 'string' && isPrivateRegistry(x))
   for (const ns of input.cluster?.modelNamespaces ?? []) {
     if (images.length === 0) break
     if (ns.serviceAccounts.some(sa => sa.imagePullSecrets > 0)) continue
@@ -248,26 +295,15 @@ export function validate(input: ValidationInput): Finding[] {
 }
 
 function sampleUris(c: StorageContainer): string[] {
-  return c.uriFormats.map(f => (f.prefix !== undefined ? `${f.prefix}bucket/model` : regexSample(f.regex ?? ''))).filter((u): u is string => !!u)
+  return c.uriFormats.map(f => (f.prefix ? `${f.prefix}bucket/model` : f.regex ? regexSample(f.regex) : undefined)).filter((u): u is string => !!u)
 }
 
 /** A URI a regex format matches, made from its literal text (good enough for the formats people write). */
 function regexSample(re: string): string | undefined {
   const s = re.replace(/^\^/, '').replace(/\$$/, '').replace(/\(\.\+\??\)|\.\+\??|\.\*\??|\(\.\*\??\)/g, 'x').replace(/s\?/g, 's').replace(/\\\./g, '.').replace(/\\\//g, '/')
-  try {
-    return new RegExp(re).test(s) ? s : undefined
-  } catch {
-    return undefined
-  }
+  return matches({uriFormats: [{regex: re}]} as StorageContainer, s) ? s : undefined
 }
 
 function matchesAny(c: StorageContainer, uri: string): boolean {
-  return c.uriFormats.some(f => {
-    if (f.prefix !== undefined) return uri.startsWith(f.prefix)
-    try {
-      return new RegExp(f.regex ?? '$^').test(uri)
-    } catch {
-      return false
-    }
-  })
+  return matches(c, uri)
 }

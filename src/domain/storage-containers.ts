@@ -1,6 +1,17 @@
-/** Which container the KServe webhook injects for a storage URI (storage_initializer_injector.go), as pure logic. */
+/**
+ * What KServe gives a model pod for a storage URI, as pure logic after its Go code (KServe's own tests, ported as data
+ * under test/conformance/kserve, are the oracle):
+ * - pkg/webhook/admission/pod/storage_initializer_injector.go: InjectStorageInitializer, GetStorageContainerSpec(ByName),
+ *   CommonStorageInitialization (v0.16+), GetContainerSpecForStorageUri (before);
+ * - pkg/apis/serving/v1alpha1/storage_container_types.go: IsStorageUriSupported (prefix, else Go RE2 regex, unanchored);
+ * - pkg/utils/container_merge.go (v0.20) and mergeContainerSpecs (before): the CSC container merged over the ConfigMap's;
+ * - pkg/controller/v1beta1/inferenceservice/utils/utils.go ValidateStorageURI: schemes the controller accepts.
+ * The webhook lists ClusterStorageContainers from the manager's informer cache, whose order is a Go map's: when several
+ * match, any one may serve a pod, pod by pod. So every candidate is reported, never "the first by name".
+ */
+import {mergeContainer, type Container} from './container-merge.js'
+import {Re2Error, re2Match} from './re2.js'
 import {atLeast, type Release} from './release.js'
-import {ociMode} from './storage-initializer.js'
 
 export interface UriFormat {
   prefix?: string
@@ -17,10 +28,13 @@ export interface StorageContainer {
   image?: string
   resources: Resources
   uriFormats: UriFormat[]
-  workloadType: string
+  /** as stored: undefined when the CRD does not default it (KServe's minimal CRD) */
+  workloadType?: string
   disabled: boolean
   supportsMultiModelDownload: boolean
   containerName?: string
+  /** spec.container as stored */
+  container: Container
 }
 
 export function fromResource(o: any): StorageContainer {
@@ -29,38 +43,50 @@ export function fromResource(o: any): StorageContainer {
     image: o.spec?.container?.image,
     resources: o.spec?.container?.resources ?? {},
     uriFormats: o.spec?.supportedUriFormats ?? [],
-    workloadType: o.spec?.workloadType ?? 'initContainer',
+    workloadType: o.spec?.workloadType,
     disabled: o.disabled === true,
     supportsMultiModelDownload: o.spec?.supportsMultiModelDownload === true,
     containerName: o.spec?.container?.name,
+    container: o.spec?.container ?? {},
   }
 }
 
 export function formatUriFormat(f: UriFormat): string {
-  return f.prefix !== undefined ? f.prefix : `regex:${f.regex}`
+  return f.prefix ? f.prefix : `regex:${f.regex}`
 }
 
-export function matches(sc: StorageContainer, uri: string): boolean {
-  return sc.uriFormats.some(f => {
-    if (f.prefix !== undefined) return uri.startsWith(f.prefix)
-    if (f.regex !== undefined) {
-      try {
-        return new RegExp(f.regex).test(uri)
-      } catch {
-        return false
-      }
+/**
+ * IsStorageUriSupported: formats in order; a non-empty prefix by prefix, else a non-empty regex by Go's
+ * regexp.MatchString (a regex Go cannot compile is an error: Re2Error); formats with neither are skipped.
+ */
+export function matchFormats(formats: UriFormat[], uri: string): {match: boolean; format?: UriFormat} {
+  for (const f of formats) {
+    if (f.prefix) {
+      if (uri.startsWith(f.prefix)) return {match: true, format: f}
+    } else if (f.regex) {
+      if (re2Match(f.regex, uri)) return {match: true, format: f}
     }
-    return false
-  })
+  }
+  return {match: false}
 }
 
+/** Does the container serve the URI; a regex Go cannot compile counts as no match here (see matchFormats). */
+export function matches(sc: StorageContainer, uri: string): boolean {
+  try {
+    return matchFormats(sc.uriFormats, uri).match
+  } catch {
+    return false
+  }
+}
+
+/** The ConfigMap's values as KServe reads them (the Go view of the document: see go-json.ts). */
 export interface ConfigMapContainer {
   image?: string
   resources: Resources
 }
 
-export function configMapContainer(doc: Record<string, unknown>): ConfigMapContainer {
-  const str = (k: string) => (typeof doc[k] === 'string' && doc[k] !== '' ? (doc[k] as string) : undefined)
+export function configMapContainer(config: Record<string, unknown>): ConfigMapContainer {
+  const str = (k: string) => (typeof config[k] === 'string' && config[k] !== '' ? (config[k] as string) : undefined)
   const pick = (cpu?: string, memory?: string) => {
     const r: Record<string, string> = {}
     if (cpu) r.cpu = cpu
@@ -70,67 +96,213 @@ export function configMapContainer(doc: Record<string, unknown>): ConfigMapConta
   return {image: str('image'), resources: {requests: pick(str('cpuRequest'), str('memoryRequest')), limits: pick(str('cpuLimit'), str('memoryLimit'))}}
 }
 
-export type SourceKind = 'clusterstoragecontainer' | 'configmap' | 'modelcar' | 'pvc-mount' | 'error'
+export const DEFAULT_IMAGE = 'kserve/storage-initializer:latest'
+
+/** The init container KServe builds from the ConfigMap (pkg/utils/storage.go@v0.20.0; storage_initializer_injector.go before). */
+export function defaultContainer(config: Record<string, unknown>, uri: string): Container {
+  const cm = configMapContainer(config)
+  const c: Container = {name: 'storage-initializer', image: cm.image ?? DEFAULT_IMAGE, args: [uri, '/mnt/models'], resources: {}}
+  if (Object.keys(cm.resources.limits ?? {}).length) c.resources.limits = cm.resources.limits
+  if (Object.keys(cm.resources.requests ?? {}).length) c.resources.requests = cm.resources.requests
+  c.terminationMessagePolicy = 'FallbackToLogsOnError'
+  c.volumeMounts = [{name: 'kserve-provision-location', mountPath: '/mnt/models'}]
+  return c
+}
+
+export type SourceKind = 'clusterstoragecontainer' | 'configmap' | 'modelcar' | 'pvc-mount' | 'none' | 'error' | 'ambiguous'
 
 export interface Injection {
   source: SourceKind
-  /** clusterstoragecontainer/NAME, configmap, modelcar, pvc-mount */
+  /** clusterstoragecontainer/NAME, configmap, modelcar, pvc-mount, none, ambiguous */
   sourceName: string
   reason: string
   image?: string
   resources?: Resources
-}
-
-/** The CSC's container merged over the ConfigMap's, as KServe's strategic merge does for image and resources. */
-function mergeContainer(base: ConfigMapContainer, sc: StorageContainer): {image?: string; resources: Resources} {
-  return {
-    image: sc.image || base.image,
-    resources: {requests: {...base.resources.requests, ...sc.resources.requests}, limits: {...base.resources.limits, ...sc.resources.limits}},
-  }
+  /** the whole init container the pod gets (the merged one, with a ClusterStorageContainer) */
+  container?: Container
+  /** source "ambiguous": what each candidate would give (the webhook picks any of them, pod by pod) */
+  candidates?: Injection[]
 }
 
 export interface SelectOptions {
+  /** spec.predictor.storageContainerName (v0.20+) */
   storageContainerName?: string
   release?: Release
+  /** storageUris: one init container downloads them all */
   multiModel?: boolean
+  /** is the ClusterStorageContainer CRD installed (the webhook's cached List fails without it) */
+  crdInstalled?: boolean
+  /** judge as the controller does too (ValidateStorageURI), as for an InferenceService; false: the webhook alone */
+  controller?: boolean
 }
 
-/** Decide, like the webhook, what a pod with this storage URI gets. Storage containers are taken in API order (by name). */
-export function selectInjection(uri: string, doc: Record<string, unknown>, containers: StorageContainer[], opts: SelectOptions = {}): Injection {
-  const cm = configMapContainer(doc)
-  const r = opts.release
-  if (uri.startsWith('pvc://')) {
-    const direct = !r || atLeast(r, '0.16') ? true : atLeast(r, '0.12') ? doc.enableDirectPvcVolumeMount !== false : doc.enableDirectPvcVolumeMount === true
-    if (direct) return {source: 'pvc-mount', sourceName: 'pvc-mount', reason: 'pvc:// is mounted directly at /mnt/models; no init container'}
-  }
-  if (/^oci(\+native)?:\/\//.test(uri)) {
-    const mode = ociMode(doc, r)
-    if (mode.mode === 'modelcar' || mode.mode === 'native' || (mode.mode === 'fetch' && !uri.startsWith('oci+fetch')))
-      return {source: 'modelcar', sourceName: 'modelcar', reason: `oci:// runs as a modelcar sidecar (${mode.why}); no storage-initializer`}
-  }
-  const sorted = [...containers].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-  if (opts.storageContainerName) {
-    const sc = sorted.find(c => c.name === opts.storageContainerName)
-    if (!sc) return {source: 'error', sourceName: `clusterstoragecontainer/${opts.storageContainerName}`, reason: `storageContainerName "${opts.storageContainerName}" names no ClusterStorageContainer; KServe refuses the pod`}
-    if (sc.disabled) return {source: 'error', sourceName: `clusterstoragecontainer/${sc.name}`, reason: `storageContainerName "${sc.name}" is disabled; KServe refuses the pod`}
-    if (!matches(sc, uri)) return {source: 'error', sourceName: `clusterstoragecontainer/${sc.name}`, reason: `clusterstoragecontainer/${sc.name} does not support ${uri}; KServe refuses the pod`}
-    return {source: 'clusterstoragecontainer', sourceName: `clusterstoragecontainer/${sc.name}`, reason: 'named by the InferenceService (storageContainerName)', ...mergeContainer(cm, sc)}
-  }
-  for (const sc of sorted) {
-    if (sc.disabled || sc.workloadType !== 'initContainer') continue
-    if (!matches(sc, uri)) continue
-    if (opts.multiModel && !sc.supportsMultiModelDownload)
-      return {source: 'error', sourceName: `clusterstoragecontainer/${sc.name}`, reason: `clusterstoragecontainer/${sc.name} matches but does not support multi-model download; KServe refuses the pod`}
-    const f = sc.uriFormats.find(x => matches({...sc, uriFormats: [x]}, uri))!
-    const skipped = sorted.filter(c => c.name < sc.name && matches(c, uri)).map(c => c.name)
-    return {
-      source: 'clusterstoragecontainer',
-      sourceName: `clusterstoragecontainer/${sc.name}`,
-      reason: `first enabled ClusterStorageContainer (by name) whose formats match: ${formatUriFormat(f)}${skipped.length ? ` (skipped disabled or non-initContainer: ${skipped.join(', ')})` : ''}`,
-      ...mergeContainer(cm, sc),
+/** Schemes the controller accepts without a matching ClusterStorageContainer (ValidateStorageURI, per release). */
+export function supportedPrefixes(r: Release | undefined): string[] {
+  const p = ['gs://', 's3://', 'pvc://', 'file://', 'https://', 'http://', 'hdfs://', 'webhdfs://']
+  if (!r || atLeast(r, '0.12')) p.push('oci://')
+  if (!r || atLeast(r, '0.15')) p.push('hf://')
+  if (!r || atLeast(r, '0.20')) p.push('oci+native://')
+  if (!r || atLeast(r, '0.21')) p.push('oci+fetch://')
+  return p
+}
+
+const AZURE_BLOB = 'https://(.+?).blob.core.windows.net/(.+)'
+
+function found(sc: StorageContainer, base: Container, why: string, r: Release | undefined): Injection {
+  const container = mergeContainer(base, sc.container, {reconcileEnv: !r || atLeast(r, '0.20')})
+  return {source: 'clusterstoragecontainer', sourceName: `clusterstoragecontainer/${sc.name}`, reason: why, image: container.image, resources: container.resources ?? {}, container}
+}
+
+function rejected(reason: string, sourceName = 'error'): Injection {
+  return {source: 'error', sourceName, reason}
+}
+
+/** Which containers the webhook's lookup may settle on: each one that matches, or whose regex Go cannot compile. */
+function deciders(uri: string, containers: StorageContainer[], r: Release | undefined): {sc: StorageContainer; format?: UriFormat; error?: string}[] {
+  const out: {sc: StorageContainer; format?: UriFormat; error?: string}[] = []
+  for (const sc of [...containers].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    if (sc.disabled) continue
+    // workloadType is checked from v0.14 (a CSC without it, under a CRD that does not default it, is skipped)
+    if ((!r || atLeast(r, '0.14')) && sc.workloadType !== 'initContainer') continue
+    try {
+      const m = matchFormats(sc.uriFormats, uri)
+      if (m.match) out.push({sc, format: m.format})
+    } catch (e) {
+      if (e instanceof Re2Error) out.push({sc, error: `error checking storage container ${sc.name}: ${e.message}`})
+      else throw e
     }
   }
-  return {source: 'configmap', sourceName: 'configmap', reason: 'no enabled ClusterStorageContainer matches; the ConfigMap applies', image: cm.image, resources: cm.resources}
+  return out
+}
+
+/** GetStorageContainerSpec(ByName): the ClusterStorageContainer, none (undefined), or the reason the pod is refused. */
+function lookup(
+  uri: string,
+  base: Container,
+  containers: StorageContainer[],
+  opts: SelectOptions,
+): {kind: 'none'} | {kind: 'found'; injection: Injection; sc: StorageContainer} | {kind: 'result'; injection: Injection} {
+  const r = opts.release
+  if (opts.crdInstalled === false)
+    return {kind: 'result', injection: rejected('the ClusterStorageContainer CRD is not installed: the webhook\'s lookup fails and KServe refuses the pod (install the CRD, even with no ClusterStorageContainers)')}
+  const name = opts.storageContainerName
+  if (name) {
+    const sc = containers.find(c => c.name === name)
+    const at = `clusterstoragecontainer/${name}`
+    if (!sc) return {kind: 'result', injection: rejected(`ClusterStorageContainer "${name}" not found (storageContainerName): KServe refuses the pod`, at)}
+    if (sc.disabled) return {kind: 'result', injection: rejected(`ClusterStorageContainer "${name}" is disabled (storageContainerName): KServe refuses the pod`, at)}
+    if (sc.workloadType !== 'initContainer')
+      return {kind: 'result', injection: rejected(`ClusterStorageContainer "${name}" has workloadType "${sc.workloadType ?? ''}"; explicit selection requires "initContainer": KServe refuses the pod`, at)}
+    let m
+    try {
+      m = matchFormats(sc.uriFormats, uri)
+    } catch (e) {
+      return {kind: 'result', injection: rejected(`ClusterStorageContainer "${name}" URI check failed for "${uri}": ${(e as Error).message}`, at)}
+    }
+    if (!m.match) return {kind: 'result', injection: rejected(`ClusterStorageContainer "${name}" does not support storageUri "${uri}": KServe refuses the pod`, at)}
+    return {kind: 'found', sc, injection: found(sc, base, 'named by the InferenceService (spec.predictor.storageContainerName)', r)}
+  }
+  const d = deciders(uri, containers, r)
+  const one = (x: (typeof d)[number]): Injection =>
+    x.error ? rejected(`${x.error}: KServe refuses the pod`, `clusterstoragecontainer/${x.sc.name}`) : found(x.sc, base, `its formats match: ${formatUriFormat(x.format!)}`, r)
+  if (d.length === 0) return {kind: 'none'}
+  if (d.length === 1) return d[0].error ? {kind: 'result', injection: one(d[0])} : {kind: 'found', sc: d[0].sc, injection: one(d[0])}
+  const candidates = d.map(one)
+  return {
+    kind: 'result',
+    injection: {
+      source: 'ambiguous',
+      sourceName: 'ambiguous',
+      reason: `${d.map(x => x.sc.name).join(', ')} all match: the webhook lists ClusterStorageContainers from its informer cache, in no fixed order, so any of them may serve a pod, pod by pod`,
+      candidates,
+    },
+  }
+}
+
+function pvcPath(uri: string): string {
+  const rest = uri.slice('pvc://'.length)
+  const i = rest.indexOf('/')
+  return i < 0 ? '' : rest.slice(i + 1)
+}
+
+/** KServe's OCI mode for a URI: oci+MODE:// (v0.20+) wins over ociModelMode > enableModelcar / enableOciModelSupport. */
+export function ociUriMode(uri: string, config: Record<string, unknown>, r: Release | undefined): {mode: string; why: string} {
+  const m = /^oci\+([^:/]*):\/\//.exec(uri)
+  if (m && (!r || atLeast(r, '0.20'))) return {mode: m[1], why: `the URI's scheme says ${m[1]}`}
+  if ((!r || atLeast(r, '0.20')) && typeof config.ociModelMode === 'string' && config.ociModelMode) return {mode: config.ociModelMode, why: `ociModelMode is ${config.ociModelMode}`}
+  if (config.enableModelcar === true) return {mode: 'modelcar', why: 'enableModelcar is true'}
+  if ((!r || atLeast(r, '0.20')) && config.enableOciModelSupport === true) return {mode: 'modelcar', why: 'enableOciModelSupport is true'}
+  return {mode: '', why: 'no OCI mode is configured'}
+}
+
+/**
+ * Decide, like the controller and the webhook of the release, what a pod with this storage URI gets. `config` is the
+ * ConfigMap's document as Go reads it. An unknown release is judged by the newest rules.
+ */
+export function selectInjection(uri: string, config: Record<string, unknown>, containers: StorageContainer[], opts: SelectOptions = {}): Injection {
+  const r = opts.release
+  const v16 = !r || atLeast(r, '0.16')
+  const cscs = !r || atLeast(r, '0.11.1')
+  // the controller refuses schemes it does not know, unless a ClusterStorageContainer serves them
+  // (ValidateStorageURI: a ClusterStorageContainer that serves it, else a local path, else Azure's form, else a known prefix)
+  if (opts.controller !== false && /\w+?:\/\//.test(uri) && !(cscs && deciders(uri, containers, r).some(d => !d.error))) {
+    if (uri.includes('blob.core.windows.net')) {
+      if (!re2Match(AZURE_BLOB, uri)) return rejected(`${uri} is not a valid Azure blob URI (${AZURE_BLOB}): the InferenceService fails (ValidateStorageURI)`)
+    } else if (!supportedPrefixes(r).some(p => uri.startsWith(p)))
+      return rejected(`unsupported URI scheme and no ClusterStorageContainer serves it: the InferenceService fails (ValidateStorageURI)`)
+  }
+  const base = defaultContainer(config, uri)
+  const fromConfigMap = (why: string): Injection => ({source: 'configmap', sourceName: 'configmap', reason: why, image: base.image, resources: base.resources, container: base})
+  const multi = (i: Injection, sc: StorageContainer): Injection =>
+    opts.multiModel && !sc.supportsMultiModelDownload
+      ? rejected(`clusterstoragecontainer/${sc.name} does not support multi-model download (storageUris): KServe refuses the InferenceService`, `clusterstoragecontainer/${sc.name}`)
+      : i
+  if (v16) {
+    // v0.16+: the ClusterStorageContainer lookup comes first, for every URI (pvc:// and oci:// included): its errors
+    // refuse those pods too, though their init container does not use what it finds
+    const l = cscs ? lookup(uri, base, containers, opts) : ({kind: 'none'} as const)
+    if (l.kind === 'result' && l.injection.source === 'error') return l.injection
+    let other: Injection | undefined
+    if (uri.startsWith('pvc://')) other = {source: 'pvc-mount', sourceName: 'pvc-mount', reason: 'pvc:// is mounted directly at /mnt/models; no init container'}
+    else if (uri.startsWith('oci')) {
+      const m = ociUriMode(uri, config, r)
+      // with no mode configured the webhook registers no modelcar injector: an oci+MODE:// storageUri gets nothing
+      // (storage_initializer_injector.go:318@v0.20.0, mutator.go:141); storageUris go through the controller, which
+      // honours the scheme
+      const configured = ociUriMode('oci://', config, r).mode
+      if (uri.startsWith('oci+') && !configured && !opts.multiModel) other = {source: 'none', sourceName: 'none', reason: `${uri.split('://')[0]}:// with no OCI mode configured: the webhook injects nothing`}
+      else if (m.mode === 'fetch' && (!r || atLeast(r, '0.21')))
+        other = fromConfigMap(`oci fetch mode (${m.why}): a storage-initializer from the ConfigMap only (no ClusterStorageContainer is merged)`)
+      else if (m.mode === 'native') other = {source: 'modelcar', sourceName: 'modelcar', reason: `oci:// as an image volume (native mode: ${m.why}); no storage-initializer`}
+      else if (m.mode) other = {source: 'modelcar', sourceName: 'modelcar', reason: `oci:// runs as a modelcar sidecar (${m.why}); no storage-initializer`}
+      else if (uri.startsWith('oci+')) other = {source: 'none', sourceName: 'none', reason: `${uri.split('://')[0]}:// with no OCI mode configured: nothing is injected`}
+    }
+    if (other) {
+      // several candidates: only those whose regex fails matter (they refuse the pod when the lookup reaches them)
+      const failing = l.kind === 'result' ? (l.injection.candidates ?? []).filter(c => c.source === 'error') : []
+      return failing.length && l.kind === 'result' ? {...l.injection, candidates: [...failing, other]} : other
+    }
+    if (l.kind === 'result') return l.injection
+    if (l.kind === 'found') return multi(l.injection, l.sc)
+    return fromConfigMap('no enabled ClusterStorageContainer matches; the ConfigMap applies')
+  }
+  // before v0.16: pvc:// mounted directly when enableDirectPvcVolumeMount (Go's zero value: false), else copied, the
+  // lookup then seeing /mnt/pvc/<path>; oci:// a modelcar when enableModelcar
+  let matchUri = uri
+  if (uri.startsWith('pvc://')) {
+    if (atLeast(r!, '0.11') && config.enableDirectPvcVolumeMount === true)
+      return {source: 'pvc-mount', sourceName: 'pvc-mount', reason: 'pvc:// is mounted directly (enableDirectPvcVolumeMount is true); no init container'}
+    matchUri = `/mnt/pvc/${pvcPath(uri)}`
+  }
+  if (uri.startsWith('oci://') && atLeast(r!, '0.12') && config.enableModelcar === true)
+    return {source: 'modelcar', sourceName: 'modelcar', reason: 'oci:// runs as a modelcar sidecar (enableModelcar is true); no storage-initializer'}
+  const copied = matchUri !== uri ? ` (copy mode: matched as ${matchUri})` : ''
+  // in copy mode the init container copies from the mounted claim: its argument is the mount path
+  const copyBase = defaultContainer(config, matchUri)
+  const l = cscs ? lookup(matchUri, copyBase, containers, opts) : ({kind: 'none'} as const)
+  if (l.kind === 'result') return l.injection
+  if (l.kind === 'found') return multi({...l.injection, reason: l.injection.reason + copied}, l.sc)
+  return {source: 'configmap', sourceName: 'configmap', reason: `no enabled ClusterStorageContainer matches; the ConfigMap applies${copied}`, image: copyBase.image, resources: copyBase.resources, container: copyBase}
 }
 
 /** One example URI per storage scheme KServe knows, for the "who serves what" table. */

@@ -19,7 +19,10 @@ async function getConfigMap(client: KubeClient, ns: string): Promise<any> {
   return client.get(`/api/v1/namespaces/${encodeURIComponent(ns)}/configmaps/${CONFIGMAP}`)
 }
 
-/** The ConfigMap in --kserve-namespace, or found: `kserve`, then `kubeflow`, then one cluster-wide list by name. */
+/**
+ * The ConfigMap in --kserve-namespace, or found: one cluster-wide list by name (several: refuse, naming them, and ask for
+ * --kserve-namespace); where listing across namespaces is forbidden, `kserve`, then `kubeflow`.
+ */
 export async function findConfigMap(client: KubeClient, namespace?: string): Promise<KServeConfigMap> {
   const action = {verb: 'get', resource: 'configmaps', name: CONFIGMAP}
   if (namespace) {
@@ -33,27 +36,33 @@ export async function findConfigMap(client: KubeClient, namespace?: string): Pro
       throw explain(e, client, {...action, namespace})
     }
   }
-  let forbidden: unknown
-  for (const ns of ['kserve', 'kubeflow']) {
-    try {
-      return {namespace: ns, source: 'discovered', object: await getConfigMap(client, ns)}
-    } catch (e) {
-      if (isApiStatus(e, 403)) forbidden ??= explain(e, client, {...action, namespace: ns})
-      else if (!isApiStatus(e, 404)) throw explain(e, client, {...action, namespace: ns})
-    }
-  }
+  let listForbidden = false
   try {
     const list = await client.get('/api/v1/configmaps', {fieldSelector: `metadata.name=${CONFIGMAP}`})
-    const found = list.items?.[0]
-    if (found) return {namespace: found.metadata.namespace, source: 'discovered', object: found}
-  } catch (e) {
-    if (isApiStatus(e, 403)) {
-      if (forbidden) throw forbidden
-      throw new CliError('Forbidden', `cannot find KServe's namespace: listing configmaps in all namespaces is forbidden`, {hint: 'pass --kserve-namespace NAME'})
+    const items: any[] = list.items ?? []
+    if (items.length > 1) {
+      const where = items.map(i => i.metadata.namespace as string).sort()
+      throw new CliError('Usage', `${items.length} configmaps "${CONFIGMAP}" exist, in namespaces ${where.join(', ')}: which KServe do you mean?`, {
+        hint: `pass --kserve-namespace ${where.join(' or ')}`,
+      })
     }
-    throw explain(e, client, {verb: 'list', resource: 'configmaps'})
+    if (items.length === 1) return {namespace: items[0].metadata.namespace, source: 'discovered', object: items[0]}
+  } catch (e) {
+    if (!isApiStatus(e, 403)) throw isApiStatus(e) ? explain(e, client, {verb: 'list', resource: 'configmaps'}) : e
+    listForbidden = true
   }
+  let forbidden: unknown
+  if (listForbidden)
+    for (const ns of ['kserve', 'kubeflow']) {
+      try {
+        return {namespace: ns, source: 'discovered', object: await getConfigMap(client, ns)}
+      } catch (e) {
+        if (isApiStatus(e, 403)) forbidden ??= explain(e, client, {...action, namespace: ns})
+        else if (!isApiStatus(e, 404)) throw explain(e, client, {...action, namespace: ns})
+      }
+    }
   if (forbidden) throw forbidden
+  if (listForbidden) throw new CliError('Forbidden', `cannot find KServe's namespace: listing configmaps in all namespaces is forbidden, and none is in kserve or kubeflow`, {hint: 'pass --kserve-namespace NAME'})
   throw new CliError('NotFound', `KServe's configmap "${CONFIGMAP}" was not found in any namespace`, {
     hint: 'is KServe installed in this cluster? pass --kserve-namespace if its config lives elsewhere',
   })

@@ -1,6 +1,6 @@
 /** Text views of `get`. */
 import type {Inspection, IsvcInspection} from '../core/inspect.js'
-import type {Resources} from '../domain/storage-containers.js'
+import type {Injection, Resources} from '../domain/storage-containers.js'
 import {formatUriFormat} from '../domain/storage-containers.js'
 import {safe, table} from './table.js'
 
@@ -18,8 +18,28 @@ function value(v: unknown): string {
 
 function releaseLabel(i: Inspection['kserve']): string {
   if (i.version) return `${i.version} (from ${i.controllerImage})`
-  if (i.controllerImage) return `unknown (controller image ${i.controllerImage} has no release tag)`
-  return 'unknown (deployment kserve-controller-manager not readable)'
+  const judged = i.assumed ? `; judged by ${i.assumed}` : ''
+  if (i.controllerImage) return `unknown (controller image ${i.controllerImage} has no release tag${judged})`
+  return `unknown (deployment kserve-controller-manager not readable${judged})`
+}
+
+/** Who serves a URI, in one cell: a ClusterStorageContainer, the ConfigMap, any of several, or a refusal. */
+export function servedBy(i: Injection): string {
+  if (i.source === 'ambiguous') return `any of: ${(i.candidates ?? []).map(c => (c.source === 'error' ? `${c.sourceName} (refuses the pod)` : c.sourceName)).join(', ')}`
+  if (i.source === 'error') return i.sourceName === 'error' ? 'refused' : `refused (${i.sourceName})`
+  if (i.source === 'none') return 'nothing injected'
+  return i.sourceName
+}
+
+/** The image(s) a URI gets. */
+export function imagesOf(i: Injection): string {
+  const list = i.source === 'ambiguous' ? (i.candidates ?? []).map(c => c.image).filter(Boolean) : [i.image].filter(Boolean)
+  return safe([...new Set(list)].join(' | '))
+}
+
+function resourcesOf(i: Injection, kind: 'requests' | 'limits'): string {
+  const list = i.source === 'ambiguous' ? (i.candidates ?? []).map(c => formatResources(c.resources, kind)) : [formatResources(i.resources, kind)]
+  return [...new Set(list)].join(' | ')
 }
 
 export function renderInspection(i: Inspection, wide: boolean): string {
@@ -62,7 +82,7 @@ export function renderInspection(i: Inspection, wide: boolean): string {
         sc.items.map(c => {
           const formats = c.uriFormats.map(formatUriFormat)
           const shown = wide || formats.length <= 3 ? formats.join(' ') : `${formats.slice(0, 3).join(' ')} (+${formats.length - 3})`
-          return [c.name, safe(c.image ?? ''), formatResources(c.resources, 'requests'), formatResources(c.resources, 'limits'), safe(shown), c.workloadType, String(c.disabled)]
+          return [c.name, safe(c.image ?? ''), formatResources(c.resources, 'requests'), formatResources(c.resources, 'limits'), safe(shown), c.workloadType ?? '(unset: skipped)', String(c.disabled)]
         }),
       ),
     )
@@ -72,8 +92,8 @@ export function renderInspection(i: Inspection, wide: boolean): string {
       wide ? ['uri format', 'example', 'served by', 'image', 'requests', 'limits', 'why'] : ['uri format', 'served by', 'image'],
       i.uriFormats.map(u =>
         wide
-          ? [u.format, u.example, u.sourceName, safe(u.image ?? ''), formatResources(u.resources, 'requests'), formatResources(u.resources, 'limits'), u.reason]
-          : [u.format, u.sourceName, safe(u.image ?? '')],
+          ? [u.format, u.example, servedBy(u), imagesOf(u), resourcesOf(u, 'requests'), resourcesOf(u, 'limits'), u.reason]
+          : [u.format, servedBy(u), imagesOf(u)],
       ),
     ),
   )
@@ -82,7 +102,7 @@ export function renderInspection(i: Inspection, wide: boolean): string {
 
 export function renderIsvc(v: IsvcInspection, wide: boolean): string {
   const out: string[] = []
-  out.push(`InferenceService ${v.inferenceService.namespace}/${v.inferenceService.name} (KServe ${v.kserve.version ?? 'version unknown'}, namespace ${v.kserve.namespace})`)
+  out.push(`InferenceService ${v.inferenceService.namespace}/${v.inferenceService.name} (KServe ${v.kserve.version ?? `version unknown, judged by ${v.kserve.assumed}`}, namespace ${v.kserve.namespace})`)
   if (v.inferenceService.storageContainerName) out.push(`storageContainerName: ${v.inferenceService.storageContainerName}`)
   out.push('', 'STORAGE')
   if (v.storage.length === 0) out.push('(no storage URI: no storage-initializer is injected)')
@@ -92,8 +112,8 @@ export function renderIsvc(v: IsvcInspection, wide: boolean): string {
         wide ? ['component', 'uri', 'gets', 'image', 'requests', 'limits', 'why'] : ['component', 'uri', 'gets', 'image', 'why'],
         v.storage.map(s =>
           wide
-            ? [s.component, safe(s.uri), s.injection.sourceName, safe(s.injection.image ?? ''), formatResources(s.injection.resources, 'requests'), formatResources(s.injection.resources, 'limits'), s.injection.reason]
-            : [s.component, safe(s.uri), s.injection.sourceName, safe(s.injection.image ?? ''), s.injection.reason],
+            ? [s.component, safe(s.uri), servedBy(s.injection), imagesOf(s.injection), resourcesOf(s.injection, 'requests'), resourcesOf(s.injection, 'limits'), s.injection.reason]
+            : [s.component, safe(s.uri), servedBy(s.injection), imagesOf(s.injection), s.injection.reason],
         ),
       ),
     )

@@ -46,10 +46,13 @@ describe.each(releases)('KServe %s', release => {
     const served = Object.fromEntries(out.uriFormats.map((u: any) => [u.format, u.sourceName]))
     expect(served['s3://']).toBe(hasDefaultCsc ? 'clusterstoragecontainer/default' : 'configmap')
     expect(served['gs://']).toBe(served['s3://'])
-    expect(served['other schemes']).toBe('configmap')
+    // the controller refuses a scheme it does not know when no ClusterStorageContainer serves it (ValidateStorageURI,
+    // pkg/controller/v1beta1/inferenceservice/utils/utils.go@v0.20.0)
+    expect(served['other schemes']).toBe('error')
     const pvcDirect = minor(release) >= 16 || doc.enableDirectPvcVolumeMount === true
     expect(served['pvc://']).toBe(pvcDirect ? 'pvc-mount' : 'configmap')
-    expect(served['oci://']).toBe(minor(release) >= 12 && doc.enableModelcar === true ? 'modelcar' : 'configmap')
+    // oci:// is a scheme the controller knows from v0.12 (utils.go SupportedStorageURIPrefixList@v0.12.0)
+    expect(served['oci://']).toBe(minor(release) < 12 ? 'error' : doc.enableModelcar === true ? 'modelcar' : 'configmap')
   })
 
   test('get (table) names the source of each URI format', async () => {
@@ -155,9 +158,17 @@ describe('variants', () => {
       const isvc = s.cluster.store.get('serving.kserve.io/inferenceservices', 'ml', 'sklearn-iris')
       s.cluster.seed({...isvc, metadata: {name: 'named', namespace: 'ml'}, spec: {predictor: {...isvc.spec.predictor, storageContainerName: 'custom'}}})
       const a = JSON.parse((await plugin(['get', '--isvc', 'sklearn-iris', '-n', 'ml', '-o', 'json', '--kubeconfig', s.kubeconfig])).stdout)
-      expect(a.storage[0].injection).toMatchObject({sourceName: 'clusterstoragecontainer/custom', image: 'registry.example.com/si:2'})
+      // custom and default both serve s3:// (the disabled one does not): the webhook's informer cache may hand out either
+      // (storage_initializer_injector.go GetStorageContainerSpec@v0.20.0)
+      expect(a.storage[0].injection.source).toBe('ambiguous')
+      expect(a.storage[0].injection.candidates.map((c: any) => [c.sourceName, c.image])).toEqual([
+        ['clusterstoragecontainer/custom', 'registry.example.com/si:2'],
+        ['clusterstoragecontainer/default', 'kserve/storage-initializer:v0.20.0'],
+      ])
+      const text = (await plugin(['get', '--isvc', 'sklearn-iris', '-n', 'ml', '--kubeconfig', s.kubeconfig])).stdout
+      expect(text).toContain('any of: clusterstoragecontainer/custom, clusterstoragecontainer/default')
       const b = JSON.parse((await plugin(['get', '--isvc', 'named', '-n', 'ml', '-o', 'json', '--kubeconfig', s.kubeconfig])).stdout)
-      expect(b.storage[0].injection).toMatchObject({sourceName: 'clusterstoragecontainer/custom', reason: 'named by the InferenceService (storageContainerName)'})
+      expect(b.storage[0].injection).toMatchObject({sourceName: 'clusterstoragecontainer/custom', reason: 'named by the InferenceService (spec.predictor.storageContainerName)'})
       expect(b.storage[0].injection.resources).toEqual({requests: {cpu: '100m', memory: '100Mi'}, limits: {cpu: '1', memory: '8Gi'}})
     } finally {
       await s.cluster.stop()

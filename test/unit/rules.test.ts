@@ -29,18 +29,23 @@ const CASES: [string, ValidationInput][] = [
   ['SI002', input(GOOD, {text: null})],
   ['SI003', input({...GOOD, enableModelcar: 'yes'})],
   ['SI004', input({...GOOD, imagee: 'typo'})],
+  ['SI006', input(`{"image": "kserve/storage-initializer:v0.15.1", "Image": "${GOOD.image}", "cpuRequest": "100m", "cpuLimit": "1", "memoryRequest": "100Mi", "memoryLimit": "1Gi"}`)],
+  ['SI014', input(GOOD, {versionUnknown: {image: 'quay.io/opendatahub/kserve-controller:odh-master'}})],
   ['SI005', input({...GOOD, cpuLimit: ''})],
   ['SI010', input({...GOOD, image: 'Bad/Image:1'})],
   ['SI011', input({...GOOD, image: 'kserve/storage-initializer:latest'}, {storageContainers: []})],
   ['SI013', input({...GOOD, image: 'kserve/storage-initializer:v0.14.0'}, {storageContainers: []})],
   ['SI020', input({...GOOD, memoryLimit: '1GB'})],
   ['SI021', input({...GOOD, memoryRequest: '2Gi'})],
+  ['SI022', input({...GOOD, memoryRequest: '2Gi', memoryLimit: '4Gi'}, {storageContainers: [csc('default', {container: {resources: {limits: {memory: '1Gi'}}}})]})],
   ['SI030', input({...GOOD, caBundleConfigMapName: 'my-ca'})],
   ['SI031', input({...GOOD, caBundleVolumeMountPath: 'etc/ssl'})],
   ['SI040', input({...GOOD, image: 'kserve/storage-initializer:v0.20.0', ociModelMode: 'sideways'}, {release: parseRelease('v0.20.0'), storageContainers: []})],
   ['SI050', input(GOOD, {storageContainers: [csc('default', {formats: [{regex: 'https://(.+'}]})]})],
   ['SI051', input(GOOD, {storageContainers: [csc('a'), csc('b', {formats: [{regex: 's3://.*'}]})]})],
   ['SI052', input(GOOD, {storageContainers: [csc('default', {container: {name: 'downloader'}})]})],
+  ['SI054', input(GOOD, {storageContainers: [], storageContainerCrd: false})],
+  ['SI055', input(GOOD, {storageContainers: [{...csc('default'), spec: {...csc('default').spec, workloadType: undefined}}]})],
   ['SI053', input(GOOD, {storageContainers: [csc('default', {container: {image: 'kserve/storage-initializer:v0.15.1'}})]})],
   ['SI070', input(GOOD, {cluster: {helm: {release: 'kserve', revision: 3, storageInitializer: JSON.stringify({...GOOD, image: 'kserve/storage-initializer:v0.15.1'}), storageContainers: []}}})],
   ['SI060', input({...GOOD, image: 'registry.corp.example:5000/kserve/storage-initializer:v0.15.2'}, {storageContainers: []})],
@@ -74,7 +79,12 @@ test('messages say where and what would be right', () => {
   const removed = validate(input({...GOOD, enableDirectPvcVolumeMount: true}, {release: parseRelease('v0.17.1')})).find(f => f.rule === 'SI004')!
   expect(removed.message).toContain('it was read up to v0.16 (exclusive)')
   const overlap = validate(input(GOOD, {storageContainers: [csc('a'), csc('b', {formats: [{regex: 's3://.*'}]})]})).find(f => f.rule === 'SI051')!
-  expect(overlap.message).toContain('a wins and b never serves those URIs')
+  // KServe lists them from an informer cache: either may serve (storage_initializer_injector.go GetStorageContainerSpec@v0.20.0)
+  expect(overlap.message).toContain('either may serve such a pod, pod by pod (both give the same container today)')
+  expect(overlap.severity).toBe('warning')
+  const differ = validate(input(GOOD, {storageContainers: [csc('a'), csc('b', {formats: [{regex: 's3://.*'}], container: {image: 'kserve/storage-initializer:v0.15.1'}})]})).find(f => f.rule === 'SI051')!
+  expect(differ.severity).toBe('error')
+  expect(differ.hint).toContain('storageContainerName')
   expect(validate(input(GOOD, {storageContainers: [csc('a'), csc('b', {formats: [{prefix: 'gs://'}]})]})).map(f => f.rule)).not.toContain('SI051')
 })
 
@@ -84,6 +94,40 @@ test('SI070 is quiet when the live settings are what Helm rendered; SI030 also c
   const f = validate(input(withCa, {cluster: {configMapNames: ['corp-ca'], modelNamespaces: [{namespace: 'ml', serviceAccounts: [], configMaps: ['kube-root-ca.crt']}]}})).filter(x => x.rule === 'SI030')
   expect(f.map(x => [x.path, x.severity])).toEqual([['namespace/ml', 'warning']])
   expect(validate(input(withCa, {cluster: {configMapNames: ['corp-ca'], modelNamespaces: [{namespace: 'ml', serviceAccounts: [], configMaps: ['global-ca-bundle']}]}})).filter(x => x.rule === 'SI030')).toEqual([])
+})
+
+describe('as KServe\'s Go code reads the document', () => {
+  test('keys match case-insensitively, the last one wins (encoding/json): "CPURequest" counts, a lone variant is SI006', () => {
+    const f = validate(input(`{"image": "${GOOD.image}", "CPURequest": "100m", "cpuLimit": "1", "memoryRequest": "100Mi", "memoryLimit": "1Gi"}`))
+    expect(f.map(x => x.rule).filter(r => r !== 'SI012')).toEqual(['SI006'])
+    expect(f.find(x => x.rule === 'SI006')!.message).toBe('"CPURequest" is read by KServe as cpuRequest (Go matches JSON keys case-insensitively)')
+  })
+  test('a number for a string, and 1010.0 for an int64, are decode errors the webhook panics on', () => {
+    const f = validate(input(`{"image": "${GOOD.image}", "cpuRequest": 1, "cpuLimit": "1", "memoryRequest": "100Mi", "memoryLimit": "1Gi", "enableModelcar": true, "uidModelcar": 1010.0}`))
+    expect(f.filter(x => x.rule === 'SI003').map(x => x.message)).toEqual([
+      'KServe cannot decode the document (json: cannot unmarshal number into Go struct field StorageInitializerConfig.cpuRequest of type string): the webhook panics and rejects every InferenceService pod',
+      'KServe cannot decode the document (json: cannot unmarshal number 1010.0 into Go struct field StorageInitializerConfig.uidModelcar of type int64): the webhook panics and rejects every InferenceService pod',
+    ])
+  })
+  test('quantities compare by value: 700m equals 0.7', () => {
+    expect(rules(input({...GOOD, cpuRequest: '700m', cpuLimit: '0.7'}))).toEqual([])
+    expect(rules(input({...GOOD, memoryRequest: '1024Mi', memoryLimit: '1Gi'}))).toEqual([])
+  })
+  test('RE2, not JavaScript: (?i) and (?P<name>) compile, lookahead does not', () => {
+    expect(rules(input(GOOD, {storageContainers: [csc('default', {formats: [{regex: '(?i)^S3://(?P<bucket>[^/]+)/'}]})]}))).toEqual([])
+    const f = validate(input(GOOD, {storageContainers: [csc('default', {formats: [{regex: 's3://(?=x)'}]})]})).find(x => x.rule === 'SI050')!
+    expect(f.message).toContain('error parsing regexp: invalid or unsupported Perl syntax: `(?=`')
+  })
+  test('SI030: the CA bundle ConfigMap needs the key cabundle.crt', () => {
+    const withCa = {...GOOD, caBundleConfigMapName: 'corp-ca'}
+    const f = validate(input(withCa, {cluster: {configMapNames: ['corp-ca'], configMapKeys: {'corp-ca': ['ca.crt']}}})).find(x => x.rule === 'SI030')!
+    expect(f.message).toBe('ConfigMap "corp-ca" has no key cabundle.crt (it has: ca.crt): no InferenceService reconciles until it does')
+    expect(validate(input(withCa, {cluster: {configMapNames: ['corp-ca'], configMapKeys: {'corp-ca': ['cabundle.crt']}}})).filter(x => x.rule === 'SI030')).toEqual([])
+  })
+  test('SI055 and workloadType: not checked before v0.14', () => {
+    const bare = {...csc('default'), spec: {...csc('default').spec, workloadType: undefined}}
+    expect(rules(input(GOOD, {storageContainers: [bare], release: parseRelease('v0.13.1')}))).not.toContain('SI055')
+  })
 })
 
 test('a private registry with pull secrets is fine', () => {

@@ -1,0 +1,68 @@
+/**
+ * A ClusterStorageContainer's container strategically merged over the one KServe builds from the ConfigMap, as the
+ * webhook does (pkg/utils/container_merge.go MergeContainerWithPatch@v0.20.0; mergeContainerSpecs in
+ * storage_initializer_injector.go before): both are marshalled from corev1.Container (omitempty drops empty strings,
+ * false, 0 and empty lists), then merged with corev1.Container's patch strategies: env by name, volumeMounts by
+ * mountPath, ports by containerPort, volumeDevices by devicePath; maps and structs (resources, securityContext) key by
+ * key; other lists (args, command, envFrom) replaced whole; scalars replaced when the overlay sets them. A non-empty
+ * overlay name replaces `storage-initializer`; an empty one keeps the base name. From v0.20, an env entry left with both
+ * value and valueFrom keeps the overlay's.
+ */
+
+export type Container = Record<string, any>
+
+const MERGE_KEYS: Record<string, string> = {env: 'name', volumeMounts: 'mountPath', ports: 'containerPort', volumeDevices: 'devicePath'}
+
+/** What Go's json.Marshal of a corev1.Container writes: zero values of omitempty fields left out. */
+function omitEmpty(v: unknown, top = true): unknown {
+  if (Array.isArray(v)) return v.map(x => omitEmpty(x, false))
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {}
+    for (const [k, x] of Object.entries(v)) {
+      // corev1.Container.name has no omitempty: an empty name is sent
+      if (top && k === 'name') {
+        out[k] = x ?? ''
+        continue
+      }
+      if (x === '' || x === false || x === 0 || x === null || x === undefined || (Array.isArray(x) && x.length === 0)) continue
+      out[k] = omitEmpty(x, false)
+    }
+    return out
+  }
+  return v
+}
+
+function mergeValue(base: unknown, patch: unknown, key?: string): unknown {
+  if (Array.isArray(patch)) {
+    const mk = key ? MERGE_KEYS[key] : undefined
+    if (!mk || !Array.isArray(base)) return structuredClone(patch)
+    const out = base.map(x => structuredClone(x))
+    for (const item of patch) {
+      const i = out.findIndex(x => x?.[mk] === item?.[mk])
+      if (i >= 0) out[i] = mergeValue(out[i], item)
+      else out.push(structuredClone(item))
+    }
+    return out
+  }
+  if (patch && typeof patch === 'object') {
+    const out: Record<string, unknown> = base && typeof base === 'object' && !Array.isArray(base) ? structuredClone(base as Record<string, unknown>) : {}
+    for (const [k, v] of Object.entries(patch)) out[k] = mergeValue(out[k], v, k)
+    return out
+  }
+  return patch
+}
+
+export function mergeContainer(base: Container, overlay: Container, opts: {reconcileEnv?: boolean} = {}): Container {
+  const patch = omitEmpty(overlay) as Container
+  const merged = mergeValue(omitEmpty(base), patch) as Container
+  if (opts.reconcileEnv && Array.isArray(merged.env)) {
+    for (const e of merged.env) {
+      if (e.value === undefined || e.valueFrom === undefined) continue
+      const mine = (patch.env ?? []).find((x: any) => x.name === e.name)
+      if (mine?.valueFrom !== undefined) delete e.value
+      else delete e.valueFrom
+    }
+  }
+  if (!merged.name) merged.name = base.name
+  return merged
+}
