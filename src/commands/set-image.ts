@@ -35,6 +35,8 @@ export default class SetImage extends ChangeCommand<typeof SetImage> {
     const {selectTargets} = await import('../core/change.js')
     const {parseImage} = await import('../domain/image.js')
     const {parseRelease} = await import('../domain/release.js')
+    const {decodeStorageInitializer} = await import('../domain/go-json.js')
+    const {imageValues} = await import('../domain/helm-values.js')
     const change: ImageChange = args.image !== undefined ? {image: args.image} : f.tag !== undefined ? {tag: f.tag} : {registry: f.registry!}
     try {
       checkImageChange(change)
@@ -67,10 +69,9 @@ export default class SetImage extends ChangeCommand<typeof SetImage> {
     )
     await this.report(outcome, {
       helmValues: () => {
-        const img = parseImage(String(JSON.parse(outcome.planned.find(p => p.target.kind === 'ConfigMap')?.after as string ?? '{}').image ?? ''))
-        if (!img) return ''
-        const repo = `${img.registry ? img.registry + '/' : ''}${img.repository}`
-        return `kserve:\n  storage:\n    image: ${repo}\n    tag: ${img.digest ? `"${img.tag ?? ''}@${img.digest}"` : img.tag}\n`
+        const cm = outcome.planned.find(p => p.target.kind === 'ConfigMap')
+        const image = cm ? decodeStorageInitializer(String(cm.after), outcome.live.release).config.image : undefined
+        return typeof image === 'string' ? imageValues(image, outcome.live.release) : ''
       },
     })
   }

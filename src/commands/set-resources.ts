@@ -38,6 +38,9 @@ export default class SetResources extends ChangeCommand<typeof SetResources> {
       if (f.target?.some(t => t !== 'configmap')) throw new CliError('Usage', '--modelcar applies to the ConfigMap only (--target configmap)')
     }
     const {editFields} = await import('../domain/json-edit.js')
+    const {decodeStorageInitializer} = await import('../domain/go-json.js')
+    const {resourceValues} = await import('../domain/helm-values.js')
+    const {mergedViolations} = await import('../domain/storage-containers.js')
     const {selectTargets} = await import('../core/change.js')
     const names: Record<string, [string, string]> = {cpu: ['cpuRequest', 'cpuLimit'], memory: ['memoryRequest', 'memoryLimit']}
     const {client} = await this.connect()
@@ -50,7 +53,7 @@ export default class SetResources extends ChangeCommand<typeof SetResources> {
         if (both.memory) fields.memoryModelcar = both.memory
         return [{target: t, after: editFields(t.value as string, fields), what: 'modelcar resource requirements'}]
       }
-      return selectTargets(live, f.target).map(t => {
+      const planned = selectTargets(live, f.target).map(t => {
         let cur: {requests: Record<string, string>; limits: Record<string, string>}
         if (t.kind === 'ConfigMap') {
           const d = live.doc as Record<string, string>
@@ -72,6 +75,18 @@ export default class SetResources extends ChangeCommand<typeof SetResources> {
         const c = t.value as any
         return {target: t, after: {...c, resources: {...c.resources, ...(Object.keys(requests).length ? {requests: next.requests} : {}), ...(Object.keys(limits).length ? {limits: next.limits} : {})}}, what: 'resource requirements'}
       })
+      // what pods get is a ClusterStorageContainer's container merged over the ConfigMap's (container_merge.go@v0.20.0):
+      // a change to either side must not leave a request above a limit there
+      const cmAfter = planned.find(p => p.target.kind === 'ConfigMap')?.after ?? live.targets[0].value
+      const config = decodeStorageInitializer(String(cmAfter), live.release).config
+      const serving = live.targets.filter(t => t.kind === 'ClusterStorageContainer' && t.serving).map(t => ({name: t.display, container: (planned.find(p => p.target === t)?.after ?? t.value) as any}))
+      const before = new Set(mergedViolations(live.doc, live.targets.filter(t => t.kind === 'ClusterStorageContainer' && t.serving).map(t => ({name: t.display, container: t.value as any})), live.release).map(v => v.name))
+      const broken = mergedViolations(config, serving, live.release).filter(v => !before.has(v.name))
+      if (broken.length)
+        throw new CliError('Invalid', `pods served by ${broken[0].name} would get ${broken[0].problems.join(', ')} (its container merged over the ConfigMap's): the API server would reject every one; nothing was changed`, {
+          hint: `set that container's own values too (--target ${broken[0].name.replace(/^clusterstoragecontainer\.serving\.kserve\.io\//, 'storage-container/')}), or choose values that fit`,
+        })
+      return planned
     })
     await this.report(outcome, {
       helmValues: () => {
@@ -79,9 +94,8 @@ export default class SetResources extends ChangeCommand<typeof SetResources> {
           const both = {...requests, ...limits}
           return `kserve:\n  storage:\n${both.cpu ? `    cpuModelcar: ${both.cpu}\n` : ''}${both.memory ? `    memoryModelcar: ${both.memory}\n` : ''}`
         }
-        const doc = JSON.parse(String(outcome.planned.find(p => p.target.kind === 'ConfigMap')?.after ?? '{}'))
-        const list = (i: 0 | 1) => Object.entries(names).filter(([, n]) => doc[n[i]]).map(([r, n]) => `        ${r}: ${doc[n[i]]}\n`).join('')
-        return `kserve:\n  storage:\n    resources:   # the ConfigMap reads these from KServe's chart at master; older charts hard-code them (kserve/kserve#5412)\n      requests:\n${list(0)}      limits:\n${list(1)}`
+        const cm = outcome.planned.find(p => p.target.kind === 'ConfigMap')
+        return resourceValues(cm ? decodeStorageInitializer(String(cm.after), outcome.live.release).config : {}, outcome.live.release)
       },
     })
   }

@@ -7,6 +7,7 @@ import type {KubeClient} from '../kube/client.js'
 import {explain} from '../kube/explain.js'
 import {CONFIGMAP, findConfigMap, getController, KEY, listStorageContainers} from '../kube/kserve.js'
 import {helmOwnership} from '../domain/helm.js'
+import {renderStorageInitializer} from '../domain/helm-values.js'
 import {controllerVersion, parseRelease, type Release} from '../domain/release.js'
 import {validate, type Cluster, type Finding, type Severity} from '../domain/rules.js'
 
@@ -127,19 +128,34 @@ async function helmRelease(client: KubeClient, cm: any): Promise<Cluster['helm']
   }
 }
 
-/** Helm values (kserve-resources chart): the storageInitializer document the chart renders. */
-function fromHelmValues(values: any): {text: string; release?: Release} {
-  const k = values.kserve ?? {}
-  const s = k.storage ?? {}
-  const tag = s.tag ?? k.version
-  const doc: Record<string, unknown> = {image: s.image !== undefined ? `${s.image}${tag ? `:${tag}` : ''}` : undefined}
-  const r = s.resources ?? {}
-  doc.memoryRequest = r.requests?.memory ?? '100Mi'
-  doc.memoryLimit = r.limits?.memory ?? '1Gi'
-  doc.cpuRequest = r.requests?.cpu ?? '100m'
-  doc.cpuLimit = r.limits?.cpu ?? '1'
-  for (const f of ['caBundleConfigMapName', 'caBundleVolumeMountPath', 'enableModelcar', 'cpuModelcar', 'memoryModelcar', 'uidModelcar']) if (s[f] !== undefined) doc[f] = s[f]
-  return {text: JSON.stringify(doc, null, 4), release: parseRelease(typeof k.version === 'string' ? k.version : undefined)}
+/** Helm values (kserve-resources chart): the storageInitializer document the chart renders (helm-values.ts). */
+function fromHelmValues(values: any, releaseFlag?: Release): {text: string; release?: Release; ignored: string[]} {
+  const version = values?.kserve?.version
+  const release = releaseFlag ?? parseRelease(typeof version === 'string' ? version : undefined)
+  const {doc, ignored} = renderStorageInitializer(values, release)
+  return {text: JSON.stringify(doc, null, 4), release, ignored}
+}
+
+const VALUE_OF: Record<string, string> = {
+  image: 'kserve.storage.image and kserve.storage.tag',
+  cpuRequest: 'kserve.storage.resources.requests.cpu',
+  memoryRequest: 'kserve.storage.resources.requests.memory',
+  cpuLimit: 'kserve.storage.resources.limits.cpu',
+  memoryLimit: 'kserve.storage.resources.limits.memory',
+}
+
+/** `values.yaml:kserve.storage.image` rather than the rendered document's field. */
+function valuesPath(file: string, path: string): string {
+  const field = /data\.storageInitializer\.(\w+)$/.exec(path)?.[1]
+  if (!field) return path
+  return `${file}:${(VALUE_OF[field] ?? `kserve.storage.${field}`).split(' and ')[0]}`
+}
+
+function valuesHint(f: Finding): string {
+  const field = /data\.storageInitializer\.(\w+)$/.exec(f.path)?.[1]
+  if (!field || f.rule === 'SI071') return f.hint
+  const where = VALUE_OF[field] ?? `kserve.storage.${field}`
+  return `change ${where} in the values${/kubectl storage-init/.test(f.hint) ? '' : ` (${f.hint})`}`
 }
 
 export function validateText(input: string, file: string, releaseFlag?: string): Report {
@@ -148,6 +164,7 @@ export function validateText(input: string, file: string, releaseFlag?: string):
   let release = releaseFlag ? parseRelease(releaseFlag) : undefined
   let format: string
   let path = `configmap/${CONFIGMAP}`
+  let helmIgnored: string[] | undefined
   const trimmed = input.trimStart()
   let bare = false
   if (trimmed.startsWith('{')) {
@@ -183,18 +200,21 @@ export function validateText(input: string, file: string, releaseFlag?: string):
       text = cm.data?.[KEY] ?? null
     } else if (values) {
       format = 'Helm values'
-      const h = fromHelmValues(values)
+      const h = fromHelmValues(values, release)
       text = h.text
       release ??= h.release
+      helmIgnored = h.ignored
       path = `${file}:kserve.storage`
     } else if (cscs.length) {
       format = 'manifests'
       text = undefined
     } else throw new CliError('Invalid', `${file} holds no inferenceservice-config ConfigMap, ClusterStorageContainer, Helm values (kserve.storage) or storageInitializer JSON`)
   }
-  let findings = validate({configMapPath: path, text, release, storageContainers: cscs})
+  let findings = validate({configMapPath: path, text, release, storageContainers: cscs, helmIgnored})
   // manifests that carry only storage containers are not missing a ConfigMap
   if (format === 'manifests' && text === undefined) findings = findings.filter(f => f.rule !== 'SI002')
+  // a values file is fixed in the values, not with live commands
+  if (format === 'Helm values') findings = findings.map(f => ({...f, path: valuesPath(file, f.path), hint: valuesHint(f)}))
   return {
     apiVersion: 'storage-init.kserve.io/v1alpha1',
     kind: 'ValidationReport',

@@ -29,7 +29,10 @@ export function applyImageChange(current: string | undefined, c: ImageChange): s
     const m = REGISTRY.exec(c.registry)!
     next = {...ref, registry: m[1], repository: `${m[2].replace(/^\//, '')}${m[2] ? '/' : ''}${ref.repository}`}
   }
-  return formatImage(next)
+  const out = formatImage(next)
+  // the result must itself be a reference KServe's pods can pull (a long registry path can push it past the limits)
+  if (!parseImage(out)) throw new ArgumentError(`the result "${out}" is not a valid image reference: ${GRAMMAR}`)
+  return out
 }
 
 /** latest, or no tag and no digest. */

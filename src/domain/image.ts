@@ -21,8 +21,9 @@ export function parseImage(text: string): ImageReference | undefined {
   const m = REFERENCE.exec(text)
   if (!m) return undefined
   let [, registry, repository] = m
-  // a first component without '.', ':' or 'localhost' is a path component (docker.io/library/...)
-  if (registry && !/[.:]/.test(registry) && registry !== 'localhost' && !registry.startsWith('[')) {
+  // a first component without '.', ':' or 'localhost', and all lower-case, is a path component (docker.io/library/...);
+  // one with an upper-case letter can only be a registry host (distribution's normalize splitDockerDomain)
+  if (registry && !/[.:]/.test(registry) && registry !== 'localhost' && !registry.startsWith('[') && registry === registry.toLowerCase()) {
     repository = `${registry}/${repository}`
     registry = undefined as unknown as string
   }

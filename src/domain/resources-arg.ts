@@ -1,5 +1,5 @@
 /** kubectl's `--requests cpu=200m,memory=512Mi` syntax, checked against the quantity grammar. */
-import {parseQuantity, QUANTITY_HELP} from './quantity.js'
+import {QUANTITY_HELP, compareQuantities, parseQuantity} from './quantity.js'
 
 export class ArgumentError extends Error {
   constructor(message: string) {
@@ -31,7 +31,8 @@ export function requestsAboveLimits(requests: Record<string, string>, limits: Re
   for (const [name, req] of Object.entries(requests)) {
     const lim = limits[name]
     if (lim === undefined) continue
-    if (parseQuantity(req)! > parseQuantity(lim)!) bad.push(`${name} request ${req} is above its limit ${lim}`)
+    // by value, exactly: 700m equals 0.7
+    if ((compareQuantities(req, lim) ?? 0) > 0) bad.push(`${name} request ${req} is above its limit ${lim}`)
   }
   return bad
 }

@@ -58,6 +58,7 @@ export const RULES: RuleSpec[] = [
   {id: 'SI053', name: 'image-disagrees', severity: 'warning', description: 'the ConfigMap image and a ClusterStorageContainer image differ, so models get different initializers by URI'},
   {id: 'SI060', name: 'pull-secret', severity: 'warning', description: 'a private-registry image, but no imagePullSecrets on the service accounts of InferenceService namespaces (live only)'},
   {id: 'SI014', name: 'version-unknown', severity: 'info', description: 'KServe\'s version could not be read (a vendor tag, a digest, no controller Deployment): the newest rules were assumed'},
+  {id: 'SI071', name: 'helm-values-ignored', severity: 'warning', description: 'Helm values the chart does not render (charts up to v0.20.0 hard-code the storage-initializer resources, kserve/kserve#5412; up to v0.16 the image too)'},
   {id: 'SI070', name: 'helm-drift', severity: 'warning', description: 'the live settings differ from what the Helm release rendered: the next helm upgrade reverts them (live only, where the release is readable)'},
 ]
 
@@ -138,6 +139,8 @@ export interface ValidationInput {
   versionUnknown?: {image: string | null}
   /** live: is the ClusterStorageContainer CRD installed */
   storageContainerCrd?: boolean
+  /** Helm values that the chart does not render */
+  helmIgnored?: string[]
 }
 
 /** Every finding, errors first, in a stable order. */
@@ -282,6 +285,8 @@ export function validate(input: ValidationInput): Finding[] {
         out.push(finding('SI070', `clusterstoragecontainer/${rc.metadata.name}:spec.container`, `differs from what Helm release "${helm.release}" (revision ${helm.revision}) rendered: the next helm upgrade reverts it`, 'put the change into the release values, or roll it back'))
     }
   }
+  for (const v of input.helmIgnored ?? [])
+    out.push(finding('SI071', `${input.configMapPath}`, `${v} is set, but the kserve-resources chart${release ? ` ${release.text}` : ''} does not render it: the ConfigMap keeps the chart's value`, 'upgrade the chart (resources are rendered after v0.20.0, the image from v0.17), or change the ConfigMap after each upgrade'))
   if (input.versionUnknown)
     out.push(finding('SI014', 'deployment/kserve-controller-manager', `KServe's version could not be read${input.versionUnknown.image ? ` from the controller image ${input.versionUnknown.image}` : ' (no controller Deployment found)'}: the newest rules were assumed`, 'pass --kserve-version vX.Y.Z to judge by the release you run'))
   const images = [config.image, ...containers.filter(c => !c.disabled).map(c => c.image)].filter((x): x is string => typeof x === 'string' && isPrivateRegistry(x))

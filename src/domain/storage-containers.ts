@@ -10,6 +10,7 @@
  * match, any one may serve a pod, pod by pod. So every candidate is reported, never "the first by name".
  */
 import {mergeContainer, type Container} from './container-merge.js'
+import {compareQuantities} from './quantity.js'
 import {Re2Error, re2Match} from './re2.js'
 import {atLeast, type Release} from './release.js'
 
@@ -303,6 +304,22 @@ export function selectInjection(uri: string, config: Record<string, unknown>, co
   if (l.kind === 'result') return l.injection
   if (l.kind === 'found') return multi({...l.injection, reason: l.injection.reason + copied}, l.sc)
   return {source: 'configmap', sourceName: 'configmap', reason: `no enabled ClusterStorageContainer matches; the ConfigMap applies${copied}`, image: copyBase.image, resources: copyBase.resources, container: copyBase}
+}
+
+/**
+ * The containers pods would get from each serving ClusterStorageContainer (merged over the ConfigMap's), checked for
+ * requests above limits: what the API server would refuse in every pod they serve.
+ */
+export function mergedViolations(config: Record<string, unknown>, containers: {name: string; container: Container}[], r?: Release): {name: string; problems: string[]; resources: Resources}[] {
+  const out: {name: string; problems: string[]; resources: Resources}[] = []
+  for (const c of containers) {
+    const m = mergeContainer(defaultContainer(config, 'URI'), c.container, {reconcileEnv: !r || atLeast(r, '0.20')})
+    const req: Record<string, string> = m.resources?.requests ?? {}
+    const lim: Record<string, string> = m.resources?.limits ?? {}
+    const problems = Object.keys(req).filter(k => lim[k] !== undefined && (compareQuantities(req[k], lim[k]) ?? 0) > 0).map(k => `${k} request ${req[k]} above limit ${lim[k]}`)
+    if (problems.length) out.push({name: c.name, problems, resources: m.resources})
+  }
+  return out
 }
 
 /** One example URI per storage scheme KServe knows, for the "who serves what" table. */
