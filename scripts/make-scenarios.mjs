@@ -34,6 +34,8 @@ function install(fixtures, release, {ns = 'kserve', helm = false, breakJson = fa
   const tag = tagOf(release)
   const docs = []
   const read = f => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8') : undefined)
+  // large CRDs (LLMInferenceService: 1 MB) are loaded by the simulator from the fixture itself, parsed once
+  const crdFixtures = existsSync(join(dir, 'crd-llminferenceservices-minimal.yaml')) ? [`kserve/${release}/crd-llminferenceservices-minimal.yaml`] : []
   const cscCrd = read('crd-clusterstoragecontainers.yaml') ?? read('crd-clusterstoragecontainers-full.yaml')
   if (cscCrd) docs.push(cscCrd)
   docs.push(read('crd-inferenceservices-minimal.yaml') ?? ISVC_CRD)
@@ -67,7 +69,7 @@ spec:
         image: kserve/kserve-controller:${tag}
 status: {replicas: 1, readyReplicas: 1, updatedReplicas: 1, availableReplicas: 1}
 `)
-  return {docs, tag, hasCsc: Boolean(csc), hasCscCrd: Boolean(cscCrd)}
+  return {docs, tag, hasCsc: Boolean(csc), hasCscCrd: Boolean(cscCrd), crdFixtures}
 }
 
 /** An InferenceService with one pod that ran the storage-initializer, and its log. */
@@ -147,7 +149,8 @@ export function buildScenarios(fixtures) {
   for (const v of variants) {
     const inst = install(fixtures, v.release, v.opts)
     const m = model(inst.tag, `kserve/storage-initializer:${inst.tag}`)
-    out[v.file] = scenario(v.file.replace(/\.yaml$/, ''), v.description, [...inst.docs, ...m.docs], m.logs)
+    const extra = inst.crdFixtures.length ? `  crdFixtures: ${JSON.stringify(inst.crdFixtures)}\n` : ''
+    out[v.file] = scenario(v.file.replace(/\.yaml$/, ''), v.description, [...inst.docs, ...m.docs], m.logs, extra)
   }
   return out
 }

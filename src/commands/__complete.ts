@@ -52,10 +52,12 @@ export default class Complete extends BaseCommand<typeof Complete> {
         const ns = (await findConfigMap(client, flag('--kserve-namespace'))).namespace
         return (await readHistory(client, ns)).records.map(r => String(r.revision))
       }
-      if (prev === '--isvc' || (cmd === 'logs' && !prev.startsWith('-'))) {
-        const l = await client.get(`/apis/serving.kserve.io/v1beta1/namespaces/${namespace}/inferenceservices`)
-        return l.items.map((i: any) => i.metadata.name)
-      }
+      const names = async (path: string) => ((await client.get(path).catch(() => ({items: []}))).items as any[]).map(i => i.metadata.name as string)
+      const isvcs = () => names(`/apis/serving.kserve.io/v1beta1/namespaces/${namespace}/inferenceservices`)
+      const llms = () => names(`/apis/serving.kserve.io/v1alpha1/namespaces/${namespace}/llminferenceservices`)
+      if (prev === '--llmisvc') return await llms()
+      // --isvc and logs take either kind of model
+      if (prev === '--isvc' || (cmd === 'logs' && !prev.startsWith('-'))) return [...new Set([...(await isvcs()), ...(await llms())])]
       if (prev === '--pod') return (await client.get(`/api/v1/namespaces/${namespace}/pods`, {labelSelector: 'serving.kserve.io/inferenceservice'})).items.map((p: any) => p.metadata.name)
       return []
     } finally {

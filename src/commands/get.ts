@@ -6,15 +6,17 @@ export default class Get extends BaseCommand<typeof Get> {
   static override summary = 'Show the storage-initializer configuration, and what a model will actually get'
   static override description = `Shows KServe's namespace and version, whether the ConfigMap is Helm-managed, every field of the storageInitializer key (unknown fields flagged), every ClusterStorageContainer, and which source serves each kind of storage URI.
 
-With --isvc, shows which container the webhook injects for that InferenceService's storage URIs and why, beside the init container its pods actually run, flagging pods made before the last change.`
+With --isvc, shows which container the webhook injects for that InferenceService's storage URIs and why, beside the init container its pods actually run, flagging pods made before the last change, and what it takes to roll them. An LLMInferenceService of that name is shown when there is no InferenceService (--llmisvc asks for one directly): the LLM controller builds its storage-initializer from the ConfigMap, without ClusterStorageContainers.`
   static override examples = [
     '<%= config.bin %> get',
     '<%= config.bin %> get -o json',
     '<%= config.bin %> get --isvc my-model -n ml',
+    '<%= config.bin %> get --llmisvc my-llm -n ml',
     '<%= config.bin %> get --context prod --kserve-namespace kserve -o wide',
   ]
   static override flags = {
     isvc: Flags.string({description: 'An InferenceService (in -n): which init container its pods get, and why'}),
+    llmisvc: Flags.string({description: 'An LLMInferenceService (in -n): which init container its pods get, and why', exclusive: ['isvc']}),
     output: Flags.string({char: 'o', description: 'Output format', options: ['json', 'yaml', 'wide']}),
   }
 
@@ -22,7 +24,12 @@ With --isvc, shows which container the webhook injects for that InferenceService
     const [{client, namespace}, {inspect, inspectIsvc}] = await Promise.all([this.connect(), import('../core/inspect.js')])
     const format = this.flags.output
     const ksNs = this.flags['kserve-namespace']
-    const result = this.flags.isvc ? await inspectIsvc(client, ksNs, namespace, this.flags.isvc) : (await inspect(client, ksNs)).inspection
+    const f = this.flags
+    const result = f.isvc
+      ? await inspectIsvc(client, ksNs, namespace, f.isvc)
+      : f.llmisvc
+        ? await inspectIsvc(client, ksNs, namespace, f.llmisvc, 'LLMInferenceService')
+        : (await inspect(client, ksNs)).inspection
     if (format === 'json' || format === 'yaml') {
       const {formatStructured} = await import('../render/output.js')
       return this.print(await formatStructured(result, format))

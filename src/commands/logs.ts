@@ -46,23 +46,32 @@ export default class Logs extends BaseCommand<typeof Logs> {
     const {parseDuration} = await import('../kube/timeout.js')
     // as kubectl: --since 0 means no limit (the API server refuses sinceSeconds=0 with 422); a fraction rounds up
     const sinceSeconds = f.since ? Math.ceil(parseDuration('since', f.since) / 1000) || undefined : undefined
+    // a name goes into a label selector: it must be a Kubernetes name, or `a,b=c` would widen the selection
+    if (args.isvc !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(args.isvc))
+      throw new CliError('Usage', `"${args.isvc}" is not a valid InferenceService name: lower-case letters, digits and '-', starting and ending with a letter or digit`)
     const {client, namespace} = await this.connect()
-    const sel = {
-      namespace: f['all-namespaces'] ? undefined : namespace,
-      pod: f.pod,
-      labelSelector: f.selector ?? (args.isvc ? `serving.kserve.io/inferenceservice=${args.isvc}` : 'serving.kserve.io/inferenceservice'),
+    const {llmPodSelector} = await import('../domain/llmisvc.js')
+    let labelSelectors = f.selector ? [f.selector] : ['serving.kserve.io/inferenceservice', llmPodSelector()]
+    if (args.isvc !== undefined) {
+      // an InferenceService of that name, else an LLMInferenceService: their pods carry different labels
+      const {findInferenceService, findLlmInferenceService} = await import('../kube/kserve.js')
+      const [isvc, llm] = await Promise.all([findInferenceService(client, namespace, args.isvc), findLlmInferenceService(client, namespace, args.isvc)])
+      if (!isvc && !llm)
+        throw new CliError('NotFound', `inferenceservice "${args.isvc}" not found in namespace "${namespace}" (nor an llminferenceservice)`, {hint: `list them with: kubectl get inferenceservices,llminferenceservices -n ${namespace}`})
+      labelSelectors = [...(isvc ? [`serving.kserve.io/inferenceservice=${args.isvc}`] : []), ...(llm ? [llmPodSelector(args.isvc)] : [])]
     }
+    const sel = {namespace: f['all-namespaces'] ? undefined : namespace, pod: f.pod, labelSelectors}
     const core = await import('../core/logs.js')
     if (f.summary) {
       const rows = core.summarise((await core.listPods(client, sel)).items)
       if (f.output === 'json') return this.print(JSON.stringify({apiVersion: 'storage-init.kserve.io/v1alpha1', kind: 'StorageInitializerSummary', items: rows}, null, 2) + '\n')
       const {table} = await import('../render/table.js')
-      if (rows.length === 0) return process.stderr.write('No InferenceService pods found.\n') as unknown as void
+      if (rows.length === 0) return process.stderr.write('No InferenceService or LLMInferenceService pods found.\n') as unknown as void
       const secs = (n: number | null) => (n === null ? '-' : `${n.toFixed(1)}s`)
       this.print(
         table(
-          [...(sel.namespace ? [] : ['namespace']), 'inferenceservice', 'pods', 'succeeded', 'failed', 'initializing', 'image', 'median', 'slowest'],
-          rows.map(r => [...(sel.namespace ? [] : [r.namespace]), r.inferenceService, r.pods, r.succeeded, Object.entries(r.failed).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${v} ${k}`).join(', ') || '0', r.initializing, r.images.join(' '), secs(r.medianSeconds), secs(r.slowestSeconds)]),
+          [...(sel.namespace ? [] : ['namespace']), 'model', 'pods', 'succeeded', 'failed', 'initializing', 'image', 'median', 'slowest'],
+          rows.map(r => [...(sel.namespace ? [] : [r.namespace]), `${r.kind === 'LLMInferenceService' ? 'llminferenceservice' : 'inferenceservice'}/${r.inferenceService}`, r.pods, r.succeeded, Object.entries(r.failed).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${v} ${k}`).join(', ') || '0', r.initializing, r.images.join(' '), secs(r.medianSeconds), secs(r.slowestSeconds)]),
         ) + '\n',
       )
       return
@@ -75,7 +84,7 @@ export default class Logs extends BaseCommand<typeof Logs> {
     process.once('SIGTERM', stop)
     try {
       const {pods} = await core.runLogs(client, sel, {follow: f.follow, previous: f.previous, tail: f.tail, sinceSeconds, sinceTime: f['since-time'], container: f.container, maxRequests: f['max-log-requests']}, print, ac.signal)
-      if (pods === 0 && !f.follow) process.stderr.write(`No storage-initializer pods found${sel.namespace ? ` in namespace ${sel.namespace}` : ''} (selector ${sel.pod ? `pod ${sel.pod}` : sel.labelSelector}).\n`)
+      if (pods === 0 && !f.follow) process.stderr.write(`No storage-initializer pods found${sel.namespace ? ` in namespace ${sel.namespace}` : ''} (selector ${sel.pod ? `pod ${sel.pod}` : sel.labelSelectors.join(' or ')}).\n`)
     } finally {
       process.off('SIGINT', stop)
       process.off('SIGTERM', stop)

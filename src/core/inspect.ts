@@ -1,7 +1,8 @@
 /** `get`: what is configured, where it comes from, and what each model will actually get. */
 import {CliError} from '../errors.js'
 import type {KubeClient} from '../kube/client.js'
-import {CONFIGMAP, findConfigMap, getController, getInferenceService, KEY, listModelPods, listStorageContainers} from '../kube/kserve.js'
+import {CONFIGMAP, findConfigMap, findInferenceService, findLlmInferenceService, getController, KEY, listLlmDeployments, listLlmInferenceServices, listModelPods, listStorageContainers} from '../kube/kserve.js'
+import {llmDeploymentName, llmPodSelector, llmUri, resolveLlm} from '../domain/llmisvc.js'
 import {helmOwnership, type HelmOwnership} from '../domain/helm.js'
 import {atLeast, controllerVersion, parseRelease, type Release} from '../domain/release.js'
 import {sameQuantity} from '../domain/quantity.js'
@@ -30,10 +31,15 @@ export interface Inspection {
   storageInitializer: {image: string | null; resources: Resources; fields: FieldView[]}
   storageContainers: {crdInstalled: boolean; error?: string; items: StorageContainer[]}
   uriFormats: ({format: string; example: string} & Injection)[]
+  /** LLMInferenceServices get their storage-initializer from the LLM controller, not the webhook (llmisvc.ts) */
+  llmInferenceServices: {crdInstalled: boolean; error?: string; items: {name: string; namespace: string; uri: string | null; injection: Injection}[]}
 }
 
 export interface Loaded {
   inspection: Inspection
+  /** LLMInferenceServices and the storage-initializer their running Deployments have, by namespace/name */
+  llms: any[]
+  llmRunning: Map<string, any>
   /** the storageInitializer document as KServe's Go code reads it (go-json.ts): field name -> value */
   doc: Record<string, unknown>
   release?: Release
@@ -47,8 +53,15 @@ export interface Loaded {
 export async function inspect(client: KubeClient, kserveNamespace?: string): Promise<Loaded> {
   const csc = listStorageContainers(client)
   csc.catch(() => undefined)
+  const llmList = listLlmInferenceServices(client)
+  llmList.catch(() => undefined)
   const cm = await findConfigMap(client, kserveNamespace)
-  const [dep, scs] = await Promise.all([getController(client, cm.namespace), csc])
+  const [dep, scs, llms] = await Promise.all([getController(client, cm.namespace), csc, llmList])
+  // the controller keeps the storage-initializer image its Deployments run: read them only when there are models
+  const llmRunning = new Map<string, any>()
+  if (llms.items.length)
+    for (const d of await listLlmDeployments(client))
+      llmRunning.set(`${d.metadata.namespace}/${d.metadata.name}`, (d.spec?.template?.spec?.initContainers ?? []).find((c: any) => c.name === 'storage-initializer'))
   const where = `configmap ${cm.namespace}/${CONFIGMAP}`
   const raw = cm.object.data?.[KEY]
   if (raw === undefined)
@@ -76,10 +89,29 @@ export async function inspect(client: KubeClient, kserveNamespace?: string): Pro
     configMap: {name: CONFIGMAP, namespace: cm.namespace, resourceVersion: cm.object.metadata?.resourceVersion ?? '', helm: helmOwnership(cm.object.metadata) ?? null},
     storageInitializer: {image: cmc.image ?? null, resources: cmc.resources, fields: describeFields(rawDoc, release)},
     storageContainers: {crdInstalled: scs.installed, ...(scs.error ? {error: scs.error} : {}), items: containers},
-    uriFormats: EXAMPLE_URIS.map(e => ({format: e.format, example: e.uri, ...selectInjection(e.uri, doc, containers, {release, crdInstalled: scs.installed})})),
+    uriFormats: [
+      ...EXAMPLE_URIS.map(e => ({format: e.format, example: e.uri, ...selectInjection(e.uri, doc, containers, {release, crdInstalled: scs.installed})})),
+      ...(llms.installed ? LLM_EXAMPLES.map(e => ({format: e.format, example: e.uri, ...resolveLlm({spec: {model: {uri: e.uri}}}, doc, undefined, release)})) : []),
+    ],
+    llmInferenceServices: {
+      crdInstalled: llms.installed,
+      ...(llms.error ? {error: llms.error} : {}),
+      items: llms.items.map(l => ({
+        name: l.metadata.name,
+        namespace: l.metadata.namespace,
+        uri: llmUri(l) ?? null,
+        injection: resolveLlm(l, doc, llmRunning.get(`${l.metadata.namespace}/${llmDeploymentName(l.metadata.name)}`), release),
+      })),
+    },
   }
-  return {inspection, doc, release, containers, configMapObject: cm.object, storageContainerObjects: scs.items}
+  return {inspection, doc, release, containers, configMapObject: cm.object, storageContainerObjects: scs.items, llms: llms.items, llmRunning}
 }
+
+/** The schemes an LLMInferenceService downloads with a storage-initializer, for the "who serves what" table. */
+const LLM_EXAMPLES = [
+  {format: 'hf:// (LLMInferenceService)', uri: 'hf://org/model'},
+  {format: 's3:// (LLMInferenceService)', uri: 's3://bucket/model'},
+]
 
 const FRAMEWORKS = ['model', 'sklearn', 'xgboost', 'tensorflow', 'pytorch', 'triton', 'onnx', 'huggingface', 'pmml', 'lightgbm', 'paddle', 'art', 'alibi']
 
@@ -135,14 +167,22 @@ export interface PodView {
   differences: string[]
 }
 
+/** What it takes for a model's pods to pick up a change, and the command that does it. */
+export interface Rollout {
+  how: string
+  command?: string
+}
+
 export interface IsvcInspection {
   apiVersion: typeof API_VERSION
-  kind: 'InferenceServiceStorage'
+  kind: 'InferenceServiceStorage' | 'LLMInferenceServiceStorage'
   context: string
-  inferenceService: {name: string; namespace: string; storageContainerName: string | null}
+  /** the model: an InferenceService, or an LLMInferenceService (kind) */
+  inferenceService: {name: string; namespace: string; kind: 'InferenceService' | 'LLMInferenceService'; storageContainerName: string | null; deploymentMode?: string}
   kserve: Inspection['kserve']
   storage: ModelStorage[]
   pods: PodView[]
+  rollout: Rollout
 }
 
 /** Differences of requests and limits, compared by value (the API server stores pod quantities canonicalised). */
@@ -186,47 +226,127 @@ export function initContainerOf(pod: any, expected?: Injection): any | undefined
   return (pod.spec?.initContainers ?? []).find((c: any) => names.has(c.name) || c.args?.[1] === '/mnt/models')
 }
 
-export async function inspectIsvc(client: KubeClient, kserveNamespace: string | undefined, namespace: string, name: string): Promise<IsvcInspection> {
-  const [loaded, isvc, pods] = await Promise.all([inspect(client, kserveNamespace), getInferenceService(client, namespace, name), listModelPods(client, namespace, name)])
+/** The deployment mode of an InferenceService: its status, its annotation, else the ConfigMap's default (deploy key). */
+export function deploymentMode(isvc: any, configMap: any, r?: Release): string {
+  const raw = isvc?.status?.deploymentMode || isvc?.metadata?.annotations?.['serving.kserve.io/deploymentMode']
+  let mode = typeof raw === 'string' && raw ? raw : undefined
+  if (!mode) {
+    try {
+      mode = JSON.parse(configMap?.data?.deploy ?? '{}').defaultDeploymentMode
+    } catch {
+      mode = undefined
+    }
+  }
+  // constants.go ParseDeploymentMode@v0.20.0: the legacy names, and Standard as the default from v0.20 (Serverless before)
+  mode ??= !r || atLeast(r, '0.20') ? 'Standard' : 'Serverless'
+  return mode === 'RawDeployment' ? 'Standard' : mode === 'Serverless' ? 'Knative' : mode
+}
+
+/**
+ * What it takes for a model's pods to get what the configuration gives now (raw_kube_reconciler.go, ksvc_reconciler.go,
+ * storage_initializer_injector.go@v0.20.0): the webhook injects at pod creation, so new pods of a storageUri model get
+ * it; for storageUris the controller writes the init container into the workload and watches neither the ConfigMap nor
+ * ClusterStorageContainers, so the InferenceService must be reconciled; Knative revisions never change (new pods of a
+ * revision still pass the webhook).
+ */
+export function rolloutFor(kind: 'InferenceService' | 'LLMInferenceService', name: string, namespace: string, mode: string | undefined, multi: boolean): Rollout {
+  const ns = `-n ${namespace}`
+  if (kind === 'LLMInferenceService')
+    return {
+      how: `the LLM controller keeps the image its Deployment ${llmDeploymentName(name)} runs (kserve#5085); recreate the Deployment for the ConfigMap's image (the controller makes it again), or set spec.template.initContainers[storage-initializer]`,
+      command: `kubectl delete deployment ${llmDeploymentName(name)} ${ns}`,
+    }
+  const stamp = 'storage-init.kserve.io/reconciledAt=$(date -u +%Y-%m-%dT%H:%M:%SZ)'
+  if (multi)
+    return {
+      how: `storageUris: the controller writes the init container into the ${mode === 'Knative' ? 'Knative Service (a new revision)' : 'Deployment'} when it reconciles the InferenceService; it does not watch the ConfigMap or ClusterStorageContainers, so touch the InferenceService`,
+      command: `kubectl annotate inferenceservice ${name} ${ns} --overwrite ${stamp}`,
+    }
+  if (mode === 'Knative')
+    return {how: 'Knative: the revision never changes, but each new pod passes the webhook again; replace the pods (Knative recreates them)', command: `kubectl delete pod ${ns} -l serving.kserve.io/inferenceservice=${name}`}
+  if (mode === 'ModelMesh') return {how: 'ModelMesh pods do not use the storage-initializer'}
+  return {how: 'the webhook injects at pod creation: restart the Deployment', command: `kubectl rollout restart deployment ${ns} -l serving.kserve.io/inferenceservice=${name}`}
+}
+
+function podView(p: any, expected: Injection | undefined, component: string): PodView {
+  const init = initContainerOf(p, expected)
+  const differences = podDifferences(init, expected)
+  const shown = expected?.source === 'ambiguous' ? expected.candidates?.[0] : expected
+  return {
+    name: p.metadata.name,
+    component,
+    created: p.metadata.creationTimestamp ?? '',
+    phase: p.status?.phase ?? 'Unknown',
+    initContainer: init ? {image: init.image, resources: init.resources ?? {}} : null,
+    expected: {source: expected?.sourceName ?? 'none', image: shown?.image ?? null, resources: shown?.resources ?? null},
+    current: differences.length === 0,
+    differences,
+  }
+}
+
+/** `get --isvc NAME` (or --llmisvc): an InferenceService, else an LLMInferenceService of that name. */
+export async function inspectIsvc(client: KubeClient, kserveNamespace: string | undefined, namespace: string, name: string, kind?: 'LLMInferenceService'): Promise<IsvcInspection> {
+  const [loaded, isvc, llm] = await Promise.all([
+    inspect(client, kserveNamespace),
+    kind ? undefined : findInferenceService(client, namespace, name),
+    kind ? findLlmInferenceService(client, namespace, name) : undefined,
+  ])
+  if (isvc) return isvcView(client, loaded, isvc, namespace, name)
+  const l = llm ?? (kind ? undefined : await findLlmInferenceService(client, namespace, name))
+  if (l) return llmView(client, loaded, l, namespace, name)
+  throw new CliError('NotFound', `${kind ? 'llminferenceservice' : 'inferenceservice'} "${name}" not found in namespace "${namespace}"${kind ? '' : ' (nor an llminferenceservice)'}`, {
+    hint: `list them with: kubectl get ${kind ? 'llminferenceservices' : 'inferenceservices,llminferenceservices'} -n ${namespace}`,
+  })
+}
+
+async function isvcView(client: KubeClient, loaded: Loaded, isvc: any, namespace: string, name: string): Promise<IsvcInspection> {
+  const pods = await listModelPods(client, namespace, `serving.kserve.io/inferenceservice=${name}`)
   const storageContainerName: string | null = isvc.spec?.predictor?.storageContainerName ?? null
   const uris = storageUris(isvc, loaded.release)
+  // storageUris: one init container, its ClusterStorageContainer chosen from the first URI
+  const first = (component: string) => uris.find(x => x.component === component && x.multi)?.uri
   const storage = uris.map(u => ({
     component: u.component,
     uri: u.uri,
     field: u.field,
-    injection: selectInjection(u.uri, loaded.doc, loaded.containers, {
+    injection: selectInjection(u.multi ? first(u.component)! : u.uri, loaded.doc, loaded.containers, {
       release: loaded.release,
       crdInstalled: loaded.inspection.storageContainers.crdInstalled,
       multiModel: u.multi,
       storageContainerName: u.component === 'predictor' ? (storageContainerName ?? undefined) : undefined,
     }),
   }))
-  const podViews: PodView[] = pods.map(p => {
+  const podViews = pods.map(p => {
     const component = p.metadata?.labels?.component ?? 'predictor'
     const annotated = p.metadata?.annotations?.['internal.serving.kserve.io/storage-initializer-sourceuri']
     const st = storage.find(s => s.uri === annotated) ?? storage.find(s => s.component === component)
-    const expected = st?.injection
-    const init = initContainerOf(p, expected)
-    const differences = podDifferences(init, expected)
-    const shown = expected?.source === 'ambiguous' ? expected.candidates?.[0] : expected
-    return {
-      name: p.metadata.name,
-      component,
-      created: p.metadata.creationTimestamp ?? '',
-      phase: p.status?.phase ?? 'Unknown',
-      initContainer: init ? {image: init.image, resources: init.resources ?? {}} : null,
-      expected: {source: expected?.sourceName ?? 'none', image: shown?.image ?? null, resources: shown?.resources ?? null},
-      current: differences.length === 0,
-      differences,
-    }
+    return podView(p, st?.injection, component)
   })
+  const mode = deploymentMode(isvc, loaded.configMapObject, loaded.release)
   return {
     apiVersion: API_VERSION,
     kind: 'InferenceServiceStorage',
     context: client.context.name,
-    inferenceService: {name, namespace, storageContainerName},
+    inferenceService: {name, namespace, kind: 'InferenceService', storageContainerName, deploymentMode: mode},
     kserve: loaded.inspection.kserve,
     storage,
     pods: podViews,
+    rollout: rolloutFor('InferenceService', name, namespace, mode, uris.some(u => u.multi)),
+  }
+}
+
+async function llmView(client: KubeClient, loaded: Loaded, llm: any, namespace: string, name: string): Promise<IsvcInspection> {
+  const pods = await listModelPods(client, namespace, llmPodSelector(name))
+  const injection = resolveLlm(llm, loaded.doc, loaded.llmRunning.get(`${namespace}/${llmDeploymentName(name)}`), loaded.release)
+  const uri = llmUri(llm) ?? ''
+  return {
+    apiVersion: API_VERSION,
+    kind: 'LLMInferenceServiceStorage',
+    context: client.context.name,
+    inferenceService: {name, namespace, kind: 'LLMInferenceService', storageContainerName: null},
+    kserve: loaded.inspection.kserve,
+    storage: [{component: 'model', uri, field: 'spec.model.uri', injection}],
+    pods: pods.map(p => podView(p, injection, p.metadata?.labels?.['app.kubernetes.io/component'] ?? 'workload')),
+    rollout: rolloutFor('LLMInferenceService', name, namespace, undefined, false),
   }
 }

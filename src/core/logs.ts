@@ -13,7 +13,8 @@ import {describeState, hintFor, initState, logContainers, seconds, type InitStat
 
 export interface Selection {
   namespace?: string // undefined: all namespaces
-  labelSelector?: string
+  /** pods matching any of these (InferenceServices and LLMInferenceServices carry different labels) */
+  labelSelectors?: string[]
   pod?: string
 }
 
@@ -60,8 +61,12 @@ export async function listPods(client: KubeClient, sel: Selection): Promise<{ite
       const p = await client.get(`${podPath(sel)}/${encodeURIComponent(sel.pod)}`)
       return {items: [p], resourceVersion: p.metadata.resourceVersion}
     }
-    const l = await client.get(podPath(sel), {labelSelector: sel.labelSelector})
-    return {items: l.items ?? [], resourceVersion: l.metadata?.resourceVersion ?? ''}
+    const lists = await Promise.all((sel.labelSelectors ?? ['']).map(labelSelector => client.get(podPath(sel), {labelSelector})))
+    const seen = new Set<string>()
+    const items = lists.flatMap(l => l.items ?? []).filter((p: any) => !seen.has(p.metadata.uid) && seen.add(p.metadata.uid))
+    // watching from the oldest of the lists' versions replays nothing twice: pods already seen are not attached again
+    const rvs = lists.map(l => l.metadata?.resourceVersion ?? '').filter(Boolean).sort((a, b) => Number(a) - Number(b))
+    return {items, resourceVersion: rvs[0] ?? ''}
   } catch (e) {
     throw explain(e, client, {verb: sel.pod ? 'get' : 'list', resource: 'pods', namespace: sel.namespace, name: sel.pod})
   }
@@ -161,9 +166,14 @@ export async function runLogs(client: KubeClient, sel: Selection, opts: LogsOpti
   return {pods: items.length}
 }
 
-/** Watch pods (list+watch, re-listing when the watch expires) until aborted. */
+/** Watch pods (list+watch, re-listing when the watch expires) until aborted: one watch per label selector. */
 async function watchPods(client: KubeClient, sel: Selection, rv: string, onPod: (p: any) => void, signal: AbortSignal): Promise<void> {
-  const query = (v: string) => ({watch: 1, resourceVersion: v, labelSelector: sel.labelSelector, fieldSelector: sel.pod ? `metadata.name=${sel.pod}` : undefined, allowWatchBookmarks: true})
+  const selectors = sel.pod ? [undefined] : (sel.labelSelectors ?? [undefined])
+  await Promise.all(selectors.map(labelSelector => watchOne(client, {...sel, labelSelectors: labelSelector ? [labelSelector] : undefined}, labelSelector, rv, onPod, signal)))
+}
+
+async function watchOne(client: KubeClient, sel: Selection, labelSelector: string | undefined, rv: string, onPod: (p: any) => void, signal: AbortSignal): Promise<void> {
+  const query = (v: string) => ({watch: 1, resourceVersion: v, labelSelector, fieldSelector: sel.pod ? `metadata.name=${sel.pod}` : undefined, allowWatchBookmarks: true})
   while (!signal.aborted) {
     let res
     try {
@@ -211,6 +221,8 @@ async function watchPods(client: KubeClient, sel: Selection, rv: string, onPod: 
 
 export interface ModelSummary {
   namespace: string
+  /** InferenceService or LLMInferenceService */
+  kind: string
   inferenceService: string
   pods: number
   succeeded: number
@@ -225,10 +237,13 @@ export interface ModelSummary {
 export function summarise(pods: any[]): ModelSummary[] {
   const rows = new Map<string, ModelSummary & {durations: number[]}>()
   for (const p of pods) {
-    const isvc = p.metadata?.labels?.['serving.kserve.io/inferenceservice']
+    const labels = p.metadata?.labels ?? {}
+    const llm = labels['app.kubernetes.io/part-of'] === 'llminferenceservice' ? labels['app.kubernetes.io/name'] : undefined
+    const isvc = labels['serving.kserve.io/inferenceservice'] ?? llm
     if (!isvc) continue
-    const key = `${p.metadata.namespace}/${isvc}`
-    const row: ModelSummary & {durations: number[]} = rows.get(key) ?? {namespace: p.metadata.namespace, inferenceService: isvc, pods: 0, succeeded: 0, failed: {}, initializing: 0, images: [], medianSeconds: null, slowestSeconds: null, durations: []}
+    const kind = llm && !labels['serving.kserve.io/inferenceservice'] ? 'LLMInferenceService' : 'InferenceService'
+    const key = `${p.metadata.namespace}/${kind}/${isvc}`
+    const row: ModelSummary & {durations: number[]} = rows.get(key) ?? {namespace: p.metadata.namespace, kind, inferenceService: isvc, pods: 0, succeeded: 0, failed: {}, initializing: 0, images: [], medianSeconds: null, slowestSeconds: null, durations: []}
     rows.set(key, row)
     row.pods++
     const c = (p.spec?.initContainers ?? []).find((x: any) => x.name === 'storage-initializer')

@@ -74,11 +74,12 @@ export async function validateLive(client: KubeClient, kserveNamespace?: string,
       throw explain(e, client, {verb: 'list', resource: 'objects'})
     }
   }
-  const [csc, dep, cms, isvcs] = await Promise.all([
+  const [csc, dep, cms, isvcs, llms] = await Promise.all([
     cscP,
     ns ? getController(client, ns) : undefined,
     ns ? read(async () => Object.fromEntries(((await client.get(`/api/v1/namespaces/${ns}/configmaps`)).items as any[]).map(c => [c.metadata.name as string, Object.keys({...c.data, ...c.binaryData})])) as Record<string, string[]>, undefined) : undefined,
     read(async () => (await client.get('/apis/serving.kserve.io/v1beta1/inferenceservices')).items as any[], [] as any[]),
+    read(async () => (await client.get('/apis/serving.kserve.io/v1alpha1/llminferenceservices')).items as any[], [] as any[]),
   ])
   const modelNs = [...new Set(isvcs.map((i: any) => i.metadata.namespace as string))]
   const [modelNamespaces, helm] = await Promise.all([
@@ -94,7 +95,7 @@ export async function validateLive(client: KubeClient, kserveNamespace?: string,
   const release = releaseFlag ? parseRelease(releaseFlag) : controllerRelease(dep)
   const cluster: Cluster = {configMapNames: cms ? Object.keys(cms) : undefined, configMapKeys: cms, modelNamespaces, helm}
   const versionUnknown = !release && ns ? {image: controllerVersion(dep).image} : undefined
-  const findings = validate({configMapPath: `configmap/${CONFIGMAP}`, text, release, storageContainers: csc.items, cluster, versionUnknown, storageContainerCrd: csc.installed})
+  const findings = validate({configMapPath: `configmap/${CONFIGMAP}`, text, release, storageContainers: csc.items, cluster, versionUnknown, storageContainerCrd: csc.installed, llmInferenceServices: llms.map(l => ({namespace: l.metadata.namespace, name: l.metadata.name, uri: l.spec?.model?.uri}))})
   return {
     apiVersion: 'storage-init.kserve.io/v1alpha1',
     kind: 'ValidationReport',

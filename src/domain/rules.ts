@@ -56,6 +56,7 @@ export const RULES: RuleSpec[] = [
   {id: 'SI055', name: 'workload-type-missing', severity: 'warning', description: 'a ClusterStorageContainer has no workloadType (a CRD without defaults): KServe v0.14+ skips it'},
   {id: 'SI052', name: 'container-name', severity: 'error', description: 'a ClusterStorageContainer container is not named storage-initializer (duplicate volume errors, kserve#3900)'},
   {id: 'SI053', name: 'image-disagrees', severity: 'warning', description: 'the ConfigMap image and a ClusterStorageContainer image differ, so models get different initializers by URI'},
+  {id: 'SI056', name: 'llm-not-served-by-csc', severity: 'info', description: 'ClusterStorageContainers serve the schemes of LLMInferenceServices, but those get their storage-initializer from the ConfigMap only: a change to a ClusterStorageContainer does not reach them (live only)'},
   {id: 'SI060', name: 'pull-secret', severity: 'warning', description: 'a private-registry image, but no imagePullSecrets on the service accounts of InferenceService namespaces (live only)'},
   {id: 'SI014', name: 'version-unknown', severity: 'info', description: 'KServe\'s version could not be read (a vendor tag, a digest, no controller Deployment): the newest rules were assumed'},
   {id: 'SI071', name: 'helm-values-ignored', severity: 'warning', description: 'Helm values the chart does not render (charts up to v0.20.0 hard-code the storage-initializer resources, kserve/kserve#5412; up to v0.16 the image too)'},
@@ -141,6 +142,8 @@ export interface ValidationInput {
   storageContainerCrd?: boolean
   /** Helm values that the chart does not render */
   helmIgnored?: string[]
+  /** live: the LLMInferenceServices and their model URIs */
+  llmInferenceServices?: {namespace: string; name: string; uri?: string}[]
 }
 
 /** Every finding, errors first, in a stable order. */
@@ -284,6 +287,13 @@ export function validate(input: ValidationInput): Finding[] {
       if (live && JSON.stringify(live.spec?.container) !== JSON.stringify(rc.spec?.container))
         out.push(finding('SI070', `clusterstoragecontainer/${rc.metadata.name}:spec.container`, `differs from what Helm release "${helm.release}" (revision ${helm.revision}) rendered: the next helm upgrade reverts it`, 'put the change into the release values, or roll it back'))
     }
+  }
+  // the LLM controller builds their init container from the ConfigMap (workload_storage.go@v0.20.0)
+  const llmHfS3 = (input.llmInferenceServices ?? []).filter(l => /^(hf|s3):\/\//.test(l.uri ?? ''))
+  for (const c of enabled) {
+    const reached = llmHfS3.filter(l => matches(c, l.uri!))
+    if (reached.length)
+      out.push(finding('SI056', `clusterstoragecontainer/${c.name}:spec.supportedUriFormats`, `${c.name} serves the URIs of ${reached.length} LLMInferenceService(s) (${reached.slice(0, 3).map(l => `${l.namespace}/${l.name}`).join(', ')}${reached.length > 3 ? ', …' : ''}), but the LLM controller builds their storage-initializer from the ConfigMap only: changes to ${c.name} do not reach them`, 'change the ConfigMap for them (kubectl storage-init set-image --target configmap …), or override per model in spec.template.initContainers'))
   }
   for (const v of input.helmIgnored ?? [])
     out.push(finding('SI071', `${input.configMapPath}`, `${v} is set, but the kserve-resources chart${release ? ` ${release.text}` : ''} does not render it: the ConfigMap keeps the chart's value`, 'upgrade the chart (resources are rendered after v0.20.0, the image from v0.17), or change the ConfigMap after each upgrade'))

@@ -90,22 +90,61 @@ export async function getController(client: KubeClient, namespace: string): Prom
   }
 }
 
-export async function getInferenceService(client: KubeClient, namespace: string, name: string): Promise<any> {
+/** The pods of a model, by label selector (serving.kserve.io/inferenceservice=NAME, or an LLMInferenceService's). */
+export async function listModelPods(client: KubeClient, namespace: string, labelSelector: string): Promise<any[]> {
+  try {
+    const list = await client.get(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`, {labelSelector})
+    return list.items ?? []
+  } catch (e) {
+    throw explain(e, client, {verb: 'list', resource: 'pods', namespace})
+  }
+}
+
+/** LLMInferenceServices are served as v1alpha1 (v0.16+) and v1alpha2 (v0.20+); v1alpha1 reaches every release that has them. */
+const LLM_PATH = '/apis/serving.kserve.io/v1alpha1'
+
+function llmPath(namespace?: string, name?: string): string {
+  return `${LLM_PATH}${namespace ? `/namespaces/${encodeURIComponent(namespace)}` : ''}/llminferenceservices${name ? `/${encodeURIComponent(name)}` : ''}`
+}
+
+/** LLMInferenceServices (all namespaces without one); `installed: false` when the CRD is not (not an error). */
+export async function listLlmInferenceServices(client: KubeClient, namespace?: string): Promise<{installed: boolean; items: any[]; error?: string}> {
+  try {
+    return {installed: true, items: (await client.get(llmPath(namespace))).items ?? []}
+  } catch (e) {
+    if (isApiStatus(e, 404)) return {installed: false, items: []}
+    if (isApiStatus(e, 403)) return {installed: true, items: [], error: explain(e, client, {verb: 'list', resource: 'llminferenceservices.serving.kserve.io', namespace}).message}
+    throw explain(e, client, {verb: 'list', resource: 'llminferenceservices.serving.kserve.io', namespace})
+  }
+}
+
+/** One LLMInferenceService, or undefined when there is none of that name (or no such CRD). */
+export async function findLlmInferenceService(client: KubeClient, namespace: string, name: string): Promise<any | undefined> {
+  try {
+    return await client.get(llmPath(namespace, name))
+  } catch (e) {
+    if (isApiStatus(e, 404)) return undefined
+    throw explain(e, client, {verb: 'get', resource: 'llminferenceservices.serving.kserve.io', namespace, name})
+  }
+}
+
+/** One InferenceService, or undefined when there is none of that name. */
+export async function findInferenceService(client: KubeClient, namespace: string, name: string): Promise<any | undefined> {
   try {
     return await client.get(`/apis/serving.kserve.io/v1beta1/namespaces/${encodeURIComponent(namespace)}/inferenceservices/${encodeURIComponent(name)}`)
   } catch (e) {
-    if (isApiStatus(e, 404)) {
-      throw new CliError('NotFound', `inferenceservice "${name}" not found in namespace "${namespace}"`, {hint: `list them with: kubectl get inferenceservices -n ${namespace}`})
-    }
+    if (isApiStatus(e, 404)) return undefined
     throw explain(e, client, {verb: 'get', resource: 'inferenceservices.serving.kserve.io', namespace, name})
   }
 }
 
-export async function listModelPods(client: KubeClient, namespace: string, isvc: string): Promise<any[]> {
+/** The Deployments that run LLMInferenceServices (their storage-initializer image is kept by the controller). */
+export async function listLlmDeployments(client: KubeClient, namespace?: string): Promise<any[]> {
   try {
-    const list = await client.get(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`, {labelSelector: `serving.kserve.io/inferenceservice=${isvc}`})
-    return list.items ?? []
+    const path = namespace ? `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments` : '/apis/apps/v1/deployments'
+    return (await client.get(path, {labelSelector: 'app.kubernetes.io/part-of=llminferenceservice'})).items ?? []
   } catch (e) {
-    throw explain(e, client, {verb: 'list', resource: 'pods', namespace})
+    if (isApiStatus(e, 403) || isApiStatus(e, 404)) return []
+    throw explain(e, client, {verb: 'list', resource: 'deployments', namespace})
   }
 }

@@ -86,6 +86,23 @@ export function renderInspection(i: Inspection, wide: boolean): string {
         }),
       ),
     )
+  const llm = i.llmInferenceServices
+  if (llm.crdInstalled) {
+    out.push('', 'LLM INFERENCE SERVICES (storage-initializer from the LLM controller: the ConfigMap, never a ClusterStorageContainer)')
+    if (llm.error) out.push(`(cannot list them: ${llm.error})`)
+    else if (llm.items.length === 0) out.push('(none)')
+    else
+      out.push(
+        table(
+          wide ? ['namespace', 'name', 'uri', 'gets', 'image', 'requests', 'limits', 'why'] : ['namespace', 'name', 'uri', 'gets', 'image'],
+          llm.items.map(x =>
+            wide
+              ? [x.namespace, x.name, safe(x.uri ?? ''), servedBy(x.injection), imagesOf(x.injection), resourcesOf(x.injection, 'requests'), resourcesOf(x.injection, 'limits'), x.injection.reason]
+              : [x.namespace, x.name, safe(x.uri ?? ''), servedBy(x.injection), imagesOf(x.injection)],
+          ),
+        ),
+      )
+  }
   out.push('', 'WHO SERVES WHICH URI')
   out.push(
     table(
@@ -102,7 +119,8 @@ export function renderInspection(i: Inspection, wide: boolean): string {
 
 export function renderIsvc(v: IsvcInspection, wide: boolean): string {
   const out: string[] = []
-  out.push(`InferenceService ${v.inferenceService.namespace}/${v.inferenceService.name} (KServe ${v.kserve.version ?? `version unknown, judged by ${v.kserve.assumed}`}, namespace ${v.kserve.namespace})`)
+  const mode = v.inferenceService.deploymentMode ? `, ${v.inferenceService.deploymentMode}` : ''
+  out.push(`${v.inferenceService.kind} ${v.inferenceService.namespace}/${v.inferenceService.name} (KServe ${v.kserve.version ?? `version unknown, judged by ${v.kserve.assumed}`}, namespace ${v.kserve.namespace}${mode})`)
   if (v.inferenceService.storageContainerName) out.push(`storageContainerName: ${v.inferenceService.storageContainerName}`)
   out.push('', 'STORAGE')
   if (v.storage.length === 0) out.push('(no storage URI: no storage-initializer is injected)')
@@ -118,7 +136,8 @@ export function renderIsvc(v: IsvcInspection, wide: boolean): string {
       ),
     )
   out.push('', 'PODS')
-  if (v.pods.length === 0) out.push(`(no pods with label serving.kserve.io/inferenceservice=${v.inferenceService.name})`)
+  if (v.pods.length === 0)
+    out.push(`(no pods with label ${v.inferenceService.kind === 'InferenceService' ? `serving.kserve.io/inferenceservice=${v.inferenceService.name}` : `app.kubernetes.io/name=${v.inferenceService.name},app.kubernetes.io/part-of=llminferenceservice`})`)
   else
     out.push(
       table(
@@ -132,7 +151,6 @@ export function renderIsvc(v: IsvcInspection, wide: boolean): string {
       ),
     )
   const stale = v.pods.filter(p => !p.current).length
-  if (stale > 0)
-    out.push('', `${stale} pod(s) run an older storage-initializer; new pods get the current one. To roll them: kubectl rollout restart deployment -n ${v.inferenceService.namespace} -l serving.kserve.io/inferenceservice=${v.inferenceService.name}`)
+  if (stale > 0) out.push('', `${stale} pod(s) run an older storage-initializer. ${v.rollout.how}${v.rollout.command ? `:\n  ${v.rollout.command}` : ''}`)
   return out.join('\n') + '\n'
 }

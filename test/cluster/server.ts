@@ -2,11 +2,12 @@
  * The simulated Kubernetes API server: real HTTP and HTTPS listeners that follow the REST conventions closely enough
  * for the real `kubectl` and for @kubernetes/client-node. Used in-process by the tests and standalone by `npm run cluster`.
  */
-import {mkdirSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
 import type {AddressInfo} from 'node:net'
-import {dirname} from 'node:path'
+import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
 import {parse as parseYaml, parseAllDocuments, stringify as toYaml} from 'yaml'
 
 import {authorize, defaultUsers, impersonate, type Attributes, type User} from './auth.js'
@@ -196,6 +197,7 @@ export class SimCluster {
     for (const d of docs) {
       if (d.kind === 'Scenario') {
         if (d.spec?.kserveCRDs === false) this.removeKServeCRDs()
+        for (const f of d.spec?.crdFixtures ?? []) this.seed(fixtureObject(f))
         for (const l of d.spec?.logs ?? []) {
           const cur = this.logScripts.get(l.pod) ?? {}
           cur[l.previous ? `${l.container}@previous` : l.container] = l.lines
@@ -848,6 +850,22 @@ export class SimCluster {
 /** An object reduced to its metadata (Accept: ...;as=PartialObjectMetadata;g=meta.k8s.io;v=v1). */
 function partialMetadata(o: any): any {
   return {kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata}
+}
+
+const fixtureCache = new Map<string, any>()
+
+/** An object from test/fixtures (a scenario's large CRDs), parsed once per process. */
+function fixtureObject(rel: string): any {
+  let o = fixtureCache.get(rel)
+  if (!o) {
+    const here = dirname(fileURLToPath(import.meta.url))
+    // test/cluster/server.ts in the tests, dist/cluster.js for npm run cluster
+    const dir = [join(here, '..', 'fixtures'), join(here, '..', 'test', 'fixtures')].find(d => existsSync(join(d, rel)))
+    if (!dir) throw new Error(`scenario fixture ${rel} not found under test/fixtures`)
+    o = parseYaml(readFileSync(join(dir, rel), 'utf8'))
+    fixtureCache.set(rel, o)
+  }
+  return structuredClone(o)
 }
 
 /** Minimal copies of KServe's CRDs (schema-less, as KServe's "minimal" CRDs are) for clusters started without a scenario. */

@@ -143,7 +143,10 @@ describe('variants', () => {
       expect(p.code).toBe(0)
       const r = await plugin(['get', '--isvc', 'sklearn-iris', '-n', 'ml', '--kubeconfig', s.kubeconfig])
       expect(r.stdout).toContain('no: made before the last change (image kserve/storage-initializer:v0.11.0 -> kserve/storage-initializer:v0.11.1)')
-      expect(r.stdout).toContain('kubectl rollout restart deployment -n ml -l serving.kserve.io/inferenceservice=sklearn-iris')
+      // v0.11's default deployment mode is Serverless (the ConfigMap's deploy key): a Knative revision never changes,
+      // new pods of it pass the webhook again (constants.go ParseDeploymentMode@v0.20.0, ksvc_reconciler.go)
+      expect(r.stdout).toContain('InferenceService ml/sklearn-iris (KServe v0.11.0, namespace kserve, Knative)')
+      expect(r.stdout).toContain('kubectl delete pod -n ml -l serving.kserve.io/inferenceservice=sklearn-iris')
     } finally {
       await s.cluster.stop()
     }

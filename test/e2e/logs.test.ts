@@ -19,8 +19,12 @@ function pod(name: string, status: any, logs?: Record<string, unknown[]>) {
 
 const terminated = (start: number, end: number, exitCode = 0, reason = 'Completed') => ({phase: exitCode ? 'Pending' : 'Running', initContainerStatuses: [{name: 'storage-initializer', restartCount: 0, state: {terminated: {exitCode, reason, startedAt: ago(start), finishedAt: ago(end)}}}]})
 
+/** the model the pods belong to: logs NAME checks that it exists */
+const isvc = (name: string) => ({apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: {name, namespace: 'ml'}, spec: {predictor: {model: {modelFormat: {name: 'huggingface'}, storageUri: 'hf://org/llm'}}}})
+
 beforeEach(async () => {
   s = await startCluster('kserve-v0.20.0.yaml')
+  s.cluster.seed(isvc('llm'))
   s.cluster.seed(pod('llm-done', terminated(100, 88), {'storage-initializer': ['Initializing', 'Model downloaded in 12.0 seconds.']}))
   s.cluster.seed(pod('llm-downloading', {phase: 'Pending', initContainerStatuses: [{name: 'storage-initializer', restartCount: 0, state: {running: {startedAt: ago(1)}}}]}, {'storage-initializer': ['Initializing', {text: 'Copying contents of hf://org/llm to local', after: 3}, {text: 'Model downloaded in 2.5 seconds.', after: 4}]}))
   s.cluster.seed(pod('llm-pull', {phase: 'Pending', initContainerStatuses: [{name: 'storage-initializer', restartCount: 0, state: {waiting: {reason: 'ImagePullBackOff', message: 'Back-off pulling image "kserve/storage-initializer:v0.20.0"'}}}]}))
@@ -91,9 +95,9 @@ test('--summary counts outcomes and download times, in text and JSON', async () 
   s.cluster.seed(pod('llm-done2', terminated(60, 56)))
   const j = JSON.parse((await plugin(['logs', '--summary', '-n', 'ml', '-o', 'json', '--kubeconfig', s.kubeconfig])).stdout)
   const llm = j.items.find((x: any) => x.inferenceService === 'llm')
-  expect(llm).toEqual({namespace: 'ml', inferenceService: 'llm', pods: 5, succeeded: 2, failed: {ImagePullBackOff: 1, OOMKilled: 1}, initializing: 1, images: ['kserve/storage-initializer:v0.20.0'], medianSeconds: 8, slowestSeconds: 12})
+  expect(llm).toEqual({namespace: 'ml', kind: 'InferenceService', inferenceService: 'llm', pods: 5, succeeded: 2, failed: {ImagePullBackOff: 1, OOMKilled: 1}, initializing: 1, images: ['kserve/storage-initializer:v0.20.0'], medianSeconds: 8, slowestSeconds: 12})
   const t = await plugin(['logs', '--summary', '-n', 'ml', '--kubeconfig', s.kubeconfig])
-  expect(t.stdout).toMatch(/^llm\s+5\s+2\s+1 ImagePullBackOff, 1 OOMKilled\s+1\s+kserve\/storage-initializer:v0\.20\.0\s+8\.0s\s+12\.0s$/m)
+  expect(t.stdout).toMatch(/^inferenceservice\/llm\s+5\s+2\s+1 ImagePullBackOff, 1 OOMKilled\s+1\s+kserve\/storage-initializer:v0\.20\.0\s+8\.0s\s+12\.0s$/m)
 })
 
 test('--previous shows the failed run of a restarted init container', async () => {
@@ -121,6 +125,7 @@ test('bad input: one line, exit 1', async () => {
 })
 
 test('many pods at once: every line, in order per pod, and no warnings on stderr', async () => {
+  s.cluster.seed(isvc('many'))
   for (let i = 0; i < 15; i++) {
     const p = pod(`many-${i}`, terminated(50, 40), {'storage-initializer': [{text: `pod ${i} line {i}`, repeat: 30}]})
     s.cluster.seed({...p, metadata: {...p.metadata, labels: {'serving.kserve.io/inferenceservice': 'many'}}})

@@ -48,6 +48,7 @@ const CASES: [string, ValidationInput][] = [
   ['SI055', input(GOOD, {storageContainers: [{...csc('default'), spec: {...csc('default').spec, workloadType: undefined}}]})],
   ['SI053', input(GOOD, {storageContainers: [csc('default', {container: {image: 'kserve/storage-initializer:v0.15.1'}})]})],
   ['SI070', input(GOOD, {cluster: {helm: {release: 'kserve', revision: 3, storageInitializer: JSON.stringify({...GOOD, image: 'kserve/storage-initializer:v0.15.1'}), storageContainers: []}}})],
+  ['SI056', input(GOOD, {llmInferenceServices: [{namespace: 'ml', name: 'opt', uri: 's3://b/opt'}]})],
   ['SI071', input(GOOD, {helmIgnored: ['kserve.storage.resources (memoryLimit 8Gi)']})],
   ['SI060', input({...GOOD, image: 'registry.corp.example:5000/kserve/storage-initializer:v0.15.2'}, {storageContainers: []})],
 ]
