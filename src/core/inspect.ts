@@ -299,23 +299,41 @@ export async function inspectIsvc(client: KubeClient, kserveNamespace: string | 
   })
 }
 
+/**
+ * The URI the controller gives pods of a model served from a LocalModelCache: pvc://<pvc>/models/<key>/… (label
+ * internal.serving.kserve.io/localmodel, annotation …/localmodel-pvc-name; the webhook mounts that claim).
+ */
+function localModelUri(isvc: any, uri: string): string | undefined {
+  const pvc = isvc?.metadata?.annotations?.['internal.serving.kserve.io/localmodel-pvc-name']
+  if (!('internal.serving.kserve.io/localmodel' in (isvc?.metadata?.labels ?? {})) || !pvc) return undefined
+  const source = isvc.metadata.annotations['internal.serving.kserve.io/localmodel-sourceuri'] ?? uri
+  return `pvc://${pvc}/models/${uri.startsWith(source) ? uri.slice(source.length).replace(/^\//, '') || '(cache)' : '(cache)'}`
+}
+
 async function isvcView(client: KubeClient, loaded: Loaded, isvc: any, namespace: string, name: string): Promise<IsvcInspection> {
-  const pods = await listModelPods(client, namespace, `serving.kserve.io/inferenceservice=${name}`)
+  const [pods, ns] = await Promise.all([
+    listModelPods(client, namespace, `serving.kserve.io/inferenceservice=${name}`),
+    client.get(`/api/v1/namespaces/${encodeURIComponent(namespace)}`).catch(() => undefined),
+  ])
+  // the pod webhook's namespaceSelector: control-plane DoesNotExist (config/webhook/manifests.yaml@v0.20.0)
+  const excluded = ns?.metadata?.labels && 'control-plane' in ns.metadata.labels
   const storageContainerName: string | null = isvc.spec?.predictor?.storageContainerName ?? null
   const uris = storageUris(isvc, loaded.release)
   // storageUris: one init container, its ClusterStorageContainer chosen from the first URI
   const first = (component: string) => uris.find(x => x.component === component && x.multi)?.uri
-  const storage = uris.map(u => ({
-    component: u.component,
-    uri: u.uri,
-    field: u.field,
-    injection: selectInjection(u.multi ? first(u.component)! : u.uri, loaded.doc, loaded.containers, {
-      release: loaded.release,
-      crdInstalled: loaded.inspection.storageContainers.crdInstalled,
-      multiModel: u.multi,
-      storageContainerName: u.component === 'predictor' ? (storageContainerName ?? undefined) : undefined,
-    }),
-  }))
+  const storage = uris.map(u => {
+    const cached = u.component === 'predictor' ? localModelUri(isvc, u.uri) : undefined
+    const injection: Injection = excluded
+      ? {source: 'none', sourceName: 'none', reason: `namespace ${namespace} has the label control-plane: the pod webhook skips it, nothing is injected`}
+      : selectInjection(cached ?? (u.multi ? first(u.component)! : u.uri), loaded.doc, loaded.containers, {
+          release: loaded.release,
+          crdInstalled: loaded.inspection.storageContainers.crdInstalled,
+          multiModel: u.multi,
+          storageContainerName: u.component === 'predictor' ? (storageContainerName ?? undefined) : undefined,
+        })
+    if (cached) injection.reason = `served from a LocalModelCache (${cached}): ${injection.reason}`
+    return {component: u.component, uri: u.uri, field: u.field, injection}
+  })
   const podViews = pods.map(p => {
     const component = p.metadata?.labels?.component ?? 'predictor'
     const annotated = p.metadata?.annotations?.['internal.serving.kserve.io/storage-initializer-sourceuri']

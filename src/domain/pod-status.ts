@@ -21,7 +21,10 @@ export function logContainers(pod: any, override?: string): string[] {
   const init: string[] = (pod.spec?.initContainers ?? []).map((c: any) => c.name)
   const all = [...init, ...(pod.spec?.containers ?? []).map((c: any) => c.name)]
   if (override) return all.includes(override) ? [override] : []
-  return init.filter(n => INIT_CONTAINERS.includes(n))
+  // KServe's own names, modelcar-init-1…N for additional OCI sources, and a storage-initializer a ClusterStorageContainer
+  // renamed (its container.name replaces storage-initializer): the one that mounts kserve-provision-location
+  const downloads = (c: any) => (c.volumeMounts ?? []).some((m: any) => m.name === 'kserve-provision-location') || c.args?.[1] === '/mnt/models'
+  return (pod.spec?.initContainers ?? []).filter((c: any) => INIT_CONTAINERS.includes(c.name) || /^modelcar-init-\d+$/.test(c.name) || downloads(c)).map((c: any) => c.name as string)
 }
 
 export function initState(pod: any, container: string): InitState {
