@@ -15,6 +15,20 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     namespace: Flags.string({char: 'n', description: 'Namespace of the InferenceServices (default: the context\'s namespace)', helpGroup: 'GLOBAL'}),
     'kserve-namespace': Flags.string({description: "Namespace of KServe's inferenceservice-config (default: found: kserve, kubeflow, then a cluster-wide search)", helpGroup: 'GLOBAL'}),
     'request-timeout': Flags.string({description: 'How long to wait for one server request (0: no limit; 30, 5s, 1m)', default: '0', helpGroup: 'GLOBAL'}),
+    // kubectl's connection flags: they override the kubeconfig as kubectl's do
+    server: Flags.string({char: 's', description: 'The address and port of the Kubernetes API server', helpGroup: 'GLOBAL'}),
+    cluster: Flags.string({description: 'The name of the kubeconfig cluster to use', helpGroup: 'GLOBAL'}),
+    user: Flags.string({description: 'The name of the kubeconfig user to use', helpGroup: 'GLOBAL'}),
+    token: Flags.string({description: 'Bearer token for authentication to the API server', helpGroup: 'GLOBAL'}),
+    as: Flags.string({description: 'Username to impersonate for the operation (a user or a service account)', helpGroup: 'GLOBAL'}),
+    'as-group': Flags.string({description: 'Group to impersonate for the operation (repeat for several)', multiple: true, helpGroup: 'GLOBAL'}),
+    'as-uid': Flags.string({description: 'UID to impersonate for the operation', helpGroup: 'GLOBAL'}),
+    'certificate-authority': Flags.string({description: 'Path to a cert file for the certificate authority', helpGroup: 'GLOBAL'}),
+    'client-certificate': Flags.string({description: 'Path to a client certificate file for TLS', helpGroup: 'GLOBAL'}),
+    'client-key': Flags.string({description: 'Path to a client key file for TLS', helpGroup: 'GLOBAL'}),
+    'insecure-skip-tls-verify': Flags.boolean({description: "If true, the server's certificate will not be checked for validity (insecure)", helpGroup: 'GLOBAL'}),
+    'tls-server-name': Flags.string({description: 'Server name to use for server certificate validation', helpGroup: 'GLOBAL'}),
+    v: Flags.integer({char: 'v', description: 'Log level: 6 and above log every request, as --debug', min: 0, helpGroup: 'GLOBAL'}),
     debug: Flags.boolean({description: 'Log requests and show stack traces on errors', helpGroup: 'GLOBAL'}),
   }
 
@@ -30,7 +44,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** A client for the selected context; closed when the command ends. */
   protected async connect(): Promise<{client: KubeClient; namespace: string}> {
     const {connect} = await import('./kube/connect.js')
-    const debug = this.flags.debug ? (line: string) => process.stderr.write(`debug: ${line}\n`) : undefined
+    const debug = this.flags.debug || (this.flags.v ?? 0) >= 6 ? (line: string) => process.stderr.write(`debug: ${line}\n`) : undefined
     const c = connect(this.flags, debug)
     this.clients.push(c.client)
     return c
@@ -43,7 +57,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<void> {
     if (this.flags?.debug && err.stack) process.stderr.write(`${err.stack}\n`)
     if (isCliError(err)) {
-      process.stderr.write(`${err.line()}\n`)
+      process.stderr.write(`${err.oneLine()}\n`)
       process.exitCode = err.exitCode
       return
     }

@@ -18,5 +18,10 @@ if (isVersionCall(process.argv)) {
   require('@oclif/core/settings').settings.enableAutoTranspile = false
   // npm's launcher names the package root (where oclif.manifest.json is); the standalone executable has none
   const root = (globalThis as any).__storageInitRoot ?? dirname(process.execPath)
-  execute({args: process.argv.slice(2), loadOptions: {root, pjson: __PJSON__, isRoot: true}})
+  const {normaliseArgv} = require('./argv.js')
+  const n = normaliseArgv(process.argv.slice(2), (globalThis as any).__storageInitCommands().COMMANDS)
+  if ('error' in n) {
+    process.stderr.write(`error: ${n.error}\n${n.hint ? `${n.hint}\n` : ''}`)
+    process.exitCode = 1
+  } else execute({args: n.argv, loadOptions: {root, pjson: __PJSON__, isRoot: true}})
 }

@@ -25,8 +25,8 @@ export class CliError extends Error {
     this.exitCode = opts.exitCode ?? 1
   }
 
-  /** The single line a user sees. */
-  line(): string {
+  /** The single line a user sees. (Not `line()`: Bun's engine gives every Error its own `line` and `column`.) */
+  oneLine(): string {
     return this.hint ? `error: ${this.message} (${this.hint})` : `error: ${this.message}`
   }
 }

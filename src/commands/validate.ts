@@ -49,7 +49,7 @@ export default class Validate extends BaseCommand<typeof Validate> {
                 client.close()
               }
             } catch (e) {
-              return v.errorReport({context}, isCliError(e) ? e.line().replace(/^error: /, '') : (e as Error).message)
+              return v.errorReport({context}, isCliError(e) ? e.oneLine().replace(/^error: /, '') : (e as Error).message)
             }
           }),
         )

@@ -3,11 +3,13 @@
  * exec plugins, OIDC) and TLS; requests go out as plain REST calls so that resourceVersion preconditions, dryRun,
  * patch content types and streams are exactly what we ask for.
  */
+import {readFileSync} from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
 
 import {ApiStatusError, CliError} from '../errors.js'
 import type {ResolvedContext} from './kubeconfig.js'
+import {proxyFor} from './proxy.js'
 
 /** A failure worth trying again: throttling, a server error, a connection reset mid-request. */
 export function isTransient(e: unknown): boolean {
@@ -45,7 +47,22 @@ export class KubeClient {
     const {KubeConfig, newClusters, newContexts, newUsers} = await import('./client-node.js')
     const kc = new KubeConfig()
     // what loadFromString does, without a YAML round trip
-    const {cluster, user, context} = this.context.raw
+    const {context} = this.context.raw
+    const cluster = {...this.context.raw.cluster, cluster: {...this.context.raw.cluster.cluster}}
+    const user = {...this.context.raw.user, user: {...this.context.raw.user.user}}
+    // a token file (the in-cluster service account, or tokenFile in a kubeconfig) is read afresh each time, as client-go does
+    if (!user.user.token && user.user.tokenFile) {
+      try {
+        user.user.token = readFileSync(user.user.tokenFile, 'utf8').trim()
+      } catch (e) {
+        throw new CliError('Unauthorized', `cannot read the token file ${user.user.tokenFile}: ${(e as Error).message}`, {cause: e})
+      }
+    }
+    // HTTPS_PROXY / NO_PROXY, as kubectl honours them when the kubeconfig names no proxy
+    if (!cluster.cluster['proxy-url']) {
+      const envProxy = proxyFor(cluster.cluster.server)
+      if (envProxy) cluster.cluster['proxy-url'] = envProxy
+    }
     kc.loadFromOptions({clusters: newClusters([cluster]), users: newUsers([user]), contexts: newContexts([context]), currentContext: context.name})
     const o: https.RequestOptions = {headers: {}}
     try {
@@ -57,9 +74,14 @@ export class KubeClient {
     const secure = this.base.protocol === 'https:'
     const agentOpts = {keepAlive: true, ca: o.ca, cert: o.cert, key: o.key, rejectUnauthorized: o.rejectUnauthorized, servername: o.servername}
     // with proxy-url, client-node's proxy agent (SOCKS or HTTP CONNECT); else one keep-alive agent for every request
-    const proxied = Boolean(this.context.raw.cluster.cluster['proxy-url'])
+    const proxied = Boolean(cluster.cluster['proxy-url'])
     const agent = proxied ? o.agent : secure ? new https.Agent(agentOpts) : new http.Agent({keepAlive: true})
-    this.requestOptions = {headers: o.headers, auth: o.auth, agent}
+    // impersonation (--as, --as-group, --as-uid, or the kubeconfig user's as, as-groups, as-uid) as kubectl sends it
+    const headers: Record<string, string | string[]> = {...(o.headers as Record<string, string>)}
+    if (user.user.as) headers['Impersonate-User'] = String(user.user.as)
+    if (Array.isArray(user.user['as-groups']) && user.user['as-groups'].length) headers['Impersonate-Group'] = user.user['as-groups'].map(String)
+    if (user.user['as-uid']) headers['Impersonate-Uid'] = String(user.user['as-uid'])
+    this.requestOptions = {headers, auth: o.auth, agent}
   }
 
   get server(): string {
@@ -78,7 +100,7 @@ export class KubeClient {
     await this.ready
     const u = this.url(path, ro.query)
     const body = ro.body === undefined ? undefined : typeof ro.body === 'string' ? ro.body : JSON.stringify(ro.body)
-    const headers: Record<string, string> = {...(this.requestOptions.headers as Record<string, string>), Accept: accept, 'User-Agent': 'kubectl-storage_init'}
+    const headers: Record<string, string | string[]> = {...(this.requestOptions.headers as Record<string, string | string[]>), Accept: accept, 'User-Agent': 'kubectl-storage_init'}
     if (body !== undefined) {
       headers['Content-Type'] = ro.contentType ?? 'application/json'
       headers['Content-Length'] = String(Buffer.byteLength(body))
@@ -105,7 +127,7 @@ export class KubeClient {
     const code = e.code ?? ''
     if (code === 'ECONNREFUSED')
       return new CliError('Unreachable', `the connection to the server ${this.base.host} was refused - did you specify the right host or port?`, {cause: e})
-    if (code.includes('CERT') || code.includes('SELF_SIGNED') || code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+    if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|SIGNATURE/.test(code))
       return new CliError('Unreachable', `unable to connect to the server ${this.base.host}: TLS certificate not trusted (${e.message})`, {hint: 'check certificate-authority in the kubeconfig', cause: e})
     const err = new CliError('Unreachable', `unable to connect to the server ${this.base.host}: ${e.message || code}`, {cause: e})
     if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up|aborted/.test(e.message)) (err as CliError & {transient?: boolean}).transient = true

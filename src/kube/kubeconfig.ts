@@ -4,6 +4,7 @@
  * wins, and missing files are skipped; otherwise ~/.kube/config. Relative paths resolve against the defining file.
  */
 import {existsSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
 import {homedir} from 'node:os'
 import {delimiter, dirname, isAbsolute, resolve} from 'node:path'
 // js-yaml rather than yaml: a tenth of the start-up cost, on a path every command takes
@@ -77,14 +78,61 @@ export function mergeKubeconfigs(files: string[]): MergedKubeconfig {
 export interface ResolvedContext {
   name: string
   cluster: {name: string; server: string}
+  /** the kubeconfig user, or the impersonated one (--as, or the user's as) */
   user: string
   namespace: string
   /** the context's entries as the kubeconfig has them (paths made absolute), for the client library */
   raw: {cluster: MergedKubeconfig['clusters'][number]; user: MergedKubeconfig['users'][number]; context: MergedKubeconfig['contexts'][number]}
 }
 
-/** The context to use, checked as kubectl checks it. */
-export function resolveContext(merged: MergedKubeconfig, contextFlag?: string): ResolvedContext {
+/** kubectl's flags that override the kubeconfig (clientcmd ConfigOverrides). */
+export interface Overrides {
+  server?: string
+  cluster?: string
+  user?: string
+  token?: string
+  as?: string
+  'as-group'?: string[]
+  'as-uid'?: string
+  'certificate-authority'?: string
+  'client-certificate'?: string
+  'client-key'?: string
+  'insecure-skip-tls-verify'?: boolean
+  'tls-server-name'?: string
+}
+
+/** Where a pod finds its service account (rest.InClusterConfig); STORAGE_INIT_SERVICEACCOUNT_DIR moves it, for tests. */
+export function serviceAccountDir(env = process.env): string {
+  return env.STORAGE_INIT_SERVICEACCOUNT_DIR || '/var/run/secrets/kubernetes.io/serviceaccount'
+}
+
+/**
+ * Inside a pod with no kubeconfig, kubectl uses the pod's service account (KUBERNETES_SERVICE_HOST/PORT, the token,
+ * the CA and the namespace files): so does the plugin.
+ */
+function inCluster(env = process.env): MergedKubeconfig | undefined {
+  const host = env.KUBERNETES_SERVICE_HOST
+  const port = env.KUBERNETES_SERVICE_PORT
+  const dir = serviceAccountDir(env)
+  if (!host || !port || !existsSync(join(dir, 'token'))) return undefined
+  const ns = existsSync(join(dir, 'namespace')) ? readFileSync(join(dir, 'namespace'), 'utf8').trim() : 'default'
+  const server = `https://${host.includes(':') ? `[${host}]` : host}:${port}`
+  return {
+    clusters: [{name: 'in-cluster', cluster: {server, 'certificate-authority': join(dir, 'ca.crt')}}],
+    users: [{name: 'in-cluster', user: {tokenFile: join(dir, 'token')}}],
+    contexts: [{name: 'in-cluster', context: {cluster: 'in-cluster', user: 'in-cluster', namespace: ns}}],
+    'current-context': 'in-cluster',
+    files: [],
+  }
+}
+
+/** The context to use, checked as kubectl checks it, with kubectl's overriding flags applied. */
+export function resolveContext(mergedIn: MergedKubeconfig, contextFlag?: string, o: Overrides = {}): ResolvedContext {
+  let merged = mergedIn
+  if (merged.files.length === 0) merged = inCluster() ?? merged
+  // --server alone is a configuration (kubectl get --server https://… --token …)
+  if (merged.files.length === 0 && merged.contexts.length === 0 && o.server)
+    merged = {clusters: [{name: 'flags', cluster: {}}], users: [{name: 'flags', user: {}}], contexts: [{name: 'flags', context: {cluster: 'flags', user: 'flags'}}], 'current-context': 'flags', files: []}
   const name = contextFlag || merged['current-context']
   if (!name) {
     if (merged.files.length === 0)
@@ -96,10 +144,46 @@ export function resolveContext(merged: MergedKubeconfig, contextFlag?: string): 
     const known = merged.contexts.map(c => c.name)
     throw new CliError('Config', `context "${name}" does not exist`, {hint: known.length ? `known contexts: ${known.join(', ')}` : 'the kubeconfig has no contexts'})
   }
-  const cluster = merged.clusters.find(c => c.name === ctx.context.cluster)
-  if (!cluster) throw new CliError('Config', `context "${name}" refers to cluster "${ctx.context.cluster}", which is not in the kubeconfig`)
-  if (!cluster.cluster.server) throw new CliError('Config', `cluster "${cluster.name}" has no server address`)
-  const user = merged.users.find(u => u.name === ctx.context.user) ?? {name: ctx.context.user ?? '', user: {}}
+  const clusterName = o.cluster || ctx.context.cluster
+  const found = merged.clusters.find(c => c.name === clusterName)
+  if (!found && !o.server) throw new CliError('Config', `${o.cluster ? `--cluster ${o.cluster}` : `context "${name}" refers to cluster "${clusterName}", which`} is not in the kubeconfig`)
+  const cluster = {name: found?.name ?? clusterName ?? 'flags', cluster: {...found?.cluster}}
+  const c = cluster.cluster
+  if (o.server) c.server = o.server
+  if (o['certificate-authority']) {
+    c['certificate-authority'] = resolve(o['certificate-authority'])
+    delete c['certificate-authority-data']
+  }
+  if (o['insecure-skip-tls-verify']) {
+    if (o['certificate-authority']) throw new CliError('Usage', 'specifying a root certificates file with the insecure flag is not allowed')
+    c['insecure-skip-tls-verify'] = true
+    delete c['certificate-authority']
+    delete c['certificate-authority-data']
+  }
+  if (o['tls-server-name']) c['tls-server-name'] = o['tls-server-name']
+  if (!c.server) throw new CliError('Config', `cluster "${cluster.name}" has no server address`)
+  const userName = o.user || ctx.context.user
+  if (o.user && !merged.users.some(u => u.name === o.user)) throw new CliError('Config', `--user ${o.user} is not in the kubeconfig`)
+  const foundUser = merged.users.find(u => u.name === userName) ?? {name: userName ?? '', user: {}}
+  const user = {name: foundUser.name, user: {...foundUser.user}}
+  const u = user.user
+  // a token given on the command line replaces the kubeconfig's credentials, as kubectl's --token does
+  if (o.token) {
+    for (const k of ['token', 'tokenFile', 'exec', 'auth-provider', 'username', 'password']) delete u[k]
+    u.token = o.token
+  }
+  if (o['client-certificate']) {
+    u['client-certificate'] = resolve(o['client-certificate'])
+    delete u['client-certificate-data']
+  }
+  if (o['client-key']) {
+    u['client-key'] = resolve(o['client-key'])
+    delete u['client-key-data']
+  }
+  if (o.as) u.as = o.as
+  if (o['as-group']?.length) u['as-groups'] = o['as-group']
+  if (o['as-uid']) u['as-uid'] = o['as-uid']
   const raw = {cluster, user, context: {name, context: {cluster: cluster.name, user: user.name}}}
-  return {name, cluster: {name: cluster.name, server: cluster.cluster.server}, user: user.name, namespace: ctx.context.namespace || 'default', raw}
+  // who the requests act as: the impersonated user when there is one
+  return {name, cluster: {name: cluster.name, server: c.server}, user: u.as ? String(u.as) : user.name, namespace: ctx.context.namespace || 'default', raw}
 }

@@ -1,0 +1,145 @@
+/**
+ * kubectl manners: the habits a kubectl user brings (help, flag order, typos, connection flags, impersonation,
+ * environment proxies, in-cluster configuration), each tried as a user would, against the simulated cluster.
+ */
+import {mkdirSync, mkdtempSync, writeFileSync} from 'node:fs'
+import {createServer, connect as netConnect} from 'node:net'
+import {tmpdir} from 'node:os'
+import {delimiter, join} from 'node:path'
+import {parse} from 'yaml'
+
+import {exec, plugin, ROOT, startCluster, type Started} from '../helpers.js'
+
+let s: Started
+let dir: string
+beforeAll(async () => {
+  s = await startCluster('kserve-v0.20.0.yaml')
+  dir = mkdtempSync(join(tmpdir(), 'si-manners-'))
+})
+afterAll(() => s.cluster.stop())
+
+const kc = () => ['--kubeconfig', s.kubeconfig]
+
+describe('help, flag order, typos', () => {
+  test('-h is --help, for the plugin and every command, also through kubectl', async () => {
+    const top = await plugin(['-h'])
+    expect(top.code).toBe(0)
+    expect(top.stdout).toContain('USAGE')
+    for (const cmd of ['get', 'set-image', 'set-resources', 'rollback', 'history', 'validate', 'logs']) {
+      const r = await plugin([cmd, '-h'])
+      expect([cmd, r.code]).toEqual([cmd, 0])
+      expect(r.stdout).toContain(`$ kubectl storage-init ${cmd}`)
+    }
+    const k = await exec('kubectl', ['storage-init', 'logs', '-h'], {PATH: `${join(ROOT, 'bin')}${delimiter}${process.env.PATH}`})
+    expect(k.stdout).toContain('$ kubectl storage-init logs')
+  })
+  test('global flags before the command, as kubectl -n ml logs', async () => {
+    const r = await plugin(['--kubeconfig', s.kubeconfig, '-n', 'ml', '--context', 'sim-readonly', 'get', '--isvc', 'sklearn-iris', '-o', 'json'])
+    expect(r.stderr).toBe('')
+    expect(JSON.parse(r.stdout).inferenceService.namespace).toBe('ml')
+    expect(JSON.parse(r.stdout).context).toBe('sim-readonly')
+  })
+  test('a typo gets kubectl\'s "Did you mean"; an extra argument is one usage line', async () => {
+    const t = await plugin(['gte'])
+    expect(t.code).toBe(1)
+    expect(t.stderr).toBe('error: unknown command "gte" for "kubectl storage-init"\n\nDid you mean this?\n\tget\n\nRun \'kubectl storage-init --help\' for usage.\n')
+    const x = await plugin(['get', 'extra-arg', ...kc()])
+    expect(x.code).toBe(1)
+    expect(x.stderr).toBe('error: unexpected argument "extra-arg" for "kubectl storage-init get": it takes no arguments\nSee \'kubectl storage-init get -h\' for help and examples\n')
+  })
+})
+
+describe('connection flags', () => {
+  test('--server and --token, with no kubeconfig at all; --insecure-skip-tls-verify or --certificate-authority', async () => {
+    const caFile = join(dir, 'ca.crt')
+    writeFileSync(caFile, s.cluster.certs!.caPem)
+    const env = {KUBECONFIG: '', HOME: dir}
+    const token = s.cluster.users['sim-readonly'].token
+    const a = await plugin(['get', '-o', 'json', '--server', s.cluster.url, '--token', token, '--certificate-authority', caFile], env)
+    expect(a.stderr).toBe('')
+    expect(JSON.parse(a.stdout).configMap.name).toBe('inferenceservice-config')
+    const b = await plugin(['get', '-o', 'json', '-s', s.cluster.url, '--token', token, '--insecure-skip-tls-verify'], env)
+    expect(b.code).toBe(0)
+    const c = await plugin(['get', '-s', s.cluster.url, '--token', token], env)
+    expect(c.code).toBe(1)
+    expect(c.stderr).toMatch(/^error: unable to connect to the server 127\.0\.0\.1:\d+: TLS certificate not trusted/)
+    const bad = await plugin(['get', '-s', s.cluster.url, '--token', 'nope', '--insecure-skip-tls-verify'], env)
+    expect(bad.code).toBe(1)
+  })
+  test('--user and --cluster pick kubeconfig entries; --token replaces the user\'s credentials', async () => {
+    const r = await plugin(['set-image', '--tag', 'v0.20.1', '--dry-run=server', '--user', 'sim-readonly', ...kc()])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain('forbidden')
+    const t = await plugin(['get', '-o', 'json', '--token', s.cluster.users['sim-nobody'].token, ...kc()])
+    expect(t.code).toBe(1)
+    expect(t.stderr).toMatch(/forbidden/)
+  })
+  test('--as, --as-group and --as-uid reach the server as Impersonate-* headers', async () => {
+    const as = s.cluster.users['sim-readonly'].name
+    const before = s.cluster.requests.length
+    const r = await plugin(['set-image', '--tag', 'v0.20.1', '--as', as, ...kc()])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain('forbidden')
+    expect(r.stderr).toContain(`"${as}"`)
+    expect(s.cluster.requests.slice(before).filter(q => q.method !== 'GET' || q.path.includes('configmaps')).every(q => q.user === as)).toBe(true)
+    const g = await plugin(['get', '-o', 'json', '--as', 'someone', '--as-group', 'system:masters', '--as-group', 'team', '--as-uid', '42', ...kc()])
+    expect(g.stderr).toBe('')
+    expect(s.cluster.requests.slice(before).some(q => q.user === 'someone')).toBe(true)
+  })
+  test('-v 6 logs each request, as --debug', async () => {
+    const r = await plugin(['get', '-o', 'json', '-v', '6', ...kc()])
+    expect(r.stderr).toMatch(/^debug: GET \/api\/v1\/configmaps\?fieldSelector=metadata\.name%3Dinferenceservice-config 200 in \d+ms$/m)
+  })
+})
+
+describe('environment', () => {
+  test('HTTPS_PROXY is used for the API server unless NO_PROXY covers it; loopback is never proxied (Go\'s ProxyFromEnvironment)', async () => {
+    const tunnels: string[] = []
+    const port = new URL(s.cluster.url).port
+    // the proxy knows the name "sim.example" (no resolver here does)
+    const proxy = createServer(sock =>
+      sock.once('data', head => {
+        const target = /^CONNECT ([^ ]+) /.exec(head.toString())?.[1]
+        if (!target) return sock.destroy()
+        tunnels.push(target)
+        const up = netConnect(Number(target.split(':')[1]), '127.0.0.1', () => {
+          sock.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+          up.pipe(sock)
+          sock.pipe(up)
+        })
+        up.on('error', () => sock.destroy())
+      }),
+    )
+    await new Promise<void>(r => proxy.listen(0, '127.0.0.1', r))
+    try {
+      const real = parse(s.cluster.kubeconfig())
+      const f = join(dir, 'named')
+      writeFileSync(f, JSON.stringify({...real, clusters: real.clusters.map((c: any) => ({...c, cluster: {...c.cluster, server: `https://sim.example:${port}`, 'tls-server-name': 'localhost'}}))}))
+      const env = {HTTPS_PROXY: `http://127.0.0.1:${(proxy.address() as {port: number}).port}`}
+      const r = await plugin(['get', '-o', 'json', '--kubeconfig', f], env)
+      expect(r.stderr).toBe('')
+      expect(tunnels[0]).toBe(`sim.example:${port}`)
+      const n = tunnels.length
+      const skipped = await plugin(['get', '-o', 'json', '--kubeconfig', f, '--request-timeout', '3s'], {...env, NO_PROXY: '.example'})
+      expect(skipped.code).toBe(1)
+      expect(tunnels.length).toBe(n)
+      const loop = await plugin(['get', '-o', 'json', ...kc()], env)
+      expect(loop.code).toBe(0)
+      expect(tunnels.length).toBe(n)
+    } finally {
+      proxy.close()
+    }
+  })
+  test('in a pod with no kubeconfig: the service account (token, CA, namespace) and KUBERNETES_SERVICE_HOST', async () => {
+    const sa = join(dir, 'sa')
+    mkdirSync(sa, {recursive: true})
+    writeFileSync(join(sa, 'token'), s.cluster.users['sim-readonly'].token + '\n')
+    writeFileSync(join(sa, 'ca.crt'), s.cluster.certs!.caPem)
+    writeFileSync(join(sa, 'namespace'), 'ml')
+    const u = new URL(s.cluster.url)
+    const env = {KUBECONFIG: '', HOME: join(dir, 'nohome'), KUBERNETES_SERVICE_HOST: u.hostname, KUBERNETES_SERVICE_PORT: u.port, STORAGE_INIT_SERVICEACCOUNT_DIR: sa}
+    const r = await plugin(['get', '--isvc', 'sklearn-iris', '-o', 'json'], env)
+    expect(r.stderr).toBe('')
+    expect(JSON.parse(r.stdout)).toMatchObject({context: 'in-cluster', inferenceService: {namespace: 'ml'}})
+  })
+})
