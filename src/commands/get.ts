@@ -17,12 +17,14 @@ With --isvc, shows which container the webhook injects for that InferenceService
   static override flags = {
     isvc: Flags.string({description: 'An InferenceService (in -n): which init container its pods get, and why'}),
     llmisvc: Flags.string({description: 'An LLMInferenceService (in -n): which init container its pods get, and why', exclusive: ['isvc']}),
-    output: Flags.string({char: 'o', description: 'Output format', options: ['json', 'yaml', 'wide']}),
+    output: Flags.string({char: 'o', description: 'Output format: json, yaml, wide, name, jsonpath=TEMPLATE, jsonpath-as-json=TEMPLATE, jsonpath-file=FILE'}),
+    'no-headers': Flags.boolean({description: 'Print the tables without their column headers'}),
   }
 
   async run(): Promise<void> {
+    const {parseOutput, render} = await import('../render/output.js')
+    const out = parseOutput(this.flags.output, ['json', 'yaml', 'wide', 'name', 'jsonpath'])
     const [{client, namespace}, {inspect, inspectIsvc}] = await Promise.all([this.connect(), import('../core/inspect.js')])
-    const format = this.flags.output
     const ksNs = this.flags['kserve-namespace']
     const f = this.flags
     const result = f.isvc
@@ -30,11 +32,16 @@ With --isvc, shows which container the webhook injects for that InferenceService
       : f.llmisvc
         ? await inspectIsvc(client, ksNs, namespace, f.llmisvc, 'LLMInferenceService')
         : (await inspect(client, ksNs)).inspection
-    if (format === 'json' || format === 'yaml') {
-      const {formatStructured} = await import('../render/output.js')
-      return this.print(await formatStructured(result, format))
-    }
+    if (out.kind !== 'table' && out.kind !== 'wide')
+      return this.print(
+        await render(result, out, () =>
+          'storage' in result
+            ? [`${result.inferenceService.kind.toLowerCase()}.serving.kserve.io/${result.inferenceService.name}`, ...result.pods.map(p => `pod/${p.name}`)]
+            : [`configmap/${result.configMap.name}`, ...result.storageContainers.items.map(c => `clusterstoragecontainer.serving.kserve.io/${c.name}`)],
+        ),
+      )
     const r = await import('../render/inspection.js')
-    this.print('storage' in result ? r.renderIsvc(result, format === 'wide') : r.renderInspection(result, format === 'wide'))
+    const text = 'storage' in result ? r.renderIsvc(result, out.kind === 'wide') : r.renderInspection(result, out.kind === 'wide')
+    this.print(f['no-headers'] ? r.withoutHeaders(text) : text)
   }
 }

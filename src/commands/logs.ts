@@ -15,7 +15,7 @@ export default class Logs extends BaseCommand<typeof Logs> {
     '<%= config.bin %> logs -A --summary',
     '<%= config.bin %> logs --pod my-model-predictor-abc -n ml --previous',
   ]
-  static override args = {isvc: Args.string({description: 'The InferenceService'})}
+  static override args = {isvc: Args.string({description: 'The InferenceService or LLMInferenceService (or pod/NAME for one pod)'})}
   static override flags = {
     selector: Flags.string({char: 'l', description: 'Pods with these labels (kubectl\'s selector syntax)'}),
     pod: Flags.string({description: 'One pod, by name'}),
@@ -32,11 +32,48 @@ export default class Logs extends BaseCommand<typeof Logs> {
     'max-log-requests': Flags.integer({description: 'Streams open at once; the others queue', default: 50, min: 1}),
     summary: Flags.boolean({description: 'No log lines: one row per InferenceService with its pods\' storage-initializer outcomes and download times'}),
     output: Flags.string({char: 'o', description: 'json: one JSON object per line (with --summary: a JSON document)', options: ['json']}),
+    color: Flags.string({description: 'Colour the pod prefixes: auto (a terminal, and no NO_COLOR), always or never', options: ['auto', 'always', 'never'], default: 'auto'}),
+    include: Flags.string({description: 'Only lines matching this regular expression (repeat for several)', multiple: true}),
+    exclude: Flags.string({char: 'e', description: 'No lines matching this regular expression (repeat for several)', multiple: true}),
+    highlight: Flags.string({description: 'Colour what this regular expression matches (repeat for several)', multiple: true}),
+    'limit-bytes': Flags.integer({description: 'At most this many bytes of each log', min: 1}),
+    'ignore-errors': Flags.boolean({description: 'Keep following the other pods when one log cannot be read'}),
+    'only-log-lines': Flags.boolean({description: 'Print log lines only: no status or summary lines'}),
+    'no-headers': Flags.boolean({description: 'With --summary: no column headers'}),
+  }
+
+  /** kubectl says when a namespace does not exist, rather than finding nothing in it. */
+  private async namespaceMustExist(client: import('../kube/client.js').KubeClient, namespace: string | undefined): Promise<void> {
+    if (!namespace) return
+    const {isApiStatus} = await import('../errors.js')
+    try {
+      await client.get(`/api/v1/namespaces/${encodeURIComponent(namespace)}`)
+    } catch (e) {
+      if (isApiStatus(e, 404)) throw new CliError('NotFound', `namespaces "${namespace}" not found`)
+      // forbidden to read namespaces: say nothing more
+    }
   }
 
   async run(): Promise<void> {
     const {args} = await this.parse(Logs)
     const f = this.flags
+    // kubectl logs pod/NAME
+    if (args.isvc?.startsWith('pod/') || args.isvc?.startsWith('pods/')) {
+      if (f.pod) throw new CliError('Usage', 'give the pod once: pod/NAME or --pod NAME')
+      ;(f as {pod?: string}).pod = args.isvc.slice(args.isvc.indexOf('/') + 1)
+      args.isvc = undefined
+    }
+    const regexes = (flag: string, list: string[] | undefined) =>
+      (list ?? []).map(r => {
+        try {
+          return new RegExp(r)
+        } catch (e) {
+          throw new CliError('Usage', `--${flag} ${JSON.stringify(r)} is not a regular expression: ${(e as Error).message}`)
+        }
+      })
+    const include = regexes('include', f.include)
+    const exclude = regexes('exclude', f.exclude)
+    const highlight = regexes('highlight', f.highlight)
     const ways = [args.isvc !== undefined, f.selector !== undefined, f.pod !== undefined, f.all].filter(Boolean).length
     if (ways > 1) throw new CliError('Usage', 'give only one of ISVC, -l, --pod and --all')
     if (ways === 0 && !f['all-namespaces'] && !f.summary) throw new CliError('Usage', 'which pods? give an InferenceService, -l SELECTOR, --pod NAME, --all or -A')
@@ -66,24 +103,49 @@ export default class Logs extends BaseCommand<typeof Logs> {
       const rows = core.summarise((await core.listPods(client, sel)).items)
       if (f.output === 'json') return this.print(JSON.stringify({apiVersion: 'storage-init.kserve.io/v1alpha1', kind: 'StorageInitializerSummary', items: rows}, null, 2) + '\n')
       const {table} = await import('../render/table.js')
-      if (rows.length === 0) return process.stderr.write('No InferenceService or LLMInferenceService pods found.\n') as unknown as void
+      if (rows.length === 0) {
+        await this.namespaceMustExist(client, sel.namespace)
+        return process.stderr.write('No InferenceService or LLMInferenceService pods found.\n') as unknown as void
+      }
       const secs = (n: number | null) => (n === null ? '-' : `${n.toFixed(1)}s`)
       this.print(
         table(
           [...(sel.namespace ? [] : ['namespace']), 'model', 'pods', 'succeeded', 'failed', 'initializing', 'image', 'median', 'slowest'],
           rows.map(r => [...(sel.namespace ? [] : [r.namespace]), `${r.kind === 'LLMInferenceService' ? 'llminferenceservice' : 'inferenceservice'}/${r.inferenceService}`, r.pods, r.succeeded, Object.entries(r.failed).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${v} ${k}`).join(', ') || '0', r.initializing, r.images.join(' '), secs(r.medianSeconds), secs(r.slowestSeconds)]),
-        ) + '\n',
+        )
+          .split('\n')
+          .slice(f['no-headers'] ? 1 : 0)
+          .join('\n') + '\n',
       )
       return
     }
-    const {makePrinter} = await import('../render/logs.js')
-    const print = makePrinter({json: f.output === 'json', prefix: !f['no-prefix'], timestamps: f.timestamps, withNamespace: !sel.namespace, color: process.stdout.isTTY === true && !process.env.NO_COLOR})
+    const {makePrinter, useColor} = await import('../render/logs.js')
+    const print = makePrinter({
+      json: f.output === 'json',
+      prefix: !f['no-prefix'],
+      timestamps: f.timestamps,
+      withNamespace: !sel.namespace,
+      color: {stdout: useColor(f.color, process.stdout), stderr: useColor(f.color, process.stderr)},
+      include,
+      exclude,
+      highlight,
+      onlyLogLines: f['only-log-lines'],
+    })
     const ac = new AbortController()
     const stop = () => ac.abort()
     process.once('SIGINT', stop)
     process.once('SIGTERM', stop)
     try {
-      const {pods} = await core.runLogs(client, sel, {follow: f.follow, previous: f.previous, tail: f.tail, sinceSeconds, sinceTime: f['since-time'], container: f.container, maxRequests: f['max-log-requests']}, print, ac.signal)
+      const {pods, containers, first} = await core.runLogs(
+        client,
+        sel,
+        {follow: f.follow, previous: f.previous, tail: f.tail, sinceSeconds, sinceTime: f['since-time'], container: f.container, maxRequests: f['max-log-requests'], limitBytes: f['limit-bytes'], ignoreErrors: f['ignore-errors']},
+        print,
+        ac.signal,
+      )
+      if (pods === 0) await this.namespaceMustExist(client, sel.namespace)
+      // as kubectl logs -c: a container no pod has is an error
+      if (f.container && pods > 0 && containers === 0) throw new CliError('NotFound', `container ${f.container} is not valid for ${pods === 1 ? `pod ${first}` : `any of the ${pods} pods`}`)
       if (pods === 0 && !f.follow) process.stderr.write(`No storage-initializer pods found${sel.namespace ? ` in namespace ${sel.namespace}` : ''} (selector ${sel.pod ? `pod ${sel.pod}` : sel.labelSelectors.join(' or ')}).\n`)
     } finally {
       process.off('SIGINT', stop)

@@ -26,6 +26,10 @@ export interface LogsOptions {
   sinceTime?: string
   container?: string
   maxRequests: number
+  /** at most this many bytes of each log */
+  limitBytes?: number
+  /** a log that cannot be read is a status line, not the end of the command */
+  ignoreErrors?: boolean
 }
 
 export type LogEvent =
@@ -85,7 +89,7 @@ function hasLog(s: InitState): boolean {
   return s.kind === 'running' || s.kind === 'terminated' || (s.kind === 'waiting' && s.reason === 'CrashLoopBackOff')
 }
 
-export async function runLogs(client: KubeClient, sel: Selection, opts: LogsOptions, emit: (e: LogEvent) => void, outer: AbortSignal): Promise<{pods: number}> {
+export async function runLogs(client: KubeClient, sel: Selection, opts: LogsOptions, emit: (e: LogEvent) => void, outer: AbortSignal): Promise<{pods: number; containers: number; first?: string}> {
   // one failure stops everything, and is reported once
   const inner = new AbortController()
   outer.addEventListener('abort', () => inner.abort(), {once: true})
@@ -100,8 +104,11 @@ export async function runLogs(client: KubeClient, sel: Selection, opts: LogsOpti
   const running: Promise<void>[] = []
   const {items, resourceVersion} = await listPods(client, sel)
 
+  let containers = 0
   const consider = (pod: any) => {
-    for (const container of logContainers(pod, opts.container)) {
+    const names = logContainers(pod, opts.container)
+    containers += names.length
+    for (const container of names) {
       const s = initState(pod, container)
       const id = `${pod.metadata.namespace}/${pod.metadata.name}/${container}`
       if (!hasLog(s) || (s.kind === 'waiting' && !opts.previous)) {
@@ -125,14 +132,14 @@ export async function runLogs(client: KubeClient, sel: Selection, opts: LogsOpti
               base.namespace,
               base.pod,
               container,
-              {follow, previous: opts.previous, tailLines: opts.tail, sinceSeconds: opts.sinceSeconds, sinceTime: opts.sinceTime},
+              {follow, previous: opts.previous, tailLines: opts.tail, sinceSeconds: opts.sinceSeconds, sinceTime: opts.sinceTime, limitBytes: opts.limitBytes},
               (l: LogLine) => emit({type: 'line', ...base, time: l.time, message: l.message}),
               signal,
               attempt => emit({type: 'resumed', ...base, attempt, message: `stream broke; resumed (attempt ${attempt}) from the last line seen`}),
             )
           } catch (e) {
             if (signal.aborted) return
-            if (isApiStatus(e, 400) || isApiStatus(e, 404)) {
+            if (isApiStatus(e, 400) || isApiStatus(e, 404) || opts.ignoreErrors) {
               emit({type: 'status', ...base, state: 'unavailable', message: (e as Error).message})
               return
             }
@@ -163,7 +170,7 @@ export async function runLogs(client: KubeClient, sel: Selection, opts: LogsOpti
   if (opts.follow && !opts.previous) await watchPods(client, sel, resourceVersion, consider, signal)
   await Promise.all(running)
   if (failure) throw failure
-  return {pods: items.length}
+  return {pods: items.length, containers, first: items[0]?.metadata?.name}
 }
 
 /** Watch pods (list+watch, re-listing when the watch expires) until aborted: one watch per label selector. */

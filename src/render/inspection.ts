@@ -154,3 +154,9 @@ export function renderIsvc(v: IsvcInspection, wide: boolean): string {
   if (stale > 0) out.push('', `${stale} pod(s) run an older storage-initializer. ${v.rollout.how}${v.rollout.command ? `:\n  ${v.rollout.command}` : ''}`)
   return out.join('\n') + '\n'
 }
+
+/** --no-headers: the tables' column-header rows left out (the section titles stay). */
+export function withoutHeaders(text: string): string {
+  const lines = text.split('\n')
+  return lines.filter((l, i) => !(/^[A-Z][A-Z ]*[A-Z](\s{3,}[A-Z][A-Z ]*)+$/.test(l) && i > 0 && (lines[i - 1] === '' || /^[A-Z]/.test(lines[i - 1])))).join('\n')
+}
