@@ -5,6 +5,7 @@ export type ErrorKind =
   | 'Config' // kubeconfig, context
   | 'Unreachable'
   | 'Timeout'
+  | 'Cancelled'
   | 'Unauthorized'
   | 'Forbidden'
   | 'NotFound'

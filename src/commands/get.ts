@@ -27,11 +27,17 @@ With --isvc, shows which container the webhook injects for that InferenceService
     const [{client, namespace}, {inspect, inspectIsvc}] = await Promise.all([this.connect(), import('../core/inspect.js')])
     const ksNs = this.flags['kserve-namespace']
     const f = this.flags
-    const result = f.isvc
-      ? await inspectIsvc(client, ksNs, namespace, f.isvc)
-      : f.llmisvc
-        ? await inspectIsvc(client, ksNs, namespace, f.llmisvc, 'LLMInferenceService')
-        : (await inspect(client, ksNs)).inspection
+    const {waitingFor} = await import('../render/progress.js')
+    const human = out.kind === 'table' || out.kind === 'wide'
+    const result: import('../core/inspect.js').IsvcInspection | import('../core/inspect.js').Inspection = await waitingFor<import('../core/inspect.js').IsvcInspection | import('../core/inspect.js').Inspection>(
+      `reading the storage-initializer configuration from ${client.server}`,
+      f.isvc
+        ? inspectIsvc(client, ksNs, namespace, f.isvc)
+        : f.llmisvc
+          ? inspectIsvc(client, ksNs, namespace, f.llmisvc, 'LLMInferenceService')
+          : inspect(client, ksNs).then(l => l.inspection),
+      human,
+    )
     if (out.kind !== 'table' && out.kind !== 'wide')
       return this.print(
         await render(result, out, () =>

@@ -21,12 +21,15 @@ export default class Validate extends BaseCommand<typeof Validate> {
     'all-contexts': Flags.boolean({description: 'Validate every context of the kubeconfig'}),
     compare: Flags.boolean({description: 'With several contexts: show where their storage-initializer settings differ'}),
     'kserve-version': Flags.string({description: 'The KServe release to check fields against (default: the controller\'s, or the file\'s)'}),
+    parallel: Flags.integer({description: 'With several contexts: how many clusters to check at once', default: 10, min: 1}),
+    'cluster-timeout': Flags.string({description: 'With several contexts: give up on one cluster after this long (0: no limit)', default: '60s'}),
   }
 
   async run(): Promise<void> {
     const f = this.flags
     const v = await import('../core/validate.js')
     let reports: import('../core/validate.js').Report[]
+    let printed = false
     const contexts = f['all-contexts'] ? await this.allContexts() : (f.context ?? '').split(',').map(c => c.trim()).filter(Boolean)
     try {
       if (f.filename) {
@@ -39,20 +42,49 @@ export default class Validate extends BaseCommand<typeof Validate> {
         reports = [v.validateText(text, f.filename === '-' ? '<stdin>' : f.filename, f['kserve-version'])]
       } else if (contexts.length > 1) {
         const {connect} = await import('../kube/connect.js')
-        reports = await Promise.all(
-          contexts.map(async context => {
-            try {
-              const {client} = connect({...f, context})
-              try {
-                return await v.validateLive(client, f['kserve-namespace'], f['kserve-version'])
-              } finally {
-                client.close()
+        const {parseDuration} = await import('../kube/timeout.js')
+        const {progress} = await import('../render/progress.js')
+        const limit = parseDuration('cluster-timeout', f['cluster-timeout'])
+        const human = f.output === undefined
+        const spin = progress(`validating ${contexts.length} clusters`, human)
+        let done = 0
+        // at most --parallel clusters at once, each with its own time limit; reported as they finish (text)
+        const one = async (context: string): Promise<import('../core/validate.js').Report> => {
+          let client: import('../kube/client.js').KubeClient | undefined
+          let timer: NodeJS.Timeout | undefined
+          try {
+            client = connect({...f, context}).client
+            const work = v.validateLive(client, f['kserve-namespace'], f['kserve-version'])
+            const timeout = new Promise<never>((_, reject) => {
+              if (limit > 0) timer = setTimeout(() => reject(new CliError('Timeout', `no answer within --cluster-timeout ${f['cluster-timeout']}`)), limit)
+            })
+            return await Promise.race([work, timeout])
+          } catch (e) {
+            return v.errorReport({context}, isCliError(e) ? e.oneLine().replace(/^error: /, '') : (e as Error).message)
+          } finally {
+            if (timer) clearTimeout(timer)
+            client?.close()
+          }
+        }
+        const results: import('../core/validate.js').Report[] = new Array(contexts.length)
+        let next = 0
+        const r = human ? await import('../render/validate.js') : undefined
+        await Promise.all(
+          Array.from({length: Math.min(f.parallel, contexts.length)}, async () => {
+            while (next < contexts.length) {
+              const i = next++
+              results[i] = await one(contexts[i])
+              spin.text(`validating ${contexts.length} clusters: ${++done} done`)
+              if (r && !f.compare) {
+                spin.stop()
+                this.print(r.renderReport(results[i]) + '\n')
               }
-            } catch (e) {
-              return v.errorReport({context}, isCliError(e) ? e.oneLine().replace(/^error: /, '') : (e as Error).message)
             }
           }),
         )
+        spin.stop()
+        reports = results
+        printed = Boolean(r && !f.compare)
       } else {
         const {client} = await this.connect()
         reports = [await v.validateLive(client, f['kserve-namespace'], f['kserve-version'])]
@@ -72,7 +104,7 @@ export default class Validate extends BaseCommand<typeof Validate> {
       this.print(await formatStructured(body, f.output))
     } else {
       const r = await import('../render/validate.js')
-      this.print(reports.map(r.renderReport).join('\n'))
+      if (!printed) this.print(reports.map(r.renderReport).join('\n'))
       if (rows) this.print(r.renderComparison(reports.map(x => x.source.context ?? '?'), rows))
     }
     if (reports.some(r => r.error)) process.exitCode = 2

@@ -23,6 +23,8 @@ export interface Report {
   settings: Record<string, string>
   /** a validation that could not run (fleet mode): the error */
   error?: string
+  /** rules that could not be checked here, and why (e.g. SI070 when the Helm release cannot be read) */
+  notChecked?: {rule: string; reason: string}[]
 }
 
 function summarise(findings: Finding[]): Record<Severity, number> {
@@ -96,6 +98,11 @@ export async function validateLive(client: KubeClient, kserveNamespace?: string,
   const cluster: Cluster = {configMapNames: cms ? Object.keys(cms) : undefined, configMapKeys: cms, modelNamespaces, helm}
   const versionUnknown = !release && ns ? {image: controllerVersion(dep).image} : undefined
   const findings = validate({configMapPath: `configmap/${CONFIGMAP}`, text, release, storageContainers: csc.items, cluster, versionUnknown, storageContainerCrd: csc.installed, llmInferenceServices: llms.map(l => ({namespace: l.metadata.namespace, name: l.metadata.name, uri: l.spec?.model?.uri}))})
+  const notChecked: {rule: string; reason: string}[] = []
+  const owner = helmOwnership(cmObject?.metadata)
+  if (owner?.release && !helm) notChecked.push({rule: 'SI070', reason: `the Helm release "${owner.release}" (its release Secret in namespace ${owner.releaseNamespace || ns}) could not be read: no permission to read secrets, or not a release this plugin understands`})
+  if (cms === undefined && ns) notChecked.push({rule: 'SI030', reason: `the ConfigMaps of namespace ${ns} could not be listed`})
+  if (csc.error) notChecked.push({rule: 'SI050-SI056', reason: csc.error})
   return {
     apiVersion: 'storage-init.kserve.io/v1alpha1',
     kind: 'ValidationReport',
@@ -104,6 +111,7 @@ export async function validateLive(client: KubeClient, kserveNamespace?: string,
     findings,
     summary: summarise(findings),
     settings: settings(text, csc.items),
+    ...(notChecked.length ? {notChecked} : {}),
   }
 }
 
@@ -227,10 +235,15 @@ export function validateText(input: string, file: string, releaseFlag?: string):
   }
 }
 
-/** Settings that differ between reports: key -> value per report (missing: "(unset)"). */
+/**
+ * Settings that differ between the reports that could be read: key -> value per report (missing: "(unset)"; a cluster
+ * that could not be read: "(not checked)", and it makes no difference by itself).
+ */
 export function compare(reports: Report[]): {setting: string; values: string[]}[] {
   const keys = [...new Set(reports.flatMap(r => Object.keys(r.settings)))].sort()
-  return keys.map(k => ({setting: k, values: reports.map(r => r.settings[k] ?? '(unset)')})).filter(row => new Set(row.values).size > 1)
+  return keys
+    .map(k => ({setting: k, values: reports.map(r => (r.error ? '(not checked)' : (r.settings[k] ?? '(unset)')))}))
+    .filter(row => new Set(row.values.filter(v => v !== '(not checked)')).size > 1)
 }
 
 export function failed(r: Report, strict: boolean): boolean {

@@ -98,6 +98,8 @@ export class KubeClient {
   /** Send one request and return the raw response, with errors translated. */
   private async send(method: string, path: string, ro: RequestOptions, accept: string): Promise<http.IncomingMessage> {
     await this.ready
+    // a client that was closed (a command, or one cluster of a fleet, that gave up) sends nothing more
+    if (this.closed) throw new CliError('Cancelled', `the request to ${this.server} was cancelled`)
     const u = this.url(path, ro.query)
     const body = ro.body === undefined ? undefined : typeof ro.body === 'string' ? ro.body : JSON.stringify(ro.body)
     const headers: Record<string, string | string[]> = {...(this.requestOptions.headers as Record<string, string | string[]>), Accept: accept, 'User-Agent': 'kubectl-storage_init'}
@@ -202,7 +204,10 @@ export class KubeClient {
     return res
   }
 
+  private closed = false
+
   close(): void {
+    this.closed = true
     const agent = this.requestOptions?.agent
     if (agent && typeof agent === 'object') agent.destroy()
   }

@@ -10,7 +10,7 @@ export function renderReport(r: Report): string {
   const where = r.source.context ? `context ${r.source.context}` : `${r.source.file} (${r.source.format})`
   out.push(`${where}${r.kserve.namespace ? `, KServe namespace ${r.kserve.namespace}` : ''}${r.kserve.version ? `, KServe ${r.kserve.version}` : ''}`)
   if (r.error) {
-    out.push(`  could not validate: ${r.error}`)
+    out.push(`  not checked: ${r.error}`)
     return out.join('\n') + '\n'
   }
   for (const sev of ['error', 'warning', 'info'] as Severity[]) {
@@ -22,6 +22,10 @@ export function renderReport(r: Report): string {
       out.push(`    ${safe(f.message)}`)
       out.push(`    fix: ${safe(f.hint)}`)
     }
+  }
+  if (r.notChecked?.length) {
+    out.push('', `NOT CHECKED (${r.notChecked.length})`)
+    for (const n of r.notChecked) out.push(`  ${n.rule}  ${safe(n.reason)}`)
   }
   const s = r.summary
   out.push('', `${s.error} error(s), ${s.warning} warning(s), ${s.info} info`)
@@ -48,6 +52,16 @@ export function sarif(reports: Report[], version: string): unknown {
             rules: RULES.map(r => ({id: r.id, name: r.name, shortDescription: {text: r.description}, defaultConfiguration: {level: level(r.severity)}})),
           },
         },
+        // clusters and rules that could not be checked: tool notifications, not silence
+        invocations: [
+          {
+            executionSuccessful: reports.every(r => !r.error),
+            toolExecutionNotifications: reports.flatMap(rep => [
+              ...(rep.error ? [{level: 'error', message: {text: `${rep.source.context ?? rep.source.file}: not checked: ${rep.error}`}}] : []),
+              ...(rep.notChecked ?? []).map(n => ({level: 'warning', descriptor: {id: n.rule}, message: {text: `${rep.source.context ?? rep.source.file}: ${n.rule} not checked: ${n.reason}`}})),
+            ]),
+          },
+        ],
         results: reports.flatMap(rep =>
           rep.findings.map(f => ({
             ruleId: f.rule,

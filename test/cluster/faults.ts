@@ -7,6 +7,8 @@ export interface FaultRule {
   resource?: string
   namespace?: string
   name?: string
+  /** only requests made as this user */
+  user?: string
   /** delay before answering, in milliseconds */
   latencyMs?: number
   /** answer with this HTTP status and a matching Status body */
@@ -31,6 +33,7 @@ export interface RequestInfo {
   resource: string
   namespace?: string
   name?: string
+  user?: string
 }
 
 export class Faults {
@@ -56,6 +59,7 @@ export class Faults {
       if (r.resource && r.resource !== info.resource) continue
       if (r.namespace && r.namespace !== info.namespace) continue
       if (r.name && r.name !== info.name) continue
+      if (r.user && r.user !== info.user) continue
       if (r.after !== undefined && r.after > 0) {
         r.after--
         continue

@@ -310,7 +310,7 @@ export class SimCluster {
     throw errors.pathNotFound()
   }
 
-  private async applyFaults(res: http.ServerResponse, info: {verb: string; resource: string; namespace?: string; name?: string}) {
+  private async applyFaults(res: http.ServerResponse, info: {verb: string; resource: string; namespace?: string; name?: string; user?: string}) {
     const hits = this.faults.take(info)
     let drop: FaultRule | undefined
     for (const f of hits) {
@@ -396,7 +396,7 @@ export class SimCluster {
     const resource = sub ? `${plural}/${sub}` : plural
     const attrs: Attributes = {verb, group, resource, namespace, name}
     if (!authorize(req.user, attrs)) throw errors.forbidden(req.user.name, verb, {plural, group, sub}, namespace, name)
-    const faulted = await this.applyFaults(res, {verb, resource, namespace, name})
+    const faulted = await this.applyFaults(res, {verb, resource, namespace, name, user: req.user.name})
     if (faulted.stop) return
     const goGroup = rt.group ? rt.group.split('.')[0] : 'core'
     this.negotiate(req, res, {

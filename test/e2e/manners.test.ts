@@ -204,3 +204,17 @@ describe('output formats', () => {
     expect(nh.stdout).toMatch(/^default\s{3,}kserve\/storage-initializer:v0\.20\.0/m)
   })
 })
+
+describe('progress', () => {
+  test('a spinner on a terminal after 300 ms, saying what it waits for; none in a pipe or in CI', async () => {
+    s.cluster.faults.add({verb: 'list', resource: 'configmaps', latencyMs: 1200, count: 2})
+    // a pseudo-terminal (util-linux script), CI unset; asynchronously, since the simulated cluster shares this process
+    const cmd = `stty cols 120 rows 40; env -u CI TERM=xterm ${process.execPath} ${join(ROOT, 'bin', 'kubectl-storage_init')} get --kubeconfig ${s.kubeconfig}`
+    const tty = await exec('script', ['-qec', cmd, '/dev/null'])
+    expect(tty.stdout).toContain('reading the storage-initializer configuration from https://127.0.0.1:')
+    expect(tty.stdout).toContain('STORAGE INITIALIZER')
+    s.cluster.faults.add({verb: 'list', resource: 'configmaps', latencyMs: 1200, count: 1})
+    const pipe = await plugin(['get', ...kc()])
+    expect(pipe.stderr).toBe('')
+  })
+})

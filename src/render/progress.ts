@@ -1,0 +1,45 @@
+/**
+ * What a command waits for, on a terminal: a spinner on stderr (ora) that appears only after 300 ms, so quick
+ * commands show nothing; never in a pipe, in CI, with TERM=dumb, or for machine-readable output.
+ */
+import ora, {type Ora} from 'ora'
+
+export interface Progress {
+  text(t: string): void
+  stop(): void
+}
+
+const NONE: Progress = {text: () => undefined, stop: () => undefined}
+
+/** `enabled`: the caller's own conditions (human-readable output); the terminal checks are made here. */
+export function progress(text: string, enabled = true, delayMs = 300): Progress {
+  const stream = process.stderr
+  // a terminal that reports no width (some pseudo-terminals) would make ora clear lines without end
+  if (!enabled || !stream.isTTY || !stream.columns || process.env.CI || process.env.TERM === 'dumb') return NONE
+  let current = text
+  let spinner: Ora | undefined
+  const timer = setTimeout(() => {
+    spinner = ora({text: current, stream, discardStdin: false}).start()
+  }, delayMs)
+  timer.unref()
+  return {
+    text(t: string) {
+      current = t
+      if (spinner) spinner.text = t
+    },
+    stop() {
+      clearTimeout(timer)
+      spinner?.stop()
+    },
+  }
+}
+
+/** Run `work` with a spinner saying `text`. */
+export async function waitingFor<T>(text: string, work: Promise<T>, enabled = true): Promise<T> {
+  const p = progress(text, enabled)
+  try {
+    return await work
+  } finally {
+    p.stop()
+  }
+}
