@@ -53,6 +53,8 @@ const takesValue = (flag: string) => GLOBAL_VALUE_FLAGS.includes(flag.replace(/^
 export function normaliseArgv(argv: string[], commands: Record<string, CommandShape>): Normalised {
   const end = argv.indexOf('--')
   const head = (end < 0 ? argv : argv.slice(0, end)).map(a => (a === '-h' ? '--help' : a))
+  // a bare --dry-run is client, as in kubectl
+  for (let k = 0; k < head.length; k++) if (head[k] === '--dry-run' && !['none', 'client', 'server'].includes(head[k + 1] ?? '')) head[k] = '--dry-run=client'
   const tail = end < 0 ? [] : argv.slice(end)
   // flags before the command (global ones: with their values)
   const leading: string[] = []

@@ -28,6 +28,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     'client-key': Flags.string({description: 'Path to a client key file for TLS', helpGroup: 'GLOBAL'}),
     'insecure-skip-tls-verify': Flags.boolean({description: "If true, the server's certificate will not be checked for validity (insecure)", helpGroup: 'GLOBAL'}),
     'tls-server-name': Flags.string({description: 'Server name to use for server certificate validation', helpGroup: 'GLOBAL'}),
+    'chunk-size': Flags.integer({description: 'Read lists in chunks of this many items, as kubectl does (0: in one response)', default: 500, min: 0, helpGroup: 'GLOBAL'}),
     v: Flags.integer({char: 'v', description: 'Log level: 6 and above log every request, as --debug', min: 0, helpGroup: 'GLOBAL'}),
     debug: Flags.boolean({description: 'Log requests and show stack traces on errors', helpGroup: 'GLOBAL'}),
   }

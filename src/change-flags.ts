@@ -2,12 +2,16 @@
 import * as Flags from '@oclif/core/flags'
 
 export const changeFlags = {
-  'dry-run': Flags.string({description: 'none: apply; client: only show; server: the API server checks the change without storing it (dryRun=All)', options: ['none', 'client', 'server'], default: 'none'}),
-  diff: Flags.boolean({description: 'Show a unified diff of what changes in each target'}),
+  'dry-run': Flags.string({description: 'none: apply; client: only show; server: the API server checks the change without storing it (dryRun=All); a bare --dry-run is client, as in kubectl', options: ['none', 'client', 'server'], default: 'none'}),
+  diff: Flags.boolean({description: 'Show a unified diff of what changes in each target (KUBECTL_EXTERNAL_DIFF runs your diff program on two directories, as kubectl diff does)'}),
   output: Flags.string({char: 'o', description: 'Print the resulting objects', options: ['json', 'yaml']}),
   'field-manager': Flags.string({description: 'Name of the manager used to track field ownership', default: 'kubectl-storage-init'}),
   'history-limit': Flags.integer({description: 'How many revisions to keep in configmap storage-initializer-history', default: 10, min: 1}),
   'show-helm-values': Flags.boolean({description: 'Print the Helm values that make the change survive the next helm upgrade'}),
+  'exit-code': Flags.boolean({description: 'Exit 1 when the change changes something (as kubectl diff), 0 when there is nothing to change: for CI, with --dry-run'}),
+  'show-all': Flags.boolean({description: 'List every model whose pods still run the previous storage-initializer (default: the first 10)'}),
+  'show-managed-fields': Flags.boolean({description: 'Keep metadata.managedFields in -o json|yaml'}),
+  strict: Flags.boolean({description: 'Refuse the change when the configuration has errors (as validate finds them) that it does not fix; without it they are named in a warning'}),
 }
 
 export const targetFlag = Flags.string({

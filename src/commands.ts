@@ -2,10 +2,11 @@
 import Complete from './commands/__complete.js'
 import Completion from './commands/completion.js'
 import Get from './commands/get.js'
+import History from './commands/history.js'
 import Logs from './commands/logs.js'
 import Rollback from './commands/rollback.js'
 import SetImage from './commands/set-image.js'
 import SetResources from './commands/set-resources.js'
 import Validate from './commands/validate.js'
 
-export const COMMANDS = {get: Get, 'set-image': SetImage, 'set-resources': SetResources, rollback: Rollback, validate: Validate, logs: Logs, completion: Completion, __complete: Complete}
+export const COMMANDS = {get: Get, 'set-image': SetImage, 'set-resources': SetResources, rollback: Rollback, history: History, validate: Validate, logs: Logs, completion: Completion, __complete: Complete}

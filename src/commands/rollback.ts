@@ -1,50 +1,57 @@
+/** `rollback`: undo the newest change, or return to a recorded revision, without losing edits made outside the plugin. */
+import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {ChangeCommand} from '../change-command.js'
 import {changeFlags} from '../change-flags.js'
+import {CliError} from '../errors.js'
 
 export default class Rollback extends ChangeCommand<typeof Rollback> {
-  static override summary = 'Undo a change: return to the state before the last one, or to any recorded revision'
+  static override summary = 'Undo the last change, or return to any recorded revision'
   static override description =
-    'Revisions are recorded in the cluster (configmap storage-initializer-history in KServe\'s namespace) by set-image, set-resources and rollback itself, so every operator sees the same history. --to-revision N returns to the configuration right after revision N (0: before the oldest recorded one). If the live configuration no longer matches the newest revision (a hand edit, a helm upgrade), rollback refuses and shows the difference, unless --force.'
-  static override examples = ['<%= config.bin %> rollback --list', '<%= config.bin %> rollback', '<%= config.bin %> rollback --to-revision 3 --diff --dry-run=server']
+    'Without a revision, undoes the newest recorded change: each target it changed gets back the value it had before (like kubectl rollout undo; a second rollback undoes the first). With a revision (REVISION or --to-revision N), every recorded target returns to its state right after revision N (0: before the oldest recorded one). Edits made outside kubectl storage-init since the newest record are kept when they touch other fields than the rollback changes; when they touch the same fields, rollback shows the difference and refuses, unless --force. What it would write is checked like any change (validate\'s errors are refused unless --force); a damaged history entry is never written. It works when the live storageInitializer is not valid JSON (with --force, since that is an outside edit). Revisions are recorded in configmap storage-initializer-history in KServe\'s namespace; see the history command.'
+  static override examples = [
+    '<%= config.bin %> rollback',
+    '<%= config.bin %> rollback 3 --diff --dry-run=server',
+    '<%= config.bin %> rollback --to-revision 3 --target configmap',
+    '<%= config.bin %> rollback --force            # the live storageInitializer is broken: restore the last recorded one',
+  ]
+  static override args = {revision: Args.integer({description: 'The revision to return to (same as --to-revision)', min: 0})}
   static override flags = {
     ...changeFlags,
-    list: Flags.boolean({description: 'List the recorded revisions'}),
-    'to-revision': Flags.integer({description: 'The revision to return to', min: 0}),
-    force: Flags.boolean({description: 'Roll back even though the live configuration has drifted from the history'}),
+    'to-revision': Flags.integer({description: 'The revision to return to (0: before the oldest recorded one)', min: 0}),
+    target: Flags.string({description: 'Roll back only these: configmap or storage-container/NAME (repeatable or comma-separated; default: every target the rollback covers)', multiple: true}),
+    force: Flags.boolean({description: 'Roll back even over edits made outside kubectl storage-init to the same fields, a target that no longer exists (skipped), or a result with errors'}),
+    list: Flags.boolean({description: 'List the recorded revisions (same as the history command)'}),
   }
 
   async run(): Promise<void> {
+    const {args} = await this.parse(Rollback)
     const f = this.flags
-    const {client} = await this.connect()
-    const {readHistory} = await import('../core/change.js')
-    const {findConfigMap} = await import('../kube/kserve.js')
-    const ns = (await findConfigMap(client, f['kserve-namespace'])).namespace
-    const {records} = await readHistory(client, ns)
-    const rb = await import('../core/rollback.js')
     if (f.list) {
-      if (f.output === 'json' || f.output === 'yaml') {
-        const {formatStructured} = await import('../render/output.js')
-        return this.print(await formatStructured({apiVersion: 'storage-init.kserve.io/v1alpha1', kind: 'RevisionList', namespace: ns, items: records}, f.output))
-      }
-      if (records.length === 0) return this.note(`No revisions recorded in configmap ${ns}/storage-initializer-history.`)
-      const {table} = await import('../render/table.js')
-      this.print(table(['revision', 'time', 'user', 'targets', 'command'], records.map(r => [r.revision, r.time, r.user, rb.describeRecord(r), r.command])) + '\n')
-      return
+      const {client} = await this.connect()
+      const {showHistory} = await import('./history.js')
+      return showHistory(client, {output: f.output, 'kserve-namespace': f['kserve-namespace']})
     }
-    const n = rb.targetRevision(records, f['to-revision'])
+    if (args.revision !== undefined && f['to-revision'] !== undefined && args.revision !== f['to-revision'])
+      throw new CliError('Usage', `give the revision once: REVISION ${args.revision} and --to-revision ${f['to-revision']} differ`)
+    const rb = await import('../core/rollback.js')
+    const targets = rb.parseTargets(f.target)
+    const {client} = await this.connect()
     const {unifiedDiff} = await import('../domain/diff.js')
-    const {toYaml} = await import('../render/yaml.js')
-    const text = (v: unknown) => (typeof v === 'string' ? v + '\n' : toYaml(v))
+    const {valueText} = await import('../render/change.js')
+    let info: import('../core/rollback.js').RollbackPlan | undefined
     const outcome = await this.change(
       client,
-      live =>
-        rb.planRollback(records, n, live, f.force, drift => {
-          for (const d of drift) process.stderr.write(unifiedDiff(text(d.recorded), text(d.live), `${d.target} (recorded)`, `${d.target} (live)`))
-        }),
-      {rollbackTo: n, kserveNamespace: ns},
+      live => {
+        info = rb.planRollback(live, {toRevision: args.revision ?? f['to-revision'], targets, force: f.force}, {
+          warn: text => this.warn2(text),
+          diff: (target, recorded, now) => process.stderr.write(unifiedDiff(valueText(target, recorded), valueText(target, now), `${target} (recorded)`, `${target} (live)`)),
+        })
+        return info
+      },
+      {requireDoc: false, force: f.force},
     )
-    await this.report(outcome, {verb: `to revision ${n}`, nothing: `skipped rollback (current configuration already matches revision ${n})`})
+    await this.report(outcome, {verb: info!.verb, nothing: info!.nothing})
   }
 }

@@ -2,20 +2,40 @@
  * Every change is one pipeline: read (with resourceVersions) -> plan (pure) -> show -> apply (each write conditional on
  * the resourceVersion read; on 409 re-read and re-plan, bounded) -> record the revision -> report.
  * Order: the configuration is written first and the revision recorded after it. A crash in between leaves a change
- * with no record; the next rollback sees the live configuration differ from the last record and says so (drift).
+ * with no record; the next change or rollback sees the live configuration differ from the last record and says so (drift).
+ * Every change is checked with validate's rules: it may not add an error, and the errors it leaves are named.
  */
 import {CliError, isApiStatus} from '../errors.js'
 import {isTransient, type KubeClient} from '../kube/client.js'
 import {explain} from '../kube/explain.js'
-import {CONFIGMAP, KEY} from '../kube/kserve.js'
+import {CONFIGMAP, findConfigMap, getController, KEY, listLlmDeployments, listLlmInferenceServices, listStorageContainers} from '../kube/kserve.js'
 import {helmOwnership, type HelmOwnership} from '../domain/helm.js'
-import {appendRecord, HISTORY_CONFIGMAP, HISTORY_LABELS, nextRevision, readRecords, sameValue, type RevisionRecord, type TargetChange} from '../domain/history.js'
+import {
+  appendRecord,
+  damagedMessage,
+  drift,
+  HISTORY_CONFIGMAP,
+  HISTORY_LABELS,
+  nextRevision,
+  readHistoryData,
+  sameValue,
+  type DamagedRecord,
+  type FieldDiff,
+  type History,
+  type RevisionRecord,
+  type TargetChange,
+} from '../domain/history.js'
 import {imageName} from '../domain/image.js'
 import {mergeDiff} from '../domain/merge-patch.js'
-import type {Release} from '../domain/release.js'
+import {atLeast, controllerVersion, parseRelease, type Release} from '../domain/release.js'
+import {validate, type Finding} from '../domain/rules.js'
 import {fromResource, selectInjection} from '../domain/storage-containers.js'
-import {parseStorageInitializer} from '../domain/storage-initializer.js'
-import {inspect} from './inspect.js'
+import {llmDeploymentName, llmOverride, llmPodSelector, resolveLlm} from '../domain/llmisvc.js'
+import {slimPod} from '../domain/pod-status.js'
+import {eachPage} from '../kube/list.js'
+import {deploymentMode, initContainerOf, podDifferences, rolloutFor, type Rollout} from './inspect.js'
+import {decodeStorageInitializer} from '../domain/go-json.js'
+import {DocumentSyntaxError, parseStorageInitializer} from '../domain/storage-initializer.js'
 
 export type DryRun = 'none' | 'client' | 'server'
 const CSC_PATH = '/apis/serving.kserve.io/v1alpha1/clusterstoragecontainers'
@@ -28,7 +48,7 @@ export interface Target {
   kind: 'ConfigMap' | 'ClusterStorageContainer'
   path: string
   object: any
-  /** ConfigMap: the storageInitializer text; storage container: spec.container */
+  /** ConfigMap: the storageInitializer text (null: the key is missing); storage container: spec.container */
   value: unknown
   /** storage container: enabled, and an init container */
   serving: boolean
@@ -36,11 +56,18 @@ export interface Target {
 
 export interface Live {
   namespace: string
+  /** the storageInitializer document ({} when it cannot be parsed: see docError) */
   doc: Record<string, unknown>
+  /** why the storageInitializer is not a usable document (invalid JSON, missing key): set-* refuse, rollback can repair */
+  docError?: CliError
   release?: Release
   version: string | null
   helm?: HelmOwnership
   targets: Target[]
+  /** the revision history, as read with the configuration */
+  history: History
+  /** is the ClusterStorageContainer CRD installed */
+  crdInstalled: boolean
 }
 
 export interface Planned {
@@ -50,7 +77,14 @@ export interface Planned {
   what: string
 }
 
-export type Planner = (live: Live) => Planned[]
+/** What a planner decides besides the values: how the record and messages name the change (rollback). */
+export interface PlanResult {
+  planned: Planned[]
+  record?: ChangeOptions['record']
+  restore?: string
+}
+
+export type Planner = (live: Live) => Planned[] | PlanResult
 
 export interface ChangeOptions {
   kserveNamespace?: string
@@ -58,7 +92,18 @@ export interface ChangeOptions {
   fieldManager: string
   historyLimit: number
   command: string
-  rollbackTo?: number
+  /** extra fields of the record (rollbackTo, undo) */
+  record?: Partial<Pick<RevisionRecord, 'rollbackTo' | 'undo'>>
+  /** a restore (rollback): what it is, for messages ("rolling back to revision 3"); every target it writes must be free of errors */
+  restore?: string
+  /** write even what validate calls an error (rollback --force) */
+  force?: boolean
+  /** refuse when the configuration has errors that the change does not fix */
+  strict?: boolean
+  /** the change needs the storageInitializer document (set-*); rollback does not, it can repair it */
+  requireDoc?: boolean
+  /** one warning line (deduplicated by the caller) */
+  warn?: (text: string) => void
 }
 
 export interface Outcome {
@@ -69,16 +114,42 @@ export interface Outcome {
   objects: any[]
   revision?: number
   /** running model pods whose storage-initializer differs from what they would get now, by namespace */
-  stalePods?: Record<string, number>
+  /** models whose running pods differ from what they would get now (undefined: not known) */
+  stalePods?: StaleModel[]
+  /** the LLMInferenceServices, and how a ConfigMap change reaches them */
+  llms?: LlmNote[]
 }
 
 export async function readLive(client: KubeClient, kserveNamespace?: string): Promise<Live> {
-  const loaded = await inspect(client, kserveNamespace)
-  const ns = loaded.inspection.kserve.namespace
-  const cm = loaded.configMapObject
+  const cscP = listStorageContainers(client)
+  cscP.catch(() => undefined)
+  const found = await findConfigMap(client, kserveNamespace)
+  const ns = found.namespace
+  const [dep, scs, hist] = await Promise.all([getController(client, ns), cscP, readHistory(client, ns)])
+  const cm = found.object
+  const where = `configmap ${ns}/${CONFIGMAP}`
+  const raw: string | undefined = cm.data?.[KEY]
+  const version = controllerVersion(dep).version
+  const release = parseRelease(version ?? undefined)
+  let doc: Record<string, unknown> = {}
+  let docError: CliError | undefined
+  if (raw === undefined)
+    docError = new CliError('NotFound', `${where} has no key "${KEY}"`, {hint: 'KServe falls back to nothing: restore the key (kubectl storage-init rollback --force brings back the last recorded value; see kubectl storage-init validate)'})
+  else {
+    try {
+      parseStorageInitializer(raw)
+      // as KServe's Go code reads it (case-insensitive keys, the last one wins), like get
+      doc = decodeStorageInitializer(raw, release).config
+    } catch (e) {
+      if (!(e instanceof DocumentSyntaxError)) throw e
+      docError = new CliError('Invalid', `the "${KEY}" key of ${where} is not valid JSON: ${e.message}`, {
+        hint: 'KServe rejects every InferenceService pod until it is fixed; kubectl storage-init rollback --force restores the last recorded value, kubectl storage-init validate shows where it breaks',
+      })
+    }
+  }
   const targets: Target[] = [
-    {id: 'configmap', display: `configmap/${CONFIGMAP}`, kind: 'ConfigMap', path: `/api/v1/namespaces/${ns}/configmaps/${CONFIGMAP}`, object: cm, value: cm.data[KEY], serving: true},
-    ...loaded.storageContainerObjects.map(o => {
+    {id: 'configmap', display: `configmap/${CONFIGMAP}`, kind: 'ConfigMap', path: `/api/v1/namespaces/${ns}/configmaps/${CONFIGMAP}`, object: cm, value: raw ?? null, serving: true},
+    ...scs.items.map(o => {
       const sc = fromResource(o)
       return {
         id: `storage-container/${sc.name}`,
@@ -87,11 +158,17 @@ export async function readLive(client: KubeClient, kserveNamespace?: string): Pr
         path: `${CSC_PATH}/${encodeURIComponent(sc.name)}`,
         object: o,
         value: o.spec?.container ?? {},
-        serving: !sc.disabled && sc.workloadType === 'initContainer',
+        // KServe reads workloadType from v0.14; before, every enabled ClusterStorageContainer serves
+        serving: !sc.disabled && (sc.workloadType === 'initContainer' || (release !== undefined && !atLeast(release, '0.14'))),
       }
     }),
   ]
-  return {namespace: ns, doc: loaded.doc, release: loaded.release, version: loaded.inspection.kserve.version, helm: helmOwnership(cm.metadata), targets}
+  return {namespace: ns, doc, docError, release, version, helm: helmOwnership(cm.metadata), targets, history: hist.history, crdInstalled: scs.installed}
+}
+
+/** Every existing target's value, by id. */
+export function liveValues(live: Live): Map<string, unknown> {
+  return new Map(live.targets.map(t => [t.id, t.value]))
 }
 
 /** Which targets a change applies to: default, every place that serves the ConfigMap's image repository today. */
@@ -117,7 +194,7 @@ export function selectTargets(live: Live, spec: string[] | undefined): Target[] 
   return [...new Set(out)]
 }
 
-function withValue(t: Target, after: unknown): any {
+export function withValue(t: Target, after: unknown): any {
   const o = structuredClone(t.object)
   if (t.kind === 'ConfigMap') o.data = {...o.data, [KEY]: after}
   else o.spec = {...o.spec, container: after}
@@ -174,12 +251,13 @@ async function whoAmI(client: KubeClient): Promise<string> {
   }
 }
 
-export async function readHistory(client: KubeClient, namespace: string): Promise<{object: any | undefined; records: RevisionRecord[]}> {
+export async function readHistory(client: KubeClient, namespace: string): Promise<{object: any | undefined; records: RevisionRecord[]; damaged: DamagedRecord[]; history: History}> {
   try {
     const object = await client.get(`/api/v1/namespaces/${namespace}/configmaps/${HISTORY_CONFIGMAP}`)
-    return {object, records: readRecords(object.data)}
+    const history = readHistoryData(object.data)
+    return {object, records: history.records, damaged: history.damaged, history}
   } catch (e) {
-    if (isApiStatus(e, 404)) return {object: undefined, records: []}
+    if (isApiStatus(e, 404)) return {object: undefined, records: [], damaged: [], history: {records: [], damaged: []}}
     throw explain(e, client, {verb: 'get', resource: 'configmaps', namespace, name: HISTORY_CONFIGMAP})
   }
 }
@@ -187,11 +265,11 @@ export async function readHistory(client: KubeClient, namespace: string): Promis
 async function record(client: KubeClient, namespace: string, rec: Omit<RevisionRecord, 'revision'>, limit: number): Promise<number> {
   let last: unknown
   for (let attempt = 0; attempt < 5; attempt++) {
-    const {object, records} = await readHistory(client, namespace)
+    const {object, records, damaged} = await readHistory(client, namespace)
     // a write whose answer was lost may have happened: the same record is there already
     const mine = records.find(r => r.time === rec.time && r.user === rec.user && r.command === rec.command)
     if (mine) return mine.revision
-    const revision = nextRevision(records)
+    const revision = nextRevision(records, damaged)
     const full: RevisionRecord = {revision, ...rec}
     try {
       if (!object) {
@@ -219,47 +297,200 @@ async function record(client: KubeClient, namespace: string, rec: Omit<RevisionR
   }
   const why = last && !isApiStatus(last, 409) ? explain(last, client, {verb: 'patch', resource: 'configmaps', namespace, name: HISTORY_CONFIGMAP}).message : 'it kept conflicting with other writers'
   throw new CliError('Server', `the change was applied, but recording it in configmap ${namespace}/${HISTORY_CONFIGMAP} failed: ${why}`, {
-    hint: 'the next change or rollback reports the unrecorded difference as drift; kubectl storage-init rollback --list shows what was recorded',
+    hint: 'the next change or rollback reports the unrecorded difference as drift; kubectl storage-init history shows what was recorded',
   })
 }
 
 /** Model pods that run a different storage-initializer than they would get now, counted by namespace. */
-async function stalePods(client: KubeClient, live: Live, applied: Planned[]): Promise<Record<string, number> | undefined> {
-  let pods: any[]
+/** An LLMInferenceService, as a change to the ConfigMap reaches it (llmisvc.ts). */
+export interface LlmNote {
+  namespace: string
+  name: string
+  /** the image its running Deployment has, which the LLM controller keeps */
+  keepsImage?: string
+  /** spec.template.initContainers[storage-initializer] overrides what the ConfigMap gives */
+  override: boolean
+}
+
+/** One model whose running pods are not what the configuration gives now, and what it takes to roll them. */
+export interface StaleModel {
+  namespace: string
+  kind: 'InferenceService' | 'LLMInferenceService'
+  name: string
+  /** its pods, and how many of them run the previous storage-initializer */
+  pods: number
+  stale: number
+  rollout: Rollout
+}
+
+/**
+ * Which models still run the previous storage-initializer, judged per pod as get --isvc judges it (by value: the API
+ * server stores quantities canonicalised). Pods, InferenceServices and LLMInferenceServices are read in chunks and only
+ * counts are kept, so memory stays flat however many pods there are.
+ */
+async function stalePods(client: KubeClient, live: Live, applied: Planned[], llmNotes?: LlmNote[]): Promise<StaleModel[] | undefined> {
+  const value = (t: Target) => applied.find(p => p.target === t)?.after ?? t.value
+  let doc: Record<string, unknown>
   try {
-    pods = (await client.get('/api/v1/pods', {labelSelector: 'serving.kserve.io/inferenceservice'})).items ?? []
+    parseStorageInitializer(value(live.targets[0]) as string)
+    doc = decodeStorageInitializer(value(live.targets[0]) as string, live.release).config
+  } catch {
+    return undefined // not a document (a forced rollback): no pod gets a storage-initializer from it
+  }
+  const containers = live.targets.slice(1).map(t => fromResource(withValue(t, value(t))))
+  const cm = live.targets[0].object
+  const models = new Map<string, StaleModel & {multi?: boolean}>()
+  const model = (namespace: string, kind: StaleModel['kind'], name: string) => {
+    const key = `${namespace}/${kind}/${name}`
+    let m = models.get(key)
+    if (!m) models.set(key, (m = {namespace, kind, name, pods: 0, stale: 0, rollout: {action: 'none', how: ''}}))
+    return m
+  }
+  try {
+    // the deployment mode and storageUris of each InferenceService (metadata and the few spec fields used)
+    const isvcs = new Map<string, {mode: string; multi: boolean}>()
+    await eachPage(client, '/apis/serving.kserve.io/v1beta1/inferenceservices', {}, page => {
+      for (const i of page) isvcs.set(`${i.metadata.namespace}/${i.metadata.name}`, {mode: deploymentMode(i, cm, live.release), multi: Boolean(i.spec?.predictor?.storageUris?.length)})
+    }).catch(e => {
+      if (!isApiStatus(e, 404) && !isApiStatus(e, 403)) throw e
+    })
+    await eachPage(client, '/api/v1/pods', {query: {labelSelector: 'serving.kserve.io/inferenceservice'}}, page => {
+      for (const raw of page) {
+        const p = slimPod(raw)
+        const uri = p.metadata.annotations?.['internal.serving.kserve.io/storage-initializer-sourceuri']
+        const m = model(p.metadata.namespace, 'InferenceService', p.metadata.labels['serving.kserve.io/inferenceservice'])
+        m.pods++
+        if (!uri) continue
+        const want = selectInjection(uri, doc, containers, {release: live.release, crdInstalled: live.crdInstalled})
+        if (podDifferences(initContainerOf(p, want), want).length) m.stale++
+      }
+    })
+    // LLMInferenceServices: built by the LLM controller from the ConfigMap, keeping their Deployments' image
+    const llms = await listLlmInferenceServices(client)
+    if (llms.items.length) {
+      const running = new Map<string, any>()
+      for (const d of await listLlmDeployments(client)) running.set(`${d.metadata.namespace}/${d.metadata.name}`, (d.spec?.template?.spec?.initContainers ?? []).find((c: any) => c.name === 'storage-initializer'))
+      const byName = new Map(llms.items.map(l => [`${l.metadata.namespace}/${l.metadata.name}`, l]))
+      // what a change to the ConfigMap does to each: an override wins, a running Deployment keeps its image
+      for (const l of llms.items) {
+        const keeps = running.get(`${l.metadata.namespace}/${llmDeploymentName(l.metadata.name)}`)?.image
+        llmNotes?.push({namespace: l.metadata.namespace, name: l.metadata.name, keepsImage: keeps, override: Boolean(llmOverride(l))})
+      }
+      await eachPage(client, '/api/v1/pods', {query: {labelSelector: llmPodSelector()}}, page => {
+        for (const raw of page) {
+          const p = slimPod(raw)
+          const name = p.metadata.labels['app.kubernetes.io/name']
+          const l = byName.get(`${p.metadata.namespace}/${name}`)
+          if (!l) continue
+          const m = model(p.metadata.namespace, 'LLMInferenceService', name)
+          m.pods++
+          const want = resolveLlm(l, doc, running.get(`${p.metadata.namespace}/${llmDeploymentName(name)}`), live.release)
+          if (podDifferences(initContainerOf(p, want), want).length) m.stale++
+        }
+      })
+    }
+    for (const m of models.values()) {
+      const i = isvcs.get(`${m.namespace}/${m.name}`)
+      m.rollout = rolloutFor(m.kind, m.name, m.namespace, i?.mode, i?.multi ?? false)
+    }
   } catch {
     return undefined
   }
-  const value = (t: Target) => applied.find(p => p.target === t)?.after ?? t.value
-  const doc = parseStorageInitializer(value(live.targets[0]) as string)
-  const containers = live.targets.slice(1).map(t => fromResource(withValue(t, value(t))))
-  const out: Record<string, number> = {}
-  for (const p of pods) {
-    const init = (p.spec?.initContainers ?? []).find((c: any) => c.name === 'storage-initializer')
-    const uri = p.metadata?.annotations?.['internal.serving.kserve.io/storage-initializer-sourceuri']
-    if (!init || !uri) continue
-    const want = selectInjection(uri, doc, containers, {release: live.release})
-    const res = (k: 'requests' | 'limits', r: string) => init.resources?.[k]?.[r] ?? ''
-    const stale =
-      want.image !== undefined &&
-      (init.image !== want.image || ['requests', 'limits'].some(k => ['cpu', 'memory'].some(r => res(k as 'requests', r) !== (want.resources?.[k as 'requests']?.[r] ?? ''))))
-    if (stale) out[p.metadata.namespace] = (out[p.metadata.namespace] ?? 0) + 1
+  return [...models.values()].filter(m => m.stale > 0).sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`))
+}
+
+/** The target a validate finding is about, when it is in what a change writes (storageInitializer, spec.container). */
+export function findingTarget(f: Finding): string | undefined {
+  if (f.path.startsWith(`configmap/${CONFIGMAP}:data.${KEY}`) || f.path === `configmap/${CONFIGMAP}`) return 'configmap'
+  const m = /^clusterstoragecontainer\/([^:]+):spec\.container(?:\.|$)/.exec(f.path)
+  return m ? `storage-container/${m[1]}` : undefined
+}
+
+/** validate's errors for the live configuration with some targets' values replaced. */
+export function configErrors(live: Live, values: Map<string, unknown> = new Map()): Finding[] {
+  const cm = live.targets[0]
+  const text = values.has(cm.id) ? values.get(cm.id) : cm.value
+  const storageContainers = live.targets.slice(1).map(t => (values.has(t.id) ? withValue(t, values.get(t.id)) : t.object))
+  return validate({configMapPath: `configmap/${CONFIGMAP}`, text: typeof text === 'string' ? text : null, release: live.release, storageContainers}).filter(f => f.severity === 'error')
+}
+
+const listFindings = (fs: Finding[]) => fs.map(f => `${f.rule} ${f.path}: ${f.message}`).join('; ')
+
+/**
+ * The rules of validate, applied to a change: it may not write a new error (a restore: no error at all in what it
+ * writes) unless forced; errors it leaves in place are named, and refused with --strict.
+ */
+function checkConfig(live: Live, changed: Planned[], opts: ChangeOptions, warn: (t: string) => void): void {
+  const key = (f: Finding) => `${f.rule} ${f.path}`
+  const had = new Set(configErrors(live).map(key))
+  const result = configErrors(live, new Map(changed.map(p => [p.target.id, p.after])))
+  const written = new Set(changed.map(p => p.target.id))
+  // a new error is refused; a restore must also not write back an error that is already there
+  const bad = result.filter(f => !had.has(key(f)) || (opts.restore !== undefined && written.has(findingTarget(f) ?? '')))
+  if (bad.length) {
+    if (!opts.force)
+      throw new CliError('Invalid', `${opts.restore ?? 'the change'} would write a configuration KServe rejects: ${listFindings(bad)}; nothing was changed`, {
+        hint: opts.restore ? 'pass --force to write it anyway' : 'see kubectl storage-init validate',
+      })
+    warn(`--force: writing a configuration KServe rejects: ${listFindings(bad)}`)
   }
-  return out
+  const left = result.filter(f => had.has(key(f)) && !bad.includes(f))
+  if (left.length === 0) return
+  if (opts.strict)
+    throw new CliError('Invalid', `--strict: the configuration has ${left.length} error(s) that this change does not fix: ${listFindings(left)}; nothing was changed`, {
+      hint: 'fix them in the same change, or drop --strict',
+    })
+  warn(`the configuration has ${left.length} error(s) that this change does not fix (KServe rejects InferenceService pods until they are fixed): ${listFindings(left)}; see kubectl storage-init validate`)
+}
+
+function fieldList(fields: FieldDiff[]): string {
+  if (fields.length === 0) return 'formatting only'
+  return fields.map(f => (f.path === '' ? 'the whole value' : f.path)).join(', ')
+}
+
+/** Say which targets were changed outside kubectl storage-init since the last record (the change starts from live). */
+function reportDrift(live: Live, warn: (t: string) => void, applied: Map<string, TargetChange>): string[] {
+  const {records, damaged} = live.history
+  const newestGood = records.length ? records[records.length - 1].revision : 0
+  const later = damaged.filter(d => d.revision > newestGood)
+  if (later.length) {
+    warn(`${damagedMessage(later[later.length - 1])}; changes made outside kubectl storage-init since then cannot be told apart from it (see kubectl storage-init history)`)
+    return []
+  }
+  // what this command wrote already (before a conflict on another target) is not yet recorded, and not drift
+  const d = drift(records, liveValues(live)).filter(x => !(applied.has(x.target) && sameValue(applied.get(x.target)!.after, live.targets.find(t => t.id === x.target)?.value)))
+  if (d.length === 0) return []
+  const display = (id: string) => live.targets.find(t => t.id === id)?.display ?? id
+  warn(
+    `changed outside kubectl storage-init since revision ${newestGood} (the last recorded): ${d.map(x => `${display(x.target)} (${fieldList(x.fields)})`).join(', ')}; this change starts from the live values and records them as its "before"`,
+  )
+  return d.map(x => x.target)
 }
 
 /** Run a change through the pipeline. Validation errors thrown by the planner leave the cluster untouched. */
 export async function runChange(client: KubeClient, plan: Planner, opts: ChangeOptions): Promise<Outcome> {
   const applied = new Map<string, TargetChange>()
   const results = new Map<string, any>()
+  const warn = opts.warn ?? (() => {})
   let userP: Promise<string> | undefined
   let checked = false
+  /** targets found drifted, over every attempt */
+  const drifted = new Set<string>()
+  const extra = (incomplete?: string[]) => ({
+    ...opts.record,
+    ...(incomplete ? {incomplete} : {}),
+    ...([...drifted].some(t => applied.has(t)) ? {drift: [...drifted].filter(t => applied.has(t))} : {}),
+  })
   for (let attempt = 0; attempt < 5; attempt++) {
     const live = await readLive(client, opts.kserveNamespace)
-    const planned = plan(live)
+    if (live.docError && opts.requireDoc !== false) throw live.docError
+    for (const t of reportDrift(live, warn, applied)) drifted.add(t)
+    const result = plan(live)
+    const planned = Array.isArray(result) ? result : result.planned
+    if (!Array.isArray(result)) opts = {...opts, ...(result.record ? {record: result.record} : {}), ...(result.restore ? {restore: result.restore} : {})}
     const changed = planned.filter(p => !sameValue(p.target.value, p.after))
     if (changed.length === 0 && applied.size === 0) return {live, planned, changed, objects: planned.map(p => p.target.object)}
+    if (changed.length) checkConfig(live, changed, opts, warn)
     if (opts.dryRun === 'client') return {live, planned, changed, objects: planned.map(p => withValue(p.target, p.after))}
     if (opts.dryRun === 'none' && !checked) {
       userP = whoAmI(client)
@@ -284,15 +515,15 @@ export async function runChange(client: KubeClient, plan: Planner, opts: ChangeO
         const done = [...applied.keys()]
         const err = explain(e, client, {verb: 'patch', ...resource(p.target), name: p.target.object.metadata.name})
         if (done.length === 0 || opts.dryRun !== 'none') throw err
-        // what was written is recorded, so that rollback can undo it
+        // what was written is recorded, so that rollback can undo it (or, for a rollback, finish it)
+        const left = changed.slice(changed.indexOf(p)).map(x => x.target.id)
         let recorded = ''
         try {
-          const n = await record(client, live.namespace, {time: new Date().toISOString(), user: await (userP ?? whoAmI(client)), command: `${opts.command} (incomplete: ${p.target.id} failed)`, targets: [...applied.values()], ...(opts.rollbackTo !== undefined ? {rollbackTo: opts.rollbackTo} : {})}, opts.historyLimit)
+          const n = await record(client, live.namespace, {time: new Date().toISOString(), user: await (userP ?? whoAmI(client)), command: `${opts.command} (incomplete: ${p.target.id} failed)`, targets: [...applied.values()], ...extra(left)}, opts.historyLimit)
           recorded = `, recorded as revision ${n}`
         } catch {
           recorded = ', not recorded'
         }
-        const left = changed.slice(changed.indexOf(p)).map(x => x.target.id)
         throw new CliError((err as CliError).kind ?? 'Server', `${err.message}; changed: ${done.join(', ')}${recorded}; not changed: ${left.join(', ')}`, {
           hint: `run the same command again to finish`,
         })
@@ -301,9 +532,10 @@ export async function runChange(client: KubeClient, plan: Planner, opts: ChangeO
     if (conflict) continue
     const objects = planned.map(p => results.get(p.target.id) ?? p.target.object)
     if (opts.dryRun === 'server') return {live, planned, changed, objects}
-    const revision = await record(client, live.namespace, {time: new Date().toISOString(), user: await (userP ?? whoAmI(client)), command: opts.command, targets: [...applied.values()], ...(opts.rollbackTo !== undefined ? {rollbackTo: opts.rollbackTo} : {})}, opts.historyLimit)
-    const stale = await stalePods(client, live, planned)
-    return {live, planned, changed: planned.filter(p => applied.has(p.target.id)), objects, revision, stalePods: stale}
+    const revision = await record(client, live.namespace, {time: new Date().toISOString(), user: await (userP ?? whoAmI(client)), command: opts.command, targets: [...applied.values()], ...extra()}, opts.historyLimit)
+    const llms: LlmNote[] = []
+    const stale = await stalePods(client, live, planned, llms)
+    return {live, planned, changed: planned.filter(p => applied.has(p.target.id)), objects, revision, stalePods: stale, llms}
   }
   throw new CliError('Conflict', 'the configuration kept changing under us (5 attempts): another writer is busy; nothing of theirs was overwritten', {hint: 'try again in a moment'})
 }

@@ -169,6 +169,8 @@ export interface PodView {
 
 /** What it takes for a model's pods to pick up a change, and the command that does it. */
 export interface Rollout {
+  /** restart (Standard), replace-pods (Knative), reconcile (storageUris), recreate (LLM Deployment), none */
+  action: 'restart' | 'replace-pods' | 'reconcile' | 'recreate' | 'none'
   how: string
   command?: string
 }
@@ -253,19 +255,21 @@ export function rolloutFor(kind: 'InferenceService' | 'LLMInferenceService', nam
   const ns = `-n ${namespace}`
   if (kind === 'LLMInferenceService')
     return {
+      action: 'recreate',
       how: `the LLM controller keeps the image its Deployment ${llmDeploymentName(name)} runs (kserve#5085); recreate the Deployment for the ConfigMap's image (the controller makes it again), or set spec.template.initContainers[storage-initializer]`,
       command: `kubectl delete deployment ${llmDeploymentName(name)} ${ns}`,
     }
   const stamp = 'storage-init.kserve.io/reconciledAt=$(date -u +%Y-%m-%dT%H:%M:%SZ)'
   if (multi)
     return {
+      action: 'reconcile',
       how: `storageUris: the controller writes the init container into the ${mode === 'Knative' ? 'Knative Service (a new revision)' : 'Deployment'} when it reconciles the InferenceService; it does not watch the ConfigMap or ClusterStorageContainers, so touch the InferenceService`,
       command: `kubectl annotate inferenceservice ${name} ${ns} --overwrite ${stamp}`,
     }
   if (mode === 'Knative')
-    return {how: 'Knative: the revision never changes, but each new pod passes the webhook again; replace the pods (Knative recreates them)', command: `kubectl delete pod ${ns} -l serving.kserve.io/inferenceservice=${name}`}
-  if (mode === 'ModelMesh') return {how: 'ModelMesh pods do not use the storage-initializer'}
-  return {how: 'the webhook injects at pod creation: restart the Deployment', command: `kubectl rollout restart deployment ${ns} -l serving.kserve.io/inferenceservice=${name}`}
+    return {action: 'replace-pods', how: 'Knative: the revision never changes, but each new pod passes the webhook again; replace the pods (Knative recreates them)', command: `kubectl delete pod ${ns} -l serving.kserve.io/inferenceservice=${name}`}
+  if (mode === 'ModelMesh') return {action: 'none', how: 'ModelMesh pods do not use the storage-initializer'}
+  return {action: 'restart', how: 'the webhook injects at pod creation: restart the Deployment', command: `kubectl rollout restart deployment ${ns} -l serving.kserve.io/inferenceservice=${name}`}
 }
 
 function podView(p: any, expected: Injection | undefined, component: string): PodView {

@@ -9,7 +9,8 @@ import {isApiStatus} from '../errors.js'
 import type {KubeClient} from '../kube/client.js'
 import {explain} from '../kube/explain.js'
 import {streamLog, type LogLine} from '../kube/logs.js'
-import {describeState, hintFor, initState, logContainers, seconds, type InitState} from '../domain/pod-status.js'
+import {describeState, hintFor, initState, logContainers, seconds, slimPod, type InitState} from '../domain/pod-status.js'
+import {listAll} from '../kube/list.js'
 
 export interface Selection {
   namespace?: string // undefined: all namespaces
@@ -65,11 +66,12 @@ export async function listPods(client: KubeClient, sel: Selection): Promise<{ite
       const p = await client.get(`${podPath(sel)}/${encodeURIComponent(sel.pod)}`)
       return {items: [p], resourceVersion: p.metadata.resourceVersion}
     }
-    const lists = await Promise.all((sel.labelSelectors ?? ['']).map(labelSelector => client.get(podPath(sel), {labelSelector})))
+    // chunked, and only the fields used are kept of each pod (memory flat in the number of pods)
+    const lists = await Promise.all((sel.labelSelectors ?? ['']).map(labelSelector => listAll(client, podPath(sel), {query: {labelSelector}}, slimPod)))
     const seen = new Set<string>()
-    const items = lists.flatMap(l => l.items ?? []).filter((p: any) => !seen.has(p.metadata.uid) && seen.add(p.metadata.uid))
+    const items = lists.flatMap(l => l.items).filter((p: any) => !seen.has(p.metadata.uid) && seen.add(p.metadata.uid))
     // watching from the oldest of the lists' versions replays nothing twice: pods already seen are not attached again
-    const rvs = lists.map(l => l.metadata?.resourceVersion ?? '').filter(Boolean).sort((a, b) => Number(a) - Number(b))
+    const rvs = lists.map(l => l.resourceVersion).filter(Boolean).sort((a, b) => Number(a) - Number(b))
     return {items, resourceVersion: rvs[0] ?? ''}
   } catch (e) {
     throw explain(e, client, {verb: sel.pod ? 'get' : 'list', resource: 'pods', namespace: sel.namespace, name: sel.pod})

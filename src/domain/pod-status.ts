@@ -71,3 +71,27 @@ export function describeState(s: InitState): string {
     }
   }
 }
+
+const SOURCE_URI = 'internal.serving.kserve.io/storage-initializer-sourceuri'
+
+/**
+ * The few fields of a pod the plugin reads (which model, its init containers, their states): what is kept of each pod
+ * of a large list, so that memory stays flat as clusters grow.
+ */
+export function slimPod(p: any): any {
+  const ann = p.metadata?.annotations ?? {}
+  const slimContainer = (c: any) => ({name: c.name, image: c.image, args: c.args, resources: c.resources, volumeMounts: c.volumeMounts?.map((m: any) => ({name: m.name, mountPath: m.mountPath}))})
+  return {
+    metadata: {
+      name: p.metadata?.name,
+      namespace: p.metadata?.namespace,
+      uid: p.metadata?.uid,
+      resourceVersion: p.metadata?.resourceVersion,
+      creationTimestamp: p.metadata?.creationTimestamp,
+      labels: p.metadata?.labels,
+      annotations: ann[SOURCE_URI] !== undefined ? {[SOURCE_URI]: ann[SOURCE_URI]} : undefined,
+    },
+    spec: {initContainers: (p.spec?.initContainers ?? []).map(slimContainer), containers: (p.spec?.containers ?? []).map((c: any) => ({name: c.name}))},
+    status: {phase: p.status?.phase, reason: p.status?.reason, initContainerStatuses: p.status?.initContainerStatuses, containerStatuses: p.status?.containerStatuses?.map((s: any) => ({name: s.name, state: s.state, lastState: s.lastState, restartCount: s.restartCount}))},
+  }
+}

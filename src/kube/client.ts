@@ -23,10 +23,14 @@ export interface RequestOptions {
   contentType?: string
   /** aborting it cancels the request, also while waiting for the answer's headers */
   signal?: AbortSignal
+  /** the Accept header (default application/json) */
+  accept?: string
 }
 
 export interface KubeClientOptions {
   timeoutMs: number
+  /** lists are read in chunks of this many items (limit/continue, as kubectl's --chunk-size); 0: whole */
+  chunkSize?: number
   debug?: (line: string) => void
 }
 
@@ -82,6 +86,10 @@ export class KubeClient {
     if (Array.isArray(user.user['as-groups']) && user.user['as-groups'].length) headers['Impersonate-Group'] = user.user['as-groups'].map(String)
     if (user.user['as-uid']) headers['Impersonate-Uid'] = String(user.user['as-uid'])
     this.requestOptions = {headers, auth: o.auth, agent}
+  }
+
+  get chunkSize(): number {
+    return this.opts.chunkSize ?? 500
   }
 
   get server(): string {
@@ -181,7 +189,7 @@ export class KubeClient {
   }
 
   private async requestOnce<T>(method: string, path: string, ro: RequestOptions): Promise<T> {
-    const res = await this.send(method, path, ro, 'application/json')
+    const res = await this.send(method, path, ro, ro.accept ?? 'application/json')
     const text = await this.readAll(res)
     const code = res.statusCode ?? 0
     if (code < 200 || code >= 300) throw this.statusError(code, text, res.headers['retry-after'] as string | undefined)
@@ -192,8 +200,8 @@ export class KubeClient {
     }
   }
 
-  get<T = any>(path: string, query?: RequestOptions['query']): Promise<T> {
-    return this.request<T>('GET', path, {query})
+  get<T = any>(path: string, query?: RequestOptions['query'], accept?: string): Promise<T> {
+    return this.request<T>('GET', path, {query, accept})
   }
 
   /** A streaming GET (logs, watches); the caller reads the response. Non-2xx answers throw ApiStatusError. */

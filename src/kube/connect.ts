@@ -7,11 +7,12 @@ export interface ConnectFlags extends Overrides {
   context?: string
   namespace?: string
   'request-timeout'?: string
+  'chunk-size'?: number
 }
 
 /** A client for the context kubectl would use with the same flags and environment. */
 export function connect(flags: ConnectFlags, debug?: (line: string) => void): {client: KubeClient; namespace: string} {
   const timeoutMs = parseRequestTimeout(flags['request-timeout'])
   const ctx = resolveContext(mergeKubeconfigs(kubeconfigFiles(flags.kubeconfig)), flags.context, flags)
-  return {client: new KubeClient(ctx, {timeoutMs, debug}), namespace: flags.namespace || ctx.namespace}
+  return {client: new KubeClient(ctx, {timeoutMs, debug, chunkSize: flags['chunk-size']}), namespace: flags.namespace || ctx.namespace}
 }

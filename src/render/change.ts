@@ -1,15 +1,16 @@
-/** What a change prints: diffs, kubectl-style report lines, warnings and hints. */
-import type {Outcome, Planned} from '../core/change.js'
+/** What a change prints: diffs, kubectl-style report lines, warnings and hints; and the revision history. */
+import type {LlmNote, Outcome, Planned, StaleModel} from '../core/change.js'
+import type {HistoryItem} from '../core/rollback.js'
 import {unifiedDiff} from '../domain/diff.js'
 import {stringify} from 'yaml'
+import {safe, table} from './table.js'
 
 export function suffix(dryRun: string): string {
   return dryRun === 'client' ? ' (dry run)' : dryRun === 'server' ? ' (server dry run)' : ''
 }
 
 function show(p: Planned, v: unknown): string {
-  if (p.target.kind === 'ConfigMap') return String(v) + '\n'
-  return stringify(v, {lineWidth: 0})
+  return valueText(p.target.id, v)
 }
 
 export function diffs(o: Outcome): string {
@@ -24,13 +25,85 @@ export function reportLines(o: Outcome, dryRun: string, verb = 'updated'): strin
   return o.planned.map(p => (changed.has(p.target.id) ? `${p.target.display} ${p.what} ${verb}${suffix(dryRun)}` : `${p.target.display} ${p.what === 'rolled back' ? 'already matches' : p.what + ' unchanged'}`))
 }
 
-export function staleNote(stale: Record<string, number> | undefined): string | undefined {
+/** Models still on the previous storage-initializer: a summary (the first rows, or all), and one command per way to roll. */
+export function staleNote(stale: StaleModel[] | undefined, showAll = false): string | undefined {
   if (!stale) return undefined
-  const entries = Object.entries(stale)
-  if (entries.length === 0) return 'The change applies to pods created from now on; no running InferenceService pod runs the previous storage-initializer.'
-  const total = entries.reduce((n, [, c]) => n + c, 0)
-  return [
-    `The change applies to pods created from now on: ${total} running InferenceService pod(s) still run the previous storage-initializer (${entries.map(([ns, c]) => `${ns}: ${c}`).join(', ')}). Roll them with:`,
-    ...entries.map(([ns]) => `  kubectl rollout restart deployment -n ${ns} -l serving.kserve.io/inferenceservice`),
-  ].join('\n')
+  if (stale.length === 0) return 'The change applies to pods created from now on; no running model pod runs the previous storage-initializer.'
+  const pods = stale.reduce((n, m) => n + m.stale, 0)
+  const namespaces = new Set(stale.map(m => m.namespace))
+  const shown = showAll ? stale : stale.slice(0, 10)
+  const out = [
+    `The change applies to pods created from now on: ${pods} pod(s) of ${stale.length} model(s) in ${namespaces.size} namespace(s) still run the previous storage-initializer.`,
+    table(
+      ['namespace', 'model', 'stale', 'roll'],
+      shown.map(m => [m.namespace, `${m.kind === 'LLMInferenceService' ? 'llminferenceservice' : 'inferenceservice'}/${m.name}`, `${m.stale}/${m.pods}`, m.rollout.action]),
+    ),
+  ]
+  if (shown.length < stale.length) out.push(`… and ${stale.length - shown.length} more model(s) (--show-all lists them all)`)
+  out.push('Roll them with:')
+  const list = (ms: StaleModel[]) => [...new Set(ms.map(m => m.name))].sort().join(',')
+  const nss = (ms: StaleModel[]) => [...new Set(ms.map(m => m.namespace))].sort().join(' ')
+  const pairs = (ms: StaleModel[]) => ms.map(m => `${m.namespace}/${m.name}`).join(' ')
+  const by = (a: StaleModel['rollout']['action']) => stale.filter(m => m.rollout.action === a)
+  const restart = by('restart')
+  if (restart.length) out.push(`  for ns in ${nss(restart)}; do kubectl rollout restart deployment -n "$ns" -l 'serving.kserve.io/inferenceservice in (${list(restart)})'; done`)
+  const replace = by('replace-pods')
+  if (replace.length) out.push(`  for ns in ${nss(replace)}; do kubectl delete pod -n "$ns" -l 'serving.kserve.io/inferenceservice in (${list(replace)})'; done   # Knative: new pods pass the webhook again`)
+  const reconcile = by('reconcile')
+  if (reconcile.length)
+    out.push(`  for m in ${pairs(reconcile)}; do kubectl annotate inferenceservice -n "\${m%/*}" "\${m#*/}" --overwrite storage-init.kserve.io/reconciledAt=$(date -u +%Y-%m-%dT%H:%M:%SZ); done   # storageUris: the controller rewrites the workload`)
+  const recreate = by('recreate')
+  if (recreate.length) out.push(`  for m in ${pairs(recreate)}; do kubectl delete deployment -n "\${m%/*}" "\${m#*/}-kserve"; done   # LLMInferenceService: the controller keeps the running image until it recreates the Deployment`)
+  return out.join('\n')
+}
+
+/** A target's recorded or live value as text for a diff: the storageInitializer text, or spec.container as YAML. */
+export function valueText(target: string, v: unknown): string {
+  if (v === undefined || v === null) return ''
+  if (target === 'configmap' || typeof v === 'string') return String(v) + '\n'
+  return stringify(v, {lineWidth: 0})
+}
+
+/** `history`: Helm's columns, plus who and what. */
+export function historyTable(items: HistoryItem[]): string {
+  const cmd = (c: string | undefined) => (c ?? '').replace(/^kubectl storage-init /, '')
+  return table(
+    ['revision', 'updated', 'by', 'status', 'command', 'description'],
+    items.map(i => [i.revision, i.time ?? '-', safe(i.user ?? '-'), i.status, safe(cmd(i.command)), safe(i.damaged !== undefined ? `damaged: ${i.damaged}` : i.description)]),
+  ) + '\n'
+}
+
+/** `history --revision N`: the record, then what it changed in each target as a diff. */
+export function revisionDetail(i: HistoryItem): string {
+  const rows: [string, string | undefined][] = [
+    ['Revision', String(i.revision)],
+    ['Updated', i.time],
+    ['By', i.user],
+    ['Command', i.command],
+    ['Status', i.status],
+    ['Description', i.description],
+    ['Rollback to', i.rollbackTo?.toString()],
+    ['Undo of', i.undo?.toString()],
+    ['Incomplete', i.incomplete?.join(', ')],
+    ['Drift', i.drift?.length ? `${i.drift.join(', ')} had been changed outside kubectl storage-init; "before" holds that` : undefined],
+  ]
+  const head = rows.filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => `${(k + ':').padEnd(13)}${safe(v!)}`).join('\n') + '\n'
+  const body = (i.targets ?? [])
+    .map(t => {
+      const d = unifiedDiff(valueText(t.target, t.before), valueText(t.target, t.after), `${t.target} (before)`, `${t.target} (after)`)
+      return `\n${t.target}:\n${d ? safe(d) : '  (no difference)\n'}`
+    })
+    .join('')
+  return head + body
+}
+
+/** How a ConfigMap change reaches the LLMInferenceServices: through their controller, never a ClusterStorageContainer. */
+export function llmNote(llms: LlmNote[] | undefined): string | undefined {
+  if (!llms?.length) return undefined
+  const keep = llms.filter(l => l.keepsImage && !l.override)
+  const over = llms.filter(l => l.override)
+  const out = [`${llms.length} LLMInferenceService(s) get the ConfigMap's storage-initializer from the LLM controller (resources on their next reconcile).`]
+  if (keep.length) out.push(`  keep the image their Deployment runs until it is recreated (kserve#5085): ${keep.map(l => `${l.namespace}/${l.name} (${l.keepsImage})`).join(', ')}`)
+  if (over.length) out.push(`  override it in spec.template.initContainers[storage-initializer]: ${over.map(l => `${l.namespace}/${l.name}`).join(', ')}`)
+  return out.join('\n')
 }

@@ -197,7 +197,8 @@ describe('changes', () => {
     expect(list.items[0].command).toMatch(/^kubectl storage-init set-image --tag v0.20.1 --history-limit 3 /)
     expect(list.items[0].targets.map((t: any) => t.target)).toEqual(['configmap', 'storage-container/default'])
     const table = await run(s, 'rollback', '--list')
-    expect(table.stdout).toMatch(/^REVISION\s+TIME\s+USER\s+TARGETS\s+COMMAND\n1\s+/)
+    expect(table.stdout).toMatch(/^REVISION\s+UPDATED\s+BY\s+STATUS\s+COMMAND\s+DESCRIPTION\n1\s+/)
+    expect(table.stdout).toBe((await run(s, 'history')).stdout) // --list is the history command
     const to1 = await run(s, 'rollback', '--to-revision', '1', '--history-limit', '3')
     expect(to1.stdout).toContain('configmap/inferenceservice-config rolled back to revision 1')
     expect(si(await cm(s)).image).toBe('kserve/storage-initializer:v0.20.1')
@@ -212,18 +213,21 @@ describe('changes', () => {
     expect(after.items[2].rollbackTo).toBe(1)
   })
 
-  test('rollback refuses when the live config drifted, shows the difference, and --force overrides', async () => {
+  test('rollback refuses when the live config drifted in a field it changes, shows the difference, and --force overrides that field only', async () => {
     expect((await run(s, 'set-image', '--tag', 'v0.20.1')).code).toBe(0)
     const doc = si(await cm(s))
-    await kubectl(s.kubeconfig, ['patch', 'cm', 'inferenceservice-config', '-n', 'kserve', '--type=merge', '-p', JSON.stringify({data: {storageInitializer: JSON.stringify({...doc, memoryLimit: '2Gi'})}})])
+    await kubectl(s.kubeconfig, ['patch', 'cm', 'inferenceservice-config', '-n', 'kserve', '--type=merge', '-p', JSON.stringify({data: {storageInitializer: JSON.stringify({...doc, image: 'someone/else:v1', memoryLimit: '2Gi'})}})])
     const r = await run(s, 'rollback')
     expect(r.code).toBe(1)
     expect(r.stderr).toContain('--- configmap (recorded)')
     expect(r.stderr).toContain('the live configuration differs from what revision 1 recorded (configmap)')
+    expect(r.stderr).toContain('configmap image (live "someone/else:v1", rollback "kserve/storage-initializer:v0.20.0")')
     expect(si(await cm(s)).memoryLimit).toBe('2Gi')
     const f = await run(s, 'rollback', '--force')
     expect(f.code).toBe(0)
-    expect(si(await cm(s)).image).toBe('kserve/storage-initializer:v0.20.0')
+    expect(f.stderr).toContain('Warning: --force: overwriting changes made outside kubectl storage-init since revision 1: configmap image')
+    expect(f.stderr).toContain('Warning: keeping the changes made outside kubectl storage-init since revision 1: configmap/inferenceservice-config (memoryLimit)')
+    expect(si(await cm(s))).toEqual({...doc, image: 'kserve/storage-initializer:v0.20.0', memoryLimit: '2Gi'})
   })
 
   test('drift on a ClusterStorageContainer is shown as YAML of the recorded and live containers', async () => {
@@ -273,10 +277,11 @@ test('Helm-managed: a warning, and the values that make it last', async () => {
     const r = await run(s, 'set-image', '--tag', 'v0.15.3', '--show-helm-values')
     expect(r.code).toBe(0)
     expect(r.stderr).toContain('Warning: configmap kserve/inferenceservice-config is managed by Helm release "kserve" (namespace kserve): the next helm upgrade will undo this change')
-    expect(r.stdout).toContain('kserve:\n  storage:\n    image: kserve/storage-initializer\n    tag: v0.15.3\n')
+    // the v0.15 chart hard-codes the whole document (test/fixtures/kserve/v0.15.2/helm-configmap-template.yaml): no value keeps it
+    expect(r.stdout).toContain('# the kserve-resources chart v0.15.2 hard-codes "image": "kserve/storage-initializer:latest": no value keeps kserve/storage-initializer:v0.15.3')
     const res = await run(s, 'set-resources', '--limits', 'memory=2Gi', '--show-helm-values')
-    expect(res.stdout).toContain('    resources:')
-    expect(res.stdout).toContain('        memory: 2Gi')
+    expect(res.stdout).toContain('hard-codes the storage-initializer resources (kserve/kserve#5412)')
+    expect(res.stdout).toContain('#         memory: "2Gi"')
   } finally {
     await s.cluster.stop()
   }
