@@ -58,6 +58,14 @@ export abstract class ChangeCommand<T extends typeof Command> extends BaseComman
     process.stderr.write(`Warning: ${text}\n`)
   }
 
+  /** A per-model change (--isvc / --llmisvc): the model, and the change applied to its container. */
+  protected async changeModel(client: KubeClient, namespace: string, flags: {isvc?: string; llmisvc?: string}, change: import('./core/model-change.js').ContainerChange): Promise<Outcome> {
+    const ref = {kind: flags.isvc ? ('InferenceService' as const) : ('LLMInferenceService' as const), namespace, name: (flags.isvc ?? flags.llmisvc)!}
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ref.name)) throw new CliError('Usage', `"${ref.name}" is not a valid ${ref.kind} name`)
+    const {planModelChange} = await import('./core/model-change.js')
+    return this.change(client, live => planModelChange(live, ref, change, t => this.warn2(t)), {models: [ref]})
+  }
+
   protected note(text: string): void {
     process.stderr.write(`${text}\n`)
   }

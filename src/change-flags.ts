@@ -18,3 +18,9 @@ export const targetFlag = Flags.string({
   description: 'Where to apply: configmap, storage-container/NAME or all (repeatable or comma-separated; default: the ConfigMap and every enabled ClusterStorageContainer running the same image repository)',
   multiple: true,
 })
+
+/** Per-model changes: one InferenceService (a dedicated ClusterStorageContainer, v0.20+) or LLMInferenceService. */
+export const modelFlags = {
+  isvc: Flags.string({description: 'Change only what this InferenceService (in -n) gets: a ClusterStorageContainer of its own, named by its storageContainerName (KServe v0.20+)', exclusive: ['target', 'llmisvc']}),
+  llmisvc: Flags.string({description: 'Change only what this LLMInferenceService (in -n) gets: its spec.template.initContainers override', exclusive: ['target', 'isvc']}),
+}

@@ -2,7 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {ChangeCommand} from '../change-command.js'
-import {changeFlags, targetFlag} from '../change-flags.js'
+import {changeFlags, modelFlags, targetFlag} from '../change-flags.js'
 import type {ImageChange} from '../domain/image-change.js'
 import {CliError} from '../errors.js'
 
@@ -11,6 +11,7 @@ export default class SetImage extends ChangeCommand<typeof SetImage> {
   static override description =
     'By default the change applies to the ConfigMap and to every enabled ClusterStorageContainer that runs the same image repository (with the upstream default ClusterStorageContainer, that is the one s3://, gs://, hf:// and https:// models actually get). The reference is checked against the image-reference grammar; an unpinned image (latest, or no tag) is refused unless --allow-unpinned. Every applied change is recorded, so that rollback can undo it.'
   static override examples = [
+    '<%= config.bin %> set-image --tag v0.20.1 --isvc big-model -n ml',
     '<%= config.bin %> set-image kserve/storage-initializer:v0.15.2',
     '<%= config.bin %> set-image --tag v0.15.2 --diff --dry-run=server',
     '<%= config.bin %> set-image --registry registry.example.com/mirror',
@@ -22,6 +23,7 @@ export default class SetImage extends ChangeCommand<typeof SetImage> {
     tag: Flags.string({description: 'Keep each target\'s repository, change its tag (or digest: sha256:…)'}),
     registry: Flags.string({description: 'Move each target to this registry or mirror (HOST[:PORT][/PATH]), keeping name and tag'}),
     target: targetFlag,
+    ...modelFlags,
     'allow-unpinned': Flags.boolean({description: 'Accept an image without a tag, or tagged latest'}),
   }
 
@@ -45,9 +47,19 @@ export default class SetImage extends ChangeCommand<typeof SetImage> {
     }
     if ('image' in change && isUnpinned(change.image) && !f['allow-unpinned'])
       throw new CliError('Invalid', `image "${change.image}" is not pinned (latest or no tag): pods would get whatever it points to when they start`, {hint: 'give a version tag or a digest, or pass --allow-unpinned'})
-    const {client} = await this.connect()
+    const {client, namespace} = await this.connect()
     const warned = new Set<string>()
-    const outcome = await this.change(client, live =>
+    const perModel = (c: Record<string, any>) => {
+      let next: string
+      try {
+        next = applyImageChange(c.image, change)
+      } catch (e) {
+        throw new CliError('Invalid', (e as Error).message)
+      }
+      if (isUnpinned(next) && !f['allow-unpinned']) throw new CliError('Invalid', `the model would get "${next}", which is not pinned (latest or no tag)`, {hint: 'give a version tag or a digest, or pass --allow-unpinned'})
+      return {...c, image: next}
+    }
+    const outcome = f.isvc || f.llmisvc ? await this.changeModel(client, namespace, f, {what: 'image', apply: perModel}) : await this.change(client, live =>
       selectTargets(live, f.target).map(t => {
         const current = t.kind === 'ConfigMap' ? (live.doc.image as string | undefined) : (t.value as any).image
         let next: string

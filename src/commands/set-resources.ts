@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {ChangeCommand} from '../change-command.js'
-import {changeFlags, targetFlag} from '../change-flags.js'
+import {changeFlags, modelFlags, targetFlag} from '../change-flags.js'
 import {CliError} from '../errors.js'
 
 export default class SetResources extends ChangeCommand<typeof SetResources> {
@@ -12,6 +12,7 @@ export default class SetResources extends ChangeCommand<typeof SetResources> {
     '<%= config.bin %> set-resources --requests cpu=200m,memory=512Mi --limits cpu=2,memory=4Gi',
     '<%= config.bin %> set-resources --limits memory=16Gi --target storage-container/default --diff',
     '<%= config.bin %> set-resources --modelcar --limits cpu=50m,memory=64Mi',
+    '<%= config.bin %> set-resources --requests memory=8Gi --limits memory=8Gi --isvc big-model -n ml',
   ]
   static override flags = {
     ...changeFlags,
@@ -19,6 +20,7 @@ export default class SetResources extends ChangeCommand<typeof SetResources> {
     limits: Flags.string({description: 'Resource limits, e.g. cpu=2,memory=4Gi'}),
     modelcar: Flags.boolean({description: 'Set the modelcar (OCI) container\'s cpu/memory instead (request = limit)'}),
     target: targetFlag,
+    ...modelFlags,
   }
 
   async run(): Promise<void> {
@@ -43,8 +45,17 @@ export default class SetResources extends ChangeCommand<typeof SetResources> {
     const {mergedViolations} = await import('../domain/storage-containers.js')
     const {selectTargets} = await import('../core/change.js')
     const names: Record<string, [string, string]> = {cpu: ['cpuRequest', 'cpuLimit'], memory: ['memoryRequest', 'memoryLimit']}
-    const {client} = await this.connect()
-    const outcome = await this.change(client, live => {
+    const {client, namespace} = await this.connect()
+    if (f.modelcar && (f.isvc || f.llmisvc)) throw new CliError('Usage', '--modelcar is a ConfigMap setting: it cannot be given per model')
+    // one model: its own container's requests and limits, merged with what it has
+    const perModel = (c: Record<string, any>) => {
+      const res = c.resources ?? {}
+      const next = {requests: {...res.requests, ...requests}, limits: {...res.limits, ...limits}}
+      const bad = requestsAboveLimits(next.requests, next.limits)
+      if (bad.length) throw new CliError('Invalid', `${bad.join('; ')}; nothing was changed`, {hint: 'raise --limits too, or lower --requests'})
+      return {...c, resources: {...(Object.keys(next.requests).length ? {requests: next.requests} : {}), ...(Object.keys(next.limits).length ? {limits: next.limits} : {})}}
+    }
+    const outcome = f.isvc || f.llmisvc ? await this.changeModel(client, namespace, f, {what: 'resource requirements', apply: perModel}) : await this.change(client, live => {
       if (f.modelcar) {
         const t = live.targets[0]
         const both = {...requests, ...limits}

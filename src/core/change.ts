@@ -41,14 +41,19 @@ export type DryRun = 'none' | 'client' | 'server'
 const CSC_PATH = '/apis/serving.kserve.io/v1alpha1/clusterstoragecontainers'
 
 export interface Target {
-  /** configmap | storage-container/NAME */
+  /** configmap | storage-container/NAME | inferenceservice/NS/NAME | llminferenceservice/NS/NAME */
   id: string
   /** kubectl's name for it: configmap/inferenceservice-config */
   display: string
-  kind: 'ConfigMap' | 'ClusterStorageContainer'
+  kind: 'ConfigMap' | 'ClusterStorageContainer' | 'InferenceService' | 'LLMInferenceService'
   path: string
+  /** undefined: a ClusterStorageContainer that does not exist yet (a per-model change creates it) */
   object: any
-  /** ConfigMap: the storageInitializer text (null: the key is missing); storage container: spec.container */
+  /**
+   * ConfigMap: the storageInitializer text (null: the key is missing); storage container: spec.container (null: absent);
+   * InferenceService: spec.predictor.storageContainerName (null: unset); LLMInferenceService: the storage-initializer of
+   * spec.template.initContainers (null: none)
+   */
   value: unknown
   /** storage container: enabled, and an init container */
   serving: boolean
@@ -72,7 +77,10 @@ export interface Live {
 
 export interface Planned {
   target: Target
+  /** null: remove (a dedicated ClusterStorageContainer is deleted, a model's field unset) */
   after: unknown
+  /** the whole object to create, when the target does not exist yet */
+  create?: any
   /** what changes, for the report line: image, resource requirements */
   what: string
 }
@@ -104,6 +112,59 @@ export interface ChangeOptions {
   requireDoc?: boolean
   /** one warning line (deduplicated by the caller) */
   warn?: (text: string) => void
+  /** models whose objects a per-model change reads and writes (history records name the others) */
+  models?: ModelRef[]
+}
+
+/** A model a per-model change concerns. */
+export interface ModelRef {
+  kind: 'InferenceService' | 'LLMInferenceService'
+  namespace: string
+  name: string
+}
+
+const modelPath = (m: ModelRef) =>
+  m.kind === 'InferenceService'
+    ? `/apis/serving.kserve.io/v1beta1/namespaces/${encodeURIComponent(m.namespace)}/inferenceservices/${encodeURIComponent(m.name)}`
+    : `/apis/serving.kserve.io/v1alpha1/namespaces/${encodeURIComponent(m.namespace)}/llminferenceservices/${encodeURIComponent(m.name)}`
+
+export const modelTargetId = (m: ModelRef) => `${m.kind.toLowerCase()}/${m.namespace}/${m.name}`
+
+/** The per-model part of a model object: its storageContainerName, or its init-container override. */
+export function modelValue(kind: ModelRef['kind'], o: any): unknown {
+  if (kind === 'InferenceService') return o?.spec?.predictor?.storageContainerName ?? null
+  return (o?.spec?.template?.initContainers ?? []).find((c: any) => c?.name === 'storage-initializer') ?? null
+}
+
+/** The models a change or the history names, read (those that exist) as targets. */
+async function modelTargets(client: KubeClient, refs: ModelRef[]): Promise<Target[]> {
+  const seen = new Set<string>()
+  const out: Target[] = []
+  for (const m of refs) {
+    const id = modelTargetId(m)
+    if (seen.has(id)) continue
+    seen.add(id)
+    let o: any
+    try {
+      o = await client.get(modelPath(m))
+    } catch (e) {
+      if (isApiStatus(e, 404)) continue
+      throw explain(e, client, {verb: 'get', resource: m.kind === 'InferenceService' ? 'inferenceservices.serving.kserve.io' : 'llminferenceservices.serving.kserve.io', namespace: m.namespace, name: m.name})
+    }
+    out.push({id, display: `${m.kind.toLowerCase()}.serving.kserve.io/${m.name} -n ${m.namespace}`, kind: m.kind, path: modelPath(m), object: o, value: modelValue(m.kind, o), serving: true})
+  }
+  return out
+}
+
+/** Model targets named in the history's records. */
+function historyModels(h: History): ModelRef[] {
+  const out: ModelRef[] = []
+  for (const r of h.records)
+    for (const t of r.targets) {
+      const m = /^(inferenceservice|llminferenceservice)\/([^/]+)\/([^/]+)$/.exec(t.target)
+      if (m) out.push({kind: m[1] === 'inferenceservice' ? 'InferenceService' : 'LLMInferenceService', namespace: m[2], name: m[3]})
+    }
+  return out
 }
 
 export interface Outcome {
@@ -120,7 +181,7 @@ export interface Outcome {
   llms?: LlmNote[]
 }
 
-export async function readLive(client: KubeClient, kserveNamespace?: string): Promise<Live> {
+export async function readLive(client: KubeClient, kserveNamespace?: string, models: ModelRef[] = []): Promise<Live> {
   const cscP = listStorageContainers(client)
   cscP.catch(() => undefined)
   const found = await findConfigMap(client, kserveNamespace)
@@ -163,8 +224,18 @@ export async function readLive(client: KubeClient, kserveNamespace?: string): Pr
       }
     }),
   ]
+  targets.push(...(await modelTargets(client, [...models, ...historyModels(hist.history)])))
   return {namespace: ns, doc, docError, release, version, helm: helmOwnership(cm.metadata), targets, history: hist.history, crdInstalled: scs.installed}
 }
+
+/** Labels of the ClusterStorageContainers that per-model changes make (one model each). */
+export const DEDICATED_LABELS = {'app.kubernetes.io/managed-by': 'kubectl-storage-init', 'storage-init.kserve.io/dedicated': 'true'}
+export const MODEL_ANNOTATION = 'storage-init.kserve.io/model'
+
+export const isDedicated = (o: any) => o?.metadata?.labels?.['storage-init.kserve.io/dedicated'] === 'true'
+
+/** The ClusterStorageContainer targets (those that exist, and one a per-model change creates). */
+export const cscTargets = (live: Live) => live.targets.filter(t => t.kind === 'ClusterStorageContainer')
 
 /** Every existing target's value, by id. */
 export function liveValues(live: Live): Map<string, unknown> {
@@ -176,16 +247,17 @@ export function selectTargets(live: Live, spec: string[] | undefined): Target[] 
   const cm = live.targets[0]
   if (!spec || spec.length === 0) {
     const repo = typeof live.doc.image === 'string' ? imageName(live.doc.image) : undefined
-    return [cm, ...live.targets.slice(1).filter(t => t.serving && typeof (t.value as any)?.image === 'string' && imageName((t.value as any).image) === repo)]
+    // per-model containers (made by --isvc) keep what was chosen for their model: name them to change them
+    return [cm, ...cscTargets(live).filter(t => t.serving && !isDedicated(t.object) && typeof (t.value as any)?.image === 'string' && imageName((t.value as any).image) === repo)]
   }
   const out: Target[] = []
   for (const s of spec.flatMap(x => x.split(',')).map(x => x.trim()).filter(Boolean)) {
-    if (s === 'all') out.push(...live.targets)
+    if (s === 'all') out.push(cm, ...cscTargets(live).filter(t => t.object))
     else if (s === 'configmap') out.push(cm)
     else if (s.startsWith('storage-container/')) {
       const t = live.targets.find(x => x.id === s)
       if (!t) {
-        const known = live.targets.slice(1).map(x => x.id)
+        const known = cscTargets(live).map(x => x.id)
         throw new CliError('NotFound', `--target ${s}: no such ClusterStorageContainer`, {hint: known.length ? `known: ${known.join(', ')}` : 'the cluster has none'})
       }
       out.push(t)
@@ -194,33 +266,57 @@ export function selectTargets(live: Live, spec: string[] | undefined): Target[] 
   return [...new Set(out)]
 }
 
-export function withValue(t: Target, after: unknown): any {
-  const o = structuredClone(t.object)
+/** The LLMInferenceService's init containers with the storage-initializer override replaced (null: removed). */
+function llmInitContainers(o: any, override: unknown): any[] {
+  const rest = (o?.spec?.template?.initContainers ?? []).filter((c: any) => c?.name !== 'storage-initializer')
+  return override ? [...rest, override] : rest
+}
+
+export function withValue(t: Target, after: unknown, create?: any): any {
+  const o = structuredClone(t.object ?? create ?? {})
   if (t.kind === 'ConfigMap') o.data = {...o.data, [KEY]: after}
-  else o.spec = {...o.spec, container: after}
+  else if (t.kind === 'ClusterStorageContainer') o.spec = {...o.spec, container: after}
+  else if (t.kind === 'InferenceService') {
+    o.spec = {...o.spec, predictor: {...o.spec?.predictor, storageContainerName: after ?? undefined}}
+    if (after === null) delete o.spec.predictor.storageContainerName
+  } else o.spec = {...o.spec, template: {...o.spec?.template, initContainers: llmInitContainers(t.object, after)}}
   return o
 }
 
 function resource(t: Target): {resource: string; namespace?: string; group: string} {
-  return t.kind === 'ConfigMap' ? {resource: 'configmaps', namespace: t.object.metadata.namespace, group: ''} : {resource: 'clusterstoragecontainers', group: 'serving.kserve.io'}
+  if (t.kind === 'ConfigMap') return {resource: 'configmaps', namespace: t.object.metadata.namespace, group: ''}
+  if (t.kind === 'ClusterStorageContainer') return {resource: 'clusterstoragecontainers', group: 'serving.kserve.io'}
+  return {resource: t.kind === 'InferenceService' ? 'inferenceservices' : 'llminferenceservices', namespace: t.object.metadata.namespace, group: 'serving.kserve.io'}
 }
+
+/** The verb a write of this plan needs: create a new object, delete one a change removes, else patch. */
+const verbOf = (p: Planned) => (!p.target.object ? 'create' : p.after === null && p.target.kind === 'ClusterStorageContainer' ? 'delete' : 'patch')
 
 async function write(client: KubeClient, p: Planned, opts: ChangeOptions): Promise<any> {
   const t = p.target
+  const query = {fieldManager: opts.fieldManager, dryRun: opts.dryRun === 'server' ? 'All' : undefined}
+  const rv = t.object?.metadata?.resourceVersion
+  if (!t.object) {
+    if (!p.create) throw new CliError('NotFound', `${t.display} does not exist, and this change cannot create it`)
+    const collection = t.path.slice(0, t.path.lastIndexOf('/'))
+    return client.request('POST', collection, {body: withValue(t, p.after, p.create), query})
+  }
+  if (verbOf(p) === 'delete')
+    return client.request('DELETE', t.path, {body: {apiVersion: 'v1', kind: 'DeleteOptions', preconditions: {resourceVersion: rv}}, query: {dryRun: query.dryRun}})
   const body =
     t.kind === 'ConfigMap'
-      ? {metadata: {resourceVersion: t.object.metadata.resourceVersion}, data: {[KEY]: p.after}}
-      : {metadata: {resourceVersion: t.object.metadata.resourceVersion}, spec: {container: mergeDiff(t.value, p.after)}}
-  return client.request('PATCH', t.path, {
-    body,
-    contentType: 'application/merge-patch+json',
-    query: {fieldManager: opts.fieldManager, dryRun: opts.dryRun === 'server' ? 'All' : undefined},
-  })
+      ? {metadata: {resourceVersion: rv}, data: {[KEY]: p.after}}
+      : t.kind === 'ClusterStorageContainer'
+        ? {metadata: {resourceVersion: rv}, spec: {container: mergeDiff(t.value, p.after)}}
+        : t.kind === 'InferenceService'
+          ? {metadata: {resourceVersion: rv}, spec: {predictor: {storageContainerName: p.after}}}
+          : {metadata: {resourceVersion: rv}, spec: {template: {initContainers: llmInitContainers(t.object, p.after)}}}
+  return client.request('PATCH', t.path, {body, contentType: 'application/merge-patch+json', query})
 }
 
 /** Ask the API server, before writing anything, whether every write is allowed; refuse with one line if not. */
 async function preflight(client: KubeClient, changed: Planned[], historyNamespace: string): Promise<void> {
-  const checks: {verb: string; resource: string; group: string; namespace?: string; why: string}[] = changed.map(p => ({verb: 'patch', ...resource(p.target), why: `to change ${p.target.display}`}))
+  const checks: {verb: string; resource: string; group: string; namespace?: string; why: string}[] = changed.map(p => ({verb: verbOf(p), ...resource(p.target), why: `to change ${p.target.display}`}))
   checks.push({verb: 'create', resource: 'configmaps', group: '', namespace: historyNamespace, why: `to record the revision in configmap/${HISTORY_CONFIGMAP}`})
   checks.push({verb: 'patch', resource: 'configmaps', group: '', namespace: historyNamespace, why: `to record the revision in configmap/${HISTORY_CONFIGMAP}`})
   const answers = await Promise.all(
@@ -337,7 +433,9 @@ async function stalePods(client: KubeClient, live: Live, applied: Planned[], llm
   } catch {
     return undefined // not a document (a forced rollback): no pod gets a storage-initializer from it
   }
-  const containers = live.targets.slice(1).map(t => fromResource(withValue(t, value(t))))
+  const containers = cscTargets(live)
+    .filter(t => value(t) !== null)
+    .map(t => fromResource(withValue(t, value(t), applied.find(p => p.target === t)?.create)))
   const cm = live.targets[0].object
   const models = new Map<string, StaleModel & {multi?: boolean}>()
   const model = (namespace: string, kind: StaleModel['kind'], name: string) => {
@@ -410,7 +508,9 @@ export function findingTarget(f: Finding): string | undefined {
 export function configErrors(live: Live, values: Map<string, unknown> = new Map()): Finding[] {
   const cm = live.targets[0]
   const text = values.has(cm.id) ? values.get(cm.id) : cm.value
-  const storageContainers = live.targets.slice(1).map(t => (values.has(t.id) ? withValue(t, values.get(t.id)) : t.object))
+  const storageContainers = cscTargets(live)
+    .filter(t => (values.has(t.id) ? values.get(t.id) !== null : t.object))
+    .map(t => (values.has(t.id) ? withValue(t, values.get(t.id)) : t.object))
   return validate({configMapPath: `configmap/${CONFIGMAP}`, text: typeof text === 'string' ? text : null, release: live.release, storageContainers}).filter(f => f.severity === 'error')
 }
 
@@ -482,7 +582,7 @@ export async function runChange(client: KubeClient, plan: Planner, opts: ChangeO
     ...([...drifted].some(t => applied.has(t)) ? {drift: [...drifted].filter(t => applied.has(t))} : {}),
   })
   for (let attempt = 0; attempt < 5; attempt++) {
-    const live = await readLive(client, opts.kserveNamespace)
+    const live = await readLive(client, opts.kserveNamespace, opts.models)
     if (live.docError && opts.requireDoc !== false) throw live.docError
     for (const t of reportDrift(live, warn, applied)) drifted.add(t)
     const result = plan(live)
@@ -491,13 +591,15 @@ export async function runChange(client: KubeClient, plan: Planner, opts: ChangeO
     const changed = planned.filter(p => !sameValue(p.target.value, p.after))
     if (changed.length === 0 && applied.size === 0) return {live, planned, changed, objects: planned.map(p => p.target.object)}
     if (changed.length) checkConfig(live, changed, opts, warn)
-    if (opts.dryRun === 'client') return {live, planned, changed, objects: planned.map(p => withValue(p.target, p.after))}
+    if (opts.dryRun === 'client') return {live, planned, changed, objects: planned.map(p => withValue(p.target, p.after, p.create))}
     if (opts.dryRun === 'none' && !checked) {
       userP = whoAmI(client)
       await preflight(client, changed, live.namespace)
       checked = true
     }
     let conflict = false
+    // new objects first, removals last: a model never names a ClusterStorageContainer that is not there
+    changed.sort((a, b) => (verbOf(a) === 'create' ? -1 : verbOf(a) === 'delete' ? 1 : 0) - (verbOf(b) === 'create' ? -1 : verbOf(b) === 'delete' ? 1 : 0))
     for (const p of changed) {
       try {
         results.set(p.target.id, await write(client, p, opts))

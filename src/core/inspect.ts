@@ -2,7 +2,7 @@
 import {CliError} from '../errors.js'
 import type {KubeClient} from '../kube/client.js'
 import {CONFIGMAP, findConfigMap, findInferenceService, findLlmInferenceService, getController, KEY, listLlmDeployments, listLlmInferenceServices, listModelPods, listStorageContainers} from '../kube/kserve.js'
-import {llmDeploymentName, llmPodSelector, llmUri, resolveLlm} from '../domain/llmisvc.js'
+import {llmDeploymentName, llmOverride, llmPodSelector, llmUri, resolveLlm} from '../domain/llmisvc.js'
 import {helmOwnership, type HelmOwnership} from '../domain/helm.js'
 import {atLeast, controllerVersion, parseRelease, type Release} from '../domain/release.js'
 import {sameQuantity} from '../domain/quantity.js'
@@ -31,6 +31,8 @@ export interface Inspection {
   storageInitializer: {image: string | null; resources: Resources; fields: FieldView[]}
   storageContainers: {crdInstalled: boolean; error?: string; items: StorageContainer[]}
   uriFormats: ({format: string; example: string} & Injection)[]
+  /** per-model settings: dedicated ClusterStorageContainers (set-* --isvc) and LLMInferenceService overrides */
+  perModel: {kind: 'InferenceService' | 'LLMInferenceService'; namespace: string; name: string; via: string; image: string | null; resources: Resources}[]
   /** LLMInferenceServices get their storage-initializer from the LLM controller, not the webhook (llmisvc.ts) */
   llmInferenceServices: {crdInstalled: boolean; error?: string; items: {name: string; namespace: string; uri: string | null; injection: Injection}[]}
 }
@@ -92,6 +94,17 @@ export async function inspect(client: KubeClient, kserveNamespace?: string): Pro
     uriFormats: [
       ...EXAMPLE_URIS.map(e => ({format: e.format, example: e.uri, ...selectInjection(e.uri, doc, containers, {release, crdInstalled: scs.installed})})),
       ...(llms.installed ? LLM_EXAMPLES.map(e => ({format: e.format, example: e.uri, ...resolveLlm({spec: {model: {uri: e.uri}}}, doc, undefined, release)})) : []),
+    ],
+    perModel: [
+      ...scs.items
+        .filter(o => o.metadata?.labels?.['storage-init.kserve.io/dedicated'] === 'true')
+        .map(o => {
+          const [namespace, name] = String(o.metadata?.annotations?.['storage-init.kserve.io/model'] ?? '/').split('/')
+          return {kind: 'InferenceService' as const, namespace, name, via: `clusterstoragecontainer/${o.metadata.name}`, image: o.spec?.container?.image ?? null, resources: o.spec?.container?.resources ?? {}}
+        }),
+      ...llms.items
+        .filter(l => llmOverride(l))
+        .map(l => ({kind: 'LLMInferenceService' as const, namespace: l.metadata.namespace, name: l.metadata.name, via: 'spec.template.initContainers[storage-initializer]', image: llmOverride(l)?.image ?? null, resources: llmOverride(l)?.resources ?? {}})),
     ],
     llmInferenceServices: {
       crdInstalled: llms.installed,

@@ -10,6 +10,8 @@ import {helmOwnership} from '../domain/helm.js'
 import {renderStorageInitializer} from '../domain/helm-values.js'
 import {controllerVersion, parseRelease, type Release} from '../domain/release.js'
 import {validate, type Cluster, type Finding, type Severity} from '../domain/rules.js'
+import {llmOverride} from '../domain/llmisvc.js'
+import {storageUris} from './inspect.js'
 
 export interface Report {
   apiVersion: 'storage-init.kserve.io/v1alpha1'
@@ -97,7 +99,9 @@ export async function validateLive(client: KubeClient, kserveNamespace?: string,
   const release = releaseFlag ? parseRelease(releaseFlag) : controllerRelease(dep)
   const cluster: Cluster = {configMapNames: cms ? Object.keys(cms) : undefined, configMapKeys: cms, modelNamespaces, helm}
   const versionUnknown = !release && ns ? {image: controllerVersion(dep).image} : undefined
-  const findings = validate({configMapPath: `configmap/${CONFIGMAP}`, text, release, storageContainers: csc.items, cluster, versionUnknown, storageContainerCrd: csc.installed, llmInferenceServices: llms.map(l => ({namespace: l.metadata.namespace, name: l.metadata.name, uri: l.spec?.model?.uri}))})
+  const findings = validate({configMapPath: `configmap/${CONFIGMAP}`, text, release, storageContainers: csc.items, cluster, versionUnknown, storageContainerCrd: csc.installed, llmInferenceServices: llms.map(l => ({namespace: l.metadata.namespace, name: l.metadata.name, uri: l.spec?.model?.uri, override: llmOverride(l)})),
+    inferenceServices: isvcs.map(i => ({namespace: i.metadata.namespace, name: i.metadata.name, uris: storageUris(i, release).filter(u => u.component === 'predictor').map(u => u.uri), storageContainerName: i.spec?.predictor?.storageContainerName})),
+  })
   const notChecked: {rule: string; reason: string}[] = []
   const owner = helmOwnership(cmObject?.metadata)
   if (owner?.release && !helm) notChecked.push({rule: 'SI070', reason: `the Helm release "${owner.release}" (its release Secret in namespace ${owner.releaseNamespace || ns}) could not be read: no permission to read secrets, or not a release this plugin understands`})

@@ -5,7 +5,7 @@
 import {editFields, members} from './json-edit.js'
 
 export interface TargetChange {
-  /** configmap | storage-container/NAME */
+  /** configmap | storage-container/NAME | inferenceservice/NS/NAME | llminferenceservice/NS/NAME */
   target: string
   /** the live value when the change was made (ConfigMap: the storageInitializer text; storage container: spec.container); null: absent */
   before: unknown
@@ -72,11 +72,15 @@ export function parseRecord(key: string, text: string): RevisionRecord | string 
   for (const [i, t] of (r.targets as unknown[]).entries()) {
     if (!isObj(t) || typeof t.target !== 'string') return `targets[${i}] has no "target"`
     const cm = t.target === 'configmap'
-    if (!cm && !/^storage-container\/[^/]+$/.test(t.target)) return `targets[${i}]: unknown target "${t.target}"`
+    // an InferenceService's spec.predictor.storageContainerName (a string) and an LLMInferenceService's init-container
+    // override (an object) are the per-model targets
+    const isvc = /^inferenceservice\/[^/]+\/[^/]+$/.test(t.target)
+    if (!cm && !isvc && !/^(storage-container|llminferenceservice\/[^/]+)\/[^/]+$/.test(t.target)) return `targets[${i}]: unknown target "${t.target}"`
     for (const f of ['before', 'after']) {
       if (!(f in t)) return `targets[${i}] (${t.target}) has no "${f}"`
       const v = t[f]
-      if (v !== null && (cm ? typeof v !== 'string' : !isObj(v))) return `targets[${i}] (${t.target}): "${f}" is not ${cm ? 'a string (the storageInitializer text)' : 'an object (spec.container)'}`
+      if (v !== null && (cm || isvc ? typeof v !== 'string' : !isObj(v)))
+        return `targets[${i}] (${t.target}): "${f}" is not ${cm ? 'a string (the storageInitializer text)' : isvc ? 'a string (storageContainerName)' : 'an object (a container)'}`
     }
   }
   for (const f of ['rollbackTo', 'undo']) if (r[f] !== undefined && !(Number.isInteger(r[f]) && r[f] >= 0)) return `"${f}" is not a revision number`

@@ -57,6 +57,9 @@ export const RULES: RuleSpec[] = [
   {id: 'SI052', name: 'container-name', severity: 'error', description: 'a ClusterStorageContainer container is not named storage-initializer (duplicate volume errors, kserve#3900)'},
   {id: 'SI053', name: 'image-disagrees', severity: 'warning', description: 'the ConfigMap image and a ClusterStorageContainer image differ, so models get different initializers by URI'},
   {id: 'SI056', name: 'llm-not-served-by-csc', severity: 'info', description: 'ClusterStorageContainers serve the schemes of LLMInferenceServices, but those get their storage-initializer from the ConfigMap only: a change to a ClusterStorageContainer does not reach them (live only)'},
+  {id: 'SI057', name: 'dedicated-orphan', severity: 'warning', description: 'a per-model ClusterStorageContainer (made by set-* --isvc) that no model names any more: its model is gone or uses another (live only)'},
+  {id: 'SI058', name: 'dedicated-overlap', severity: 'error', description: 'a per-model ClusterStorageContainer whose formats match other models\' URIs: the webhook may give it to them too (live only)'},
+  {id: 'SI059', name: 'llm-override-invalid', severity: 'error', description: 'an LLMInferenceService\'s storage-initializer override gives its pods a request above a limit: they are rejected (live only)'},
   {id: 'SI060', name: 'pull-secret', severity: 'warning', description: 'a private-registry image, but no imagePullSecrets on the service accounts of InferenceService namespaces (live only)'},
   {id: 'SI014', name: 'version-unknown', severity: 'info', description: 'KServe\'s version could not be read (a vendor tag, a digest, no controller Deployment): the newest rules were assumed'},
   {id: 'SI071', name: 'helm-values-ignored', severity: 'warning', description: 'Helm values the chart does not render (charts up to v0.20.0 hard-code the storage-initializer resources, kserve/kserve#5412; up to v0.16 the image too)'},
@@ -142,8 +145,10 @@ export interface ValidationInput {
   storageContainerCrd?: boolean
   /** Helm values that the chart does not render */
   helmIgnored?: string[]
-  /** live: the LLMInferenceServices and their model URIs */
-  llmInferenceServices?: {namespace: string; name: string; uri?: string}[]
+  /** live: the LLMInferenceServices, their model URIs and storage-initializer overrides */
+  llmInferenceServices?: {namespace: string; name: string; uri?: string; override?: Record<string, any>}[]
+  /** live: the InferenceServices, their predictor URIs and storageContainerName */
+  inferenceServices?: {namespace: string; name: string; uris: string[]; storageContainerName?: string}[]
 }
 
 /** Every finding, errors first, in a stable order. */
@@ -248,17 +253,19 @@ export function validate(input: ValidationInput): Finding[] {
       out.push(finding('SI053', `${p}.container.image`, `${c.image} differs from the ConfigMap's ${config.image}${same ? '' : ' (another repository)'}: models get one or the other depending on their URI`, 'align them: kubectl storage-init set-image --target all …'))
     }
   }
-  // overlaps: a URI two enabled containers both match, from each one's formats
-  for (let a = 0; a < enabled.length; a++)
-    for (let b = a + 1; b < enabled.length; b++) {
-      const shared = sampleUris(enabled[a]).filter(u => matchesAny(enabled[b], u)).concat(sampleUris(enabled[b]).filter(u => matchesAny(enabled[a], u)))
+  // overlaps: a URI two enabled containers both match, from each one's formats; a per-model container is named by its
+  // model, and matches only that model's URIs (SI058 checks that)
+  const general = enabled.filter(c => input.storageContainers.find(o => o.metadata?.name === c.name)?.metadata?.labels?.['storage-init.kserve.io/dedicated'] !== 'true')
+  for (let a = 0; a < general.length; a++)
+    for (let b = a + 1; b < general.length; b++) {
+      const shared = sampleUris(general[a]).filter(u => matchesAny(general[b], u)).concat(sampleUris(general[b]).filter(u => matchesAny(general[a], u)))
       if (shared.length) {
-        const same = JSON.stringify(merged(enabled[a])) === JSON.stringify(merged(enabled[b]))
+        const same = JSON.stringify(merged(general[a])) === JSON.stringify(merged(general[b]))
         out.push(
           finding(
             'SI051',
-            `clusterstoragecontainer/${enabled[b].name}:spec.supportedUriFormats`,
-            `${enabled[a].name} and ${enabled[b].name} both match ${shared[0]}: the webhook lists ClusterStorageContainers from its informer cache in no fixed order, so either may serve such a pod, pod by pod${same ? ' (both give the same container today)' : ', with different init containers'}`,
+            `clusterstoragecontainer/${general[b].name}:spec.supportedUriFormats`,
+            `${general[a].name} and ${general[b].name} both match ${shared[0]}: the webhook lists ClusterStorageContainers from its informer cache in no fixed order, so either may serve such a pod, pod by pod${same ? ' (both give the same container today)' : ', with different init containers'}`,
             `make the formats disjoint, or disable one; to pin one model to one container, set spec.predictor.storageContainerName on its InferenceService (KServe v0.20+)`,
             same ? {severity: 'warning'} : {},
           ),
@@ -294,6 +301,25 @@ export function validate(input: ValidationInput): Finding[] {
     const reached = llmHfS3.filter(l => matches(c, l.uri!))
     if (reached.length)
       out.push(finding('SI056', `clusterstoragecontainer/${c.name}:spec.supportedUriFormats`, `${c.name} serves the URIs of ${reached.length} LLMInferenceService(s) (${reached.slice(0, 3).map(l => `${l.namespace}/${l.name}`).join(', ')}${reached.length > 3 ? ', …' : ''}), but the LLM controller builds their storage-initializer from the ConfigMap only: changes to ${c.name} do not reach them`, 'change the ConfigMap for them (kubectl storage-init set-image --target configmap …), or override per model in spec.template.initContainers'))
+  }
+  // per-model containers (set-* --isvc): used by their model, and by no other
+  if (input.inferenceServices)
+    for (const [i, o] of input.storageContainers.entries()) {
+      if (o.metadata?.labels?.['storage-init.kserve.io/dedicated'] !== 'true') continue
+      const c = containers[i]
+      const model = String(o.metadata?.annotations?.['storage-init.kserve.io/model'] ?? '')
+      const owner = input.inferenceServices.find(m => `${m.namespace}/${m.name}` === model)
+      if (!owner || owner.storageContainerName !== c.name)
+        out.push(finding('SI057', `clusterstoragecontainer/${c.name}`, `${c.name} was made for ${model || 'a model'}, which ${owner ? `names ${owner.storageContainerName ? `clusterstoragecontainer/${owner.storageContainerName}` : 'no ClusterStorageContainer'}` : 'does not exist any more'}: nothing uses it`, `delete it: kubectl delete clusterstoragecontainer ${c.name} (or kubectl storage-init rollback the change that made it)`))
+      const others = input.inferenceServices.filter(m => `${m.namespace}/${m.name}` !== model && m.uris.some(u => matches(c, u)))
+      if (others.length && !c.disabled)
+        out.push(finding('SI058', `clusterstoragecontainer/${c.name}:spec.supportedUriFormats`, `${c.name} (made for ${model}) matches the URIs of ${others.map(m => `${m.namespace}/${m.name}`).join(', ')}: the webhook may give it to them`, 'narrow its formats to its own model\'s URI (an anchored regex), as set-* --isvc makes them'))
+    }
+  for (const l of input.llmInferenceServices ?? []) {
+    if (!l.override || !doc) continue
+    const m = mergeContainer(defaultContainer(config, l.uri ?? ''), l.override, {reconcileEnv: true}).resources ?? {}
+    for (const f of resourceFindings(m.requests ?? {}, m.limits ?? {}, (kind, r) => `llminferenceservice/${l.namespace}/${l.name}:spec.template.initContainers[storage-initializer].resources.${kind}.${r}`))
+      if (f.rule === 'SI021') out.push(finding('SI059', f.path, `${l.namespace}/${l.name}'s pods get ${f.message} (its override merged over the ConfigMap's container): they are rejected`, 'give the override both a request and a limit that fit, or remove it'))
   }
   for (const v of input.helmIgnored ?? [])
     out.push(finding('SI071', `${input.configMapPath}`, `${v} is set, but the kserve-resources chart${release ? ` ${release.text}` : ''} does not render it: the ConfigMap keeps the chart's value`, 'upgrade the chart (resources are rendered after v0.20.0, the image from v0.17), or change the ConfigMap after each upgrade'))

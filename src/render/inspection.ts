@@ -86,6 +86,15 @@ export function renderInspection(i: Inspection, wide: boolean): string {
         }),
       ),
     )
+  if (i.perModel.length) {
+    out.push('', 'PER-MODEL SETTINGS (set-image/set-resources --isvc, --llmisvc)')
+    out.push(
+      table(
+        ['namespace', 'model', 'through', 'image', 'requests', 'limits'],
+        i.perModel.map(m => [m.namespace, `${m.kind.toLowerCase()}/${m.name}`, m.via, safe(m.image ?? '(as the ConfigMap)'), formatResources(m.resources, 'requests'), formatResources(m.resources, 'limits')]),
+      ),
+    )
+  }
   const llm = i.llmInferenceServices
   if (llm.crdInstalled) {
     out.push('', 'LLM INFERENCE SERVICES (storage-initializer from the LLM controller: the ConfigMap, never a ClusterStorageContainer)')

@@ -6,7 +6,7 @@ import {startCluster, type Started} from '../helpers.js'
 let s: Started
 function call(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{code: number; text: string; body: any; headers: Record<string, any>}> {
   return new Promise((resolve, reject) => {
-    const req = request(new URL(path, s.cluster.url), {method, ca: s.cluster.certs!.caPem, headers: {Authorization: `Bearer ${s.cluster.users['sim-admin'].token}`, ...(body ? {'Content-Type': contentType} : {})}}, res => {
+    const req = request(new URL(path, s.cluster.url), {method, ca: s.cluster.certs!.caPem, headers: {Authorization: `Bearer ${s.cluster.users['sim-admin'].token}`, ...(body ? {'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(JSON.stringify(body)))} : {})}}, res => {
       let text = ''
       res.on('data', d => (text += d))
       res.on('end', () => {
@@ -151,6 +151,13 @@ describe('strict as kube-apiserver (test/cluster/README.md)', () => {
     expect(r.code).toBe(422)
     expect(r.body.message).toBe('ClusterStorageContainer.serving.kserve.io "c" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update')
     expect((await call('PUT', '/apis/serving.kserve.io/v1alpha1/clusterstoragecontainers/c', cur)).code).toBe(200)
+  })
+  test('a delete with a stale resourceVersion precondition: 409', async () => {
+    await call('POST', '/api/v1/namespaces/ml/configmaps', {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'to-delete'}})
+    const r = await call('DELETE', '/api/v1/namespaces/ml/configmaps/to-delete', {apiVersion: 'v1', kind: 'DeleteOptions', preconditions: {resourceVersion: '1'}})
+    expect(r.code).toBe(409)
+    expect(r.body.message).toMatch(/^Operation cannot be fulfilled on configmaps "to-delete": Precondition failed: ResourceVersion in precondition: 1, ResourceVersion in object meta: \d+$/)
+    expect((await call('DELETE', '/api/v1/namespaces/ml/configmaps/to-delete')).code).toBe(200)
   })
   test('a create that carries a resourceVersion is refused', async () => {
     const r = await call('POST', '/api/v1/namespaces/ml/configmaps', {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'with-rv', resourceVersion: '5'}})

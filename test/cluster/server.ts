@@ -436,7 +436,7 @@ export class SimCluster {
       case 'patch':
         return this.send(res, 200, this.present(rt, this.patch(rt, key, namespace, name!, sub, req, dryRun)))
       case 'delete':
-        return this.remove(rt, key, namespace, name!, dryRun, res)
+        return this.remove(rt, key, namespace, name!, dryRun, res, req.body)
       case 'deletecollection': {
         const items = this.filtered(key, namespace, req, rt)
         for (const o of items) this.store.delete(key, o.metadata.namespace, o.metadata.name, dryRun)
@@ -711,9 +711,20 @@ export class SimCluster {
     return this.commit(rt, key, old, next, sub, dryRun)
   }
 
-  private remove(rt: ResourceType, key: string, namespace: string | undefined, name: string, dryRun: boolean, res: http.ServerResponse): void {
+  private remove(rt: ResourceType, key: string, namespace: string | undefined, name: string, dryRun: boolean, res: http.ServerResponse, body = ''): void {
     const old = this.store.get(key, namespace, name)
     if (!old) throw errors.notFound(rt, name)
+    // DeleteOptions preconditions (uid, resourceVersion): a mismatch is 409, as the registry's BeforeDelete answers
+    let pre: any
+    try {
+      pre = body ? JSON.parse(body)?.preconditions : undefined
+    } catch {
+      throw errors.badRequest('json: cannot unmarshal the DeleteOptions body')
+    }
+    if (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion)
+      throw errors.preconditionFailed(rt, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`)
+    if (pre?.uid && pre.uid !== old.metadata.uid)
+      throw errors.preconditionFailed(rt, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`)
     // a pod bound to a node is first marked for deletion (a MODIFIED event with deletionTimestamp), then removed once the
     // kubelet confirms; an unbound one goes at once (recorded: pod-watch-stream.jsonl)
     if (rt.kind === 'Pod' && old.spec?.nodeName && !dryRun) {

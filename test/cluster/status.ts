@@ -54,6 +54,8 @@ export const errors = {
         details(rt, name),
       ),
     ),
+  preconditionFailed: (rt: ResourceType, name: string, why: string) =>
+    new ApiError(body(409, 'Conflict', `Operation cannot be fulfilled on ${qualified(rt)} "${name}": ${why}`, details(rt, name))),
   forbidden: (user: string, verb: string, rt: {plural: string; group: string; sub?: string}, ns: string | undefined, name?: string) => {
     const res = rt.sub ? `${rt.plural}/${rt.sub}` : rt.plural
     const q = rt.group ? `${rt.plural}.${rt.group}` : rt.plural

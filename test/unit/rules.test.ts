@@ -49,6 +49,9 @@ const CASES: [string, ValidationInput][] = [
   ['SI053', input(GOOD, {storageContainers: [csc('default', {container: {image: 'kserve/storage-initializer:v0.15.1'}})]})],
   ['SI070', input(GOOD, {cluster: {helm: {release: 'kserve', revision: 3, storageInitializer: JSON.stringify({...GOOD, image: 'kserve/storage-initializer:v0.15.1'}), storageContainers: []}}})],
   ['SI056', input(GOOD, {llmInferenceServices: [{namespace: 'ml', name: 'opt', uri: 's3://b/opt'}]})],
+  ['SI057', input(GOOD, {storageContainers: [csc('default'), csc('storage-init-ml-gone', {top: {metadata: {name: 'storage-init-ml-gone', labels: {'storage-init.kserve.io/dedicated': 'true'}, annotations: {'storage-init.kserve.io/model': 'ml/gone'}}}, formats: [{regex: '^s3://b/gone$'}]})], inferenceServices: []})],
+  ['SI058', input(GOOD, {storageContainers: [csc('storage-init-ml-a', {top: {metadata: {name: 'storage-init-ml-a', labels: {'storage-init.kserve.io/dedicated': 'true'}, annotations: {'storage-init.kserve.io/model': 'ml/a'}}}, formats: [{regex: '^s3://b/'}]})], inferenceServices: [{namespace: 'ml', name: 'a', uris: ['s3://b/a'], storageContainerName: 'storage-init-ml-a'}, {namespace: 'ml', name: 'b', uris: ['s3://b/b']}]})],
+  ['SI059', input(GOOD, {llmInferenceServices: [{namespace: 'ml', name: 'opt', uri: 'hf://o/m', override: {name: 'storage-initializer', resources: {requests: {memory: '4Gi'}}}}]})],
   ['SI071', input(GOOD, {helmIgnored: ['kserve.storage.resources (memoryLimit 8Gi)']})],
   ['SI060', input({...GOOD, image: 'registry.corp.example:5000/kserve/storage-initializer:v0.15.2'}, {storageContainers: []})],
 ]
