@@ -109,13 +109,14 @@ test('CRD not installed: no storage containers, not an error', async () => {
 })
 
 test('--request-timeout: a slow server gives one line', async () => {
-  s.cluster.faults.add({verb: 'get', resource: 'configmaps', latencyMs: 1500, count: 1})
+  // the first request: the cluster-wide search for inferenceservice-config
+  s.cluster.faults.add({verb: 'list', resource: 'configmaps', latencyMs: 1500, count: 1})
   expectOneLine(await plugin(['get', '--kubeconfig', s.kubeconfig, '--request-timeout', '300ms']), /the request to https:\/\/127\.0\.0\.1:\d+ timed out after 0\.3s/)
   s.cluster.faults.clear()
 })
 
 test('a server that keeps failing is reported as kubectl does, after bounded retries', async () => {
-  s.cluster.faults.add({verb: 'get', resource: 'configmaps', status: 503, count: 10})
+  s.cluster.faults.add({verb: 'list', resource: 'configmaps', status: 503, count: 10})
   expectOneLine(await plugin(['get', '--kubeconfig', s.kubeconfig]), /Error from server \(ServiceUnavailable\): .* \(gave up after 4 attempts\)/)
   s.cluster.faults.clear()
 })
@@ -147,8 +148,11 @@ test('a write that fails with 503 is retried after a re-read, and applied once',
 test('bad flag values are usage errors, exit 1', async () => {
   const r = await plugin(['get', '-o', 'xml', '--kubeconfig', s.kubeconfig])
   expect(r.code).toBe(1)
-  expect(r.stderr).toMatch(/^error: .*xml/)
-  expect(r.stderr).toContain("See 'kubectl storage-init get -h' for help and examples")
+  // kubectl's own words for an output format it has no printer for
+  expect(r.stderr).toBe('error: unable to match a printer suitable for the output format "xml", allowed formats are: json,jsonpath,jsonpath-as-json,jsonpath-file,name,wide,yaml\n')
+  const d = await plugin(['set-image', '--tag', 'v1', '--dry-run=maybe', '--kubeconfig', s.kubeconfig])
+  expect(d.code).toBe(1)
+  expect(d.stderr).toContain("See 'kubectl storage-init set-image -h' for help and examples")
   const t = await plugin(['get', '--request-timeout', 'soon', '--kubeconfig', s.kubeconfig])
   expect(t.code).toBe(1)
   expect(t.stderr).toContain('invalid --request-timeout "soon"')

@@ -17,6 +17,8 @@ const LOG_LINES = Array.from({length: 12}, (_, i) => `downloading shard ${i} of 
 
 /** a model pod whose storage-initializer finished, with a log of LOG_LINES */
 function seedModel(c: SimCluster): void {
+  // logs NAME checks that the model exists
+  c.seed({apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: {name: 'llm', namespace: 'ml'}, spec: {predictor: {model: {modelFormat: {name: 'huggingface'}, storageUri: 's3://models/llm'}}}})
   c.seed({
     apiVersion: 'v1',
     kind: 'Pod',
