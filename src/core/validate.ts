@@ -12,6 +12,7 @@ import {controllerVersion, parseRelease, type Release} from '../domain/release.j
 import {validate, type Cluster, type Finding, type Severity} from '../domain/rules.js'
 import {llmOverride} from '../domain/llmisvc.js'
 import {storageUris} from './inspect.js'
+import {listAll} from '../kube/list.js'
 
 export interface Report {
   apiVersion: 'storage-init.kserve.io/v1alpha1'
@@ -82,7 +83,8 @@ export async function validateLive(client: KubeClient, kserveNamespace?: string,
     cscP,
     ns ? getController(client, ns) : undefined,
     ns ? read(async () => Object.fromEntries(((await client.get(`/api/v1/namespaces/${ns}/configmaps`)).items as any[]).map(c => [c.metadata.name as string, Object.keys({...c.data, ...c.binaryData})])) as Record<string, string[]>, undefined) : undefined,
-    read(async () => (await client.get('/apis/serving.kserve.io/v1beta1/inferenceservices')).items as any[], [] as any[]),
+    // chunked, keeping only what the rules read of each model
+    read(async () => (await listAll(client, '/apis/serving.kserve.io/v1beta1/inferenceservices', {}, i => ({metadata: {name: i.metadata.name, namespace: i.metadata.namespace}, spec: {predictor: i.spec?.predictor, canary: i.spec?.canary}}))).items, [] as any[]),
     read(async () => (await client.get('/apis/serving.kserve.io/v1alpha1/llminferenceservices')).items as any[], [] as any[]),
   ])
   const modelNs = [...new Set(isvcs.map((i: any) => i.metadata.namespace as string))]

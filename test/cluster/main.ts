@@ -1,5 +1,9 @@
-/** `npm run cluster -- [--scenario FILE] --kubeconfig OUT [--port N]`: the simulated cluster in the foreground. */
-import {readFileSync} from 'node:fs'
+/**
+ * `npm run cluster -- [--scenario FILE] [--objects FILE.jsonl] --kubeconfig OUT [--port N]`: the simulated cluster in the
+ * foreground. --objects seeds one object per line (large generated clusters: bench/scale.mjs), read as a stream.
+ */
+import {createReadStream, readFileSync} from 'node:fs'
+import {createInterface} from 'node:readline'
 import {resolve} from 'node:path'
 import {parseArgs} from 'node:util'
 
@@ -8,6 +12,7 @@ import {SimCluster} from './server.js'
 const {values} = parseArgs({
   options: {
     scenario: {type: 'string'},
+    objects: {type: 'string'},
     kubeconfig: {type: 'string'},
     port: {type: 'string'},
     'http-port': {type: 'string'},
@@ -25,6 +30,15 @@ const cluster = await SimCluster.start({
   httpPort: values['http-port'] ? Number(values['http-port']) : 0,
   kubeconfig: out,
 })
+if (values.objects) {
+  let n = 0
+  for await (const line of createInterface({input: createReadStream(values.objects), crlfDelay: Infinity})) {
+    if (!line.trim()) continue
+    cluster.seed(JSON.parse(line))
+    n++
+  }
+  console.log(`seeded ${n} objects from ${values.objects}`)
+}
 console.log(`simulated cluster listening on ${cluster.url} (plain HTTP on ${cluster.httpUrl})`)
 console.log(`kubeconfig: ${out}  (contexts: ${Object.keys(cluster.users).join(', ')})`)
 console.log(`try: KUBECONFIG=${out} kubectl get configmaps -A`)

@@ -508,14 +508,21 @@ export class SimCluster {
       start = token.start.endsWith('\0') ? token.start.slice(0, -1) : token.start
     }
     const selected = Boolean(req.query.get('labelSelector') || req.query.get('fieldSelector'))
-    let items = this.filtered(key, namespace, req, rt)
-    if (start !== undefined) items = items.filter(o => relKey(o) > start!)
+    const ls = parseLabelSelector(req.query.get('labelSelector') ?? '')
+    const fs = parseFieldSelector(req.query.get('fieldSelector') ?? '', rt.kind, rt.custom)
+    // one chunk costs its size: the store keeps keys sorted and clones only what is returned
+    const scan = this.store.scan(key, {
+      ns: namespace,
+      after: start === undefined ? undefined : !rt.namespaced ? `/${start}` : start,
+      limit: limit > 0 ? limit : 0,
+      match: selected ? o => matchLabels(ls, o.metadata.labels) && matchFields(fs, o) : undefined,
+    })
+    const items = scan.items
     const metadata: Record<string, unknown> = {resourceVersion: rv}
-    if (limit > 0 && items.length > limit) {
-      const last = items[limit - 1]
+    if (limit > 0 && scan.more) {
+      const last = items[items.length - 1]
       metadata.continue = Buffer.from(JSON.stringify({v: 'meta.k8s.io/v1', rv: Number(rv), start: `${relKey(last)}\0`})).toString('base64url')
-      if (!selected) metadata.remainingItemCount = items.length - limit
-      items = items.slice(0, limit)
+      if (!selected) metadata.remainingItemCount = scan.remaining
     } else if (rt.custom) metadata.continue = ''
     if (req.neg?.as === 'Table') return this.send(res, 200, toTable(rt, items, metadata))
     if (req.neg?.as === 'PartialObjectMetadataList')

@@ -13,8 +13,34 @@ export interface StoredEvent {
 
 const HISTORY = 2000
 
+/** Byte order of keys, as etcd's. */
+const before = (a: string, b: string) => a < b
+
+/** The position of the first id not before `id` in a sorted list (binary search). */
+function lowerBound(ids: string[], id: string): number {
+  let lo = 0
+  let hi = ids.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (before(ids[mid], id)) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+export interface Scan {
+  /** objects in key order, cloned (only these) */
+  items: any[]
+  /** ids remain after the last one returned (matching or not) */
+  more: boolean
+  /** how many objects follow the last one returned, matching or not */
+  remaining: number
+}
+
 export class Store {
   private data = new Map<string, Map<string, any>>()
+  /** each bucket's ids in key order, kept sorted as objects come and go: a chunk costs its size, not the bucket's */
+  private index = new Map<string, string[]>()
   private history: StoredEvent[] = []
   private rv = 1000
   readonly events = new EventEmitter()
@@ -37,8 +63,51 @@ export class Store {
     if (!b) {
       b = new Map()
       this.data.set(key, b)
+      this.index.set(key, [])
     }
     return b
+  }
+
+  private ids(key: string): string[] {
+    this.bucket(key)
+    return this.index.get(key)!
+  }
+
+  private put(key: string, id: string, o: any): void {
+    const b = this.bucket(key)
+    if (!b.has(id)) {
+      const ids = this.ids(key)
+      ids.splice(lowerBound(ids, id), 0, id)
+    }
+    b.set(id, o)
+  }
+
+  private remove(key: string, id: string): void {
+    const ids = this.ids(key)
+    const i = lowerBound(ids, id)
+    if (ids[i] === id) ids.splice(i, 1)
+    this.bucket(key).delete(id)
+  }
+
+  /**
+   * Objects of a type in key order, within a namespace (or all), after a key (exclusive, relative to the namespace
+   * when there is one), that `match`, at most `limit` (0: all).
+   */
+  scan(key: string, opts: {ns?: string; after?: string; limit?: number; match?: (o: any) => boolean} = {}): Scan {
+    const ids = this.ids(key)
+    const b = this.bucket(key)
+    const prefix = opts.ns !== undefined ? `${opts.ns}/` : ''
+    const end = prefix ? lowerBound(ids, prefix.slice(0, -1) + '0') : ids.length // '0' follows '/' in byte order
+    let i = opts.after !== undefined ? lowerBound(ids, prefix + opts.after + '\0') : lowerBound(ids, prefix)
+    const items: any[] = []
+    const limit = opts.limit ?? 0
+    for (; i < end; i++) {
+      const o = b.get(ids[i])
+      if (opts.match && !opts.match(o)) continue
+      if (limit > 0 && items.length === limit) break
+      items.push(structuredClone(o))
+    }
+    return {items, more: i < end, remaining: end - i}
   }
 
   static id(ns: string | undefined, name: string): string {
@@ -52,19 +121,7 @@ export class Store {
 
   /** All objects of a type, in etcd key order (namespace, then name). */
   list(key: string, ns?: string): any[] {
-    const out: any[] = []
-    for (const [id, o] of this.bucket(key)) {
-      if (ns !== undefined && !id.startsWith(`${ns}/`)) continue
-      out.push(o)
-    }
-    return out
-      .sort((a, b) => {
-        // byte order of the keys, as etcd's
-        const x = Store.id(a.metadata.namespace, a.metadata.name)
-        const y = Store.id(b.metadata.namespace, b.metadata.name)
-        return x < y ? -1 : x > y ? 1 : 0
-      })
-      .map(o => structuredClone(o))
+    return this.scan(key, {ns}).items
   }
 
   private record(type: WatchEventType, key: string, object: any): void {
@@ -85,7 +142,7 @@ export class Store {
     o.metadata.creationTimestamp ??= new Date().toISOString().replace(/\.\d+Z$/, 'Z')
     if (dryRun) return o
     o.metadata.resourceVersion = String(++this.rv)
-    this.bucket(key).set(Store.id(o.metadata.namespace, o.metadata.name), o)
+    this.put(key, Store.id(o.metadata.namespace, o.metadata.name), o)
     this.record('ADDED', key, o)
     return structuredClone(o)
   }
@@ -98,7 +155,7 @@ export class Store {
     o.metadata.resourceVersion = old.metadata.resourceVersion
     if (JSON.stringify(o) === JSON.stringify(old) || dryRun) return o
     o.metadata.resourceVersion = String(++this.rv)
-    this.bucket(key).set(id, o)
+    this.put(key, id, o)
     this.record('MODIFIED', key, o)
     return structuredClone(o)
   }
@@ -107,7 +164,7 @@ export class Store {
     const id = Store.id(ns, name)
     const old = this.bucket(key).get(id)
     if (dryRun) return structuredClone(old)
-    this.bucket(key).delete(id)
+    this.remove(key, id)
     old.metadata.resourceVersion = String(++this.rv)
     this.record('DELETED', key, old)
     return structuredClone(old)

@@ -218,3 +218,20 @@ describe('progress', () => {
     expect(pipe.stderr).toBe('')
   })
 })
+
+describe('chunked lists', () => {
+  test('pods are read in chunks of --chunk-size (500 by default, as kubectl), every page followed', async () => {
+    for (let i = 0; i < 5; i++)
+      s.cluster.seed({apiVersion: 'v1', kind: 'Pod', metadata: {name: `chunk-${i}`, namespace: 'ml', labels: {'serving.kserve.io/inferenceservice': 'chunky'}}, spec: {containers: [{name: 'c', image: 'i'}]}})
+    const before = s.cluster.requests.length
+    const r = await plugin(['logs', '--summary', '-A', '-o', 'json', '--chunk-size', '2', ...kc()])
+    const pages = s.cluster.requests.slice(before).filter(q => q.path === '/api/v1/pods' && q.query.includes('inferenceservice') && !q.query.includes('part-of'))
+    expect(pages.length).toBeGreaterThanOrEqual(3)
+    expect(pages.every(q => new URLSearchParams(q.query).get('limit') === '2')).toBe(true)
+    expect(pages.slice(1).every(q => new URLSearchParams(q.query).has('continue'))).toBe(true)
+    expect(JSON.parse(r.stdout).items.find((x: any) => x.inferenceService === 'chunky').pods).toBe(5)
+    const d = s.cluster.requests.length
+    await plugin(['logs', '--summary', '-A', '-o', 'json', ...kc()])
+    expect(s.cluster.requests.slice(d).filter(q => q.path === '/api/v1/pods').every(q => new URLSearchParams(q.query).get('limit') === '500')).toBe(true)
+  })
+})

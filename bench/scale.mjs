@@ -1,0 +1,101 @@
+// `npm run bench:scale`: the plugin on a large cluster. The simulated cluster holds KServe v0.20.0, SCALE_NAMESPACES
+// namespaces (200), SCALE_ISVCS InferenceServices (5,000) and SCALE_PODS model pods (100,000; ~3 KB each, with env and
+// annotations like real ones), generated here (not committed). Each command's wall time and peak memory (GNU time)
+// side by side with `kubectl get pods -A -l serving.kserve.io/inferenceservice -o name` on the same cluster, and a
+// fleet validate over SCALE_CONTEXTS contexts (30) against the slowest single one. Prints each target met or not.
+import {spawn, spawnSync} from 'node:child_process'
+import {createWriteStream, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {parse, stringify} from 'yaml'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const NS = Number(process.env.SCALE_NAMESPACES ?? 200)
+const ISVCS = Number(process.env.SCALE_ISVCS ?? 5000)
+const PODS = Number(process.env.SCALE_PODS ?? 100000)
+const CONTEXTS = Number(process.env.SCALE_CONTEXTS ?? 30)
+const dir = mkdtempSync(join(tmpdir(), 'storage-init-scale-'))
+const kubeconfig = join(dir, 'kubeconfig')
+const pad = (n, w) => String(n).padStart(w, '0')
+
+// objects in etcd key order (namespace, then name), so the simulator's sorted index only ever appends
+const objects = join(dir, 'objects.jsonl')
+const out = createWriteStream(objects)
+const write = o => new Promise(r => (out.write(JSON.stringify(o) + '\n') ? r() : out.once('drain', r)))
+const perNs = Math.ceil(ISVCS / NS)
+const podsPerIsvc = Math.max(1, Math.floor(PODS / ISVCS))
+for (let n = 0; n < NS; n++) await write({apiVersion: 'v1', kind: 'Namespace', metadata: {name: `team-${pad(n, 3)}`}})
+for (let n = 0; n < NS; n++) {
+  const ns = `team-${pad(n, 3)}`
+  for (let i = 0; i < perNs && n * perNs + i < ISVCS; i++)
+    await write({apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: {name: `m-${pad(i, 3)}`, namespace: ns, annotations: {'serving.kserve.io/deploymentMode': 'Standard'}}, spec: {predictor: {model: {modelFormat: {name: 'sklearn'}, storageUri: `s3://models/${ns}/m-${pad(i, 3)}`}}}})
+}
+const env = Array.from({length: 12}, (_, k) => ({name: `SETTING_${k}`, value: 'x'.repeat(40)}))
+for (let n = 0; n < NS; n++) {
+  const ns = `team-${pad(n, 3)}`
+  const pods = []
+  for (let i = 0; i < perNs && n * perNs + i < ISVCS; i++)
+    for (let p = 0; p < podsPerIsvc; p++) {
+      const model = `m-${pad(i, 3)}`
+      const uri = `s3://models/${ns}/${model}`
+      pods.push({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {name: `${model}-predictor-${pad(p, 3)}`, namespace: ns, labels: {'serving.kserve.io/inferenceservice': model, component: 'predictor', app: `isvc.${model}-predictor`}, annotations: {'internal.serving.kserve.io/storage-initializer-sourceuri': uri, 'serving.kserve.io/deploymentMode': 'Standard', 'prometheus.io/scrape': 'true', 'kubectl.kubernetes.io/restartedAt': '2026-11-20T10:00:00Z'}},
+        spec: {
+          nodeName: `node-${pad(p % 50, 2)}`,
+          initContainers: [{name: 'storage-initializer', image: 'kserve/storage-initializer:v0.20.0', args: [uri, '/mnt/models'], resources: {requests: {cpu: '100m', memory: '100Mi'}, limits: {cpu: '1', memory: '1Gi'}}, env, volumeMounts: [{name: 'kserve-provision-location', mountPath: '/mnt/models'}]}],
+          containers: [{name: 'kserve-container', image: 'kserve/sklearnserver:v0.20.0', env, ports: [{containerPort: 8080}]}],
+        },
+        status: {phase: 'Running', initContainerStatuses: [{name: 'storage-initializer', restartCount: 0, state: {terminated: {exitCode: 0, reason: 'Completed', startedAt: '2026-11-20T10:00:00Z', finishedAt: '2026-11-20T10:00:07Z'}}}], containerStatuses: [{name: 'kserve-container', ready: true, restartCount: 0, state: {running: {startedAt: '2026-11-20T10:00:08Z'}}}]},
+      })
+    }
+  pods.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1))
+  for (const p of pods) await write(p)
+}
+await new Promise(r => out.end(r))
+
+const cluster = spawn(process.execPath, ['--max-old-space-size=8192', join(root, 'dist/cluster.js'), '--scenario', join(root, 'test/cluster/scenarios/kserve-v0.20.0.yaml'), '--objects', objects, '--kubeconfig', kubeconfig], {stdio: ['ignore', 'pipe', 'inherit']})
+await new Promise(r => cluster.stdout.on('data', d => String(d).includes('kubeconfig:') && r()))
+// contexts for the fleet: the same cluster under many names
+const kc = parse(readFileSync(kubeconfig, 'utf8'))
+const fleet = join(dir, 'fleet')
+writeFileSync(fleet, stringify({...kc, contexts: Array.from({length: CONTEXTS}, (_, i) => ({name: `c${pad(i, 2)}`, context: {cluster: 'sim', user: 'sim-admin'}})), 'current-context': 'c00'}))
+
+/** Wall seconds and peak RSS (MB) of one command, by GNU time. */
+function measure(cmd, args, e = {}) {
+  const t0 = process.hrtime.bigint()
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], {env: {...process.env, KUBECONFIG: kubeconfig, ...e}, encoding: 'utf8', maxBuffer: 1 << 30})
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9
+  const rss = Number(r.stderr.trim().split('\n').pop()) / 1024
+  if (r.status !== 0 && r.status !== 1) console.error(`${cmd} ${args.join(' ')}: exit ${r.status}\n${r.stderr.slice(0, 500)}`)
+  return {wall, rss}
+}
+const plugin = join(root, 'bin/kubectl-storage_init')
+const kubectl = measure('kubectl', ['get', 'pods', '-A', '-l', 'serving.kserve.io/inferenceservice', '-o', 'name'])
+const rows = [['kubectl get pods -A -l serving.kserve.io/inferenceservice -o name', kubectl]]
+const run = (label, args) => rows.push([label, measure(process.execPath, [plugin, ...args])]) && rows[rows.length - 1][1]
+run('get', ['get'])
+run('validate', ['validate', '-o', 'json'])
+run('get --isvc m-001 -n team-001', ['get', '--isvc', 'm-001', '-n', 'team-001'])
+const setImage = run('set-image --tag v0.20.1 (counts stale pods cluster-wide)', ['set-image', '--tag', 'v0.20.1'])
+const rollback = run('rollback (counts them again)', ['rollback'])
+const summary = run('logs --summary -A', ['logs', '--summary', '-A'])
+const single = measure(process.execPath, [plugin, 'validate', '-o', 'json', '--kubeconfig', fleet, '--context', 'c00'])
+const many = measure(process.execPath, [plugin, 'validate', '-o', 'json', '--kubeconfig', fleet, '--all-contexts'])
+rows.push([`validate --all-contexts (${CONTEXTS} contexts)`, many])
+cluster.kill('SIGTERM')
+
+console.log(`\n${PODS} pods, ${ISVCS} InferenceServices, ${NS} namespaces\n`)
+console.log(`${'command'.padEnd(62)} ${'wall'.padStart(8)} ${'peak RSS'.padStart(10)}`)
+for (const [label, m] of rows) console.log(`${label.padEnd(62)} ${m.wall.toFixed(2).padStart(7)}s ${m.rss.toFixed(0).padStart(7)} MB`)
+const targets = [
+  ['peak memory of every command below 150 MB', rows.slice(1).every(([, m]) => m.rss < 150)],
+  ['set-image with the stale-pod count within kubectl get pods -o name', setImage.wall <= kubectl.wall],
+  ['rollback with the stale-pod count within kubectl get pods -o name', rollback.wall <= kubectl.wall],
+  ['logs --summary -A within kubectl get pods -o name', summary.wall <= kubectl.wall],
+  [`fleet validate over ${CONTEXTS} contexts within 3x one alone (${single.wall.toFixed(2)}s)`, many.wall <= 3 * single.wall],
+]
+console.log('')
+for (const [what, ok] of targets) console.log(`${ok ? 'met    ' : 'NOT met'}  ${what}`)
