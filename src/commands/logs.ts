@@ -100,7 +100,7 @@ export default class Logs extends BaseCommand<typeof Logs> {
     const sel = {namespace: f['all-namespaces'] ? undefined : namespace, pod: f.pod, labelSelectors}
     const core = await import('../core/logs.js')
     if (f.summary) {
-      const rows = core.summarise((await core.listPods(client, sel)).items)
+      const rows = await core.summarisePods(client, sel)
       if (f.output === 'json') return this.print(JSON.stringify({apiVersion: 'storage-init.kserve.io/v1alpha1', kind: 'StorageInitializerSummary', items: rows}, null, 2) + '\n')
       const {table} = await import('../render/table.js')
       if (rows.length === 0) {

@@ -10,7 +10,7 @@ import type {KubeClient} from '../kube/client.js'
 import {explain} from '../kube/explain.js'
 import {streamLog, type LogLine} from '../kube/logs.js'
 import {describeState, hintFor, initState, logContainers, seconds, slimPod, type InitState} from '../domain/pod-status.js'
-import {listAll} from '../kube/list.js'
+import {eachPage, listAll} from '../kube/list.js'
 
 export interface Selection {
   namespace?: string // undefined: all namespaces
@@ -243,20 +243,47 @@ export interface ModelSummary {
 }
 
 /** One row per InferenceService: how its pods' storage-initializers went, and how long downloads took. */
-export function summarise(pods: any[]): ModelSummary[] {
+export function summarise(pods: Iterable<any>): ModelSummary[] {
+  const acc = summariser()
+  for (const p of pods) acc.add(p)
+  return acc.rows()
+}
+
+/**
+ * The summary of every selected pod, read chunk by chunk and folded in as each chunk arrives: only one number per
+ * finished download is kept, so memory stays flat in the number of pods.
+ */
+export async function summarisePods(client: KubeClient, sel: Selection): Promise<ModelSummary[]> {
+  if (sel.pod) return summarise((await listPods(client, sel)).items)
+  const acc = summariser()
+  const selectors = sel.labelSelectors ?? ['']
+  // two selectors may match one pod: remember uids only then
+  const seen = selectors.length > 1 ? new Set<string>() : undefined
+  try {
+    for (const labelSelector of selectors)
+      await eachPage(client, podPath(sel), {query: {labelSelector}}, page => {
+        for (const p of page) if (!seen || (!seen.has(p.metadata.uid) && seen.add(p.metadata.uid))) acc.add(p)
+      })
+  } catch (e) {
+    throw explain(e, client, {verb: 'list', resource: 'pods', namespace: sel.namespace})
+  }
+  return acc.rows()
+}
+
+function summariser(): {add(p: any): void; rows(): ModelSummary[]} {
   const rows = new Map<string, ModelSummary & {durations: number[]}>()
-  for (const p of pods) {
+  const add = (p: any) => {
     const labels = p.metadata?.labels ?? {}
     const llm = labels['app.kubernetes.io/part-of'] === 'llminferenceservice' ? labels['app.kubernetes.io/name'] : undefined
     const isvc = labels['serving.kserve.io/inferenceservice'] ?? llm
-    if (!isvc) continue
+    if (!isvc) return
     const kind = llm && !labels['serving.kserve.io/inferenceservice'] ? 'LLMInferenceService' : 'InferenceService'
     const key = `${p.metadata.namespace}/${kind}/${isvc}`
     const row: ModelSummary & {durations: number[]} = rows.get(key) ?? {namespace: p.metadata.namespace, kind, inferenceService: isvc, pods: 0, succeeded: 0, failed: {}, initializing: 0, images: [], medianSeconds: null, slowestSeconds: null, durations: []}
     rows.set(key, row)
     row.pods++
     const c = (p.spec?.initContainers ?? []).find((x: any) => x.name === 'storage-initializer')
-    if (!c) continue
+    if (!c) return
     if (c.image && !row.images.includes(c.image)) row.images.push(c.image)
     const s = initState(p, 'storage-initializer')
     if (s.kind === 'terminated' && s.exitCode === 0) {
@@ -269,11 +296,13 @@ export function summarise(pods: any[]): ModelSummary[] {
       row.failed[reason] = (row.failed[reason] ?? 0) + 1
     } else row.initializing++
   }
-  return [...rows.values()]
-    .map(({durations, ...r}) => {
-      const d = [...durations].sort((a, b) => a - b)
-      const median = d.length ? (d.length % 2 ? d[(d.length - 1) / 2] : (d[d.length / 2 - 1] + d[d.length / 2]) / 2) : null
-      return {...r, medianSeconds: median, slowestSeconds: d.length ? d[d.length - 1] : null}
-    })
-    .sort((a, b) => `${a.namespace}/${a.inferenceService}`.localeCompare(`${b.namespace}/${b.inferenceService}`))
+  const result = () =>
+    [...rows.values()]
+      .map(({durations, ...r}) => {
+        const d = [...durations].sort((a, b) => a - b)
+        const median = d.length ? (d.length % 2 ? d[(d.length - 1) / 2] : (d[d.length / 2 - 1] + d[d.length / 2]) / 2) : null
+        return {...r, medianSeconds: median, slowestSeconds: d.length ? d[d.length - 1] : null}
+      })
+      .sort((a, b) => `${a.namespace}/${a.inferenceService}`.localeCompare(`${b.namespace}/${b.inferenceService}`))
+  return {add, rows: result}
 }

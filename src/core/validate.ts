@@ -12,7 +12,7 @@ import {controllerVersion, parseRelease, type Release} from '../domain/release.j
 import {validate, type Cluster, type Finding, type Severity} from '../domain/rules.js'
 import {llmOverride} from '../domain/llmisvc.js'
 import {storageUris} from './inspect.js'
-import {listAll} from '../kube/list.js'
+import {eachPage, listAll} from '../kube/list.js'
 
 export interface Report {
   apiVersion: 'storage-init.kserve.io/v1alpha1'
@@ -88,16 +88,7 @@ export async function validateLive(client: KubeClient, kserveNamespace?: string,
     read(async () => (await client.get('/apis/serving.kserve.io/v1alpha1/llminferenceservices')).items as any[], [] as any[]),
   ])
   const modelNs = [...new Set(isvcs.map((i: any) => i.metadata.namespace as string))]
-  const [modelNamespaces, helm] = await Promise.all([
-    Promise.all(
-      modelNs.map(async namespace => ({
-        namespace,
-        serviceAccounts: await read(async () => ((await client.get(`/api/v1/namespaces/${namespace}/serviceaccounts`)).items as any[]).map(sa => ({name: sa.metadata.name, imagePullSecrets: (sa.imagePullSecrets ?? []).length})), [{name: '?', imagePullSecrets: 1}]),
-        configMaps: await read(async () => ((await client.get(`/api/v1/namespaces/${namespace}/configmaps`)).items as any[]).map(c => c.metadata.name as string), undefined),
-      })),
-    ),
-    helmRelease(client, cmObject),
-  ])
+  const [modelNamespaces, helm] = await Promise.all([modelNamespaceFacts(client, modelNs, read), helmRelease(client, cmObject)])
   const release = releaseFlag ? parseRelease(releaseFlag) : controllerRelease(dep)
   const cluster: Cluster = {configMapNames: cms ? Object.keys(cms) : undefined, configMapKeys: cms, modelNamespaces, helm}
   const versionUnknown = !release && ns ? {image: controllerVersion(dep).image} : undefined
@@ -119,6 +110,57 @@ export async function validateLive(client: KubeClient, kserveNamespace?: string,
     settings: settings(text, csc.items),
     ...(notChecked.length ? {notChecked} : {}),
   }
+}
+
+/**
+ * What SI030 and SI060 need of each namespace that runs InferenceServices: whether a service account there has
+ * imagePullSecrets, and whether global-ca-bundle exists. Read with two cluster-wide lists (chunked, one boolean kept
+ * per namespace, the ConfigMaps narrowed by field selector) so the cost does not grow with one request per namespace;
+ * per namespace when cluster-wide reads are forbidden.
+ */
+async function modelNamespaceFacts(client: KubeClient, namespaces: string[], read: <T>(f: () => Promise<T>, fallback: T) => Promise<T>): Promise<NonNullable<Cluster['modelNamespaces']>> {
+  if (namespaces.length === 0) return []
+  const wanted = new Set(namespaces)
+  const clusterWide = async () => {
+    const pull = new Map<string, number>()
+    await eachPage(client, '/api/v1/serviceaccounts', {}, page => {
+      for (const sa of page) if (wanted.has(sa.metadata.namespace)) pull.set(sa.metadata.namespace, (pull.get(sa.metadata.namespace) ?? 0) + (sa.imagePullSecrets ?? []).length)
+    })
+    return pull
+  }
+  const bundles = async () => {
+    const have = new Set<string>()
+    await eachPage(client, '/api/v1/configmaps', {query: {fieldSelector: 'metadata.name=global-ca-bundle'}, metadata: true}, page => {
+      for (const c of page) have.add(c.metadata.namespace)
+    })
+    return have
+  }
+  const wide = async <T>(f: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await f()
+    } catch (e) {
+      if (isApiStatus(e, 403)) return undefined
+      throw explain(e, client, {verb: 'list', resource: 'objects'})
+    }
+  }
+  const [pull, have] = await Promise.all([wide(clusterWide), wide(bundles)])
+  const out: NonNullable<Cluster['modelNamespaces']> = []
+  // per namespace only when the cluster-wide list was forbidden, a few at a time
+  for (let i = 0; i < namespaces.length; i += 16)
+    out.push(
+      ...(await Promise.all(
+        namespaces.slice(i, i + 16).map(async namespace => ({
+          namespace,
+          serviceAccounts: pull
+            ? [{name: '*', imagePullSecrets: pull.get(namespace) ?? 0}]
+            : await read(async () => ((await client.get(`/api/v1/namespaces/${namespace}/serviceaccounts`)).items as any[]).map(sa => ({name: sa.metadata.name, imagePullSecrets: (sa.imagePullSecrets ?? []).length})), [{name: '?', imagePullSecrets: 1}]),
+          configMaps: have
+            ? have.has(namespace) ? ['global-ca-bundle'] : []
+            : await read(async () => ((await client.get(`/api/v1/namespaces/${namespace}/configmaps`)).items as any[]).map(c => c.metadata.name as string), undefined),
+        })),
+      )),
+    )
+  return out
 }
 
 /**

@@ -139,6 +139,32 @@ describe('live', () => {
     a.cluster.seed(cm)
   })
 
+  test('per-namespace facts are read cluster-wide, and namespace by namespace when only that is allowed', async () => {
+    const cm = a.cluster.store.get('/configmaps', 'kserve', 'inferenceservice-config')
+    const doc = JSON.parse(cm.data.storageInitializer)
+    a.cluster.seed({...cm, data: {...cm.data, storageInitializer: JSON.stringify({...doc, caBundleConfigMapName: 'corp-ca', image: 'registry.corp.example/kserve/storage-initializer:v0.20.0'})}})
+    a.cluster.seed({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'corp-ca', namespace: 'kserve'}, data: {'cabundle.crt': 'x'}})
+    const user = a.cluster.users['sim-readonly']
+    const saved = user.rules
+    try {
+      a.cluster.store.delete('/configmaps', 'ml', 'global-ca-bundle')
+      a.cluster.store.delete('/serviceaccounts', 'ml', 'default')
+      const rules = async (ctx: string) => JSON.parse((await plugin(['validate', '--kubeconfig', a.kubeconfig, '--context', ctx, '-o', 'json'])).stdout).findings.filter((f: any) => f.rule === 'SI030' || f.rule === 'SI060').map((f: any) => `${f.rule} ${f.path}`).sort()
+      expect(await rules('sim-readonly')).toEqual(['SI030 namespace/ml', 'SI060 namespace/ml'])
+      // service accounts and ConfigMaps readable only inside the namespaces that matter
+      user.rules = [{verbs: ['get', 'list', 'watch'], groups: [''], resources: ['configmaps', 'serviceaccounts'], namespaces: ['kserve', 'ml']}, ...saved.filter(r => !r.groups.includes(''))]
+      expect(await rules('sim-readonly')).toEqual(['SI030 namespace/ml', 'SI060 namespace/ml'])
+      a.cluster.seed({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'global-ca-bundle', namespace: 'ml'}, data: {'cabundle.crt': 'x'}})
+      a.cluster.seed({apiVersion: 'v1', kind: 'ServiceAccount', metadata: {name: 'default', namespace: 'ml'}, imagePullSecrets: [{name: 'corp'}]})
+      expect(await rules('sim-readonly')).toEqual([])
+      user.rules = saved
+      expect(await rules('sim-readonly')).toEqual([])
+    } finally {
+      user.rules = saved
+      a.cluster.seed(cm)
+    }
+  })
+
   test('Helm drift: live settings that differ from what the release rendered', async () => {
     const h = await startCluster('kserve-helm.yaml')
     try {
