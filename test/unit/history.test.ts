@@ -58,7 +58,7 @@ describe('history entries', () => {
       [2, expect.stringMatching(/^not valid JSON/)],
       [3, 'its "revision" is 4, its key says 3'],
       [4, 'targets[0] (configmap) has no "after"'],
-      [5, 'targets[0] (storage-container/x): "before" is not an object (spec.container)'],
+      [5, 'targets[0] (storage-container/x): "before" is not an object (a container)'],
       [6, 'the field "command" is missing'],
     ])
   })
