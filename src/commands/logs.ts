@@ -131,6 +131,23 @@ export default class Logs extends BaseCommand<typeof Logs> {
       highlight,
       onlyLogLines: f['only-log-lines'],
     })
+    // following, on a terminal: a spinner while nothing arrives, taken down before each line
+    let idle: {touch(): void; stop(): void} | undefined
+    const live = new Set<string>()
+    if (f.follow && f.output !== 'json') {
+      const {whileIdle} = await import('../render/progress.js')
+      const what = sel.pod ? `pod ${sel.pod}` : args.isvc ? `${args.isvc}` : sel.labelSelectors.join(' or ') || 'pods'
+      idle = whileIdle(() => (live.size === 0 ? `waiting for the storage-initializer of ${what} to start (Ctrl-C to stop)` : `following ${live.size} storage-initializer log(s); waiting for lines or new pods (Ctrl-C to stop)`))
+    }
+    const emit: typeof print = e => {
+      if (idle) {
+        idle.touch()
+        const id = `${e.namespace}/${e.pod}/${e.container}`
+        if (e.type === 'line') live.add(id)
+        else if (e.type === 'done') live.delete(id)
+      }
+      print(e)
+    }
     const ac = new AbortController()
     const stop = () => ac.abort()
     process.once('SIGINT', stop)
@@ -140,7 +157,7 @@ export default class Logs extends BaseCommand<typeof Logs> {
         client,
         sel,
         {follow: f.follow, previous: f.previous, tail: f.tail, sinceSeconds, sinceTime: f['since-time'], container: f.container, maxRequests: f['max-log-requests'], limitBytes: f['limit-bytes'], ignoreErrors: f['ignore-errors']},
-        print,
+        emit,
         ac.signal,
       )
       if (pods === 0) await this.namespaceMustExist(client, sel.namespace)
@@ -148,6 +165,7 @@ export default class Logs extends BaseCommand<typeof Logs> {
       if (f.container && pods > 0 && containers === 0) throw new CliError('NotFound', `container ${f.container} is not valid for ${pods === 1 ? `pod ${first}` : `any of the ${pods} pods`}`)
       if (pods === 0 && !f.follow) process.stderr.write(`No storage-initializer pods found${sel.namespace ? ` in namespace ${sel.namespace}` : ''} (selector ${sel.pod ? `pod ${sel.pod}` : sel.labelSelectors.join(' or ')}).\n`)
     } finally {
+      idle?.stop()
       process.off('SIGINT', stop)
       process.off('SIGTERM', stop)
     }

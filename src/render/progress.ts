@@ -43,3 +43,38 @@ export async function waitingFor<T>(text: string, work: Promise<T>, enabled = tr
     p.stop()
   }
 }
+
+/**
+ * For a command that streams (logs -f): a spinner saying what it waits for, shown after `delayMs` without output and
+ * taken down before each line is printed (`touch`), so it never mixes with the lines.
+ */
+export function whileIdle(text: () => string, enabled = true, delayMs = 1000): {touch(): void; stop(): void} {
+  const stream = process.stderr
+  if (!enabled || !stream.isTTY || !stream.columns || process.env.CI || process.env.TERM === 'dumb') return {touch: () => undefined, stop: () => undefined}
+  let spinner: Ora | undefined
+  let timer: NodeJS.Timeout | undefined
+  let stopped = false
+  const arm = () => {
+    if (stopped) return
+    timer = setTimeout(() => {
+      spinner = ora({text: text(), stream, discardStdin: false}).start()
+    }, delayMs)
+    timer.unref()
+  }
+  arm()
+  return {
+    touch() {
+      clearTimeout(timer)
+      if (spinner) {
+        spinner.stop()
+        spinner = undefined
+      }
+      arm()
+    },
+    stop() {
+      stopped = true
+      clearTimeout(timer)
+      spinner?.stop()
+    },
+  }
+}

@@ -219,6 +219,18 @@ describe('progress', () => {
   })
 })
 
+describe('progress while following', () => {
+  test('logs -f on a terminal: a spinner while no line arrives, saying what it waits for; none in a pipe', async () => {
+    const bin = `${process.execPath} ${join(ROOT, 'bin', 'kubectl-storage_init')}`
+    const cmd = `stty cols 120 rows 40; env -u CI TERM=xterm timeout -s INT 2.5 ${bin} logs -f -l app=not-yet -n ml --kubeconfig ${s.kubeconfig}`
+    const tty = await exec('script', ['-qec', cmd, '/dev/null'])
+    expect(tty.stdout).toContain('waiting for the storage-initializer of app=not-yet to start (Ctrl-C to stop)')
+    const pipe = await exec('timeout', ['-s', 'INT', '2.5', process.execPath, join(ROOT, 'bin', 'kubectl-storage_init'), 'logs', '-f', '-l', 'app=not-yet', '-n', 'ml', ...kc()])
+    expect(pipe.stderr).not.toContain('waiting for')
+    expect(pipe.stdout).toBe('')
+  })
+})
+
 describe('chunked lists', () => {
   test('pods are read in chunks of --chunk-size (500 by default, as kubectl), every page followed', async () => {
     for (let i = 0; i < 5; i++)
