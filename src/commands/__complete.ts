@@ -37,7 +37,7 @@ export default class Complete extends BaseCommand<typeof Complete> {
     }
     const {kubeconfigFiles, mergeKubeconfigs} = await import('../kube/kubeconfig.js')
     if (prev === '--context') return mergeKubeconfigs(kubeconfigFiles(flag('--kubeconfig'))).contexts.map(c => c.name)
-    if (prev === '-o' || prev === '--output') return ['json', 'yaml', 'wide', 'sarif']
+    if (prev === '-o' || prev === '--output') return cmd === 'validate' ? ['json', 'yaml', 'sarif'] : cmd === 'logs' ? ['json'] : ['json', 'yaml', 'wide', 'name', 'jsonpath=', 'jsonpath-as-json=', 'jsonpath-file=']
     if (prev === '--dry-run') return ['none', 'client', 'server']
     const {connect} = await import('../kube/connect.js')
     const {client, namespace} = connect({kubeconfig: flag('--kubeconfig'), context: flag('--context'), namespace: flag('-n') ?? flag('--namespace'), 'request-timeout': '2s'})
@@ -46,7 +46,8 @@ export default class Complete extends BaseCommand<typeof Complete> {
         const l = await client.get('/apis/serving.kserve.io/v1alpha1/clusterstoragecontainers').catch(() => ({items: []}))
         return ['configmap', 'all', ...l.items.map((c: any) => `storage-container/${c.metadata.name}`)]
       }
-      if (prev === '--to-revision') {
+      // rollback --to-revision N, rollback N, history --revision N: the recorded revisions
+      if (prev === '--to-revision' || (cmd === 'history' && prev === '--revision') || (cmd === 'rollback' && !prev.startsWith('-'))) {
         const {findConfigMap} = await import('../kube/kserve.js')
         const {readHistory} = await import('../core/change.js')
         const ns = (await findConfigMap(client, flag('--kserve-namespace'))).namespace

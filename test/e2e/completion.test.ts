@@ -34,9 +34,13 @@ test('live names: storage containers, InferenceServices, contexts, revisions', a
   expect(await complete('get', '--context', 'sim-r')).toEqual(['sim-readonly', ':4'])
   expect((await plugin(['set-image', '--tag', 'v0.20.1', '--kubeconfig', s.kubeconfig])).code).toBe(0)
   expect(await complete('rollback', '--to-revision', '')).toEqual(['1', ':4'])
+  expect(await complete('rollback', '')).toEqual(['1', ':4'])
+  expect(await complete('history', '--revision', '')).toEqual(['1', ':4'])
+  expect(await complete('validate', '-o', '')).toEqual(['json', 'yaml', 'sarif', ':4'])
+  expect(await complete('get', '-o', 'json')).toEqual(['json', 'jsonpath=', 'jsonpath-as-json=', 'jsonpath-file=', ':4'])
 })
 
 test('--version names the version and the commit', async () => {
   const r = await plugin(['--version'])
-  expect(r.stdout).toMatch(/^kubectl-storage-init v\d+\.\d+\.\d+ \(commit ([0-9a-f]{12}|unknown)\) linux-x64 npm node-v\d+/)
+  expect(r.stdout).toMatch(/^kubectl-storage-init v\d+\.\d+\.\d+ \(commit ([0-9a-f]{12}|unknown)\) linux-x64 (npm node|standalone bun)-v\d+/)
 })
