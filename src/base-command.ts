@@ -4,6 +4,7 @@ import * as Flags from '@oclif/core/flags'
 import type * as Interfaces from '@oclif/core/interfaces'
 
 import {CliError, isCliError} from './errors.js'
+import {PlanError} from './domain/plans/plan-error.js'
 import type {KubeClient} from './kube/client.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
@@ -57,6 +58,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<void> {
     if (this.flags?.debug && err.stack) process.stderr.write(`${err.stack}\n`)
+    // a planner's refusal (the domain knows no CLI): the same one line
+    if (err instanceof PlanError) err = new CliError(err.kind, err.message, {hint: err.hint})
     if (isCliError(err)) {
       process.stderr.write(`${err.oneLine()}\n`)
       process.exitCode = err.exitCode
@@ -79,4 +82,3 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 }
 
-export {CliError}

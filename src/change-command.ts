@@ -46,13 +46,13 @@ export abstract class ChangeCommand<T extends typeof Command> extends BaseComman
       historyLimit: f['history-limit'],
       command: this.commandLine(),
       strict: f.strict,
-      warn: text => this.warn2(text),
+      warn: text => this.warnOnce(text),
       ...extra,
     }), f.output === undefined)
   }
 
   /** A warning line on stderr, once per command even when the change is re-planned after a conflict. */
-  protected warn2(text: string): void {
+  protected warnOnce(text: string): void {
     if (this.warned.has(text)) return
     this.warned.add(text)
     process.stderr.write(`Warning: ${text}\n`)
@@ -63,7 +63,7 @@ export abstract class ChangeCommand<T extends typeof Command> extends BaseComman
     const ref = {kind: flags.isvc ? ('InferenceService' as const) : ('LLMInferenceService' as const), namespace, name: (flags.isvc ?? flags.llmisvc)!}
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ref.name)) throw new CliError('Usage', `"${ref.name}" is not a valid ${ref.kind} name`)
     const {planModelChange} = await import('./core/model-change.js')
-    return this.change(client, live => planModelChange(live, ref, change, t => this.warn2(t)), {models: [ref]})
+    return this.change(client, live => planModelChange(live, ref, change, t => this.warnOnce(t)), {models: [ref]})
   }
 
   protected note(text: string): void {
@@ -95,7 +95,7 @@ export abstract class ChangeCommand<T extends typeof Command> extends BaseComman
     if (f['exit-code']) process.exitCode = 1
     const cmChanged = o.changed.some(p => p.target.kind === 'ConfigMap')
     if (o.live.helm && cmChanged) {
-      this.warn2(
+      this.warnOnce(
         `configmap ${o.live.namespace}/inferenceservice-config is managed by Helm release "${o.live.helm.release}"${o.live.helm.releaseNamespace ? ` (namespace ${o.live.helm.releaseNamespace})` : ''}: the next helm upgrade will undo this change${f['show-helm-values'] ? '' : '; --show-helm-values prints the values that make it last'}`,
       )
     }

@@ -45,7 +45,7 @@ export default class Rollback extends ChangeCommand<typeof Rollback> {
       client,
       live => {
         info = rb.planRollback(live, {toRevision: args.revision ?? f['to-revision'], targets, force: f.force}, {
-          warn: text => this.warn2(text),
+          warn: text => this.warnOnce(text),
           diff: (target, recorded, now) => process.stderr.write(unifiedDiff(valueText(target, recorded), valueText(target, now), `${target} (recorded)`, `${target} (live)`)),
         })
         return info

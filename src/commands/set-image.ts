@@ -3,8 +3,6 @@ import * as Flags from '@oclif/core/flags'
 
 import {ChangeCommand} from '../change-command.js'
 import {changeFlags, modelFlags, targetFlag} from '../change-flags.js'
-import type {ImageChange} from '../domain/image-change.js'
-import {CliError} from '../errors.js'
 
 export default class SetImage extends ChangeCommand<typeof SetImage> {
   static override summary = 'Change the storage-initializer image, everywhere it is served from'
@@ -30,55 +28,18 @@ export default class SetImage extends ChangeCommand<typeof SetImage> {
   async run(): Promise<void> {
     const {args} = await this.parse(SetImage)
     const f = this.flags
-    const given = [args.image !== undefined, f.tag !== undefined, f.registry !== undefined].filter(Boolean).length
-    if (given !== 1) throw new CliError('Usage', given === 0 ? 'set-image needs an IMAGE, --tag TAG or --registry HOST' : 'give only one of IMAGE, --tag and --registry')
-    const {applyImageChange, checkImageChange, isUnpinned} = await import('../domain/image-change.js')
-    const {editFields} = await import('../domain/json-edit.js')
+    const {imageChangeOf, modelImage, planImage} = await import('../domain/plans/image.js')
+    const change = imageChangeOf({image: args.image, tag: f.tag, registry: f.registry}, f['allow-unpinned'])
+    const {client, namespace} = await this.connect()
+    if (f.isvc || f.llmisvc) return this.report(await this.changeModel(client, namespace, f, {what: 'image', apply: c => modelImage(c, change, f['allow-unpinned'])}))
     const {selectTargets} = await import('../core/change.js')
-    const {parseImage} = await import('../domain/image.js')
-    const {parseRelease} = await import('../domain/release.js')
+    const outcome = await this.change(client, live => {
+      const {edits, warnings} = planImage(selectTargets(live, f.target), live.doc, change, {allowUnpinned: f['allow-unpinned'], controllerVersion: live.version})
+      for (const w of warnings) this.warnOnce(w)
+      return edits
+    })
     const {decodeStorageInitializer} = await import('../domain/go-json.js')
     const {imageValues} = await import('../domain/helm-values.js')
-    const change: ImageChange = args.image !== undefined ? {image: args.image} : f.tag !== undefined ? {tag: f.tag} : {registry: f.registry!}
-    try {
-      checkImageChange(change)
-    } catch (e) {
-      throw new CliError('Usage', (e as Error).message)
-    }
-    if ('image' in change && isUnpinned(change.image) && !f['allow-unpinned'])
-      throw new CliError('Invalid', `image "${change.image}" is not pinned (latest or no tag): pods would get whatever it points to when they start`, {hint: 'give a version tag or a digest, or pass --allow-unpinned'})
-    const {client, namespace} = await this.connect()
-    const warned = new Set<string>()
-    const perModel = (c: Record<string, any>) => {
-      let next: string
-      try {
-        next = applyImageChange(c.image, change)
-      } catch (e) {
-        throw new CliError('Invalid', (e as Error).message)
-      }
-      if (isUnpinned(next) && !f['allow-unpinned']) throw new CliError('Invalid', `the model would get "${next}", which is not pinned (latest or no tag)`, {hint: 'give a version tag or a digest, or pass --allow-unpinned'})
-      return {...c, image: next}
-    }
-    const outcome = f.isvc || f.llmisvc ? await this.changeModel(client, namespace, f, {what: 'image', apply: perModel}) : await this.change(client, live =>
-      selectTargets(live, f.target).map(t => {
-        const current = t.kind === 'ConfigMap' ? (live.doc.image as string | undefined) : (t.value as any).image
-        let next: string
-        try {
-          next = applyImageChange(current, change)
-        } catch (e) {
-          throw new CliError('Invalid', `${t.display}: ${(e as Error).message}`)
-        }
-        if (isUnpinned(next) && !f['allow-unpinned'])
-          throw new CliError('Invalid', `${t.display} would get "${next}", which is not pinned (latest or no tag)`, {hint: 'give a version tag or a digest, or pass --allow-unpinned'})
-        const tag = parseImage(next)?.tag
-        if (live.version && tag && parseRelease(tag) && tag !== live.version && !warned.has(tag)) {
-          warned.add(tag)
-          this.warn2(`image tag ${tag} differs from the KServe controller's version ${live.version}`)
-        }
-        const after = t.kind === 'ConfigMap' ? editFields(t.value as string, {image: next}) : {...(t.value as object), image: next}
-        return {target: t, after, what: 'image'}
-      }),
-    )
     await this.report(outcome, {
       helmValues: () => {
         const cm = outcome.planned.find(p => p.target.kind === 'ConfigMap')

@@ -36,28 +36,10 @@ import {eachPage} from '../kube/list.js'
 import {deploymentMode, initContainerOf, podDifferences, rolloutFor, type Rollout} from './inspect.js'
 import {decodeStorageInitializer} from '../domain/go-json.js'
 import {DocumentSyntaxError, parseStorageInitializer} from '../domain/storage-initializer.js'
+import type {ConfigMapTarget, StorageContainerTarget, Target} from '../domain/plans/target.js'
 
 export type DryRun = 'none' | 'client' | 'server'
 const CSC_PATH = '/apis/serving.kserve.io/v1alpha1/clusterstoragecontainers'
-
-export interface Target {
-  /** configmap | storage-container/NAME | inferenceservice/NS/NAME | llminferenceservice/NS/NAME */
-  id: string
-  /** kubectl's name for it: configmap/inferenceservice-config */
-  display: string
-  kind: 'ConfigMap' | 'ClusterStorageContainer' | 'InferenceService' | 'LLMInferenceService'
-  path: string
-  /** undefined: a ClusterStorageContainer that does not exist yet (a per-model change creates it) */
-  object: any
-  /**
-   * ConfigMap: the storageInitializer text (null: the key is missing); storage container: spec.container (null: absent);
-   * InferenceService: spec.predictor.storageContainerName (null: unset); LLMInferenceService: the storage-initializer of
-   * spec.template.initContainers (null: none)
-   */
-  value: unknown
-  /** storage container: enabled, and an init container */
-  serving: boolean
-}
 
 export interface Live {
   namespace: string
@@ -151,7 +133,8 @@ async function modelTargets(client: KubeClient, refs: ModelRef[]): Promise<Targe
       if (isApiStatus(e, 404)) continue
       throw explain(e, client, {verb: 'get', resource: m.kind === 'InferenceService' ? 'inferenceservices.serving.kserve.io' : 'llminferenceservices.serving.kserve.io', namespace: m.namespace, name: m.name})
     }
-    out.push({id, display: `${m.kind.toLowerCase()}.serving.kserve.io/${m.name} -n ${m.namespace}`, kind: m.kind, path: modelPath(m), object: o, value: modelValue(m.kind, o), serving: true})
+    const base = {id, display: `${m.kind.toLowerCase()}.serving.kserve.io/${m.name} -n ${m.namespace}`, path: modelPath(m), object: o, serving: true}
+    out.push(m.kind === 'InferenceService' ? {...base, kind: m.kind, value: (o?.spec?.predictor?.storageContainerName as string | undefined) ?? null} : {...base, kind: m.kind, value: llmOverride(o) ?? null})
   }
   return out
 }
@@ -235,7 +218,14 @@ export const MODEL_ANNOTATION = 'storage-init.kserve.io/model'
 export const isDedicated = (o: any) => o?.metadata?.labels?.['storage-init.kserve.io/dedicated'] === 'true'
 
 /** The ClusterStorageContainer targets (those that exist, and one a per-model change creates). */
-export const cscTargets = (live: Live) => live.targets.filter(t => t.kind === 'ClusterStorageContainer')
+export const cscTargets = (live: Live) => live.targets.filter((t): t is StorageContainerTarget => t.kind === 'ClusterStorageContainer')
+
+/** The ConfigMap's target: always the first one read. */
+export function configMapTarget(live: Live): ConfigMapTarget {
+  const t = live.targets[0]
+  if (t?.kind !== 'ConfigMap') throw new Error('the ConfigMap target is read first')
+  return t
+}
 
 /** Every existing target's value, by id. */
 export function liveValues(live: Live): Map<string, unknown> {
@@ -243,19 +233,19 @@ export function liveValues(live: Live): Map<string, unknown> {
 }
 
 /** Which targets a change applies to: default, every place that serves the ConfigMap's image repository today. */
-export function selectTargets(live: Live, spec: string[] | undefined): Target[] {
-  const cm = live.targets[0]
+export function selectTargets(live: Live, spec: string[] | undefined): (ConfigMapTarget | StorageContainerTarget)[] {
+  const cm = configMapTarget(live)
   if (!spec || spec.length === 0) {
     const repo = typeof live.doc.image === 'string' ? imageName(live.doc.image) : undefined
     // per-model containers (made by --isvc) keep what was chosen for their model: name them to change them
-    return [cm, ...cscTargets(live).filter(t => t.serving && !isDedicated(t.object) && typeof (t.value as any)?.image === 'string' && imageName((t.value as any).image) === repo)]
+    return [cm, ...cscTargets(live).filter(t => t.serving && !isDedicated(t.object) && typeof t.value?.image === 'string' && imageName(t.value.image) === repo)]
   }
-  const out: Target[] = []
+  const out: (ConfigMapTarget | StorageContainerTarget)[] = []
   for (const s of spec.flatMap(x => x.split(',')).map(x => x.trim()).filter(Boolean)) {
     if (s === 'all') out.push(cm, ...cscTargets(live).filter(t => t.object))
     else if (s === 'configmap') out.push(cm)
     else if (s.startsWith('storage-container/')) {
-      const t = live.targets.find(x => x.id === s)
+      const t = cscTargets(live).find(x => x.id === s)
       if (!t) {
         const known = cscTargets(live).map(x => x.id)
         throw new CliError('NotFound', `--target ${s}: no such ClusterStorageContainer`, {hint: known.length ? `known: ${known.join(', ')}` : 'the cluster has none'})

@@ -72,6 +72,11 @@ export function imageValues(image: string, r: Release | undefined): string {
   return `kserve:\n  storage:\n    image: ${repo}\n    tag: "${tag}@${ref.digest}"   # renders ${repo}:${tag}@${ref.digest}; the digest decides what is pulled\n`
 }
 
+/** The values that make the modelcar's cpu and memory last. */
+export function modelcarValues(both: Record<string, string>): string {
+  return `kserve:\n  storage:\n${both.cpu ? `    cpuModelcar: ${both.cpu}\n` : ''}${both.memory ? `    memoryModelcar: ${both.memory}\n` : ''}`
+}
+
 /** The values that make the ConfigMap's resources last, or why none can. */
 export function resourceValues(doc: Record<string, unknown>, r: Release | undefined): string {
   if (!chartRules(r).resources)

@@ -266,8 +266,10 @@ describe('changes', () => {
 
   test('the count of pods still on the old init container, and how to roll them', async () => {
     const r = await run(s, 'set-image', '--tag', 'v0.20.1')
-    expect(r.stderr).toContain('1 running InferenceService pod(s) still run the previous storage-initializer (ml: 1)')
-    expect(r.stderr).toContain('kubectl rollout restart deployment -n ml -l serving.kserve.io/inferenceservice')
+    expect(r.stderr).toContain('1 pod(s) of 1 model(s) in 1 namespace(s) still run the previous storage-initializer.')
+    expect(r.stderr).toMatch(/^ml\s+inferenceservice\/sklearn-iris\s+1\/1\s+replace-pods$/m)
+    // the scenario's model runs under Knative (the release's default deployment mode): new pods pass the webhook again
+    expect(r.stderr).toContain(`kubectl delete pod -n "$ns" -l 'serving.kserve.io/inferenceservice in (sklearn-iris)'`)
   })
 })
 

@@ -1,0 +1,18 @@
+/** Why a planner refuses: `Usage` for arguments that cannot mean anything, `Invalid` for a result that would be wrong. */
+export class PlanError extends Error {
+  constructor(
+    readonly kind: 'Usage' | 'Invalid',
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message)
+    this.name = 'PlanError'
+  }
+}
+
+/** One planned edit: the target, its value after the change, and what the report line says changed. */
+export interface Edit<T> {
+  target: T
+  after: unknown
+  what: string
+}
