@@ -25,7 +25,6 @@ export default tseslint.config(
     // when the package is CommonJS, and one of a built-in fails inside the standalone executable (Node 20's SEA has no
     // dynamic-import loader); import those statically.
     files: ['src/**/*.ts'],
-    ignores: ['src/main.ts'],
     rules: {'no-restricted-syntax': ['error', {selector: 'ImportExpression[source.value=/^[^.]/]', message: 'import() only our own modules (./ or ../); import packages and node: built-ins statically'}]},
   },
 )

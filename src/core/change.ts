@@ -112,12 +112,6 @@ const modelPath = (m: ModelRef) =>
 
 export const modelTargetId = (m: ModelRef) => `${m.kind.toLowerCase()}/${m.namespace}/${m.name}`
 
-/** The per-model part of a model object: its storageContainerName, or its init-container override. */
-export function modelValue(kind: ModelRef['kind'], o: any): unknown {
-  if (kind === 'InferenceService') return o?.spec?.predictor?.storageContainerName ?? null
-  return (o?.spec?.template?.initContainers ?? []).find((c: any) => c?.name === 'storage-initializer') ?? null
-}
-
 /** The models a change or the history names, read (those that exist) as targets. */
 async function modelTargets(client: KubeClient, refs: ModelRef[]): Promise<Target[]> {
   const seen = new Set<string>()

@@ -216,10 +216,6 @@ export function fieldValue(kind: ValueKind, v: unknown, path: string): unknown {
   return cur
 }
 
-export function describePath(target: string, path: string): string {
-  return path === '' ? `${target} (the whole ${target === 'configmap' ? 'storageInitializer value' : 'spec.container'})` : `${target} ${path}`
-}
-
 export interface FieldConflict {
   path: string
   base: unknown
