@@ -6,7 +6,8 @@
  * Every change is checked with validate's rules: it may not add an error, and the errors it leaves are named.
  */
 import {CliError, isApiStatus} from '../errors.js'
-import {isTransient, type KubeClient} from '../kube/client.js'
+import type {KubeClient} from '../kube/client.js'
+import {isTransient, POLICIES, sleep} from '../kube/retry.js'
 import {explain} from '../kube/explain.js'
 import {CONFIGMAP, findConfigMap, getController, KEY, listLlmDeployments, listLlmInferenceServices, listStorageContainers} from '../kube/kserve.js'
 import {helmOwnership, type HelmOwnership} from '../domain/helm.js'
@@ -344,7 +345,7 @@ export async function readHistory(client: KubeClient, namespace: string): Promis
 
 async function record(client: KubeClient, namespace: string, rec: Omit<RevisionRecord, 'revision'>, limit: number): Promise<number> {
   let last: unknown
-  for (let attempt = 0; attempt < 5; attempt++) {
+  for (let attempt = 1; attempt <= POLICIES.record.attempts; attempt++) {
     const {object, records, damaged} = await readHistory(client, namespace)
     // a write whose answer was lost may have happened: the same record is there already
     const mine = records.find(r => r.time === rec.time && r.user === rec.user && r.command === rec.command)
@@ -369,7 +370,7 @@ async function record(client: KubeClient, namespace: string, rec: Omit<RevisionR
       last = e
       if (isApiStatus(e, 409)) continue
       if (isTransient(e)) {
-        await new Promise(r => setTimeout(r, 200 * (attempt + 1)))
+        await sleep(POLICIES.record.delayMs(attempt))
         continue
       }
       break
@@ -565,7 +566,7 @@ export async function runChange(client: KubeClient, plan: Planner, opts: ChangeO
     ...(incomplete ? {incomplete} : {}),
     ...([...drifted].some(t => applied.has(t)) ? {drift: [...drifted].filter(t => applied.has(t))} : {}),
   })
-  for (let attempt = 0; attempt < 5; attempt++) {
+  for (let attempt = 1; attempt <= POLICIES.replan.attempts; attempt++) {
     const live = await readLive(client, opts.kserveNamespace, opts.models)
     if (live.docError && opts.requireDoc !== false) throw live.docError
     for (const t of reportDrift(live, warn, applied)) drifted.add(t)
@@ -595,7 +596,7 @@ export async function runChange(client: KubeClient, plan: Planner, opts: ChangeO
         if (isApiStatus(e, 409) || isTransient(e)) {
           conflict = true
           // a busy writer: back off, with jitter, so that competing writers do not collide in step
-          await new Promise(r => setTimeout(r, (isTransient(e) ? 200 : 50) * (attempt + 1) * (0.5 + Math.random())))
+          await sleep(POLICIES.replan.delayMs(attempt, e))
           break
         }
         const done = [...applied.keys()]
@@ -623,5 +624,5 @@ export async function runChange(client: KubeClient, plan: Planner, opts: ChangeO
     const stale = await stalePods(client, live, planned, llms)
     return {live, planned, changed: planned.filter(p => applied.has(p.target.id)), objects, revision, stalePods: stale, llms}
   }
-  throw new CliError('Conflict', 'the configuration kept changing under us (5 attempts): another writer is busy; nothing of theirs was overwritten', {hint: 'try again in a moment'})
+  throw new CliError('Conflict', `the configuration kept changing under us (${POLICIES.replan.attempts} attempts): another writer is busy; nothing of theirs was overwritten`, {hint: 'try again in a moment'})
 }

@@ -11,6 +11,7 @@ import {explain} from '../kube/explain.js'
 import {streamLog, type LogLine} from '../kube/logs.js'
 import {describeState, hintFor, initState, logContainers, seconds, slimPod, type InitState} from '../domain/pod-status.js'
 import {eachPage, listAll} from '../kube/list.js'
+import {isTransient, POLICIES, sleep} from '../kube/retry.js'
 
 export interface Selection {
   namespace?: string // undefined: all namespaces
@@ -169,7 +170,11 @@ export async function runLogs(client: KubeClient, sel: Selection, opts: LogsOpti
     }
   }
   for (const p of items) consider(p)
-  if (opts.follow && !opts.previous) await watchPods(client, sel, resourceVersion, consider, signal)
+  if (opts.follow && !opts.previous)
+    await watchPods(client, sel, resourceVersion, consider, signal).catch(e => {
+      failure ??= explain(e, client, {verb: 'watch', resource: 'pods', namespace: sel.namespace})
+      inner.abort()
+    })
   await Promise.all(running)
   if (failure) throw failure
   return {pods: items.length, containers, first: items[0]?.metadata?.name}
@@ -195,7 +200,9 @@ async function watchOne(client: KubeClient, sel: Selection, labelSelector: strin
         rv = l.resourceVersion
         continue
       }
-      await new Promise(r => setTimeout(r, 500))
+      // a refusal (403, 404) is final; a dropped connection or a server in trouble is not
+      if (isApiStatus(e) && !isTransient(e)) throw e
+      await sleep(POLICIES.rewatch.delayMs())
       continue
     }
     const abort = () => res.destroy()

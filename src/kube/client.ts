@@ -10,12 +10,7 @@ import https from 'node:https'
 import {ApiStatusError, CliError} from '../errors.js'
 import type {ResolvedContext} from './kubeconfig.js'
 import {proxyFor} from './proxy.js'
-
-/** A failure worth trying again: throttling, a server error, a connection reset mid-request. */
-export function isTransient(e: unknown): boolean {
-  if (e instanceof ApiStatusError) return e.code === 429 || (e.code >= 500 && e.code <= 504)
-  return !!(e as {transient?: boolean})?.transient
-}
+import {isTransient, POLICIES, sleep} from './retry.js'
 
 export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>
@@ -171,7 +166,7 @@ export class KubeClient {
    * its Retry-After), 5xx and a reset connection; writes never are here (the change pipeline re-reads and re-plans).
    */
   async request<T = any>(method: string, path: string, ro: RequestOptions = {}): Promise<T> {
-    const attempts = method === 'GET' ? 4 : 1
+    const attempts = method === 'GET' ? POLICIES.read.attempts : 1
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.requestOnce<T>(method, path, ro)
@@ -180,10 +175,9 @@ export class KubeClient {
           if (attempt > 1 && e instanceof Error) e.message += ` (gave up after ${attempt} attempts)`
           throw e
         }
-        const retryAfter = e instanceof ApiStatusError && e.retryAfterSeconds !== undefined ? Math.min(e.retryAfterSeconds, 5) * 1000 : 0
-        const wait = Math.max(retryAfter, 100 * 2 ** attempt)
+        const wait = POLICIES.read.delayMs(attempt, e)
         this.opts.debug?.(`retrying ${method} ${path} in ${wait}ms: ${(e as Error).message}`)
-        await new Promise(r => setTimeout(r, wait))
+        await sleep(wait)
       }
     }
   }

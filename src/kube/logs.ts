@@ -1,6 +1,7 @@
 /** One container's log as a stream of lines, resumed like stern when the connection breaks. */
 import {isApiStatus} from '../errors.js'
-import {isTransient, type KubeClient} from './client.js'
+import type {KubeClient} from './client.js'
+import {isTransient, POLICIES, sleep} from './retry.js'
 
 /**
  * What kubectl sends for pods/log. kube-apiserver answers `Accept: text/plain` alone with 406 NotAcceptable (the log is
@@ -68,10 +69,10 @@ export async function streamLog(
     } catch (e) {
       if (signal.aborted) return {complete: false, resumed}
       // a network failure, or a 429/5xx answer, is retried from where the stream stopped; other answers are final
-      if ((!isApiStatus(e) || isTransient(e)) && resumed < 5) {
+      if ((!isApiStatus(e) || isTransient(e)) && resumed < POLICIES.resume.attempts - 1) {
         resumed++
         onResume?.(resumed)
-        await new Promise(r => setTimeout(r, 200 * resumed))
+        await sleep(POLICIES.resume.delayMs(resumed))
         continue
       }
       throw e
@@ -116,7 +117,7 @@ export async function streamLog(
       if (buf !== '' && !opts.follow) onLine(split(buf))
       return {complete: !cut, resumed}
     }
-    if (resumed >= 5) return {complete: false, resumed}
+    if (resumed >= POLICIES.resume.attempts - 1) return {complete: false, resumed}
     resumed++
     onResume?.(resumed)
   }

@@ -154,3 +154,26 @@ test('what a real API server accepts: kubectl\'s Accept header on pods/log; --si
   expect(since.code).toBe(0)
   expect(s.cluster.requests.filter(q => q.path.endsWith('/log')).some(q => new URLSearchParams(q.query).get('sinceSeconds') === '3600')).toBe(true)
 })
+
+test('-f: a pod watch the server refuses ends the command with one line, instead of retrying forever; a dropped watch is reopened', async () => {
+  s.cluster.faults.add({verb: 'watch', resource: 'pods', status: 403})
+  const refused = await plugin(['logs', 'llm', '-n', 'ml', '-f', '--kubeconfig', s.kubeconfig])
+  expect(refused.code).toBe(1)
+  expect(refused.stderr.split('\n').filter(l => l.startsWith('error: '))).toEqual([expect.stringMatching(/^error: forbidden: .*cannot watch pods in namespace "ml"/)])
+  s.cluster.faults.clear()
+  // a watch that the server drops (503) is opened again: the pod made afterwards is still attached
+  s.cluster.faults.add({verb: 'watch', resource: 'pods', status: 503, count: 2})
+  const cluster = s.cluster
+  const late = pod('llm-late', terminated(3, 1), {'storage-initializer': ['late line']})
+  const timer = setTimeout(() => cluster.seed({...late, metadata: {...late.metadata, labels: {app: 'late'}}}), 1500)
+  const p = spawn(process.execPath, [join(ROOT, 'bin', 'kubectl-storage_init'), 'logs', '-l', 'app=late', '-n', 'ml', '-f', '--kubeconfig', s.kubeconfig])
+  let out = ''
+  p.stdout.on('data', d => (out += d))
+  const code = await new Promise(r => {
+    const kill = setTimeout(() => p.kill('SIGINT'), 6000)
+    p.on('exit', c => (clearTimeout(kill), r(c)))
+  })
+  clearTimeout(timer)
+  expect(out).toContain('[pod/llm-late/storage-initializer] late line')
+  expect(code).toBe(0)
+}, 20000)
