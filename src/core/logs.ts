@@ -264,17 +264,38 @@ export async function summarisePods(client: KubeClient, sel: Selection): Promise
   if (sel.pod) return summarise((await listPods(client, sel)).items)
   const acc = summariser()
   const selectors = sel.labelSelectors ?? ['']
-  // two selectors may match one pod: remember uids only then
-  const seen = selectors.length > 1 ? new Set<string>() : undefined
+  // two selectors may match one pod: a pod is counted under the first that matches it, judged from its labels when the
+  // earlier selectors are plain (k, k=v), else by remembering uids
+  const plain = selectors.every(x => simpleSelector(x) !== undefined)
+  const seen = selectors.length > 1 && !plain ? new Set<string>() : undefined
   try {
-    for (const labelSelector of selectors)
+    for (const [i, labelSelector] of selectors.entries())
       await eachPage(client, podPath(sel), {query: {labelSelector}}, page => {
-        for (const p of page) if (!seen || (!seen.has(p.metadata.uid) && seen.add(p.metadata.uid))) acc.add(p)
+        for (const p of page) {
+          if (seen ? seen.has(p.metadata.uid) || !seen.add(p.metadata.uid) : selectors.slice(0, i).some(x => matches(p.metadata?.labels ?? {}, simpleSelector(x)!))) continue
+          acc.add(p)
+        }
       })
   } catch (e) {
     throw explain(e, client, {verb: 'list', resource: 'pods', namespace: sel.namespace})
   }
   return acc.rows()
+}
+
+/** A selector of only `key` and `key=value` terms, as pairs (value undefined: exists); undefined for anything else. */
+function simpleSelector(selector: string): [string, string | undefined][] | undefined {
+  const terms = selector.split(',').map(t => t.trim()).filter(Boolean)
+  const out: [string, string | undefined][] = []
+  for (const t of terms) {
+    const m = /^([\w./-]+)(?:==?([\w.-]*))?$/.exec(t)
+    if (!m) return undefined
+    out.push([m[1], m[2]])
+  }
+  return out
+}
+
+function matches(labels: Record<string, string>, terms: [string, string | undefined][]): boolean {
+  return terms.every(([k, v]) => (v === undefined ? k in labels : labels[k] === v))
 }
 
 function summariser(): {add(p: any): void; rows(): ModelSummary[]} {

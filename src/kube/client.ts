@@ -140,13 +140,16 @@ export class KubeClient {
   }
 
   private async readAll(res: http.IncomingMessage): Promise<string> {
-    const chunks: Buffer[] = []
+    // decoded as it arrives (a multi-byte character split between chunks is kept whole): no Buffers are held, nor one
+    // big copy made of them, so a large list page costs its text and nothing more
+    res.setEncoding('utf8')
+    let text = ''
     try {
-      for await (const c of res) chunks.push(c as Buffer)
+      for await (const c of res) text += c as string
     } catch (e) {
       throw this.networkError(e as Error)
     }
-    return Buffer.concat(chunks).toString('utf8')
+    return text
   }
 
   private statusError(code: number, text: string, retryAfter?: string): ApiStatusError {

@@ -3,6 +3,9 @@
  * to the caller and then dropped, so memory stays flat however large the cluster; optionally as metadata only
  * (PartialObjectMetadataList), when nothing else of the objects is used.
  */
+import {setFlagsFromString} from 'node:v8'
+import {runInNewContext} from 'node:vm'
+
 import type {KubeClient, RequestOptions} from './client.js'
 
 export const METADATA_ONLY = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json'
@@ -13,16 +16,47 @@ export interface ListOptions {
   metadata?: boolean
 }
 
+/**
+ * A full garbage collection, where the engine lets one be asked for. Each chunk arrives as one large string (its JSON)
+ * and its parsed objects; both are garbage once the chunk is folded in, but the engine collects large objects only in
+ * full collections, which it schedules by heap growth: left alone, a 100,000-pod list peaks near 200 MB of garbage.
+ * Asking for one every few thousand items keeps the peak flat, for a few milliseconds each.
+ */
+const collect: (() => void) | undefined = (() => {
+  const bun = (globalThis as {Bun?: {gc(force: boolean): void}}).Bun
+  if (bun) return () => bun.gc(false)
+  try {
+    setFlagsFromString('--expose-gc')
+    return runInNewContext('gc') as () => void
+  } catch {
+    return undefined
+  }
+})()
+
+/** Items between two requested collections. */
+const COLLECT_EVERY = 5000
+
 /** Every page of a list, in order; the last page's resourceVersion is the list's (the first page's, as the server keeps it). */
 export async function eachPage(client: KubeClient, path: string, opts: ListOptions, onPage: (items: any[]) => void): Promise<{resourceVersion: string}> {
   let cont: string | undefined
   let resourceVersion = ''
+  let sinceCollect = 0
+  let total = 0
   do {
     const page = await client.get(path, {...opts.query, limit: client.chunkSize || undefined, continue: cont}, opts.metadata ? METADATA_ONLY : undefined)
     resourceVersion = page.metadata?.resourceVersion ?? resourceVersion
-    onPage(page.items ?? [])
+    const items: any[] = page.items ?? []
+    onPage(items)
     cont = page.metadata?.continue || undefined
+    sinceCollect += items.length
+    total += items.length
+    if (collect && cont && sinceCollect >= COLLECT_EVERY) {
+      sinceCollect = 0
+      collect()
+    }
   } while (cont)
+  // after a long list, too: the report that comes next should not pile on its garbage
+  if (collect && total >= COLLECT_EVERY) collect()
   return {resourceVersion}
 }
 

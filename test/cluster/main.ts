@@ -1,6 +1,7 @@
 /**
- * `npm run cluster -- [--scenario FILE] [--objects FILE.jsonl] --kubeconfig OUT [--port N]`: the simulated cluster in the
- * foreground. --objects seeds one object per line (large generated clusters: bench/scale.mjs), read as a stream.
+ * `npm run cluster -- [--scenario FILE] [--objects FILE.jsonl] [--latency MS] --kubeconfig OUT [--port N]`: the simulated
+ * cluster in the foreground. --objects seeds one object per line (large generated clusters: bench/scale.mjs), read as a
+ * stream; --latency delays every answer, like a remote cluster's round trip.
  */
 import {createReadStream, readFileSync} from 'node:fs'
 import {createInterface} from 'node:readline'
@@ -16,6 +17,7 @@ const {values} = parseArgs({
     kubeconfig: {type: 'string'},
     port: {type: 'string'},
     'http-port': {type: 'string'},
+    latency: {type: 'string'},
     help: {type: 'boolean', short: 'h'},
   },
 })
@@ -30,6 +32,8 @@ const cluster = await SimCluster.start({
   httpPort: values['http-port'] ? Number(values['http-port']) : 0,
   kubeconfig: out,
 })
+// a remote cluster's round trip, added to every answer (bench/scale.mjs's fleet)
+if (values.latency) cluster.faults.add({latencyMs: Number(values.latency)})
 if (values.objects) {
   let n = 0
   for await (const line of createInterface({input: createReadStream(values.objects), crlfDelay: Infinity})) {

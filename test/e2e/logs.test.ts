@@ -177,3 +177,11 @@ test('-f: a pod watch the server refuses ends the command with one line, instead
   expect(out).toContain('[pod/llm-late/storage-initializer] late line')
   expect(code).toBe(0)
 }, 20000)
+
+test('--summary -A counts a pod that both selectors match once, under its InferenceService', async () => {
+  const both = pod('llm-both', terminated(10, 5), {})
+  s.cluster.seed({...both, metadata: {...both.metadata, labels: {...both.metadata.labels, 'app.kubernetes.io/part-of': 'llminferenceservice', 'app.kubernetes.io/name': 'llm'}}})
+  const r = await plugin(['logs', '--summary', '-A', '-o', 'json', '--kubeconfig', s.kubeconfig])
+  const rows = JSON.parse(r.stdout).items.filter((x: any) => x.namespace === 'ml' && x.inferenceService === 'llm')
+  expect(rows.map((x: any) => [x.kind, x.pods])).toEqual([['InferenceService', 4]])
+})
