@@ -1,4 +1,5 @@
 import {BaseCommand} from '../base-command.js'
+import {apiPath} from '../kube/paths.js'
 
 /** Candidates for the last (partial) argument, one per line, then Cobra's ":4" (no file completion). */
 export default class Complete extends BaseCommand<typeof Complete> {
@@ -43,7 +44,7 @@ export default class Complete extends BaseCommand<typeof Complete> {
     const {client, namespace} = connect({kubeconfig: flag('--kubeconfig'), context: flag('--context'), namespace: flag('-n') ?? flag('--namespace'), 'request-timeout': '2s'})
     try {
       if (prev === '--target') {
-        const l = await client.get('/apis/serving.kserve.io/v1alpha1/clusterstoragecontainers').catch(() => ({items: []}))
+        const l = await client.get(apiPath('clusterstoragecontainers')).catch(() => ({items: []}))
         return ['configmap', 'all', ...l.items.map((c: any) => `storage-container/${c.metadata.name}`)]
       }
       // rollback --to-revision N, rollback N, history --revision N: the recorded revisions
@@ -54,12 +55,12 @@ export default class Complete extends BaseCommand<typeof Complete> {
         return (await readHistory(client, ns)).records.map(r => String(r.revision))
       }
       const names = async (path: string) => ((await client.get(path).catch(() => ({items: []}))).items as any[]).map(i => i.metadata.name as string)
-      const isvcs = () => names(`/apis/serving.kserve.io/v1beta1/namespaces/${namespace}/inferenceservices`)
-      const llms = () => names(`/apis/serving.kserve.io/v1alpha1/namespaces/${namespace}/llminferenceservices`)
+      const isvcs = () => names(apiPath('inferenceservices', {namespace}))
+      const llms = () => names(apiPath('llminferenceservices', {namespace}))
       if (prev === '--llmisvc') return await llms()
       // --isvc and logs take either kind of model
       if (prev === '--isvc' || (cmd === 'logs' && !prev.startsWith('-'))) return [...new Set([...(await isvcs()), ...(await llms())])]
-      if (prev === '--pod') return (await client.get(`/api/v1/namespaces/${namespace}/pods`, {labelSelector: 'serving.kserve.io/inferenceservice'})).items.map((p: any) => p.metadata.name)
+      if (prev === '--pod') return (await client.get(apiPath('pods', {namespace}), {labelSelector: 'serving.kserve.io/inferenceservice'})).items.map((p: any) => p.metadata.name)
       return []
     } finally {
       client.close()

@@ -3,6 +3,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../base-command.js'
 import {CliError} from '../errors.js'
+import {apiPath} from '../kube/paths.js'
 
 export default class Logs extends BaseCommand<typeof Logs> {
   static override summary = 'Stream the storage-initializer logs of every pod of a model, in one stream'
@@ -47,7 +48,7 @@ export default class Logs extends BaseCommand<typeof Logs> {
     if (!namespace) return
     const {isApiStatus} = await import('../errors.js')
     try {
-      await client.get(`/api/v1/namespaces/${encodeURIComponent(namespace)}`)
+      await client.get(apiPath('namespaces', {name: namespace}))
     } catch (e) {
       if (isApiStatus(e, 404)) throw new CliError('NotFound', `namespaces "${namespace}" not found`)
       // forbidden to read namespaces: say nothing more

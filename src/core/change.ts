@@ -38,9 +38,10 @@ import {deploymentMode, initContainerOf, podDifferences, rolloutFor, type Rollou
 import {decodeStorageInitializer} from '../domain/go-json.js'
 import {DocumentSyntaxError, parseStorageInitializer} from '../domain/storage-initializer.js'
 import type {ConfigMapTarget, StorageContainerTarget, Target} from '../domain/plans/target.js'
+import {apiPath} from '../kube/paths.js'
 
 export type DryRun = 'none' | 'client' | 'server'
-const CSC_PATH = '/apis/serving.kserve.io/v1alpha1/clusterstoragecontainers'
+const CSC_PATH = apiPath('clusterstoragecontainers')
 
 export interface Live {
   namespace: string
@@ -108,8 +109,8 @@ export interface ModelRef {
 
 const modelPath = (m: ModelRef) =>
   m.kind === 'InferenceService'
-    ? `/apis/serving.kserve.io/v1beta1/namespaces/${encodeURIComponent(m.namespace)}/inferenceservices/${encodeURIComponent(m.name)}`
-    : `/apis/serving.kserve.io/v1alpha1/namespaces/${encodeURIComponent(m.namespace)}/llminferenceservices/${encodeURIComponent(m.name)}`
+    ? apiPath('inferenceservices', {namespace: m.namespace, name: m.name})
+    : apiPath('llminferenceservices', {namespace: m.namespace, name: m.name})
 
 export const modelTargetId = (m: ModelRef) => `${m.kind.toLowerCase()}/${m.namespace}/${m.name}`
 
@@ -187,7 +188,7 @@ export async function readLive(client: KubeClient, kserveNamespace?: string, mod
     }
   }
   const targets: Target[] = [
-    {id: 'configmap', display: `configmap/${CONFIGMAP}`, kind: 'ConfigMap', path: `/api/v1/namespaces/${ns}/configmaps/${CONFIGMAP}`, object: cm, value: raw ?? null, serving: true},
+    {id: 'configmap', display: `configmap/${CONFIGMAP}`, kind: 'ConfigMap', path: apiPath('configmaps', {namespace: ns, name: CONFIGMAP}), object: cm, value: raw ?? null, serving: true},
     ...scs.items.map(o => {
       const sc = fromResource(o)
       return {
@@ -307,7 +308,7 @@ async function preflight(client: KubeClient, changed: Planned[], historyNamespac
   const answers = await Promise.all(
     checks.map(c =>
       client
-        .request('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+        .request('POST', apiPath('selfsubjectaccessreviews'), {
           body: {apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: {resourceAttributes: {verb: c.verb, resource: c.resource, group: c.group, namespace: c.namespace}}},
         })
         .then(r => r?.status?.allowed !== false)
@@ -325,7 +326,7 @@ async function preflight(client: KubeClient, changed: Planned[], historyNamespac
 
 async function whoAmI(client: KubeClient): Promise<string> {
   try {
-    const r = await client.request('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', {body: {apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview'}})
+    const r = await client.request('POST', apiPath('selfsubjectreviews'), {body: {apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview'}})
     return r?.status?.userInfo?.username || client.context.user
   } catch {
     return client.context.user
@@ -334,7 +335,7 @@ async function whoAmI(client: KubeClient): Promise<string> {
 
 export async function readHistory(client: KubeClient, namespace: string): Promise<{object: any | undefined; records: RevisionRecord[]; damaged: DamagedRecord[]; history: History}> {
   try {
-    const object = await client.get(`/api/v1/namespaces/${namespace}/configmaps/${HISTORY_CONFIGMAP}`)
+    const object = await client.get(apiPath('configmaps', {namespace, name: HISTORY_CONFIGMAP}))
     const history = readHistoryData(object.data)
     return {object, records: history.records, damaged: history.damaged, history}
   } catch (e) {
@@ -354,11 +355,11 @@ async function record(client: KubeClient, namespace: string, rec: Omit<RevisionR
     const full: RevisionRecord = {revision, ...rec}
     try {
       if (!object) {
-        await client.request('POST', `/api/v1/namespaces/${namespace}/configmaps`, {
+        await client.request('POST', apiPath('configmaps', {namespace}), {
           body: {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: HISTORY_CONFIGMAP, namespace, labels: HISTORY_LABELS}, data: appendRecord({}, full, limit)},
         })
       } else {
-        await client.request('PATCH', `/api/v1/namespaces/${namespace}/configmaps/${HISTORY_CONFIGMAP}`, {
+        await client.request('PATCH', apiPath('configmaps', {namespace, name: HISTORY_CONFIGMAP}), {
           body: {metadata: {resourceVersion: object.metadata.resourceVersion}, data: appendRecord(object.data, full, limit)},
           contentType: 'application/merge-patch+json',
         })
@@ -432,12 +433,12 @@ async function stalePods(client: KubeClient, live: Live, applied: Planned[], llm
   try {
     // the deployment mode and storageUris of each InferenceService (metadata and the few spec fields used)
     const isvcs = new Map<string, {mode: string; multi: boolean}>()
-    await eachPage(client, '/apis/serving.kserve.io/v1beta1/inferenceservices', {}, page => {
+    await eachPage(client, apiPath('inferenceservices'), {}, page => {
       for (const i of page) isvcs.set(`${i.metadata.namespace}/${i.metadata.name}`, {mode: deploymentMode(i, cm, live.release), multi: Boolean(i.spec?.predictor?.storageUris?.length)})
     }).catch(e => {
       if (!isApiStatus(e, 404) && !isApiStatus(e, 403)) throw e
     })
-    await eachPage(client, '/api/v1/pods', {query: {labelSelector: 'serving.kserve.io/inferenceservice'}}, page => {
+    await eachPage(client, apiPath('pods'), {query: {labelSelector: 'serving.kserve.io/inferenceservice'}}, page => {
       for (const raw of page) {
         const p = slimPod(raw)
         const uri = p.metadata.annotations?.['internal.serving.kserve.io/storage-initializer-sourceuri']
@@ -459,7 +460,7 @@ async function stalePods(client: KubeClient, live: Live, applied: Planned[], llm
         const keeps = running.get(`${l.metadata.namespace}/${llmDeploymentName(l.metadata.name)}`)?.image
         llmNotes?.push({namespace: l.metadata.namespace, name: l.metadata.name, keepsImage: keeps, override: Boolean(llmOverride(l))})
       }
-      await eachPage(client, '/api/v1/pods', {query: {labelSelector: llmPodSelector()}}, page => {
+      await eachPage(client, apiPath('pods'), {query: {labelSelector: llmPodSelector()}}, page => {
         for (const raw of page) {
           const p = slimPod(raw)
           const name = p.metadata.labels['app.kubernetes.io/name']

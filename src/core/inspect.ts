@@ -9,6 +9,7 @@ import {sameQuantity} from '../domain/quantity.js'
 import {configMapContainer, EXAMPLE_URIS, fromResource, selectInjection, type Injection, type Resources, type StorageContainer} from '../domain/storage-containers.js'
 import {decodeStorageInitializer} from '../domain/go-json.js'
 import {describeFields, DocumentSyntaxError, parseStorageInitializer, type FieldView} from '../domain/storage-initializer.js'
+import {apiPath} from '../kube/paths.js'
 
 export const API_VERSION = 'storage-init.kserve.io/v1alpha1'
 
@@ -330,7 +331,7 @@ function localModelUri(isvc: any, uri: string): string | undefined {
 async function isvcView(client: KubeClient, loaded: Loaded, isvc: any, namespace: string, name: string): Promise<IsvcInspection> {
   const [pods, ns] = await Promise.all([
     listModelPods(client, namespace, `serving.kserve.io/inferenceservice=${name}`),
-    client.get(`/api/v1/namespaces/${encodeURIComponent(namespace)}`).catch(() => undefined),
+    client.get(apiPath('namespaces', {name: namespace})).catch(() => undefined),
   ])
   // the pod webhook's namespaceSelector: control-plane DoesNotExist (config/webhook/manifests.yaml@v0.20.0)
   const excluded = ns?.metadata?.labels && 'control-plane' in ns.metadata.labels

@@ -12,6 +12,7 @@ import {streamLog, type LogLine} from '../kube/logs.js'
 import {describeState, hintFor, initState, logContainers, seconds, slimPod, type InitState} from '../domain/pod-status.js'
 import {eachPage, listAll} from '../kube/list.js'
 import {isTransient, POLICIES, sleep} from '../kube/retry.js'
+import {apiPath} from '../kube/paths.js'
 
 export interface Selection {
   namespace?: string // undefined: all namespaces
@@ -58,7 +59,7 @@ class Pool {
 }
 
 function podPath(sel: Selection): string {
-  return sel.namespace ? `/api/v1/namespaces/${encodeURIComponent(sel.namespace)}/pods` : '/api/v1/pods'
+  return apiPath('pods', {namespace: sel.namespace})
 }
 
 export async function listPods(client: KubeClient, sel: Selection): Promise<{items: any[]; resourceVersion: string}> {
@@ -150,7 +151,7 @@ export async function runLogs(client: KubeClient, sel: Selection, opts: LogsOpti
           }
           if (signal.aborted) return
           // the end of a followed stream: say how it ended, from the pod's status
-          const now = follow ? await client.get(`/api/v1/namespaces/${encodeURIComponent(base.namespace)}/pods/${encodeURIComponent(base.pod)}`).catch(() => undefined) : pod
+          const now = follow ? await client.get(apiPath('pods', {namespace: base.namespace, name: base.pod})).catch(() => undefined) : pod
           const end = now ? initState(now, container) : undefined
           if (end && end.kind === 'terminated') {
             emit(event(now, container, end))

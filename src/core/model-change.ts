@@ -16,8 +16,9 @@ import {fromResource, mergedViolations, selectInjection, type Injection} from '.
 import {cscTargets, DEDICATED_LABELS, MODEL_ANNOTATION, modelTargetId, type Live, type ModelRef, type PlanResult, type Planned} from './change.js'
 import type {Target} from '../domain/plans/target.js'
 import {storageUris} from './inspect.js'
+import {apiPath} from '../kube/paths.js'
 
-const CSC_PATH = '/apis/serving.kserve.io/v1alpha1/clusterstoragecontainers'
+const CSC_PATH = apiPath('clusterstoragecontainers')
 
 export interface ContainerChange {
   /** for the report line: image, resource requirements */

@@ -13,6 +13,7 @@ import {validate, type Cluster, type Finding, type Severity} from '../domain/rul
 import {llmOverride} from '../domain/llmisvc.js'
 import {storageUris} from './inspect.js'
 import {eachPage, listAll} from '../kube/list.js'
+import {apiPath} from '../kube/paths.js'
 
 export interface Report {
   apiVersion: 'storage-init.kserve.io/v1alpha1'
@@ -82,10 +83,10 @@ export async function validateLive(client: KubeClient, kserveNamespace?: string,
   const [csc, dep, cms, isvcs, llms] = await Promise.all([
     cscP,
     ns ? getController(client, ns) : undefined,
-    ns ? read(async () => Object.fromEntries(((await client.get(`/api/v1/namespaces/${ns}/configmaps`)).items as any[]).map(c => [c.metadata.name as string, Object.keys({...c.data, ...c.binaryData})])) as Record<string, string[]>, undefined) : undefined,
+    ns ? read(async () => Object.fromEntries(((await client.get(apiPath('configmaps', {namespace: ns}))).items as any[]).map(c => [c.metadata.name as string, Object.keys({...c.data, ...c.binaryData})])) as Record<string, string[]>, undefined) : undefined,
     // chunked, keeping only what the rules read of each model
-    read(async () => (await listAll(client, '/apis/serving.kserve.io/v1beta1/inferenceservices', {}, i => ({metadata: {name: i.metadata.name, namespace: i.metadata.namespace}, spec: {predictor: i.spec?.predictor, canary: i.spec?.canary}}))).items, [] as any[]),
-    read(async () => (await client.get('/apis/serving.kserve.io/v1alpha1/llminferenceservices')).items as any[], [] as any[]),
+    read(async () => (await listAll(client, apiPath('inferenceservices'), {}, i => ({metadata: {name: i.metadata.name, namespace: i.metadata.namespace}, spec: {predictor: i.spec?.predictor, canary: i.spec?.canary}}))).items, [] as any[]),
+    read(async () => (await client.get(apiPath('llminferenceservices'))).items as any[], [] as any[]),
   ])
   const modelNs = [...new Set(isvcs.map((i: any) => i.metadata.namespace as string))]
   const [modelNamespaces, helm] = await Promise.all([modelNamespaceFacts(client, modelNs, read), helmRelease(client, cmObject)])
@@ -123,14 +124,14 @@ async function modelNamespaceFacts(client: KubeClient, namespaces: string[], rea
   const wanted = new Set(namespaces)
   const clusterWide = async () => {
     const pull = new Map<string, number>()
-    await eachPage(client, '/api/v1/serviceaccounts', {}, page => {
+    await eachPage(client, apiPath('serviceaccounts'), {}, page => {
       for (const sa of page) if (wanted.has(sa.metadata.namespace)) pull.set(sa.metadata.namespace, (pull.get(sa.metadata.namespace) ?? 0) + (sa.imagePullSecrets ?? []).length)
     })
     return pull
   }
   const bundles = async () => {
     const have = new Set<string>()
-    await eachPage(client, '/api/v1/configmaps', {query: {fieldSelector: 'metadata.name=global-ca-bundle'}, metadata: true}, page => {
+    await eachPage(client, apiPath('configmaps'), {query: {fieldSelector: 'metadata.name=global-ca-bundle'}, metadata: true}, page => {
       for (const c of page) have.add(c.metadata.namespace)
     })
     return have
@@ -153,10 +154,10 @@ async function modelNamespaceFacts(client: KubeClient, namespaces: string[], rea
           namespace,
           serviceAccounts: pull
             ? [{name: '*', imagePullSecrets: pull.get(namespace) ?? 0}]
-            : await read(async () => ((await client.get(`/api/v1/namespaces/${namespace}/serviceaccounts`)).items as any[]).map(sa => ({name: sa.metadata.name, imagePullSecrets: (sa.imagePullSecrets ?? []).length})), [{name: '?', imagePullSecrets: 1}]),
+            : await read(async () => ((await client.get(apiPath('serviceaccounts', {namespace}))).items as any[]).map(sa => ({name: sa.metadata.name, imagePullSecrets: (sa.imagePullSecrets ?? []).length})), [{name: '?', imagePullSecrets: 1}]),
           configMaps: have
             ? have.has(namespace) ? ['global-ca-bundle'] : []
-            : await read(async () => ((await client.get(`/api/v1/namespaces/${namespace}/configmaps`)).items as any[]).map(c => c.metadata.name as string), undefined),
+            : await read(async () => ((await client.get(apiPath('configmaps', {namespace}))).items as any[]).map(c => c.metadata.name as string), undefined),
         })),
       )),
     )
@@ -172,7 +173,7 @@ async function helmRelease(client: KubeClient, cm: any): Promise<Cluster['helm']
   if (!owner?.release) return undefined
   const ns = owner.releaseNamespace || cm.metadata.namespace
   try {
-    const list = await client.get(`/api/v1/namespaces/${encodeURIComponent(ns)}/secrets`, {labelSelector: `owner=helm,name=${owner.release},status=deployed`})
+    const list = await client.get(apiPath('secrets', {namespace: ns}), {labelSelector: `owner=helm,name=${owner.release},status=deployed`})
     const newest = (list.items ?? []).sort((a: any, b: any) => Number(b.metadata.labels?.version ?? 0) - Number(a.metadata.labels?.version ?? 0))[0]
     if (!newest?.data?.release) return undefined
     const raw = Buffer.from(Buffer.from(newest.data.release, 'base64').toString('utf8'), 'base64')

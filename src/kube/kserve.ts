@@ -2,11 +2,12 @@
 import {CliError, isApiStatus} from '../errors.js'
 import type {KubeClient} from './client.js'
 import {explain} from './explain.js'
+import {apiPath} from './paths.js'
 
 export const CONFIGMAP = 'inferenceservice-config'
 export const KEY = 'storageInitializer'
 export const CONTROLLER = 'kserve-controller-manager'
-const CSC_PATH = '/apis/serving.kserve.io/v1alpha1/clusterstoragecontainers'
+const CSC_PATH = apiPath('clusterstoragecontainers')
 
 export interface KServeConfigMap {
   namespace: string
@@ -16,7 +17,7 @@ export interface KServeConfigMap {
 }
 
 async function getConfigMap(client: KubeClient, ns: string): Promise<any> {
-  return client.get(`/api/v1/namespaces/${encodeURIComponent(ns)}/configmaps/${CONFIGMAP}`)
+  return client.get(apiPath('configmaps', {namespace: ns, name: CONFIGMAP}))
 }
 
 /**
@@ -38,7 +39,7 @@ export async function findConfigMap(client: KubeClient, namespace?: string): Pro
   }
   let listForbidden = false
   try {
-    const list = await client.get('/api/v1/configmaps', {fieldSelector: `metadata.name=${CONFIGMAP}`})
+    const list = await client.get(apiPath('configmaps'), {fieldSelector: `metadata.name=${CONFIGMAP}`})
     const items: any[] = list.items ?? []
     if (items.length > 1) {
       const where = items.map(i => i.metadata.namespace as string).sort()
@@ -83,7 +84,7 @@ export async function listStorageContainers(client: KubeClient): Promise<{instal
 /** The controller Deployment (for KServe's version); undefined when it cannot be read. */
 export async function getController(client: KubeClient, namespace: string): Promise<any | undefined> {
   try {
-    return await client.get(`/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments/${CONTROLLER}`)
+    return await client.get(apiPath('deployments', {namespace, name: CONTROLLER}))
   } catch (e) {
     if (isApiStatus(e, 404) || isApiStatus(e, 403)) return undefined
     throw explain(e, client, {verb: 'get', resource: 'deployments', namespace, name: CONTROLLER})
@@ -93,24 +94,17 @@ export async function getController(client: KubeClient, namespace: string): Prom
 /** The pods of a model, by label selector (serving.kserve.io/inferenceservice=NAME, or an LLMInferenceService's). */
 export async function listModelPods(client: KubeClient, namespace: string, labelSelector: string): Promise<any[]> {
   try {
-    const list = await client.get(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`, {labelSelector})
+    const list = await client.get(apiPath('pods', {namespace}), {labelSelector})
     return list.items ?? []
   } catch (e) {
     throw explain(e, client, {verb: 'list', resource: 'pods', namespace})
   }
 }
 
-/** LLMInferenceServices are served as v1alpha1 (v0.16+) and v1alpha2 (v0.20+); v1alpha1 reaches every release that has them. */
-const LLM_PATH = '/apis/serving.kserve.io/v1alpha1'
-
-function llmPath(namespace?: string, name?: string): string {
-  return `${LLM_PATH}${namespace ? `/namespaces/${encodeURIComponent(namespace)}` : ''}/llminferenceservices${name ? `/${encodeURIComponent(name)}` : ''}`
-}
-
 /** LLMInferenceServices (all namespaces without one); `installed: false` when the CRD is not (not an error). */
 export async function listLlmInferenceServices(client: KubeClient, namespace?: string): Promise<{installed: boolean; items: any[]; error?: string}> {
   try {
-    return {installed: true, items: (await client.get(llmPath(namespace))).items ?? []}
+    return {installed: true, items: (await client.get(apiPath('llminferenceservices', {namespace}))).items ?? []}
   } catch (e) {
     if (isApiStatus(e, 404)) return {installed: false, items: []}
     if (isApiStatus(e, 403)) return {installed: true, items: [], error: explain(e, client, {verb: 'list', resource: 'llminferenceservices.serving.kserve.io', namespace}).message}
@@ -121,7 +115,7 @@ export async function listLlmInferenceServices(client: KubeClient, namespace?: s
 /** One LLMInferenceService, or undefined when there is none of that name (or no such CRD). */
 export async function findLlmInferenceService(client: KubeClient, namespace: string, name: string): Promise<any | undefined> {
   try {
-    return await client.get(llmPath(namespace, name))
+    return await client.get(apiPath('llminferenceservices', {namespace, name}))
   } catch (e) {
     if (isApiStatus(e, 404)) return undefined
     throw explain(e, client, {verb: 'get', resource: 'llminferenceservices.serving.kserve.io', namespace, name})
@@ -131,7 +125,7 @@ export async function findLlmInferenceService(client: KubeClient, namespace: str
 /** One InferenceService, or undefined when there is none of that name. */
 export async function findInferenceService(client: KubeClient, namespace: string, name: string): Promise<any | undefined> {
   try {
-    return await client.get(`/apis/serving.kserve.io/v1beta1/namespaces/${encodeURIComponent(namespace)}/inferenceservices/${encodeURIComponent(name)}`)
+    return await client.get(apiPath('inferenceservices', {namespace, name}))
   } catch (e) {
     if (isApiStatus(e, 404)) return undefined
     throw explain(e, client, {verb: 'get', resource: 'inferenceservices.serving.kserve.io', namespace, name})
@@ -141,7 +135,7 @@ export async function findInferenceService(client: KubeClient, namespace: string
 /** The Deployments that run LLMInferenceServices (their storage-initializer image is kept by the controller). */
 export async function listLlmDeployments(client: KubeClient, namespace?: string): Promise<any[]> {
   try {
-    const path = namespace ? `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments` : '/apis/apps/v1/deployments'
+    const path = apiPath('deployments', {namespace})
     return (await client.get(path, {labelSelector: 'app.kubernetes.io/part-of=llminferenceservice'})).items ?? []
   } catch (e) {
     if (isApiStatus(e, 403) || isApiStatus(e, 404)) return []

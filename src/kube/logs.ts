@@ -2,6 +2,7 @@
 import {isApiStatus} from '../errors.js'
 import type {KubeClient} from './client.js'
 import {isTransient, POLICIES, sleep} from './retry.js'
+import {apiPath} from './paths.js'
 
 /**
  * What kubectl sends for pods/log. kube-apiserver answers `Accept: text/plain` alone with 406 NotAcceptable (the log is
@@ -53,7 +54,7 @@ export async function streamLog(
   let lastTime = ''
   let atLast = 0
   let resumed = 0
-  const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`
+  const path = apiPath('pods', {namespace, name: pod, sub: 'log'})
   for (;;) {
     const query: Record<string, string | number | boolean | undefined> = {container, timestamps: true, follow: opts.follow || undefined, previous: opts.previous || undefined, limitBytes: opts.limitBytes}
     if (lastTime) query.sinceTime = lastTime.replace(/\.\d+Z$/, 'Z')
