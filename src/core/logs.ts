@@ -9,17 +9,11 @@ import {isApiStatus} from '../errors.js'
 import type {KubeClient} from '../kube/client.js'
 import {explain} from '../kube/explain.js'
 import {streamLog, type LogLine} from '../kube/logs.js'
-import {describeState, hintFor, initState, logContainers, seconds, slimPod, type InitState} from '../domain/pod-status.js'
-import {eachPage, listAll} from '../kube/list.js'
-import {isTransient, POLICIES, sleep} from '../kube/retry.js'
+import {describeState, hintFor, initState, logContainers, seconds, type InitState} from '../domain/pod-status.js'
+import {matchesLabels, simpleSelector, summarise, summariser, type ModelSummary} from '../domain/log-summary.js'
+import {eachPage} from '../kube/list.js'
 import {apiPath} from '../kube/paths.js'
-
-export interface Selection {
-  namespace?: string // undefined: all namespaces
-  /** pods matching any of these (InferenceServices and LLMInferenceServices carry different labels) */
-  labelSelectors?: string[]
-  pod?: string
-}
+import {listPods, podPath, watchPods, type Selection} from '../kube/pods.js'
 
 export interface LogsOptions {
   follow: boolean
@@ -55,28 +49,6 @@ class Pool {
       this.active--
       this.queue.shift()?.()
     }
-  }
-}
-
-function podPath(sel: Selection): string {
-  return apiPath('pods', {namespace: sel.namespace})
-}
-
-export async function listPods(client: KubeClient, sel: Selection): Promise<{items: any[]; resourceVersion: string}> {
-  try {
-    if (sel.pod) {
-      const p = await client.get(`${podPath(sel)}/${encodeURIComponent(sel.pod)}`)
-      return {items: [p], resourceVersion: p.metadata.resourceVersion}
-    }
-    // chunked, and only the fields used are kept of each pod (memory flat in the number of pods)
-    const lists = await Promise.all((sel.labelSelectors ?? ['']).map(labelSelector => listAll(client, podPath(sel), {query: {labelSelector}}, slimPod)))
-    const seen = new Set<string>()
-    const items = lists.flatMap(l => l.items).filter((p: any) => !seen.has(p.metadata.uid) && seen.add(p.metadata.uid))
-    // watching from the oldest of the lists' versions replays nothing twice: pods already seen are not attached again
-    const rvs = lists.map(l => l.resourceVersion).filter(Boolean).sort((a, b) => Number(a) - Number(b))
-    return {items, resourceVersion: rvs[0] ?? ''}
-  } catch (e) {
-    throw explain(e, client, {verb: sel.pod ? 'get' : 'list', resource: 'pods', namespace: sel.namespace, name: sel.pod})
   }
 }
 
@@ -181,82 +153,6 @@ export async function runLogs(client: KubeClient, sel: Selection, opts: LogsOpti
   return {pods: items.length, containers, first: items[0]?.metadata?.name}
 }
 
-/** Watch pods (list+watch, re-listing when the watch expires) until aborted: one watch per label selector. */
-async function watchPods(client: KubeClient, sel: Selection, rv: string, onPod: (p: any) => void, signal: AbortSignal): Promise<void> {
-  const selectors = sel.pod ? [undefined] : (sel.labelSelectors ?? [undefined])
-  await Promise.all(selectors.map(labelSelector => watchOne(client, {...sel, labelSelectors: labelSelector ? [labelSelector] : undefined}, labelSelector, rv, onPod, signal)))
-}
-
-async function watchOne(client: KubeClient, sel: Selection, labelSelector: string | undefined, rv: string, onPod: (p: any) => void, signal: AbortSignal): Promise<void> {
-  const query = (v: string) => ({watch: 1, resourceVersion: v, labelSelector, fieldSelector: sel.pod ? `metadata.name=${sel.pod}` : undefined, allowWatchBookmarks: true})
-  while (!signal.aborted) {
-    let res
-    try {
-      res = await client.stream(podPath(sel), query(rv), 'application/json', signal)
-    } catch (e) {
-      if (signal.aborted) return
-      if (isApiStatus(e, 410)) {
-        const l = await listPods(client, sel)
-        l.items.forEach(onPod)
-        rv = l.resourceVersion
-        continue
-      }
-      // a refusal (403, 404) is final; a dropped connection or a server in trouble is not
-      if (isApiStatus(e) && !isTransient(e)) throw e
-      await sleep(POLICIES.rewatch.delayMs())
-      continue
-    }
-    const abort = () => res.destroy()
-    signal.addEventListener('abort', abort, {once: true})
-    let buf = ''
-    try {
-      for await (const chunk of res) {
-        buf += chunk
-        let i
-        while ((i = buf.indexOf('\n')) >= 0) {
-          const ev = JSON.parse(buf.slice(0, i))
-          buf = buf.slice(i + 1)
-          if (ev.type === 'ERROR') {
-            if (ev.object?.code === 410) {
-              const l = await listPods(client, sel)
-              l.items.forEach(onPod)
-              rv = l.resourceVersion
-            }
-            continue
-          }
-          if (ev.object?.metadata?.resourceVersion) rv = ev.object.metadata.resourceVersion
-          if (ev.type === 'ADDED' || ev.type === 'MODIFIED') onPod(ev.object)
-        }
-      }
-    } catch {
-      // a broken watch is resumed from the last resourceVersion seen
-    } finally {
-      signal.removeEventListener('abort', abort)
-    }
-  }
-}
-
-export interface ModelSummary {
-  namespace: string
-  /** InferenceService or LLMInferenceService */
-  kind: string
-  inferenceService: string
-  pods: number
-  succeeded: number
-  failed: Record<string, number>
-  initializing: number
-  images: string[]
-  medianSeconds: number | null
-  slowestSeconds: number | null
-}
-
-/** One row per InferenceService: how its pods' storage-initializers went, and how long downloads took. */
-export function summarise(pods: Iterable<any>): ModelSummary[] {
-  const acc = summariser()
-  for (const p of pods) acc.add(p)
-  return acc.rows()
-}
-
 /**
  * The summary of every selected pod, read chunk by chunk and folded in as each chunk arrives: only one number per
  * finished download is kept, so memory stays flat in the number of pods.
@@ -273,7 +169,7 @@ export async function summarisePods(client: KubeClient, sel: Selection): Promise
     for (const [i, labelSelector] of selectors.entries())
       await eachPage(client, podPath(sel), {query: {labelSelector}}, page => {
         for (const p of page) {
-          if (seen ? seen.has(p.metadata.uid) || !seen.add(p.metadata.uid) : selectors.slice(0, i).some(x => matches(p.metadata?.labels ?? {}, simpleSelector(x)!))) continue
+          if (seen ? seen.has(p.metadata.uid) || !seen.add(p.metadata.uid) : selectors.slice(0, i).some(x => matchesLabels(p.metadata?.labels ?? {}, simpleSelector(x)!))) continue
           acc.add(p)
         }
       })
@@ -283,55 +179,3 @@ export async function summarisePods(client: KubeClient, sel: Selection): Promise
   return acc.rows()
 }
 
-/** A selector of only `key` and `key=value` terms, as pairs (value undefined: exists); undefined for anything else. */
-function simpleSelector(selector: string): [string, string | undefined][] | undefined {
-  const terms = selector.split(',').map(t => t.trim()).filter(Boolean)
-  const out: [string, string | undefined][] = []
-  for (const t of terms) {
-    const m = /^([\w./-]+)(?:==?([\w.-]*))?$/.exec(t)
-    if (!m) return undefined
-    out.push([m[1], m[2]])
-  }
-  return out
-}
-
-function matches(labels: Record<string, string>, terms: [string, string | undefined][]): boolean {
-  return terms.every(([k, v]) => (v === undefined ? k in labels : labels[k] === v))
-}
-
-function summariser(): {add(p: any): void; rows(): ModelSummary[]} {
-  const rows = new Map<string, ModelSummary & {durations: number[]}>()
-  const add = (p: any) => {
-    const labels = p.metadata?.labels ?? {}
-    const llm = labels['app.kubernetes.io/part-of'] === 'llminferenceservice' ? labels['app.kubernetes.io/name'] : undefined
-    const isvc = labels['serving.kserve.io/inferenceservice'] ?? llm
-    if (!isvc) return
-    const kind = llm && !labels['serving.kserve.io/inferenceservice'] ? 'LLMInferenceService' : 'InferenceService'
-    const key = `${p.metadata.namespace}/${kind}/${isvc}`
-    const row: ModelSummary & {durations: number[]} = rows.get(key) ?? {namespace: p.metadata.namespace, kind, inferenceService: isvc, pods: 0, succeeded: 0, failed: {}, initializing: 0, images: [], medianSeconds: null, slowestSeconds: null, durations: []}
-    rows.set(key, row)
-    row.pods++
-    const c = (p.spec?.initContainers ?? []).find((x: any) => x.name === 'storage-initializer')
-    if (!c) return
-    if (c.image && !row.images.includes(c.image)) row.images.push(c.image)
-    const s = initState(p, 'storage-initializer')
-    if (s.kind === 'terminated' && s.exitCode === 0) {
-      row.succeeded++
-      const d = seconds(s.startedAt, s.finishedAt)
-      if (d !== undefined) row.durations.push(d)
-    } else if (s.kind === 'terminated') row.failed[s.reason ?? `ExitCode:${s.exitCode}`] = (row.failed[s.reason ?? `ExitCode:${s.exitCode}`] ?? 0) + 1
-    else if (s.kind === 'waiting' && s.reason !== 'PodInitializing' && s.reason !== 'ContainerCreating') {
-      const reason = s.reason === 'CrashLoopBackOff' && s.last?.reason ? s.last.reason : s.reason
-      row.failed[reason] = (row.failed[reason] ?? 0) + 1
-    } else row.initializing++
-  }
-  const result = () =>
-    [...rows.values()]
-      .map(({durations, ...r}) => {
-        const d = [...durations].sort((a, b) => a - b)
-        const median = d.length ? (d.length % 2 ? d[(d.length - 1) / 2] : (d[d.length / 2 - 1] + d[d.length / 2]) / 2) : null
-        return {...r, medianSeconds: median, slowestSeconds: d.length ? d[d.length - 1] : null}
-      })
-      .sort((a, b) => `${a.namespace}/${a.inferenceService}`.localeCompare(`${b.namespace}/${b.inferenceService}`))
-  return {add, rows: result}
-}
