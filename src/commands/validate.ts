@@ -44,47 +44,29 @@ export default class Validate extends BaseCommand<typeof Validate> {
         const {connect} = await import('../kube/connect.js')
         const {parseDuration} = await import('../kube/timeout.js')
         const {progress} = await import('../render/progress.js')
-        const limit = parseDuration('cluster-timeout', f['cluster-timeout'])
+        const {validateFleet} = await import('../core/fleet.js')
         const human = f.output === undefined
         const spin = progress(`validating ${contexts.length} clusters`, human)
+        const r = human && !f.compare ? await import('../render/validate.js') : undefined
         let done = 0
-        // at most --parallel clusters at once, each with its own time limit; reported as they finish (text)
-        const one = async (context: string): Promise<import('../core/validate.js').Report> => {
-          let client: import('../kube/client.js').KubeClient | undefined
-          let timer: NodeJS.Timeout | undefined
-          try {
-            client = connect({...f, context}).client
-            const work = v.validateLive(client, f['kserve-namespace'], f['kserve-version'])
-            const timeout = new Promise<never>((_, reject) => {
-              if (limit > 0) timer = setTimeout(() => reject(new CliError('Timeout', `no answer within --cluster-timeout ${f['cluster-timeout']}`)), limit)
-            })
-            return await Promise.race([work, timeout])
-          } catch (e) {
-            return v.errorReport({context}, isCliError(e) ? e.oneLine().replace(/^error: /, '') : (e as Error).message)
-          } finally {
-            if (timer) clearTimeout(timer)
-            client?.close()
-          }
-        }
-        const results: import('../core/validate.js').Report[] = new Array(contexts.length)
-        let next = 0
-        const r = human ? await import('../render/validate.js') : undefined
-        await Promise.all(
-          Array.from({length: Math.min(f.parallel, contexts.length)}, async () => {
-            while (next < contexts.length) {
-              const i = next++
-              results[i] = await one(contexts[i])
-              spin.text(`validating ${contexts.length} clusters: ${++done} done`)
-              if (r && !f.compare) {
-                spin.stop()
-                this.print(r.renderReport(results[i]) + '\n')
-              }
+        reports = await validateFleet({
+          contexts,
+          parallel: f.parallel,
+          limitMs: parseDuration('cluster-timeout', f['cluster-timeout']),
+          limitText: f['cluster-timeout'],
+          kserveNamespace: f['kserve-namespace'],
+          kserveVersion: f['kserve-version'],
+          connect: context => connect({...f, context}).client,
+          onReport: report => {
+            spin.text(`validating ${contexts.length} clusters: ${++done} done`)
+            if (r) {
+              spin.stop()
+              this.print(r.renderReport(report) + '\n')
             }
-          }),
-        )
+          },
+        })
         spin.stop()
-        reports = results
-        printed = Boolean(r && !f.compare)
+        printed = Boolean(r)
       } else {
         const {client} = await this.connect()
         reports = [await v.validateLive(client, f['kserve-namespace'], f['kserve-version'])]
