@@ -4,7 +4,6 @@ import {tmpdir} from 'node:os'
 import {delimiter, join} from 'node:path'
 import {parse} from 'yaml'
 
-import {mergeKubeconfigs, resolveContext} from '../../src/kube/kubeconfig.js'
 import {exec, plugin, ROOT, startCluster, type Started} from '../helpers.js'
 
 let s: Started
@@ -43,16 +42,6 @@ test('first file wins for duplicate names and for current-context; missing files
   expect(k.stdout.trim()).toBe('shared')
   const ks = await exec('kubectl', ['config', 'view', '--minify', '-o', 'jsonpath={.clusters[0].cluster.server}'], env)
   expect(ks.stdout).toBe(s.cluster.url)
-})
-
-test('the context namespace is the default for -n', () => {
-  const f = write('ns', {clusters: [{name: 'c', cluster: {server: 'https://x'}}], users: [{name: 'u', user: {}}], contexts: [{name: 'x', context: {cluster: 'c', user: 'u', namespace: 'team-a'}}], 'current-context': 'x'})
-  expect(resolveContext(mergeKubeconfigs([f])).namespace).toBe('team-a')
-})
-
-test('relative certificate paths resolve against the file that names them', () => {
-  const f = write('rel', {clusters: [{name: 'c', cluster: {server: 'https://x', 'certificate-authority': 'ca.crt'}}], users: [], contexts: []})
-  expect(mergeKubeconfigs([f]).clusters[0].cluster['certificate-authority']).toBe(join(dir, 'ca.crt'))
 })
 
 test('kubectl finds the plugin on PATH: kubectl storage-init get', async () => {
