@@ -1,6 +1,6 @@
 // Runs a CommonJS bundle with a V8 code cache, so that compiling it does not cost every run (Node 20 has no built-in
-// compile cache). Used by npm's bin (bin/launch.js) and by the standalone executable (scripts/sea-main.cjs, where the
-// bundle is an SEA asset). The cache lives under $XDG_CACHE_HOME (or ~/.cache)/kubectl-storage-init, is keyed by the
+// compile cache). Used by npm's bin (bin/launch.js); the standalone executables need none (Bun compiles their bundle to
+// bytecode when they are built). The cache lives under $XDG_CACHE_HOME (or ~/.cache)/kubectl-storage-init, is keyed by the
 // Node version and the bundle, is written after the first run of a build (holding what that run compiled), and is only
 // an optimisation: any problem with it means compiling as usual. KUBECTL_STORAGE_INIT_CODE_CACHE=off turns it off.
 'use strict'

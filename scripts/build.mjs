@@ -1,6 +1,6 @@
-// Bundles the plugin with esbuild into dist/cli.cjs: one CommonJS file, run by bin/kubectl-storage_init (npm) and by
-// the standalone executable (scripts/package.mjs). Also builds dist/commands.js (ESM, for `oclif manifest`) and the
-// simulated cluster (dist/cluster.js).
+// Bundles the plugin with esbuild into dist/cli.cjs: one CommonJS file, run by bin/kubectl-storage_init (npm, on Node);
+// scripts/package.mjs builds the same bundle for the standalone executables (compiled by Bun). Also builds
+// dist/commands.js (ESM, for `oclif manifest`) and the simulated cluster (dist/cluster.js).
 import {build} from 'esbuild'
 import {execFileSync} from 'node:child_process'
 import {readFileSync, rmSync, writeFileSync} from 'node:fs'
@@ -27,9 +27,11 @@ const pureClientNode = {
 
 // Modules that dependencies import at start-up but use only on rare paths: a stand-in loads the real module on first
 // use. oclif globs command files only for its `pattern` strategy (ours is explicit); client-node's SOCKS agent is needed
-// only for a kubeconfig with a socks5:// proxy-url.
+// only for a kubeconfig with a socks5:// proxy-url; ora only for a spinner on a terminal.
 const LAZY = {
   tinyglobby: ['glob', 'globSync'],
+  // the spinner, started only on a terminal after 300 ms; loading it builds an Intl.Segmenter (string-width), ~1.5 ms
+  ora: 'export default function ora(...a) { return real().default(...a) }',
   'socks-proxy-agent': ['SocksProxyAgent'],
   // oclif logs through `debug`, which writes only when DEBUG is set: without it, silent loggers do
   debug: `const debug = ns => {
@@ -77,13 +79,23 @@ export function buildOptions() {
     bundle: true, platform: 'node', target: 'node20', format: 'esm', sourcemap: 'linked', logLevel: 'warning', absWorkingDir: root}
 }
 
+// The standalone executables run on Bun, which has no `node:sea`: there, the plugin's one question to it (am I the
+// standalone executable?) is answered at build time.
+const standaloneSea = {
+  name: 'standalone-sea',
+  setup(b) {
+    b.onResolve({filter: /^node:sea$/}, () => ({path: 'node:sea', namespace: 'standalone-sea'}))
+    b.onLoad({filter: /.*/, namespace: 'standalone-sea'}, () => ({contents: 'module.exports = {isSea: () => true}', loader: 'js'}))
+  },
+}
+
 /**
- * dist/cli.cjs. Node 20 runs an SEA's main script as CommonJS with a require() that knows only the built-ins, so
+ * dist/cli.cjs (with `standalone`, the bundle the standalone executables are compiled from). Node 20 runs an SEA's main script as CommonJS with a require() that knows only the built-ins, so
  * everything is in this one file; the banner routes oclif's require() of the command map to the bundled module. A module
  * imported lazily runs the top level of all it imports when bundled as CommonJS, used or not (for client-node: every
  * generated API model), so client-node's part is bundled alone first, as ESM, where esbuild drops what is unused.
  */
-export async function buildCli(outfile = join(root, 'dist', 'cli.cjs')) {
+export async function buildCli(outfile = join(root, 'dist', 'cli.cjs'), {standalone = false} = {}) {
   const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
   const inlinePjson = {name: pjson.name, version: pjson.version, oclif: {...pjson.oclif, commands: {strategy: 'explicit', target: `./${COMMANDS_SENTINEL}`, identifier: 'COMMANDS'}}}
   const banner = `
@@ -94,20 +106,23 @@ require = Object.assign(function (id) {
 }, {resolve: id => id.endsWith(${JSON.stringify(COMMANDS_SENTINEL)}) ? id : __nodeRequire.resolve(id), cache: __nodeRequire.cache});`
   const o = buildOptions()
   const vendor = `${outfile}.client-node.mjs`
-  await build({...o, entryPoints: ['src/kube/client-node.ts'], outfile: vendor, sourcemap: false})
+  const vendored = await build({...o, entryPoints: ['src/kube/client-node.ts'], outfile: vendor, sourcemap: false, metafile: true})
   const useVendor = {name: 'client-node-prebundled', setup: b => b.onResolve({filter: /\/client-node\.js$/}, () => ({path: vendor}))}
-  await build({...o, plugins: [...o.plugins, useVendor], entryPoints: ['src/cli.ts'], outfile, format: 'cjs', minify: true, sourcemap: false, banner: {js: banner},
-    define: {...o.define, __PJSON__: JSON.stringify(inlinePjson)}, external: ['typescript', 'ts-node']})
+  const main = await build({...o, plugins: [...o.plugins, useVendor, ...(standalone ? [standaloneSea] : [])], entryPoints: ['src/cli.ts'], outfile, format: 'cjs', minify: true, sourcemap: false, banner: {js: banner},
+    define: {...o.define, __PJSON__: JSON.stringify(inlinePjson)}, external: ['typescript', 'ts-node'], metafile: true})
   rmSync(vendor)
   // esbuild leaves a few non-ASCII characters in regular expression literals; one of them makes V8 hold the whole
   // source as a two-byte string, slower to read and to scan. \uXXXX means the same there and in strings.
   const text = readFileSync(outfile, 'utf8')
   const ascii = text.replace(/[^\x00-\x7f]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
   if (ascii !== text) writeFileSync(outfile, ascii)
+  // the files the bundle holds (for the third-party notices: scripts/notices.mjs)
+  return {inputs: [...new Set([...Object.keys(vendored.metafile.inputs), ...Object.keys(main.metafile.inputs)])]}
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  rmSync(join(root, 'dist'), {recursive: true, force: true})
+  // only what this build writes: dist/ also holds the standalone builds (scripts/package.mjs, the standalone tests, bench)
+  for (const f of ['cli.cjs', 'commands.js', 'commands.js.map', 'cluster.js', 'cluster.js.map']) rmSync(join(root, 'dist', f), {force: true})
   await buildCli()
   // a require() for the CommonJS dependencies bundled into ESM
   const esm = {...buildOptions(), banner: {js: "import {createRequire as __cr} from 'node:module'; const require = __cr(import.meta.url);"}}

@@ -52,9 +52,10 @@ export function exec(cmd: string, args: string[], env: Record<string, string | u
   })
 }
 
-/** The built plugin, as a user runs it. */
+/** The built plugin, as a user runs it: npm's bin, or the standalone executable that SI_PLUGIN_BIN names. */
 export function plugin(args: string[], env: Record<string, string | undefined> = {}): Promise<Result> {
-  return exec(process.execPath, [join(ROOT, 'bin', 'kubectl-storage_init'), ...args], env)
+  const standalone = process.env.SI_PLUGIN_BIN
+  return standalone ? exec(standalone, args, env) : exec(process.execPath, [join(ROOT, 'bin', 'kubectl-storage_init'), ...args], env)
 }
 
 export function kubectl(kubeconfig: string, args: string[], input?: string): Promise<Result> {

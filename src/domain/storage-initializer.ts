@@ -1,5 +1,6 @@
 /** The `storageInitializer` document of the inferenceservice-config ConfigMap: parsing, and what each field means. */
 import {atLeast, type Release} from './release.js'
+import {jsonSyntaxError} from './json-error.js'
 
 export type FieldType = 'string' | 'quantity' | 'bool' | 'int'
 
@@ -94,9 +95,11 @@ export function parseStorageInitializer(text: string): Record<string, unknown> {
   } catch (e) {
     const msg = (e as Error).message
     const pos = /at position (\d+)/.exec(msg)
-    const offset = pos ? Number(pos[1]) : text.length
+    // without V8's position (Bun words every JSON error otherwise, and never says where): found and worded as V8 does
+    const found = pos ? undefined : jsonSyntaxError(text)
+    const offset = pos ? Number(pos[1]) : (found?.offset ?? text.length)
     const {line, column} = lineColumn(text, offset)
-    const what = msg.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '')
+    const what = found?.message ?? msg.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '')
     throw new DocumentSyntaxError(`${what} at line ${line}, column ${column}`, line, column)
   }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new DocumentSyntaxError('expected a JSON object', 1, 1)
