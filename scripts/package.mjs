@@ -47,6 +47,9 @@ export const exeName = p => (PLATFORMS[p].os === 'windows' ? 'kubectl-storage_in
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 
+/** What the build is waiting for (each step takes seconds), on stderr; stdout keeps the list of archives. */
+const step = text => process.stderr.write(`${text}…\n`)
+
 /** Executables and archives for `wanted` platforms under `out` (emptied first). */
 export async function packageAll(wanted, out) {
   const built = await buildExecutables(wanted, out)
@@ -76,6 +79,7 @@ export async function buildExecutables(wanted, out) {
     const dir = join(out, p)
     mkdirSync(dir, {recursive: true})
     const exe = join(dir, exeName(p))
+    step(`compiling ${p}`)
     execFileSync(bun, ['build', '--compile', '--bytecode', '--format=esm', '--minify', `--target=${PLATFORMS[p].target}`, `--compile-executable-path=${await bunRuntime(p)}`,
       // embedded files keep their names (the manifest must be oclif.manifest.json)
       '--asset-naming=[name].[ext]',
@@ -106,6 +110,7 @@ export async function bunRuntime(p) {
   const tmp = `${cache}.${process.pid}`
   rmSync(tmp, {recursive: true, force: true})
   mkdirSync(tmp, {recursive: true})
+  step(`fetching ${pkg}@${BUN_VERSION} from the npm registry`)
   const [{filename}] = JSON.parse(execFileSync('npm', ['pack', `${pkg}@${BUN_VERSION}`, '--json', '--pack-destination', tmp], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore']}))
   const tgz = join(tmp, filename)
   const got = `sha512-${createHash('sha512').update(readFileSync(tgz)).digest('base64')}`

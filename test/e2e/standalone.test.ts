@@ -30,6 +30,8 @@ const version = () => JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'
 const archiveOf = (p: string) => join(out, `kubectl-storage-init_v${version()}_${p.replace('-', '_')}.tar.gz`)
 const exeOf = (p: string) => join(out, p, p.startsWith('windows') ? 'kubectl-storage_init.exe' : 'kubectl-storage_init')
 
+let packLog = ''
+
 beforeAll(async () => {
   pkg = await import(join(ROOT, 'scripts', 'package.mjs'))
   executables = await import(join(ROOT, 'scripts', 'executables.mjs'))
@@ -37,6 +39,7 @@ beforeAll(async () => {
   // the real packaging run (Bun's runtimes come from the npm registry, cached under ~/.cache after the first run)
   const r = await exec(process.execPath, [join(ROOT, 'scripts/package.mjs'), '--out', out, '--manifest', join(out, 'krew-manifest.yaml')], {}, undefined, 580_000)
   if (r.code !== 0) throw new Error(`npm run package failed:\n${r.stdout}\n${r.stderr}`)
+  packLog = r.stderr
   manifest = parse(readFileSync(join(out, 'krew-manifest.yaml'), 'utf8'))
   // a PATH with the unpacked plugin and kubectl, and no node
   bin = join(out, 'unpacked')
@@ -120,6 +123,10 @@ test('the archives hold the full Apache-2.0 text and the notices of the runtime 
     expect(notices).toContain(`### ${p.name} ${p.version} (${p.license})`)
     expect(notices).toContain(p.files[0].text.split('\n')[0])
   }
+})
+
+test('the packaging run says what it is waiting for, platform by platform, on stderr', () => {
+  for (const p of ['linux-amd64', 'linux-arm64', 'darwin-amd64', 'darwin-arm64', 'windows-amd64']) expect(packLog).toContain(`compiling ${p}…\n`)
 })
 
 test('archives are reproducible: packing the same files again gives the same bytes', async () => {
