@@ -17,7 +17,7 @@ export default {
       ...common,
       displayName: 'standalone',
       testMatch: ['<rootDir>/test/e2e/*.test.ts', '<rootDir>/test/standalone/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/standalone.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/standalone.test.ts', '<rootDir>/test/e2e/npm-package.test.ts'],
       globalSetup: '<rootDir>/test/standalone/global-setup.mjs',
       setupFiles: ['<rootDir>/test/standalone/setup.mjs'],
     },

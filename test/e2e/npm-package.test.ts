@@ -1,0 +1,35 @@
+/**
+ * The npm package carries what it runs: `npm pack`, installed globally into an empty prefix with no network and no
+ * other packages, runs `kubectl storage-init get` through kubectl. The bundle needs only Node's built-ins, so the
+ * package has no dependencies to install.
+ */
+import {mkdtempSync, readdirSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {delimiter, join} from 'node:path'
+
+import {exec, ROOT, startCluster, type Started} from '../helpers.js'
+
+let s: Started
+beforeAll(async () => {
+  s = await startCluster('kserve-v0.20.0.yaml')
+})
+afterAll(() => s.cluster.stop())
+
+test('npm pack, npm install -g of the tarball alone (offline), then kubectl storage-init get', async () => {
+  const work = mkdtempSync(join(tmpdir(), 'si-npm-'))
+  const pack = await exec('npm', ['pack', '--json', '--pack-destination', work], {}, undefined, 120_000)
+  expect(pack.code).toBe(0)
+  const [{filename, files}] = JSON.parse(pack.stdout)
+  expect(files.map((f: {path: string}) => f.path).sort()).toEqual(expect.arrayContaining(['bin/kubectl-storage_init', 'dist/cli.cjs', 'oclif.manifest.json', 'LICENSE', 'README.md']))
+  const prefix = join(work, 'prefix')
+  const install = await exec('npm', ['install', '-g', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', join(work, filename)], {npm_config_cache: join(work, 'cache')}, undefined, 120_000)
+  expect([install.code, install.stderr]).toEqual([0, ''])
+  // nothing but the package itself: no dependency was installed
+  expect(readdirSync(join(prefix, 'lib', 'node_modules'))).toEqual(['kubectl-storage-init'])
+  const own = join(prefix, 'lib', 'node_modules', 'kubectl-storage-init')
+  expect(readdirSync(own)).not.toContain('node_modules')
+  const env = {PATH: [join(prefix, 'bin'), process.env.PATH].join(delimiter), KUBECONFIG: s.kubeconfig}
+  const r = await exec('kubectl', ['storage-init', 'get', '-o', 'json'], env)
+  expect(r.stderr).toBe('')
+  expect(JSON.parse(r.stdout).configMap.namespace).toBe('kserve')
+}, 240_000)
