@@ -7,7 +7,7 @@ import {mkdtempSync, readdirSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {delimiter, join} from 'node:path'
 
-import {exec, ROOT, startCluster, type Started} from '../helpers.js'
+import {exec, startCluster, type Started} from '../helpers.js'
 
 let s: Started
 beforeAll(async () => {
