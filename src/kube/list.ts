@@ -22,16 +22,23 @@ export interface ListOptions {
  * full collections, which it schedules by heap growth: left alone, a 100,000-pod list peaks near 200 MB of garbage.
  * Asking for one every few thousand items keeps the peak flat, for a few milliseconds each.
  */
-const collect: (() => void) | undefined = (() => {
-  const bun = (globalThis as {Bun?: {gc(force: boolean): void}}).Bun
-  if (bun) return () => bun.gc(false)
-  try {
-    setFlagsFromString('--expose-gc')
-    return runInNewContext('gc') as () => void
-  } catch {
-    return undefined
+let collector: (() => void) | null | undefined
+/** Made on first use only (a list long enough to need it): setting the flag and the context cost start-up time. */
+function collect(): void {
+  if (collector === undefined) {
+    const bun = (globalThis as {Bun?: {gc(force: boolean): void}}).Bun
+    try {
+      if (bun) collector = () => bun.gc(false)
+      else {
+        setFlagsFromString('--expose-gc')
+        collector = runInNewContext('gc') as () => void
+      }
+    } catch {
+      collector = null
+    }
   }
-})()
+  collector?.()
+}
 
 /** Items between two requested collections. */
 const COLLECT_EVERY = 5000
@@ -50,13 +57,13 @@ export async function eachPage(client: KubeClient, path: string, opts: ListOptio
     cont = page.metadata?.continue || undefined
     sinceCollect += items.length
     total += items.length
-    if (collect && cont && sinceCollect >= COLLECT_EVERY) {
+    if (cont && sinceCollect >= COLLECT_EVERY) {
       sinceCollect = 0
       collect()
     }
   } while (cont)
   // after a long list, too: the report that comes next should not pile on its garbage
-  if (collect && total >= COLLECT_EVERY) collect()
+  if (total >= COLLECT_EVERY) collect()
   return {resourceVersion}
 }
 

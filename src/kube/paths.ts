@@ -1,7 +1,8 @@
 /**
  * Where each resource the plugin reads or writes lives in the Kubernetes API, and in which group version: one place.
  * KServe serves InferenceServices as v1beta1, ClusterStorageContainers as v1alpha1, and LLMInferenceServices as
- * v1alpha1 (v0.16+) and v1alpha2 (v0.20+); v1alpha1 reaches every release that has them.
+ * v1alpha1 (v0.16+) and v1alpha2 (v0.17+; config/crd/full/llmisvc at those tags); v1alpha1 reaches every release that
+ * has them.
  */
 const GROUP_VERSION = {
   configmaps: '/api/v1',
