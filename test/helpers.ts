@@ -61,3 +61,27 @@ export function plugin(args: string[], env: Record<string, string | undefined> =
 export function kubectl(kubeconfig: string, args: string[], input?: string): Promise<Result> {
   return exec('kubectl', args, {KUBECONFIG: kubeconfig}, input)
 }
+
+/**
+ * A minimal HTTP CONNECT proxy on 127.0.0.1, recording each tunnel's target (`host:port`). Tunnels go to 127.0.0.1 at
+ * the target's port, so a name no resolver knows (sim.example) still reaches the simulated cluster.
+ */
+export async function connectProxy(): Promise<{url: string; tunnels: string[]; close(): void}> {
+  const {createServer, connect} = await import('node:net')
+  const tunnels: string[] = []
+  const proxy = createServer(sock =>
+    sock.once('data', head => {
+      const target = /^CONNECT ([^ ]+) /.exec(head.toString())?.[1]
+      if (!target) return sock.destroy()
+      tunnels.push(target)
+      const up = connect(Number(target.split(':').pop()), '127.0.0.1', () => {
+        sock.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+        up.pipe(sock)
+        sock.pipe(up)
+      })
+      up.on('error', () => sock.destroy())
+    }),
+  )
+  await new Promise<void>(r => proxy.listen(0, '127.0.0.1', r))
+  return {url: `http://127.0.0.1:${(proxy.address() as {port: number}).port}`, tunnels, close: () => proxy.close()}
+}

@@ -9,7 +9,7 @@ import {CliError, isApiStatus} from '../errors.js'
 import type {KubeClient} from '../kube/client.js'
 import {isTransient, POLICIES, sleep} from '../kube/retry.js'
 import {explain} from '../kube/explain.js'
-import {CONFIGMAP, findConfigMap, getController, KEY, listLlmDeployments, listLlmInferenceServices, listStorageContainers} from '../kube/kserve.js'
+import {CONFIGMAP, findConfigMap, findInferenceService, findLlmInferenceService, getController, KEY, listLlmDeployments, listLlmInferenceServices, listStorageContainers} from '../kube/kserve.js'
 import {helmOwnership, type HelmOwnership} from '../domain/helm.js'
 import {
   appendRecord,
@@ -41,7 +41,6 @@ import type {ConfigMapTarget, StorageContainerTarget, Target} from '../domain/pl
 import {apiPath} from '../kube/paths.js'
 
 export type DryRun = 'none' | 'client' | 'server'
-const CSC_PATH = apiPath('clusterstoragecontainers')
 
 export interface Live {
   namespace: string
@@ -122,13 +121,8 @@ async function modelTargets(client: KubeClient, refs: ModelRef[]): Promise<Targe
     const id = modelTargetId(m)
     if (seen.has(id)) continue
     seen.add(id)
-    let o: any
-    try {
-      o = await client.get(modelPath(m))
-    } catch (e) {
-      if (isApiStatus(e, 404)) continue
-      throw explain(e, client, {verb: 'get', resource: m.kind === 'InferenceService' ? 'inferenceservices.serving.kserve.io' : 'llminferenceservices.serving.kserve.io', namespace: m.namespace, name: m.name})
-    }
+    const o = await (m.kind === 'InferenceService' ? findInferenceService : findLlmInferenceService)(client, m.namespace, m.name)
+    if (!o) continue
     const base = {id, display: `${m.kind.toLowerCase()}.serving.kserve.io/${m.name} -n ${m.namespace}`, path: modelPath(m), object: o, serving: true}
     out.push(m.kind === 'InferenceService' ? {...base, kind: m.kind, value: (o?.spec?.predictor?.storageContainerName as string | undefined) ?? null} : {...base, kind: m.kind, value: llmOverride(o) ?? null})
   }
@@ -195,7 +189,7 @@ export async function readLive(client: KubeClient, kserveNamespace?: string, mod
         id: `storage-container/${sc.name}`,
         display: `clusterstoragecontainer.serving.kserve.io/${sc.name}`,
         kind: 'ClusterStorageContainer' as const,
-        path: `${CSC_PATH}/${encodeURIComponent(sc.name)}`,
+        path: apiPath('clusterstoragecontainers', {name: sc.name}),
         object: o,
         value: o.spec?.container ?? {},
         // KServe reads workloadType from v0.14; before, every enabled ClusterStorageContainer serves

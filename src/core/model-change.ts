@@ -18,7 +18,6 @@ import type {Target} from '../domain/plans/target.js'
 import {storageUris} from './inspect.js'
 import {apiPath} from '../kube/paths.js'
 
-const CSC_PATH = apiPath('clusterstoragecontainers')
 
 export interface ContainerChange {
   /** for the report line: image, resource requirements */
@@ -88,7 +87,7 @@ export function planModelChange(live: Live, ref: ModelRef, change: ContainerChan
     metadata: {name, labels: {...DEDICATED_LABELS}, annotations: {[MODEL_ANNOTATION]: `${ref.namespace}/${ref.name}`}},
     spec: {container, supportedUriFormats: uris.map(u => ({regex: exactRe2(u.uri)})), workloadType: 'initContainer', supportsMultiModelDownload: multi},
   }
-  const csc: Target = existing ?? {id: `storage-container/${name}`, display: `clusterstoragecontainer.serving.kserve.io/${name}`, kind: 'ClusterStorageContainer', path: `${CSC_PATH}/${name}`, object: undefined, value: null, serving: true}
+  const csc: Target = existing ?? {id: `storage-container/${name}`, display: `clusterstoragecontainer.serving.kserve.io/${name}`, kind: 'ClusterStorageContainer', path: apiPath('clusterstoragecontainers', {name}), object: undefined, value: null, serving: true}
   if (existing && !existing.object?.metadata?.labels?.['storage-init.kserve.io/dedicated'])
     throw new CliError('Conflict', `clusterstoragecontainer/${name} exists and is not one kubectl storage-init made: not overwriting it`, {hint: 'rename or delete it, or change it with --target storage-container/' + name})
   const planned: Planned[] = [

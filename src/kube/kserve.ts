@@ -7,7 +7,6 @@ import {apiPath} from './paths.js'
 export const CONFIGMAP = 'inferenceservice-config'
 export const KEY = 'storageInitializer'
 export const CONTROLLER = 'kserve-controller-manager'
-const CSC_PATH = apiPath('clusterstoragecontainers')
 
 export interface KServeConfigMap {
   namespace: string
@@ -72,7 +71,7 @@ export async function findConfigMap(client: KubeClient, namespace?: string): Pro
 /** ClusterStorageContainers; `installed: false` when the CRD is not (that is not an error). */
 export async function listStorageContainers(client: KubeClient): Promise<{installed: boolean; items: any[]; error?: string}> {
   try {
-    const list = await client.get(CSC_PATH)
+    const list = await client.get(apiPath('clusterstoragecontainers'))
     return {installed: true, items: list.items ?? []}
   } catch (e) {
     if (isApiStatus(e, 404)) return {installed: false, items: []}
@@ -112,25 +111,21 @@ export async function listLlmInferenceServices(client: KubeClient, namespace?: s
   }
 }
 
-/** One LLMInferenceService, or undefined when there is none of that name (or no such CRD). */
-export async function findLlmInferenceService(client: KubeClient, namespace: string, name: string): Promise<any | undefined> {
+/** One object, or undefined when there is none of that name (or, for a custom resource, no such CRD). */
+async function getIfExists(client: KubeClient, resource: 'inferenceservices' | 'llminferenceservices', namespace: string, name: string): Promise<any | undefined> {
   try {
-    return await client.get(apiPath('llminferenceservices', {namespace, name}))
+    return await client.get(apiPath(resource, {namespace, name}))
   } catch (e) {
     if (isApiStatus(e, 404)) return undefined
-    throw explain(e, client, {verb: 'get', resource: 'llminferenceservices.serving.kserve.io', namespace, name})
+    throw explain(e, client, {verb: 'get', resource: `${resource}.serving.kserve.io`, namespace, name})
   }
 }
 
+/** One LLMInferenceService, or undefined when there is none of that name (or no such CRD). */
+export const findLlmInferenceService = (client: KubeClient, namespace: string, name: string) => getIfExists(client, 'llminferenceservices', namespace, name)
+
 /** One InferenceService, or undefined when there is none of that name. */
-export async function findInferenceService(client: KubeClient, namespace: string, name: string): Promise<any | undefined> {
-  try {
-    return await client.get(apiPath('inferenceservices', {namespace, name}))
-  } catch (e) {
-    if (isApiStatus(e, 404)) return undefined
-    throw explain(e, client, {verb: 'get', resource: 'inferenceservices.serving.kserve.io', namespace, name})
-  }
-}
+export const findInferenceService = (client: KubeClient, namespace: string, name: string) => getIfExists(client, 'inferenceservices', namespace, name)
 
 /** The Deployments that run LLMInferenceServices (their storage-initializer image is kept by the controller). */
 export async function listLlmDeployments(client: KubeClient, namespace?: string): Promise<any[]> {

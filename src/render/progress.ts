@@ -11,11 +11,17 @@ export interface Progress {
 
 const NONE: Progress = {text: () => undefined, stop: () => undefined}
 
+/** A spinner may be shown: the caller allows it (human-readable output) and stderr is a real terminal outside CI. */
+function allowed(enabled: boolean): boolean {
+  const stream = process.stderr
+  // a terminal that reports no width (some pseudo-terminals) would make ora clear lines without end
+  return enabled && stream.isTTY && !!stream.columns && !process.env.CI && process.env.TERM !== 'dumb'
+}
+
 /** `enabled`: the caller's own conditions (human-readable output); the terminal checks are made here. */
 export function progress(text: string, enabled = true, delayMs = 300): Progress {
   const stream = process.stderr
-  // a terminal that reports no width (some pseudo-terminals) would make ora clear lines without end
-  if (!enabled || !stream.isTTY || !stream.columns || process.env.CI || process.env.TERM === 'dumb') return NONE
+  if (!allowed(enabled)) return NONE
   let current = text
   let spinner: Ora | undefined
   const timer = setTimeout(() => {
@@ -50,7 +56,7 @@ export async function waitingFor<T>(text: string, work: Promise<T>, enabled = tr
  */
 export function whileIdle(text: () => string, enabled = true, delayMs = 1000): {touch(): void; stop(): void} {
   const stream = process.stderr
-  if (!enabled || !stream.isTTY || !stream.columns || process.env.CI || process.env.TERM === 'dumb') return {touch: () => undefined, stop: () => undefined}
+  if (!allowed(enabled)) return {touch: () => undefined, stop: () => undefined}
   let spinner: Ora | undefined
   let timer: NodeJS.Timeout | undefined
   let stopped = false

@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {delimiter, join} from 'node:path'
 import {parse} from 'yaml'
 
-import {exec, plugin, ROOT, startCluster, type Started} from '../helpers.js'
+import {connectProxy, exec, plugin, ROOT, startCluster, type Started} from '../helpers.js'
 
 let s: Started
 let dir: string
@@ -60,28 +60,11 @@ test('help reads "kubectl storage-init"', async () => {
 
 describe('proxy-url', () => {
   test('an http:// proxy-url tunnels every request through CONNECT, as kubectl does', async () => {
-    const {createServer, connect} = await import('node:net')
-    const tunnels: string[] = []
-    // a minimal CONNECT proxy that forwards to the simulated cluster
-    const proxy = createServer(sock => {
-      sock.once('data', head => {
-        const target = /^CONNECT ([^ ]+) /.exec(head.toString())?.[1]
-        if (!target) return sock.destroy()
-        tunnels.push(target)
-        const [host, port] = target.split(':')
-        const up = connect(Number(port), host, () => {
-          sock.write('HTTP/1.1 200 Connection Established\r\n\r\n')
-          up.pipe(sock)
-          sock.pipe(up)
-        })
-        up.on('error', () => sock.destroy())
-      })
-    })
-    await new Promise<void>(r => proxy.listen(0, '127.0.0.1', r))
+    const proxy = await connectProxy()
+    const tunnels = proxy.tunnels
     try {
       const real = parse(s.cluster.kubeconfig())
-      const port = (proxy.address() as {port: number}).port
-      const f = write('proxied', {...real, clusters: real.clusters.map((c: any) => ({...c, cluster: {...c.cluster, 'proxy-url': `http://127.0.0.1:${port}`}}))})
+      const f = write('proxied', {...real, clusters: real.clusters.map((c: any) => ({...c, cluster: {...c.cluster, 'proxy-url': proxy.url}}))})
       const r = await plugin(['get', '-o', 'json'], {KUBECONFIG: f})
       expect(r.stderr).toBe('')
       expect(JSON.parse(r.stdout).configMap.name).toBe('inferenceservice-config')

@@ -3,12 +3,11 @@
  * environment proxies, in-cluster configuration), each tried as a user would, against the simulated cluster.
  */
 import {mkdirSync, mkdtempSync, writeFileSync} from 'node:fs'
-import {createServer, connect as netConnect} from 'node:net'
 import {tmpdir} from 'node:os'
 import {delimiter, join} from 'node:path'
 import {parse} from 'yaml'
 
-import {exec, plugin, ROOT, startCluster, type Started} from '../helpers.js'
+import {connectProxy, exec, plugin, ROOT, startCluster, type Started} from '../helpers.js'
 
 let s: Started
 let dir: string
@@ -94,28 +93,15 @@ describe('connection flags', () => {
 
 describe('environment', () => {
   test('HTTPS_PROXY is used for the API server unless NO_PROXY covers it; loopback is never proxied (Go\'s ProxyFromEnvironment)', async () => {
-    const tunnels: string[] = []
     const port = new URL(s.cluster.url).port
     // the proxy knows the name "sim.example" (no resolver here does)
-    const proxy = createServer(sock =>
-      sock.once('data', head => {
-        const target = /^CONNECT ([^ ]+) /.exec(head.toString())?.[1]
-        if (!target) return sock.destroy()
-        tunnels.push(target)
-        const up = netConnect(Number(target.split(':')[1]), '127.0.0.1', () => {
-          sock.write('HTTP/1.1 200 Connection Established\r\n\r\n')
-          up.pipe(sock)
-          sock.pipe(up)
-        })
-        up.on('error', () => sock.destroy())
-      }),
-    )
-    await new Promise<void>(r => proxy.listen(0, '127.0.0.1', r))
+    const proxy = await connectProxy()
+    const tunnels = proxy.tunnels
     try {
       const real = parse(s.cluster.kubeconfig())
       const f = join(dir, 'named')
       writeFileSync(f, JSON.stringify({...real, clusters: real.clusters.map((c: any) => ({...c, cluster: {...c.cluster, server: `https://sim.example:${port}`, 'tls-server-name': 'localhost'}}))}))
-      const env = {HTTPS_PROXY: `http://127.0.0.1:${(proxy.address() as {port: number}).port}`}
+      const env = {HTTPS_PROXY: proxy.url}
       const r = await plugin(['get', '-o', 'json', '--kubeconfig', f], env)
       expect(r.stderr).toBe('')
       expect(tunnels[0]).toBe(`sim.example:${port}`)
