@@ -163,15 +163,19 @@ export async function summarisePods(client: KubeClient, sel: Selection): Promise
   const selectors = sel.labelSelectors ?? ['']
   // two selectors may match one pod: a pod is counted under the first that matches it, judged from its labels when the
   // earlier selectors are plain (k, k=v), else by remembering uids
-  const plain = selectors.every(x => simpleSelector(x) !== undefined)
-  const seen = selectors.length > 1 && !plain ? new Set<string>() : undefined
+  const terms = selectors.map(simpleSelector)
+  const seen = selectors.length > 1 && terms.some(t => t === undefined) ? new Set<string>() : undefined
+  /** already counted under an earlier selector */
+  const counted = (p: any, i: number): boolean => {
+    if (!seen) return terms.slice(0, i).some(t => matchesLabels(p.metadata?.labels ?? {}, t!))
+    if (seen.has(p.metadata.uid)) return true
+    seen.add(p.metadata.uid)
+    return false
+  }
   try {
     for (const [i, labelSelector] of selectors.entries())
       await eachPage(client, podPath(sel), {query: {labelSelector}}, page => {
-        for (const p of page) {
-          if (seen ? seen.has(p.metadata.uid) || !seen.add(p.metadata.uid) : selectors.slice(0, i).some(x => matchesLabels(p.metadata?.labels ?? {}, simpleSelector(x)!))) continue
-          acc.add(p)
-        }
+        for (const p of page) if (!counted(p, i)) acc.add(p)
       })
   } catch (e) {
     throw explain(e, client, {verb: 'list', resource: 'pods', namespace: sel.namespace})
