@@ -541,6 +541,8 @@ export class SimCluster {
     res.flushHeaders()
     let sent = 0
     const write = (type: string, object: any) => {
+      // the watch ended (its timeoutSeconds, a drop): a bookmark or an event due before 'close' fires is not sent
+      if (res.writableEnded || res.destroyed) return
       const shown = type === 'ERROR' || type === 'BOOKMARK' ? object : table ? toTable(rt, [object], {resourceVersion: object.metadata.resourceVersion}, true) : partial ? partialMetadata(object) : object
       const line = JSON.stringify({type, object: shown}) + '\n'
       if (drop?.dropAfterLines !== undefined && sent >= drop.dropAfterLines) {
