@@ -3,6 +3,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../base-command.js'
 import type {KubeClient} from '../kube/client.js'
+import {API_VERSION} from '../domain/api-version.js'
 
 export const historyFlags = {
   output: Flags.string({char: 'o', description: 'Output format', options: ['json', 'yaml']}),
@@ -34,7 +35,7 @@ export async function showHistory(client: KubeClient, f: {output?: string; revis
     const item = historyItem(live, items, f.revision)
     if (f.output === 'json' || f.output === 'yaml') {
       const {formatStructured} = await import('../render/output.js')
-      return print(await formatStructured({apiVersion: 'storage-init.kserve.io/v1alpha1', kind: 'Revision', namespace: live.namespace, ...item}, f.output))
+      return print(await formatStructured({apiVersion: API_VERSION, kind: 'Revision', namespace: live.namespace, ...item}, f.output))
     }
     const {revisionDetail} = await import('../render/change.js')
     return print(revisionDetail(item))
@@ -42,7 +43,7 @@ export async function showHistory(client: KubeClient, f: {output?: string; revis
   const shown = f.max ? items.slice(-f.max) : items
   if (f.output === 'json' || f.output === 'yaml') {
     const {formatStructured} = await import('../render/output.js')
-    return print(await formatStructured({apiVersion: 'storage-init.kserve.io/v1alpha1', kind: 'RevisionList', namespace: live.namespace, items: shown}, f.output))
+    return print(await formatStructured({apiVersion: API_VERSION, kind: 'RevisionList', namespace: live.namespace, items: shown}, f.output))
   }
   if (shown.length === 0) {
     process.stderr.write(`No revisions recorded in configmap ${live.namespace}/storage-initializer-history.\n`)

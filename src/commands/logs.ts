@@ -4,6 +4,7 @@ import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../base-command.js'
 import {CliError} from '../errors.js'
 import {apiPath} from '../kube/paths.js'
+import {API_VERSION} from '../domain/api-version.js'
 
 export default class Logs extends BaseCommand<typeof Logs> {
   static override summary = 'Stream the storage-initializer logs of every pod of a model, in one stream'
@@ -102,7 +103,7 @@ export default class Logs extends BaseCommand<typeof Logs> {
     const core = await import('../core/logs.js')
     if (f.summary) {
       const rows = await core.summarisePods(client, sel)
-      if (f.output === 'json') return this.print(JSON.stringify({apiVersion: 'storage-init.kserve.io/v1alpha1', kind: 'StorageInitializerSummary', items: rows}, null, 2) + '\n')
+      if (f.output === 'json') return this.print(JSON.stringify({apiVersion: API_VERSION, kind: 'StorageInitializerSummary', items: rows}, null, 2) + '\n')
       const {table} = await import('../render/table.js')
       if (rows.length === 0) {
         await this.namespaceMustExist(client, sel.namespace)

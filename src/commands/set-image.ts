@@ -28,24 +28,12 @@ export default class SetImage extends ChangeCommand<typeof SetImage> {
   async run(): Promise<void> {
     const {args} = await this.parse(SetImage)
     const f = this.flags
-    const {imageChangeOf, modelImage, planImage} = await import('../domain/plans/image.js')
+    const {imageChangeOf, modelImage} = await import('../domain/plans/image.js')
     const change = imageChangeOf({image: args.image, tag: f.tag, registry: f.registry}, f['allow-unpinned'])
     const {client, namespace} = await this.connect()
     if (f.isvc || f.llmisvc) return this.report(await this.changeModel(client, namespace, f, {what: 'image', apply: c => modelImage(c, change, f['allow-unpinned'])}))
-    const {selectTargets} = await import('../core/change.js')
-    const outcome = await this.change(client, live => {
-      const {edits, warnings} = planImage(selectTargets(live, f.target), live.doc, change, {allowUnpinned: f['allow-unpinned'], controllerVersion: live.version})
-      for (const w of warnings) this.warnOnce(w)
-      return edits
-    })
-    const {decodeStorageInitializer} = await import('../domain/go-json.js')
-    const {imageValues} = await import('../domain/helm-values.js')
-    await this.report(outcome, {
-      helmValues: () => {
-        const cm = outcome.planned.find(p => p.target.kind === 'ConfigMap')
-        const image = cm ? decodeStorageInitializer(String(cm.after), outcome.live.release).config.image : undefined
-        return typeof image === 'string' ? imageValues(image, outcome.live.release) : ''
-      },
-    })
+    const {imageHelmValues, imagePlanner} = await import('../core/settings.js')
+    const outcome = await this.change(client, imagePlanner(change, {targets: f.target, allowUnpinned: f['allow-unpinned'], warn: w => this.warnOnce(w)}))
+    await this.report(outcome, {helmValues: () => imageHelmValues(outcome)})
   }
 }

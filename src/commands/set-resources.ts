@@ -24,22 +24,12 @@ export default class SetResources extends ChangeCommand<typeof SetResources> {
 
   async run(): Promise<void> {
     const f = this.flags
-    const {modelResources, planResources, resourceChangeOf} = await import('../domain/plans/resources.js')
+    const {modelResources, resourceChangeOf} = await import('../domain/plans/resources.js')
     const change = resourceChangeOf({requests: f.requests, limits: f.limits, modelcar: f.modelcar, targets: f.target, perModel: !!(f.isvc || f.llmisvc)})
     const {client, namespace} = await this.connect()
     if (f.isvc || f.llmisvc) return this.report(await this.changeModel(client, namespace, f, {what: 'resource requirements', apply: c => modelResources(c, change)}))
-    const {configMapTarget, cscTargets, selectTargets} = await import('../core/change.js')
-    const outcome = await this.change(client, live =>
-      planResources(change.modelcar ? [] : selectTargets(live, f.target), change, {doc: live.doc, configMap: configMapTarget(live), serving: cscTargets(live).filter(t => t.serving), release: live.release}),
-    )
-    const {decodeStorageInitializer} = await import('../domain/go-json.js')
-    const {modelcarValues, resourceValues} = await import('../domain/helm-values.js')
-    await this.report(outcome, {
-      helmValues: () => {
-        if (change.modelcar) return modelcarValues({...change.requests, ...change.limits})
-        const cm = outcome.planned.find(p => p.target.kind === 'ConfigMap')
-        return resourceValues(cm ? decodeStorageInitializer(String(cm.after), outcome.live.release).config : {}, outcome.live.release)
-      },
-    })
+    const {resourcesHelmValues, resourcesPlanner} = await import('../core/settings.js')
+    const outcome = await this.change(client, resourcesPlanner(change, f.target))
+    await this.report(outcome, {helmValues: () => resourcesHelmValues(outcome, change)})
   }
 }

@@ -3,6 +3,7 @@ import {readFileSync} from 'node:fs'
 
 import {BaseCommand} from '../base-command.js'
 import {CliError, isCliError} from '../errors.js'
+import {API_VERSION} from '../domain/api-version.js'
 
 export default class Validate extends BaseCommand<typeof Validate> {
   static override summary = 'Check the storage-initializer configuration: live, from a file, or across clusters'
@@ -82,7 +83,7 @@ export default class Validate extends BaseCommand<typeof Validate> {
       this.print(JSON.stringify(r.sarif(reports, this.config.version), null, 2) + '\n')
     } else if (f.output === 'json' || f.output === 'yaml') {
       const {formatStructured} = await import('../render/output.js')
-      const body = reports.length === 1 && !rows ? reports[0] : {apiVersion: 'storage-init.kserve.io/v1alpha1', kind: 'ValidationReportList', items: reports, ...(rows ? {differences: rows} : {})}
+      const body = reports.length === 1 && !rows ? reports[0] : {apiVersion: API_VERSION, kind: 'ValidationReportList', items: reports, ...(rows ? {differences: rows} : {})}
       this.print(await formatStructured(body, f.output))
     } else {
       const r = await import('../render/validate.js')

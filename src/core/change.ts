@@ -7,27 +7,24 @@
  */
 import {CliError, isApiStatus} from '../errors.js'
 import type {KubeClient} from '../kube/client.js'
-import {isTransient, POLICIES, sleep} from '../kube/retry.js'
+import {Attempts, isTransient, POLICIES} from '../kube/retry.js'
+import {preflight, whoAmI, type AccessCheck} from '../kube/access.js'
+import {appendRevision, readHistory} from '../kube/history-store.js'
+import {writeTarget, type WriteVerb} from '../kube/writes.js'
 import {explain} from '../kube/explain.js'
 import {CONFIGMAP, findConfigMap, findInferenceService, findLlmInferenceService, getController, KEY, listLlmDeployments, listLlmInferenceServices, listStorageContainers} from '../kube/kserve.js'
 import {helmOwnership, type HelmOwnership} from '../domain/helm.js'
 import {
-  appendRecord,
   damagedMessage,
   drift,
   HISTORY_CONFIGMAP,
-  HISTORY_LABELS,
-  nextRevision,
-  readHistoryData,
   sameValue,
-  type DamagedRecord,
   type FieldDiff,
   type History,
   type RevisionRecord,
   type TargetChange,
 } from '../domain/history.js'
 import {imageName} from '../domain/image.js'
-import {mergeDiff} from '../domain/merge-patch.js'
 import {atLeast, controllerVersion, parseRelease, type Release} from '../domain/release.js'
 import {validate, type Finding} from '../domain/rules.js'
 import {fromResource, selectInjection} from '../domain/storage-containers.js'
@@ -37,7 +34,7 @@ import {eachPage} from '../kube/list.js'
 import {deploymentMode, initContainerOf, podDifferences, rolloutFor, type Rollout} from './inspect.js'
 import {decodeStorageInitializer} from '../domain/go-json.js'
 import {DocumentSyntaxError, parseStorageInitializer} from '../domain/storage-initializer.js'
-import type {ConfigMapTarget, StorageContainerTarget, Target} from '../domain/plans/target.js'
+import {resourceOf, withValue, type ConfigMapTarget, type StorageContainerTarget, type Target} from '../domain/plans/target.js'
 import {apiPath} from '../kube/paths.js'
 
 export type DryRun = 'none' | 'client' | 'server'
@@ -246,138 +243,9 @@ export function selectTargets(live: Live, spec: string[] | undefined): (ConfigMa
   return [...new Set(out)]
 }
 
-/** The LLMInferenceService's init containers with the storage-initializer override replaced (null: removed). */
-function llmInitContainers(o: any, override: unknown): any[] {
-  const rest = (o?.spec?.template?.initContainers ?? []).filter((c: any) => c?.name !== 'storage-initializer')
-  return override ? [...rest, override] : rest
-}
-
-export function withValue(t: Target, after: unknown, create?: any): any {
-  const o = structuredClone(t.object ?? create ?? {})
-  if (t.kind === 'ConfigMap') o.data = {...o.data, [KEY]: after}
-  else if (t.kind === 'ClusterStorageContainer') o.spec = {...o.spec, container: after}
-  else if (t.kind === 'InferenceService') {
-    o.spec = {...o.spec, predictor: {...o.spec?.predictor, storageContainerName: after ?? undefined}}
-    if (after === null) delete o.spec.predictor.storageContainerName
-  } else o.spec = {...o.spec, template: {...o.spec?.template, initContainers: llmInitContainers(t.object, after)}}
-  return o
-}
-
-function resource(t: Target): {resource: string; namespace?: string; group: string} {
-  if (t.kind === 'ConfigMap') return {resource: 'configmaps', namespace: t.object.metadata.namespace, group: ''}
-  if (t.kind === 'ClusterStorageContainer') return {resource: 'clusterstoragecontainers', group: 'serving.kserve.io'}
-  return {resource: t.kind === 'InferenceService' ? 'inferenceservices' : 'llminferenceservices', namespace: t.object.metadata.namespace, group: 'serving.kserve.io'}
-}
-
 /** The verb a write of this plan needs: create a new object, delete one a change removes, else patch. */
-const verbOf = (p: Planned) => (!p.target.object ? 'create' : p.after === null && p.target.kind === 'ClusterStorageContainer' ? 'delete' : 'patch')
+const verbOf = (p: Planned): WriteVerb => (!p.target.object ? 'create' : p.after === null && p.target.kind === 'ClusterStorageContainer' ? 'delete' : 'patch')
 
-async function write(client: KubeClient, p: Planned, opts: ChangeOptions): Promise<any> {
-  const t = p.target
-  const query = {fieldManager: opts.fieldManager, dryRun: opts.dryRun === 'server' ? 'All' : undefined}
-  const rv = t.object?.metadata?.resourceVersion
-  if (!t.object) {
-    if (!p.create) throw new CliError('NotFound', `${t.display} does not exist, and this change cannot create it`)
-    const collection = t.path.slice(0, t.path.lastIndexOf('/'))
-    return client.request('POST', collection, {body: withValue(t, p.after, p.create), query})
-  }
-  if (verbOf(p) === 'delete')
-    return client.request('DELETE', t.path, {body: {apiVersion: 'v1', kind: 'DeleteOptions', preconditions: {resourceVersion: rv}}, query: {dryRun: query.dryRun}})
-  const body =
-    t.kind === 'ConfigMap'
-      ? {metadata: {resourceVersion: rv}, data: {[KEY]: p.after}}
-      : t.kind === 'ClusterStorageContainer'
-        ? {metadata: {resourceVersion: rv}, spec: {container: mergeDiff(t.value, p.after)}}
-        : t.kind === 'InferenceService'
-          ? {metadata: {resourceVersion: rv}, spec: {predictor: {storageContainerName: p.after}}}
-          : {metadata: {resourceVersion: rv}, spec: {template: {initContainers: llmInitContainers(t.object, p.after)}}}
-  return client.request('PATCH', t.path, {body, contentType: 'application/merge-patch+json', query})
-}
-
-/** Ask the API server, before writing anything, whether every write is allowed; refuse with one line if not. */
-async function preflight(client: KubeClient, changed: Planned[], historyNamespace: string): Promise<void> {
-  const checks: {verb: string; resource: string; group: string; namespace?: string; why: string}[] = changed.map(p => ({verb: verbOf(p), ...resource(p.target), why: `to change ${p.target.display}`}))
-  checks.push({verb: 'create', resource: 'configmaps', group: '', namespace: historyNamespace, why: `to record the revision in configmap/${HISTORY_CONFIGMAP}`})
-  checks.push({verb: 'patch', resource: 'configmaps', group: '', namespace: historyNamespace, why: `to record the revision in configmap/${HISTORY_CONFIGMAP}`})
-  const answers = await Promise.all(
-    checks.map(c =>
-      client
-        .request('POST', apiPath('selfsubjectaccessreviews'), {
-          body: {apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: {resourceAttributes: {verb: c.verb, resource: c.resource, group: c.group, namespace: c.namespace}}},
-        })
-        .then(r => r?.status?.allowed !== false)
-        .catch(() => true), // no answer: let the write itself decide
-    ),
-  )
-  const denied = checks.find((_, i) => !answers[i])
-  if (denied) {
-    const res = denied.group ? `${denied.resource}.${denied.group}` : denied.resource
-    throw new CliError('Forbidden', `forbidden: user "${client.context.user}" cannot ${denied.verb} ${res}${denied.namespace ? ` in namespace "${denied.namespace}"` : ''} (needed ${denied.why}); nothing was changed`, {
-      hint: `try: kubectl auth can-i ${denied.verb} ${res}${denied.namespace ? ` -n ${denied.namespace}` : ''}`,
-    })
-  }
-}
-
-async function whoAmI(client: KubeClient): Promise<string> {
-  try {
-    const r = await client.request('POST', apiPath('selfsubjectreviews'), {body: {apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview'}})
-    return r?.status?.userInfo?.username || client.context.user
-  } catch {
-    return client.context.user
-  }
-}
-
-export async function readHistory(client: KubeClient, namespace: string): Promise<{object: any | undefined; records: RevisionRecord[]; damaged: DamagedRecord[]; history: History}> {
-  try {
-    const object = await client.get(apiPath('configmaps', {namespace, name: HISTORY_CONFIGMAP}))
-    const history = readHistoryData(object.data)
-    return {object, records: history.records, damaged: history.damaged, history}
-  } catch (e) {
-    if (isApiStatus(e, 404)) return {object: undefined, records: [], damaged: [], history: {records: [], damaged: []}}
-    throw explain(e, client, {verb: 'get', resource: 'configmaps', namespace, name: HISTORY_CONFIGMAP})
-  }
-}
-
-async function record(client: KubeClient, namespace: string, rec: Omit<RevisionRecord, 'revision'>, limit: number): Promise<number> {
-  let last: unknown
-  for (let attempt = 1; attempt <= POLICIES.record.attempts; attempt++) {
-    const {object, records, damaged} = await readHistory(client, namespace)
-    // a write whose answer was lost may have happened: the same record is there already
-    const mine = records.find(r => r.time === rec.time && r.user === rec.user && r.command === rec.command)
-    if (mine) return mine.revision
-    const revision = nextRevision(records, damaged)
-    const full: RevisionRecord = {revision, ...rec}
-    try {
-      if (!object) {
-        await client.request('POST', apiPath('configmaps', {namespace}), {
-          body: {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: HISTORY_CONFIGMAP, namespace, labels: HISTORY_LABELS}, data: appendRecord({}, full, limit)},
-        })
-      } else {
-        await client.request('PATCH', apiPath('configmaps', {namespace, name: HISTORY_CONFIGMAP}), {
-          body: {metadata: {resourceVersion: object.metadata.resourceVersion}, data: appendRecord(object.data, full, limit)},
-          contentType: 'application/merge-patch+json',
-        })
-      }
-      return revision
-    } catch (e) {
-      // another writer's record (409), or a write that may not have happened: re-read and try again; the write is
-      // conditional on the resourceVersion, so a record can neither be lost nor overwrite another
-      last = e
-      if (isApiStatus(e, 409)) continue
-      if (isTransient(e)) {
-        await sleep(POLICIES.record.delayMs(attempt))
-        continue
-      }
-      break
-    }
-  }
-  const why = last && !isApiStatus(last, 409) ? explain(last, client, {verb: 'patch', resource: 'configmaps', namespace, name: HISTORY_CONFIGMAP}).message : 'it kept conflicting with other writers'
-  throw new CliError('Server', `the change was applied, but recording it in configmap ${namespace}/${HISTORY_CONFIGMAP} failed: ${why}`, {
-    hint: 'the next change or rollback reports the unrecorded difference as drift; kubectl storage-init history shows what was recorded',
-  })
-}
-
-/** Model pods that run a different storage-initializer than they would get now, counted by namespace. */
 /** An LLMInferenceService, as a change to the ConfigMap reaches it (llmisvc.ts). */
 export interface LlmNote {
   namespace: string
@@ -547,6 +415,16 @@ function reportDrift(live: Live, warn: (t: string) => void, applied: Map<string,
   return d.map(x => x.target)
 }
 
+/** The permissions a change needs: each write, and appending its record to the history. */
+function accessChecks(changed: Planned[], historyNamespace: string): AccessCheck[] {
+  const history = `to record the revision in configmap/${HISTORY_CONFIGMAP}`
+  return [
+    ...changed.map(p => ({verb: verbOf(p), ...resourceOf(p.target), why: `to change ${p.target.display}`})),
+    {verb: 'create', resource: 'configmaps', group: '', namespace: historyNamespace, why: history},
+    {verb: 'patch', resource: 'configmaps', group: '', namespace: historyNamespace, why: history},
+  ]
+}
+
 /** Run a change through the pipeline. Validation errors thrown by the planner leave the cluster untouched. */
 export async function runChange(client: KubeClient, plan: Planner, opts: ChangeOptions): Promise<Outcome> {
   const applied = new Map<string, TargetChange>()
@@ -561,63 +439,79 @@ export async function runChange(client: KubeClient, plan: Planner, opts: ChangeO
     ...(incomplete ? {incomplete} : {}),
     ...([...drifted].some(t => applied.has(t)) ? {drift: [...drifted].filter(t => applied.has(t))} : {}),
   })
-  for (let attempt = 1; attempt <= POLICIES.replan.attempts; attempt++) {
-    const live = await readLive(client, opts.kserveNamespace, opts.models)
-    if (live.docError && opts.requireDoc !== false) throw live.docError
-    for (const t of reportDrift(live, warn, applied)) drifted.add(t)
-    const result = plan(live)
-    const planned = Array.isArray(result) ? result : result.planned
-    if (!Array.isArray(result)) opts = {...opts, ...(result.record ? {record: result.record} : {}), ...(result.restore ? {restore: result.restore} : {})}
-    const changed = planned.filter(p => !sameValue(p.target.value, p.after))
-    if (changed.length === 0 && applied.size === 0) return {live, planned, changed, objects: planned.map(p => p.target.object)}
-    if (changed.length) checkConfig(live, changed, opts, warn)
-    if (opts.dryRun === 'client') return {live, planned, changed, objects: planned.map(p => withValue(p.target, p.after, p.create))}
-    if (opts.dryRun === 'none' && !checked) {
-      userP = whoAmI(client)
-      await preflight(client, changed, live.namespace)
-      checked = true
-    }
-    let conflict = false
-    // new objects first, removals last: a model never names a ClusterStorageContainer that is not there
-    changed.sort((a, b) => (verbOf(a) === 'create' ? -1 : verbOf(a) === 'delete' ? 1 : 0) - (verbOf(b) === 'create' ? -1 : verbOf(b) === 'delete' ? 1 : 0))
-    for (const p of changed) {
-      try {
-        results.set(p.target.id, await write(client, p, opts))
+  /** where the history is, and what the latest plan still has to write */
+  let namespace = ''
+  let left: string[] = []
+  const user = () => userP ?? whoAmI(client)
+  try {
+    const tries = new Attempts(POLICIES.replan)
+    for (;;) {
+      const live = await readLive(client, opts.kserveNamespace, opts.models)
+      namespace = live.namespace
+      if (live.docError && opts.requireDoc !== false) throw live.docError
+      for (const t of reportDrift(live, warn, applied)) drifted.add(t)
+      const result = plan(live)
+      const planned = Array.isArray(result) ? result : result.planned
+      if (!Array.isArray(result)) opts = {...opts, ...(result.record ? {record: result.record} : {}), ...(result.restore ? {restore: result.restore} : {})}
+      const changed = planned.filter(p => !sameValue(p.target.value, p.after))
+      if (changed.length === 0 && applied.size === 0) return {live, planned, changed, objects: planned.map(p => p.target.object)}
+      if (changed.length) checkConfig(live, changed, opts, warn)
+      if (opts.dryRun === 'client') return {live, planned, changed, objects: planned.map(p => withValue(p.target, p.after, p.create))}
+      if (opts.dryRun === 'none' && !checked) {
+        userP = whoAmI(client)
+        await preflight(client, accessChecks(changed, live.namespace))
+        checked = true
+      }
+      let conflict: unknown
+      // new objects first, removals last: a model never names a ClusterStorageContainer that is not there
+      changed.sort((a, b) => (verbOf(a) === 'create' ? -1 : verbOf(a) === 'delete' ? 1 : 0) - (verbOf(b) === 'create' ? -1 : verbOf(b) === 'delete' ? 1 : 0))
+      left = changed.map(p => p.target.id)
+      for (const p of changed) {
+        try {
+          results.set(p.target.id, await writeTarget(client, p.target, verbOf(p), p.after, p.create, {fieldManager: opts.fieldManager, serverDryRun: opts.dryRun === 'server'}))
+        } catch (e) {
+          // a conflict, or a write that may not have happened (throttled, server error, reset): re-read and re-plan;
+          // the write is conditional on the resourceVersion, so it can never apply twice or over someone else's change
+          if (isApiStatus(e, 409) || isTransient(e)) {
+            conflict = e
+            break
+          }
+          throw explain(e, client, {verb: verbOf(p), ...resourceOf(p.target), name: p.target.object?.metadata?.name})
+        }
         const prev = applied.get(p.target.id)
         applied.set(p.target.id, {target: p.target.id, before: prev ? prev.before : p.target.value, after: p.after})
-      } catch (e) {
-        // a conflict, or a write that may not have happened (throttled, server error, reset): re-read and re-plan;
-        // the write is conditional on the resourceVersion, so it can never apply twice or over someone else's change
-        if (isApiStatus(e, 409) || isTransient(e)) {
-          conflict = true
-          // a busy writer: back off, with jitter, so that competing writers do not collide in step
-          await sleep(POLICIES.replan.delayMs(attempt, e))
-          break
-        }
-        const done = [...applied.keys()]
-        const err = explain(e, client, {verb: 'patch', ...resource(p.target), name: p.target.object.metadata.name})
-        if (done.length === 0 || opts.dryRun !== 'none') throw err
-        // what was written is recorded, so that rollback can undo it (or, for a rollback, finish it)
-        const left = changed.slice(changed.indexOf(p)).map(x => x.target.id)
-        let recorded = ''
-        try {
-          const n = await record(client, live.namespace, {time: new Date().toISOString(), user: await (userP ?? whoAmI(client)), command: `${opts.command} (incomplete: ${p.target.id} failed)`, targets: [...applied.values()], ...extra(left)}, opts.historyLimit)
-          recorded = `, recorded as revision ${n}`
-        } catch {
-          recorded = ', not recorded'
-        }
-        throw new CliError((err as CliError).kind ?? 'Server', `${err.message}; changed: ${done.join(', ')}${recorded}; not changed: ${left.join(', ')}`, {
-          hint: `run the same command again to finish`,
+        left = left.filter(id => id !== p.target.id)
+      }
+      if (conflict !== undefined) {
+        // a busy writer: back off, with jitter, so that competing writers do not collide in step
+        if (await tries.again(conflict)) continue
+        throw new CliError('Conflict', `the configuration kept changing under us (${POLICIES.replan.attempts} attempts): another writer is busy; nothing of theirs was overwritten`, {
+          hint: 'try again in a moment',
         })
       }
+      const objects = planned.map(p => results.get(p.target.id) ?? p.target.object)
+      if (opts.dryRun === 'server') return {live, planned, changed, objects}
+      left = []
+      const revision = await appendRevision(client, live.namespace, {time: new Date().toISOString(), user: await user(), command: opts.command, targets: [...applied.values()], ...extra()}, opts.historyLimit)
+      const llms: LlmNote[] = []
+      const stale = await stalePods(client, live, planned, llms)
+      return {live, planned, changed: planned.filter(p => applied.has(p.target.id)), objects, revision, stalePods: stale, llms}
     }
-    if (conflict) continue
-    const objects = planned.map(p => results.get(p.target.id) ?? p.target.object)
-    if (opts.dryRun === 'server') return {live, planned, changed, objects}
-    const revision = await record(client, live.namespace, {time: new Date().toISOString(), user: await (userP ?? whoAmI(client)), command: opts.command, targets: [...applied.values()], ...extra()}, opts.historyLimit)
-    const llms: LlmNote[] = []
-    const stale = await stalePods(client, live, planned, llms)
-    return {live, planned, changed: planned.filter(p => applied.has(p.target.id)), objects, revision, stalePods: stale, llms}
+  } catch (e) {
+    // nothing written yet, a dry run, or the record of a complete change failed (that error says the change was applied)
+    if (applied.size === 0 || opts.dryRun !== 'none' || left.length === 0) throw e
+    // some writes were applied and others not: what was written is recorded, so that rollback can undo it (or, for a
+    // rollback, finish it), and the error says what was and was not changed
+    const err = e instanceof Error ? e : new Error(String(e))
+    let recorded: string
+    try {
+      const n = await appendRevision(client, namespace, {time: new Date().toISOString(), user: await user(), command: `${opts.command} (incomplete: ${left[0]} failed)`, targets: [...applied.values()], ...extra(left)}, opts.historyLimit)
+      recorded = `, recorded as revision ${n}`
+    } catch {
+      recorded = ', not recorded'
+    }
+    throw new CliError(err instanceof CliError ? err.kind : 'Server', `${err.message}; changed: ${[...applied.keys()].join(', ')}${recorded}; not changed: ${left.join(', ')}`, {
+      hint: 'run the same command again to finish',
+    })
   }
-  throw new CliError('Conflict', `the configuration kept changing under us (${POLICIES.replan.attempts} attempts): another writer is busy; nothing of theirs was overwritten`, {hint: 'try again in a moment'})
 }

@@ -10,8 +10,8 @@ import {configMapContainer, EXAMPLE_URIS, fromResource, selectInjection, type In
 import {decodeStorageInitializer} from '../domain/go-json.js'
 import {describeFields, DocumentSyntaxError, parseStorageInitializer, type FieldView} from '../domain/storage-initializer.js'
 import {apiPath} from '../kube/paths.js'
+import {API_VERSION} from '../domain/api-version.js'
 
-export const API_VERSION = 'storage-init.kserve.io/v1alpha1'
 
 /** What an unreadable KServe version is judged by: the newest rules this plugin knows. */
 export const ASSUMED = 'the newest KServe rules known (v0.20 and later)'

@@ -16,7 +16,7 @@ import {fromResource, mergedViolations, selectInjection, type Injection} from '.
 import {cscTargets, DEDICATED_LABELS, MODEL_ANNOTATION, modelTargetId, type Live, type ModelRef, type PlanResult, type Planned} from './change.js'
 import type {Target} from '../domain/plans/target.js'
 import {storageUris} from './inspect.js'
-import {apiPath} from '../kube/paths.js'
+import {apiPath, apiVersionOf} from '../kube/paths.js'
 
 
 export interface ContainerChange {
@@ -82,7 +82,7 @@ export function planModelChange(live: Live, ref: ModelRef, change: ContainerChan
   if (broken.length)
     throw new CliError('Invalid', `pods of ${ref.namespace}/${ref.name} would get ${broken[0].problems.join(', ')} (its container merged over the ConfigMap's): the API server would reject them; nothing was changed`, {hint: 'give both --requests and --limits'})
   const object = {
-    apiVersion: 'serving.kserve.io/v1alpha1',
+    apiVersion: apiVersionOf('clusterstoragecontainers'),
     kind: 'ClusterStorageContainer',
     metadata: {name, labels: {...DEDICATED_LABELS}, annotations: {[MODEL_ANNOTATION]: `${ref.namespace}/${ref.name}`}},
     spec: {container, supportedUriFormats: uris.map(u => ({regex: exactRe2(u.uri)})), workloadType: 'initContainer', supportsMultiModelDownload: multi},

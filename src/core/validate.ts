@@ -14,9 +14,10 @@ import {llmOverride} from '../domain/llmisvc.js'
 import {storageUris} from './inspect.js'
 import {eachPage, listAll} from '../kube/list.js'
 import {apiPath} from '../kube/paths.js'
+import {API_VERSION} from '../domain/api-version.js'
 
 export interface Report {
-  apiVersion: 'storage-init.kserve.io/v1alpha1'
+  apiVersion: typeof API_VERSION
   kind: 'ValidationReport'
   /** the kubeconfig context, or the file */
   source: {context?: string; file?: string; format?: string}
@@ -102,7 +103,7 @@ export async function validateLive(client: KubeClient, kserveNamespace?: string,
   if (cms === undefined && ns) notChecked.push({rule: 'SI030', reason: `the ConfigMaps of namespace ${ns} could not be listed`})
   if (csc.error) notChecked.push({rule: 'SI050-SI056', reason: csc.error})
   return {
-    apiVersion: 'storage-init.kserve.io/v1alpha1',
+    apiVersion: API_VERSION,
     kind: 'ValidationReport',
     source: {context: client.context.name},
     kserve: {namespace: ns, version: release?.text ?? null},
@@ -274,7 +275,7 @@ export function validateText(input: string, file: string, releaseFlag?: string):
   // a values file is fixed in the values, not with live commands
   if (format === 'Helm values') findings = findings.map(f => ({...f, path: valuesPath(file, f.path), hint: valuesHint(f)}))
   return {
-    apiVersion: 'storage-init.kserve.io/v1alpha1',
+    apiVersion: API_VERSION,
     kind: 'ValidationReport',
     source: {file, format},
     kserve: {namespace: null, version: release?.text ?? null},
@@ -300,5 +301,5 @@ export function failed(r: Report, strict: boolean): boolean {
 }
 
 export function errorReport(source: Report['source'], message: string): Report {
-  return {apiVersion: 'storage-init.kserve.io/v1alpha1', kind: 'ValidationReport', source, kserve: {namespace: null, version: null}, findings: [], summary: {error: 0, warning: 0, info: 0}, settings: {}, error: message}
+  return {apiVersion: API_VERSION, kind: 'ValidationReport', source, kserve: {namespace: null, version: null}, findings: [], summary: {error: 0, warning: 0, info: 0}, settings: {}, error: message}
 }

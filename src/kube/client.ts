@@ -10,7 +10,7 @@ import https from 'node:https'
 import {ApiStatusError, CliError} from '../errors.js'
 import type {ResolvedContext} from './kubeconfig.js'
 import {proxyFor} from './proxy.js'
-import {isTransient, POLICIES, sleep} from './retry.js'
+import {Attempts, isTransient, POLICIES} from './retry.js'
 
 export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>
@@ -169,18 +169,15 @@ export class KubeClient {
    * its Retry-After), 5xx and a reset connection; writes never are here (the change pipeline re-reads and re-plans).
    */
   async request<T = any>(method: string, path: string, ro: RequestOptions = {}): Promise<T> {
-    const attempts = method === 'GET' ? POLICIES.read.attempts : 1
-    for (let attempt = 1; ; attempt++) {
+    const tries = new Attempts(method === 'GET' ? POLICIES.read : POLICIES.once)
+    for (;;) {
       try {
         return await this.requestOnce<T>(method, path, ro)
       } catch (e) {
-        if (attempt >= attempts || !isTransient(e)) {
-          if (attempt > 1 && e instanceof Error) e.message += ` (gave up after ${attempt} attempts)`
+        if (!isTransient(e) || !(await tries.again(e, () => this.opts.debug?.(`retrying ${method} ${path}: ${(e as Error).message}`)))) {
+          if (tries.retries > 0 && e instanceof Error) e.message += ` (gave up after ${tries.attempt} attempts)`
           throw e
         }
-        const wait = POLICIES.read.delayMs(attempt, e)
-        this.opts.debug?.(`retrying ${method} ${path} in ${wait}ms: ${(e as Error).message}`)
-        await sleep(wait)
       }
     }
   }

@@ -5,7 +5,7 @@ import {explain} from './explain.js'
 import {apiPath} from './paths.js'
 
 export const CONFIGMAP = 'inferenceservice-config'
-export const KEY = 'storageInitializer'
+export {KEY} from '../domain/plans/target.js'
 export const CONTROLLER = 'kserve-controller-manager'
 
 export interface KServeConfigMap {

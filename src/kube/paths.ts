@@ -20,6 +20,9 @@ const GROUP_VERSION = {
 
 export type Resource = keyof typeof GROUP_VERSION
 
+/** The apiVersion of a resource's objects, as a request body names it: v1, apps/v1, serving.kserve.io/v1alpha1. */
+export const apiVersionOf = (resource: Resource): string => GROUP_VERSION[resource].replace(/^\/apis?\//, '')
+
 /**
  * The path of a resource: every object of it (no namespace: across namespaces, or a cluster-scoped resource), those
  * of one namespace, one object, or one of its subresources (`log`).

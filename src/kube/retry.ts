@@ -1,7 +1,8 @@
 /**
- * When to try again, in one place: what counts as transient, and a named policy (how many attempts, how long to wait
- * before the next) per kind of retry. The loops that use them differ in what they do between attempts (a read is
- * simply sent again; a change is re-read and re-planned; a log stream resumes from its last line), not in how they wait.
+ * When to try again, in one place: what counts as transient, a named policy (how many attempts, how long to wait
+ * before the next) per kind of retry, and `Attempts`, the one counter every retrying loop uses. The loops differ in what
+ * they do between attempts (a read is simply sent again; a change is re-read and re-planned; a log stream resumes from
+ * its last line; a watch is opened again), not in how they count and wait.
  */
 import {ApiStatusError} from '../errors.js'
 
@@ -21,6 +22,8 @@ export interface RetryPolicy {
 const retryAfterMs = (e: unknown, capMs: number) => (e instanceof ApiStatusError && e.retryAfterSeconds !== undefined ? Math.min(e.retryAfterSeconds * 1000, capMs) : 0)
 
 export const POLICIES = {
+  /** a write, on its own: never sent twice (the change pipeline re-reads and re-plans instead) */
+  once: {attempts: 1, delayMs: () => 0},
   /** a GET: exponential from 200 ms, honouring Retry-After up to 5 s */
   read: {attempts: 4, delayMs: (n, e) => Math.max(retryAfterMs(e, 5000), 100 * 2 ** n)},
   /**
@@ -28,8 +31,8 @@ export const POLICIES = {
    * competing writers do not collide in step), longer after a server in trouble than after a plain conflict
    */
   replan: {attempts: 5, delayMs: (n, e) => (isTransient(e) ? 200 : 50) * n * (0.5 + Math.random())},
-  /** appending to the history after a transient failure (a conflict is re-read at once) */
-  record: {attempts: 5, delayMs: n => 200 * n},
+  /** appending to the history after another writer's record (re-read at once) or a transient failure */
+  record: {attempts: 5, delayMs: (n, e) => (isTransient(e) ? 200 * n : 0)},
   /** a log stream that broke: resumed from its last line, at most 5 times */
   resume: {attempts: 6, delayMs: n => 200 * n},
   /** a pod watch that ended or failed transiently: opened again for as long as the command follows */
@@ -37,3 +40,61 @@ export const POLICIES = {
 } satisfies Record<string, RetryPolicy>
 
 export const sleep = (ms: number) => new Promise<void>(r => setTimeout(r, ms))
+
+/**
+ * The attempts of one retrying loop under a policy: `again(e)` after a failed attempt answers whether another is
+ * allowed and, if so, waits the policy's delay first (cut short when `signal` aborts). `attempt` is the 1-based number of
+ * the attempt under way; `retries` how many were retried so far.
+ */
+export class Attempts {
+  attempt = 1
+  constructor(
+    readonly policy: RetryPolicy,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  get retries(): number {
+    return this.attempt - 1
+  }
+
+  /**
+   * After attempt `attempt` failed with `e`: false when the policy is spent (or the signal aborted); else `beforeWait`
+   * is told, the policy's delay waited, and the next attempt counted.
+   */
+  async again(e?: unknown, beforeWait?: () => void): Promise<boolean> {
+    if (this.attempt >= this.policy.attempts || this.signal?.aborted) return false
+    beforeWait?.()
+    const ms = this.policy.delayMs(this.attempt, e)
+    this.attempt++
+    if (ms > 0) await abortableSleep(ms, this.signal)
+    return !this.signal?.aborted
+  }
+}
+
+/**
+ * `run` until it succeeds, fails with an error that `retryable` refuses, or the policy is spent (the last error is
+ * thrown).
+ */
+export async function retrying<T>(policy: RetryPolicy, run: (attempt: number) => Promise<T>, retryable: (e: unknown) => boolean = isTransient): Promise<T> {
+  const tries = new Attempts(policy)
+  for (;;) {
+    try {
+      return await run(tries.attempt)
+    } catch (e) {
+      if (!retryable(e) || !(await tries.again(e))) throw e
+    }
+  }
+}
+
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (!signal) return sleep(ms)
+  return new Promise<void>(resolve => {
+    const done = () => {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal.addEventListener('abort', done, {once: true})
+  })
+}

@@ -1,0 +1,44 @@
+/**
+ * The two settings a change makes, as use cases over the change pipeline (change.ts): set-image and set-resources for
+ * the configuration served to every model (the ConfigMap and the ClusterStorageContainers that serve its image), and the
+ * Helm values that make each change last.
+ */
+import {decodeStorageInitializer} from '../domain/go-json.js'
+import {imageValues, modelcarValues, resourceValues} from '../domain/helm-values.js'
+import type {ImageChange} from '../domain/image-change.js'
+import {planImage} from '../domain/plans/image.js'
+import {planResources, type ResourceChange} from '../domain/plans/resources.js'
+import {configMapTarget, cscTargets, selectTargets, type Outcome, type Planner} from './change.js'
+
+/** set-image: the targets named (default: every one serving the ConfigMap's image repository) get the new image. */
+export function imagePlanner(change: ImageChange, opts: {targets?: string[]; allowUnpinned: boolean; warn: (text: string) => void}): Planner {
+  return live => {
+    const {edits, warnings} = planImage(selectTargets(live, opts.targets), live.doc, change, {allowUnpinned: opts.allowUnpinned, controllerVersion: live.version})
+    for (const w of warnings) opts.warn(w)
+    return edits
+  }
+}
+
+/** set-resources: the targets named (default: as set-image) get the new requests and limits; --modelcar: the ConfigMap's modelcar fields. */
+export function resourcesPlanner(change: ResourceChange, targets?: string[]): Planner {
+  return live =>
+    planResources(change.modelcar ? [] : selectTargets(live, targets), change, {doc: live.doc, configMap: configMapTarget(live), serving: cscTargets(live).filter(t => t.serving), release: live.release})
+}
+
+/** The storageInitializer document the change wrote into the ConfigMap, as KServe decodes it (undefined: not written). */
+function writtenConfig(o: Outcome): Record<string, unknown> | undefined {
+  const cm = o.planned.find(p => p.target.kind === 'ConfigMap')
+  return cm ? decodeStorageInitializer(String(cm.after), o.live.release).config : undefined
+}
+
+/** values.yaml lines that make an image change last (empty: the ConfigMap was not changed). */
+export function imageHelmValues(o: Outcome): string {
+  const image = writtenConfig(o)?.image
+  return typeof image === 'string' ? imageValues(image, o.live.release) : ''
+}
+
+/** values.yaml lines that make a resources change last. */
+export function resourcesHelmValues(o: Outcome, change: ResourceChange): string {
+  if (change.modelcar) return modelcarValues({...change.requests, ...change.limits})
+  return resourceValues(writtenConfig(o) ?? {}, o.live.release)
+}
