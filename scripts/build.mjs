@@ -122,8 +122,11 @@ require = Object.assign(function (id) {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   // only what this build writes: dist/ also holds the standalone builds (scripts/package.mjs, the standalone tests, bench)
-  for (const f of ['cli.cjs', 'commands.js', 'commands.js.map', 'cluster.js', 'cluster.js.map']) rmSync(join(root, 'dist', f), {force: true})
-  await buildCli()
+  for (const f of ['cli.cjs', 'commands.js', 'commands.js.map', 'cluster.js', 'cluster.js.map', 'THIRD_PARTY_NOTICES.md']) rmSync(join(root, 'dist', f), {force: true})
+  const {inputs} = await buildCli()
+  // the npm package's notices: the libraries dist/cli.cjs holds
+  const {npmPackageNotices} = await import('./notices.mjs')
+  writeFileSync(join(root, 'dist', 'THIRD_PARTY_NOTICES.md'), npmPackageNotices(inputs))
   // a require() for the CommonJS dependencies bundled into ESM
   const esm = {...buildOptions(), banner: {js: "import {createRequire as __cr} from 'node:module'; const require = __cr(import.meta.url);"}}
   // `oclif manifest` reads the commands from dist/commands.js (package.json's oclif.commands)

@@ -20,7 +20,6 @@ import {stringify} from 'yaml'
 
 import {buildCli} from './build.mjs'
 import {adhocSign, codeSignatureProblems, executableProblems} from './executables.mjs'
-import {thirdPartyNotices} from './notices.mjs'
 
 export const BUN_VERSION = '1.4.5'
 /**
@@ -53,6 +52,8 @@ const step = text => process.stderr.write(`${text}…\n`)
 /** Executables and archives for `wanted` platforms under `out` (emptied first). */
 export async function packageAll(wanted, out) {
   const built = await buildExecutables(wanted, out)
+  // imported here: notices.mjs, run on its own, imports this module for BUN_VERSION
+  const {thirdPartyNotices} = await import('./notices.mjs')
   writeFileSync(join(out, 'THIRD_PARTY_NOTICES.md'), await thirdPartyNotices({bunVersion: BUN_VERSION, inputs: built.inputs}))
   const archives = []
   for (const {platform, exe} of built) {

@@ -3,7 +3,7 @@
  * other packages, runs `kubectl storage-init get` through kubectl. The bundle needs only Node's built-ins, so the
  * package has no dependencies to install.
  */
-import {mkdtempSync, readdirSync} from 'node:fs'
+import {mkdtempSync, readdirSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {delimiter, join} from 'node:path'
 
@@ -20,7 +20,8 @@ test('npm pack, npm install -g of the tarball alone (offline), then kubectl stor
   const pack = await exec('npm', ['pack', '--json', '--pack-destination', work], {}, undefined, 120_000)
   expect(pack.code).toBe(0)
   const [{filename, files}] = JSON.parse(pack.stdout)
-  expect(files.map((f: {path: string}) => f.path).sort()).toEqual(expect.arrayContaining(['bin/kubectl-storage_init', 'dist/cli.cjs', 'oclif.manifest.json', 'LICENSE', 'README.md']))
+  const paths = files.map((f: {path: string}) => f.path).sort()
+  expect(paths).toEqual(['LICENSE', 'README.md', 'bin/code-cache.cjs', 'bin/kubectl-storage_init', 'bin/launch.js', 'dist/THIRD_PARTY_NOTICES.md', 'dist/cli.cjs', 'oclif.manifest.json', 'package.json'])
   const prefix = join(work, 'prefix')
   const install = await exec('npm', ['install', '-g', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', join(work, filename)], {npm_config_cache: join(work, 'cache')}, undefined, 120_000)
   expect([install.code, install.stderr]).toEqual([0, ''])
@@ -28,6 +29,10 @@ test('npm pack, npm install -g of the tarball alone (offline), then kubectl stor
   expect(readdirSync(join(prefix, 'lib', 'node_modules'))).toEqual(['kubectl-storage-init'])
   const own = join(prefix, 'lib', 'node_modules', 'kubectl-storage-init')
   expect(readdirSync(own)).not.toContain('node_modules')
+  // the notices name every library the bundle holds, with its licence text
+  const notices = readFileSync(join(own, 'dist', 'THIRD_PARTY_NOTICES.md'), 'utf8')
+  for (const lib of ['@oclif/core', '@kubernetes/client-node', 'cli-table3', 'yaml', 'ora']) expect(notices).toMatch(new RegExp(`^### ${lib.replace('/', '\\/')} \\d+\\.\\d+\\.\\d+ \\(`, 'm'))
+  expect(notices).toMatch(/Permission is hereby granted/)
   const env = {PATH: [join(prefix, 'bin'), process.env.PATH].join(delimiter), KUBECONFIG: s.kubeconfig}
   const r = await exec('kubectl', ['storage-init', 'get', '-o', 'json'], env)
   expect(r.stderr).toBe('')
