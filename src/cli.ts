@@ -4,9 +4,15 @@ import {isVersionCall, versionLine} from './version.js'
 
 declare const __PJSON__: Record<string, unknown>
 declare const require: (id: string) => any
+declare global {
+  /** the command map, loaded on first use (the bundle's banner answers oclif's require() of it with this) */
+  var __storageInitCommands: () => {COMMANDS: Record<string, unknown>}
+  /** where oclif.manifest.json is: set by npm's launcher and by the standalone executable's entry */
+  var __storageInitRoot: string | undefined
+}
 
 // oclif's explicit strategy require()s this; the banner answers the sentinel path with it (evaluated on first use).
-;(globalThis as any).__storageInitCommands = () => require('./commands.js')
+globalThis.__storageInitCommands = () => require('./commands.js')
 
 const standalone: boolean = require('node:sea').isSea()
 if (isVersionCall(process.argv)) {
@@ -16,10 +22,10 @@ if (isVersionCall(process.argv)) {
   const {execute} = require('@oclif/core/execute')
   // there are no TypeScript sources to look for, whatever NODE_ENV says
   require('@oclif/core/settings').settings.enableAutoTranspile = false
-  // npm's launcher names the package root (where oclif.manifest.json is); the standalone executable has none
-  const root = (globalThis as any).__storageInitRoot ?? dirname(process.execPath)
+  // where oclif.manifest.json is (npm's launcher: the package root; the standalone entry: beside the embedded bundle)
+  const root = globalThis.__storageInitRoot ?? dirname(process.execPath)
   const {normaliseArgv} = require('./argv.js')
-  const n = normaliseArgv(process.argv.slice(2), (globalThis as any).__storageInitCommands().COMMANDS)
+  const n = normaliseArgv(process.argv.slice(2), globalThis.__storageInitCommands().COMMANDS)
   if ('error' in n) {
     process.stderr.write(`error: ${n.error}\n${n.hint ? `${n.hint}\n` : ''}`)
     process.exitCode = 1

@@ -121,7 +121,7 @@ async function modelTargets(client: KubeClient, refs: ModelRef[]): Promise<Targe
     const o = await (m.kind === 'InferenceService' ? findInferenceService : findLlmInferenceService)(client, m.namespace, m.name)
     if (!o) continue
     const base = {id, display: `${m.kind.toLowerCase()}.serving.kserve.io/${m.name} -n ${m.namespace}`, path: modelPath(m), object: o, serving: true}
-    out.push(m.kind === 'InferenceService' ? {...base, kind: m.kind, value: (o?.spec?.predictor?.storageContainerName as string | undefined) ?? null} : {...base, kind: m.kind, value: llmOverride(o) ?? null})
+    out.push(m.kind === 'InferenceService' ? {...base, kind: m.kind, value: typeof o?.spec?.predictor?.storageContainerName === 'string' ? o.spec.predictor.storageContainerName : null} : {...base, kind: m.kind, value: llmOverride(o) ?? null})
   }
   return out
 }
@@ -276,8 +276,10 @@ async function stalePods(client: KubeClient, live: Live, applied: Planned[], llm
   const value = (t: Target) => applied.find(p => p.target === t)?.after ?? t.value
   let doc: Record<string, unknown>
   try {
-    parseStorageInitializer(value(live.targets[0]) as string)
-    doc = decodeStorageInitializer(value(live.targets[0]) as string, live.release).config
+    const text = value(configMapTarget(live))
+    if (typeof text !== 'string') return undefined
+    parseStorageInitializer(text)
+    doc = decodeStorageInitializer(text, live.release).config
   } catch {
     return undefined // not a document (a forced rollback): no pod gets a storage-initializer from it
   }

@@ -69,7 +69,7 @@ export function planModelChange(live: Live, ref: ModelRef, change: ContainerChan
     .filter(t => t.object)
     .map(t => fromResource(t.object))
   // what the model gets today: through its named container, or as the webhook would choose
-  const current: Injection = selectInjection(uris[0].uri, live.doc, containers, {release: r, crdInstalled: live.crdInstalled, multiModel: multi, storageContainerName: (target.value as string | null) ?? undefined})
+  const current: Injection = selectInjection(uris[0].uri, live.doc, containers, {release: r, crdInstalled: live.crdInstalled, multiModel: multi, storageContainerName: typeof target.value === 'string' ? target.value : undefined})
   let base: Container
   if (current.source === 'error') throw new CliError('Invalid', `${target.display}: ${current.reason}`)
   if (current.source === 'ambiguous') {

@@ -27,7 +27,7 @@ test('set-image writes the ConfigMap and the ClusterStorageContainer serving its
   expect(csc().spec.container.image).toBe('kserve/storage-initializer:v0.30.1')
   const after = cm()
   for (const k of Object.keys(before.data).filter(k => k !== 'storageInitializer')) expect(after.data[k]).toBe(before.data[k])
-  expect(after.data.storageInitializer).toBe(before.data.storageInitializer.replace(/"image" *: *"[^"]*"/, m => m.replace(/:v[^"]*"$/, ':v0.30.1"')))
+  expect(after.data.storageInitializer).toBe(before.data.storageInitializer.replace(/"image" *: *"[^"]*"/, (m: string) => m.replace(/:v[^"]*"$/, ':v0.30.1"')))
   expect(out.revision).toBe(1)
   const h = await readHistory(s.client, 'kserve')
   expect(h.records.map(r => [r.revision, r.command, r.targets.map(t => t.target)])).toEqual([[1, 'kubectl storage-init test', ['configmap', 'storage-container/default']]])

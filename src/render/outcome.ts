@@ -1,0 +1,96 @@
+/**
+ * The output of a change (set-image, set-resources, rollback): the diff (ours, or KUBECTL_EXTERNAL_DIFF's as kubectl
+ * diff runs it), the objects (-o json|yaml) or kubectl-style report lines, then notes on stderr: nothing to change, Helm,
+ * the revision recorded, stale pods, LLMInferenceServices. The caller supplies the writers.
+ */
+import {spawnSync} from 'node:child_process'
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import type {Outcome} from '../core/change.js'
+import {CliError} from '../errors.js'
+import {diffs, llmNote, reportLines, staleNote, valueText} from './change.js'
+import {formatStructured} from './output.js'
+
+/** The flags of a changing command that shape its output. */
+export interface OutcomeFlags {
+  'dry-run': string
+  diff: boolean
+  output?: string
+  'show-helm-values': boolean
+  'exit-code': boolean
+  'show-all': boolean
+  'show-managed-fields': boolean
+}
+
+export interface OutcomeWriters {
+  /** stdout */
+  print(text: string): void
+  /** one line on stderr */
+  note(line: string): void
+  /** one warning on stderr (once per command) */
+  warn(text: string): void
+}
+
+export interface OutcomeOptions {
+  /** the report line's verb (rolled back) */
+  verb?: string
+  /** the values.yaml lines that make the change last */
+  helmValues?: () => string
+  /** what to say when nothing changes */
+  nothing?: string
+}
+
+/** Print what happened; answers the exit code --exit-code asks for (1: something changed, or would). */
+export async function renderOutcome(o: Outcome, f: OutcomeFlags, opts: OutcomeOptions, w: OutcomeWriters): Promise<number> {
+  if (f.diff) {
+    const external = process.env.KUBECTL_EXTERNAL_DIFF
+    if (external) externalDiff(external, o, w)
+    else w.print(diffs(o))
+  }
+  const lines = reportLines(o, f['dry-run'], opts.verb)
+  if (f.output === 'json' || f.output === 'yaml') {
+    // as kubectl: managedFields only when asked for
+    const items = f['show-managed-fields'] ? o.objects : o.objects.map(x => (x?.metadata?.managedFields ? {...x, metadata: {...x.metadata, managedFields: undefined}} : x))
+    w.print(await formatStructured({apiVersion: 'v1', kind: 'List', items: JSON.parse(JSON.stringify(items))}, f.output))
+    for (const l of lines) w.note(l)
+  } else w.print(lines.map(l => l + '\n').join(''))
+  if (o.changed.length === 0) {
+    w.note(opts.nothing ?? 'nothing to change: every target already has that value; nothing was written and no revision was recorded')
+    return 0
+  }
+  const cmChanged = o.changed.some(p => p.target.kind === 'ConfigMap')
+  if (o.live.helm && cmChanged) {
+    w.warn(
+      `configmap ${o.live.namespace}/inferenceservice-config is managed by Helm release "${o.live.helm.release}"${o.live.helm.releaseNamespace ? ` (namespace ${o.live.helm.releaseNamespace})` : ''}: the next helm upgrade will undo this change${f['show-helm-values'] ? '' : '; --show-helm-values prints the values that make it last'}`,
+    )
+  }
+  if (f['show-helm-values'] && opts.helmValues) w.print(`# values for helm upgrade ${o.live.helm?.release ?? 'RELEASE'} (kserve-resources chart)\n${opts.helmValues()}`)
+  if (o.revision !== undefined) w.note(`recorded as revision ${o.revision} in configmap ${o.live.namespace}/storage-initializer-history (undo: kubectl storage-init rollback)`)
+  const stale = staleNote(o.stalePods, f['show-all'])
+  if (stale) w.note(stale)
+  const llm = cmChanged ? llmNote(o.llms) : undefined
+  if (llm) w.note(llm)
+  // --exit-code: 1 when something changes (or would), as kubectl diff
+  return f['exit-code'] ? 1 : 0
+}
+
+/** kubectl diff's way: the live and the changed values in two directories, and the user's program on them. */
+function externalDiff(command: string, o: Outcome, w: OutcomeWriters): void {
+  const root = mkdtempSync(join(tmpdir(), 'storage-init-diff-'))
+  const [live, merged] = [join(root, 'LIVE'), join(root, 'MERGED')]
+  mkdirSync(live)
+  mkdirSync(merged)
+  for (const p of o.planned) {
+    const file = p.target.display.replace(/[^\w.-]+/g, '.')
+    writeFileSync(join(live, file), valueText(p.target.id, p.target.value))
+    writeFileSync(join(merged, file), valueText(p.target.id, p.after))
+  }
+  const [cmd, ...args] = command.split(' ').filter(Boolean)
+  const res = spawnSync(cmd, [...args, live, merged], {encoding: 'utf8'})
+  rmSync(root, {recursive: true, force: true})
+  if (res.error) throw new CliError('Usage', `KUBECTL_EXTERNAL_DIFF: cannot run ${cmd}: ${res.error.message}`)
+  w.print(res.stdout)
+  if (res.stderr) process.stderr.write(res.stderr)
+}
