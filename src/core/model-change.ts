@@ -15,7 +15,7 @@ import {atLeast} from '../domain/release.js'
 import {fromResource, mergedViolations, selectInjection, type Injection} from '../domain/storage-containers.js'
 import {cscTargets, DEDICATED_LABELS, MODEL_ANNOTATION, modelTargetId, type Live, type ModelRef, type PlanResult, type Planned} from './change.js'
 import type {Target} from '../domain/plans/target.js'
-import {storageUris} from './inspect.js'
+import {storageUris} from '../domain/model-pods.js'
 import {apiPath, apiVersionOf} from '../kube/paths.js'
 
 

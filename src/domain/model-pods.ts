@@ -1,0 +1,177 @@
+/**
+ * A model's storage and pods, as KServe's controller and webhook see them (pure): the storage URIs an InferenceService
+ * names, its deployment mode, how a pod's storage-initializer differs from what it would get now (by value), and what
+ * it takes for its pods to pick up a change.
+ */
+import {llmDeploymentName} from './llmisvc.js'
+import {sameQuantity} from './quantity.js'
+import {atLeast, type Release} from './release.js'
+import type {Injection, Resources} from './storage-containers.js'
+
+const FRAMEWORKS = ['model', 'sklearn', 'xgboost', 'tensorflow', 'pytorch', 'triton', 'onnx', 'huggingface', 'pmml', 'lightgbm', 'paddle', 'art', 'alibi']
+
+/** The URI the controller annotates for `storage: {key, path}`: the webhook builds the real one from the storage secret. */
+export const SCHEME_PLACEHOLDER = '<scheme-placeholder>://'
+
+/**
+ * Every storage URI an InferenceService names, by component, where KServe's controller reads them
+ * (pkg/apis/serving/v1beta1 predictor.go, predictor_custom.go, component.go@v0.20.0): `storageUri` of the component or
+ * of its framework/model spec, `storage.path` (with `storage.key`), `storageUris[]`, and for custom containers the
+ * `STORAGE_URI` env of the container named kserve-container (the first container before v0.12, and for transformers
+ * and explainers); canary predictors (spec.canary[].predictor) too.
+ */
+export function storageUris(isvc: any, release?: Release): {component: string; uri: string; field: string; multi: boolean}[] {
+  const out: {component: string; uri: string; field: string; multi: boolean}[] = []
+  const one = (component: string, spec: any, at: string) => {
+    if (!spec) return
+    const fromSpec = (x: any, where: string) => {
+      if (typeof x?.storageUri === 'string' && x.storageUri !== '') out.push({component, uri: x.storageUri, field: `${where}.storageUri`, multi: false})
+      else if (typeof x?.storage?.path === 'string') out.push({component, uri: SCHEME_PLACEHOLDER + x.storage.path.replace(/^\//, ''), field: `${where}.storage.path`, multi: false})
+    }
+    fromSpec(spec, at)
+    for (const fw of FRAMEWORKS) fromSpec(spec[fw], `${at}.${fw}`)
+    for (const [i, s] of (spec.storageUris ?? []).entries()) {
+      if (typeof s?.uri === 'string') out.push({component, uri: s.uri, field: `${at}.storageUris[${i}].uri`, multi: true})
+    }
+    const containers: any[] = spec.containers ?? []
+    const byName = component === 'predictor' && (!release || atLeast(release, '0.12'))
+    const c = byName ? containers.find(x => x.name === 'kserve-container') : containers[0]
+    const env = (c?.env ?? []).find((e: any) => e.name === 'STORAGE_URI')
+    if (c && typeof env?.value === 'string' && env.value !== '') out.push({component, uri: env.value, field: `${at}.containers[${c.name}].env.STORAGE_URI`, multi: false})
+  }
+  for (const component of ['predictor', 'transformer', 'explainer']) one(component, isvc?.spec?.[component], `spec.${component}`)
+  for (const [i, canary] of (Array.isArray(isvc?.spec?.canary) ? isvc.spec.canary : []).entries()) one('predictor', canary?.predictor, `spec.canary[${i}].predictor`)
+  return out
+}
+
+export interface PodView {
+  name: string
+  component: string
+  created: string
+  phase: string
+  initContainer: {image: string; resources: Resources} | null
+  expected: {source: string; image: string | null; resources: Resources | null}
+  current: boolean
+  differences: string[]
+}
+
+/** What it takes for a model's pods to pick up a change, and the command that does it. */
+export interface Rollout {
+  /** restart (Standard), replace-pods (Knative), reconcile (storageUris), recreate (LLM Deployment), none */
+  action: 'restart' | 'replace-pods' | 'reconcile' | 'recreate' | 'none'
+  how: string
+  command?: string
+}
+
+/** Differences of requests and limits, compared by value (the API server stores pod quantities canonicalised). */
+function sameResources(a: Resources | undefined, b: Resources | undefined): string[] {
+  const diffs: string[] = []
+  for (const kind of ['requests', 'limits'] as const)
+    for (const r of new Set([...Object.keys(a?.[kind] ?? {}), ...Object.keys(b?.[kind] ?? {})])) {
+      const x = a?.[kind]?.[r]
+      const y = b?.[kind]?.[r]
+      if (!sameQuantity(x, y)) diffs.push(`${kind}.${r} ${x ?? '(none)'} -> ${y ?? '(none)'}`)
+    }
+  return diffs
+}
+
+const GETS_INIT: Injection['source'][] = ['clusterstoragecontainer', 'configmap']
+
+/** How a pod's init container differs from what the injection gives now ([] when it is current). */
+export function podDifferences(init: any | undefined, expected: Injection | undefined): string[] {
+  if (!expected) return []
+  if (expected.source === 'ambiguous') {
+    const options = expected.candidates ?? []
+    const each = options.map(o => podDifferences(init, o))
+    if (each.some(d => d.length === 0)) return []
+    return [`matches none of the candidates (${options.map(o => o.sourceName).join(', ')}): ${each[0]?.join('; ') ?? ''}`]
+  }
+  const hasInit = GETS_INIT.includes(expected.source)
+  if (init && hasInit) {
+    const d: string[] = []
+    if (expected.container?.name && init.name !== expected.container.name) d.push(`name ${init.name} -> ${expected.container.name}`)
+    if (init.image !== expected.image) d.push(`image ${init.image} -> ${expected.image ?? '(none)'}`)
+    return [...d, ...sameResources(init.resources, expected.resources)]
+  }
+  if (init && !hasInit) return [`has a storage-initializer, but would now get: ${expected.sourceName}`]
+  if (!init && hasInit) return [`has no storage-initializer, but would now get one from ${expected.sourceName}`]
+  return []
+}
+
+/** The pod's storage-initializer: named storage-initializer, or as a ClusterStorageContainer renamed it (downloading to /mnt/models). */
+export function initContainerOf(pod: any, expected?: Injection): any | undefined {
+  const names = new Set(['storage-initializer', ...(expected?.candidates ?? [expected]).map(x => x?.container?.name).filter(Boolean)])
+  return (pod.spec?.initContainers ?? []).find((c: any) => names.has(c.name) || c.args?.[1] === '/mnt/models')
+}
+
+/** The deployment mode of an InferenceService: its status, its annotation, else the ConfigMap's default (deploy key). */
+export function deploymentMode(isvc: any, configMap: any, r?: Release): string {
+  const raw = isvc?.status?.deploymentMode || isvc?.metadata?.annotations?.['serving.kserve.io/deploymentMode']
+  let mode = typeof raw === 'string' && raw ? raw : undefined
+  if (!mode) {
+    try {
+      mode = JSON.parse(configMap?.data?.deploy ?? '{}').defaultDeploymentMode
+    } catch {
+      mode = undefined
+    }
+  }
+  // constants.go ParseDeploymentMode@v0.20.0: the legacy names, and Standard as the default from v0.20 (Serverless before)
+  mode ??= !r || atLeast(r, '0.20') ? 'Standard' : 'Serverless'
+  return mode === 'RawDeployment' ? 'Standard' : mode === 'Serverless' ? 'Knative' : mode
+}
+
+/**
+ * What it takes for a model's pods to get what the configuration gives now (raw_kube_reconciler.go, ksvc_reconciler.go,
+ * storage_initializer_injector.go@v0.20.0): the webhook injects at pod creation, so new pods of a storageUri model get
+ * it; for storageUris the controller writes the init container into the workload and watches neither the ConfigMap nor
+ * ClusterStorageContainers, so the InferenceService must be reconciled; Knative revisions never change (new pods of a
+ * revision still pass the webhook).
+ */
+export function rolloutFor(kind: 'InferenceService' | 'LLMInferenceService', name: string, namespace: string, mode: string | undefined, multi: boolean): Rollout {
+  const ns = `-n ${namespace}`
+  if (kind === 'LLMInferenceService')
+    return {
+      action: 'recreate',
+      how: `the LLM controller keeps the image its Deployment ${llmDeploymentName(name)} runs (kserve#5085); recreate the Deployment for the ConfigMap's image (the controller makes it again), or set spec.template.initContainers[storage-initializer]`,
+      command: `kubectl delete deployment ${llmDeploymentName(name)} ${ns}`,
+    }
+  const stamp = 'storage-init.kserve.io/reconciledAt=$(date -u +%Y-%m-%dT%H:%M:%SZ)'
+  if (multi)
+    return {
+      action: 'reconcile',
+      how: `storageUris: the controller writes the init container into the ${mode === 'Knative' ? 'Knative Service (a new revision)' : 'Deployment'} when it reconciles the InferenceService; it does not watch the ConfigMap or ClusterStorageContainers, so touch the InferenceService`,
+      command: `kubectl annotate inferenceservice ${name} ${ns} --overwrite ${stamp}`,
+    }
+  if (mode === 'Knative')
+    return {action: 'replace-pods', how: 'Knative: the revision never changes, but each new pod passes the webhook again; replace the pods (Knative recreates them)', command: `kubectl delete pod ${ns} -l serving.kserve.io/inferenceservice=${name}`}
+  if (mode === 'ModelMesh') return {action: 'none', how: 'ModelMesh pods do not use the storage-initializer'}
+  return {action: 'restart', how: 'the webhook injects at pod creation: restart the Deployment', command: `kubectl rollout restart deployment ${ns} -l serving.kserve.io/inferenceservice=${name}`}
+}
+
+export function podView(p: any, expected: Injection | undefined, component: string): PodView {
+  const init = initContainerOf(p, expected)
+  const differences = podDifferences(init, expected)
+  const shown = expected?.source === 'ambiguous' ? expected.candidates?.[0] : expected
+  return {
+    name: p.metadata.name,
+    component,
+    created: p.metadata.creationTimestamp ?? '',
+    phase: p.status?.phase ?? 'Unknown',
+    initContainer: init ? {image: init.image, resources: init.resources ?? {}} : null,
+    expected: {source: expected?.sourceName ?? 'none', image: shown?.image ?? null, resources: shown?.resources ?? null},
+    current: differences.length === 0,
+    differences,
+  }
+}
+
+/**
+ * The URI the controller gives pods of a model served from a LocalModelCache: pvc://<pvc>/models/<key>/… (label
+ * internal.serving.kserve.io/localmodel, annotation …/localmodel-pvc-name; the webhook mounts that claim).
+ */
+export function localModelUri(isvc: any, uri: string): string | undefined {
+  const pvc = isvc?.metadata?.annotations?.['internal.serving.kserve.io/localmodel-pvc-name']
+  if (!('internal.serving.kserve.io/localmodel' in (isvc?.metadata?.labels ?? {})) || !pvc) return undefined
+  const source = isvc.metadata.annotations['internal.serving.kserve.io/localmodel-sourceuri'] ?? uri
+  return `pvc://${pvc}/models/${uri.startsWith(source) ? uri.slice(source.length).replace(/^\//, '') || '(cache)' : '(cache)'}`
+}
+
