@@ -46,8 +46,8 @@ With --isvc, shows which container the webhook injects for that InferenceService
             : [`configmap/${result.configMap.name}`, ...result.storageContainers.items.map(c => `clusterstoragecontainer.serving.kserve.io/${c.name}`)],
         ),
       )
-    const r = await import('../render/inspection.js')
-    const text = 'storage' in result ? r.renderIsvc(result, out.kind === 'wide') : r.renderInspection(result, out.kind === 'wide')
-    this.print(f['no-headers'] ? r.withoutHeaders(text) : text)
+    const rendering = await import('../render/inspection.js')
+    const text = 'storage' in result ? rendering.renderIsvc(result, out.kind === 'wide') : rendering.renderInspection(result, out.kind === 'wide')
+    this.print(f['no-headers'] ? rendering.withoutHeaders(text) : text)
   }
 }

@@ -2,8 +2,6 @@
 import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../base-command.js'
-import type {KubeClient} from '../kube/client.js'
-import {API_VERSION} from '../domain/api-version.js'
 
 export const historyFlags = {
   output: Flags.string({char: 'o', description: 'Output format', options: ['json', 'yaml']}),
@@ -19,36 +17,14 @@ export default class History extends BaseCommand<typeof History> {
   static override flags = historyFlags
 
   async run(): Promise<void> {
+    const f = this.flags
     const {client} = await this.connect()
-    await showHistory(client, this.flags)
+    const {loadHistory, historyItem} = await import('../core/rollback.js')
+    const {renderHistory, renderRevision} = await import('../render/history.js')
+    const {live, items} = await loadHistory(client, f['kserve-namespace'])
+    if (f.revision !== undefined) return this.print(await renderRevision(live.namespace, historyItem(live, items, f.revision), f.output))
+    const printed = await renderHistory(live.namespace, items, f)
+    this.print(printed.stdout)
+    if (printed.stderr) process.stderr.write(printed.stderr)
   }
-}
-
-/** What `history` and `rollback --list` print. */
-export async function showHistory(client: KubeClient, f: {output?: string; revision?: number; max?: number; 'kserve-namespace'?: string}): Promise<void> {
-  const {loadHistory, historyItem} = await import('../core/rollback.js')
-  const {live, items} = await loadHistory(client, f['kserve-namespace'])
-  const print = (t: string): void => {
-    process.stdout.write(t)
-  }
-  if (f.revision !== undefined) {
-    const item = historyItem(live, items, f.revision)
-    if (f.output === 'json' || f.output === 'yaml') {
-      const {formatStructured} = await import('../render/output.js')
-      return print(await formatStructured({apiVersion: API_VERSION, kind: 'Revision', namespace: live.namespace, ...item}, f.output))
-    }
-    const {revisionDetail} = await import('../render/change.js')
-    return print(revisionDetail(item))
-  }
-  const shown = f.max ? items.slice(-f.max) : items
-  if (f.output === 'json' || f.output === 'yaml') {
-    const {formatStructured} = await import('../render/output.js')
-    return print(await formatStructured({apiVersion: API_VERSION, kind: 'RevisionList', namespace: live.namespace, items: shown}, f.output))
-  }
-  if (shown.length === 0) {
-    process.stderr.write(`No revisions recorded in configmap ${live.namespace}/storage-initializer-history.\n`)
-    return
-  }
-  const {historyTable} = await import('../render/change.js')
-  print(historyTable(shown))
 }

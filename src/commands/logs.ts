@@ -1,10 +1,9 @@
+/** `logs`: the flags and their checks, wired to core/logs.ts (which pods, their streams) and render/ (lines, summary). */
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../base-command.js'
 import {CliError} from '../errors.js'
-import {apiPath} from '../kube/paths.js'
-import {API_VERSION} from '../domain/api-version.js'
 
 export default class Logs extends BaseCommand<typeof Logs> {
   static override summary = 'Stream the storage-initializer logs of every pod of a model, in one stream'
@@ -44,25 +43,14 @@ export default class Logs extends BaseCommand<typeof Logs> {
     'no-headers': Flags.boolean({description: 'With --summary: no column headers'}),
   }
 
-  /** kubectl says when a namespace does not exist, rather than finding nothing in it. */
-  private async namespaceMustExist(client: import('../kube/client.js').KubeClient, namespace: string | undefined): Promise<void> {
-    if (!namespace) return
-    const {isApiStatus} = await import('../errors.js')
-    try {
-      await client.get(apiPath('namespaces', {name: namespace}))
-    } catch (e) {
-      if (isApiStatus(e, 404)) throw new CliError('NotFound', `namespaces "${namespace}" not found`)
-      // forbidden to read namespaces: say nothing more
-    }
-  }
-
   async run(): Promise<void> {
     const {args} = await this.parse(Logs)
     const f = this.flags
     // kubectl logs pod/NAME
+    let pod = f.pod
     if (args.isvc?.startsWith('pod/') || args.isvc?.startsWith('pods/')) {
-      if (f.pod) throw new CliError('Usage', 'give the pod once: pod/NAME or --pod NAME')
-      ;(f as {pod?: string}).pod = args.isvc.slice(args.isvc.indexOf('/') + 1)
+      if (pod) throw new CliError('Usage', 'give the pod once: pod/NAME or --pod NAME')
+      pod = args.isvc.slice(args.isvc.indexOf('/') + 1)
       args.isvc = undefined
     }
     const regexes = (flag: string, list: string[] | undefined) =>
@@ -76,12 +64,12 @@ export default class Logs extends BaseCommand<typeof Logs> {
     const include = regexes('include', f.include)
     const exclude = regexes('exclude', f.exclude)
     const highlight = regexes('highlight', f.highlight)
-    const ways = [args.isvc !== undefined, f.selector !== undefined, f.pod !== undefined, f.all].filter(Boolean).length
+    const ways = [args.isvc !== undefined, f.selector !== undefined, pod !== undefined, f.all].filter(Boolean).length
     if (ways > 1) throw new CliError('Usage', 'give only one of ISVC, -l, --pod and --all')
     if (ways === 0 && !f['all-namespaces'] && !f.summary) throw new CliError('Usage', 'which pods? give an InferenceService, -l SELECTOR, --pod NAME, --all or -A')
     if (f.since && f['since-time']) throw new CliError('Usage', 'at most one of --since and --since-time may be given')
     if (f['since-time'] && Number.isNaN(Date.parse(f['since-time']))) throw new CliError('Usage', `--since-time "${f['since-time']}" is not an RFC 3339 time such as 2026-11-25T10:00:00Z`)
-    if (f.pod && f['all-namespaces']) throw new CliError('Usage', '--pod needs a namespace (-n), not -A')
+    if (pod && f['all-namespaces']) throw new CliError('Usage', '--pod needs a namespace (-n), not -A')
     const {parseDuration} = await import('../kube/timeout.js')
     // as kubectl: --since 0 means no limit (the API server refuses sinceSeconds=0 with 422); a fraction rounds up
     const sinceSeconds = f.since ? Math.ceil(parseDuration('since', f.since) / 1000) || undefined : undefined
@@ -89,39 +77,19 @@ export default class Logs extends BaseCommand<typeof Logs> {
     if (args.isvc !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(args.isvc))
       throw new CliError('Usage', `"${args.isvc}" is not a valid InferenceService name: lower-case letters, digits and '-', starting and ending with a letter or digit`)
     const {client, namespace} = await this.connect()
-    const {llmPodSelector} = await import('../domain/llmisvc.js')
-    let labelSelectors = f.selector ? [f.selector] : ['serving.kserve.io/inferenceservice', llmPodSelector()]
-    if (args.isvc !== undefined) {
-      // an InferenceService of that name, else an LLMInferenceService: their pods carry different labels
-      const {findInferenceService, findLlmInferenceService} = await import('../kube/kserve.js')
-      const [isvc, llm] = await Promise.all([findInferenceService(client, namespace, args.isvc), findLlmInferenceService(client, namespace, args.isvc)])
-      if (!isvc && !llm)
-        throw new CliError('NotFound', `inferenceservice "${args.isvc}" not found in namespace "${namespace}" (nor an llminferenceservice)`, {hint: `list them with: kubectl get inferenceservices,llminferenceservices -n ${namespace}`})
-      labelSelectors = [...(isvc ? [`serving.kserve.io/inferenceservice=${args.isvc}`] : []), ...(llm ? [llmPodSelector(args.isvc)] : [])]
-    }
-    const sel = {namespace: f['all-namespaces'] ? undefined : namespace, pod: f.pod, labelSelectors}
     const core = await import('../core/logs.js')
+    const sel = await core.selectPods(client, namespace, {model: args.isvc, selector: f.selector, pod, allNamespaces: f['all-namespaces']})
     if (f.summary) {
       const rows = await core.summarisePods(client, sel)
-      if (f.output === 'json') return this.print(JSON.stringify({apiVersion: API_VERSION, kind: 'StorageInitializerSummary', items: rows}, null, 2) + '\n')
-      const {table} = await import('../render/table.js')
+      const summary = await import('../render/log-summary.js')
+      if (f.output === 'json') return this.print(summary.summaryJson(rows))
       if (rows.length === 0) {
-        await this.namespaceMustExist(client, sel.namespace)
-        return process.stderr.write('No InferenceService or LLMInferenceService pods found.\n') as unknown as void
+        await core.namespaceMustExist(client, sel.namespace)
+        return void process.stderr.write(summary.NO_MODEL_PODS)
       }
-      const secs = (n: number | null) => (n === null ? '-' : `${n.toFixed(1)}s`)
-      this.print(
-        table(
-          [...(sel.namespace ? [] : ['namespace']), 'model', 'pods', 'succeeded', 'failed', 'initializing', 'image', 'median', 'slowest'],
-          rows.map(r => [...(sel.namespace ? [] : [r.namespace]), `${r.kind === 'LLMInferenceService' ? 'llminferenceservice' : 'inferenceservice'}/${r.inferenceService}`, r.pods, r.succeeded, Object.entries(r.failed).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${v} ${k}`).join(', ') || '0', r.initializing, r.images.join(' '), secs(r.medianSeconds), secs(r.slowestSeconds)]),
-        )
-          .split('\n')
-          .slice(f['no-headers'] ? 1 : 0)
-          .join('\n') + '\n',
-      )
-      return
+      return this.print(summary.summaryTable(rows, {withNamespace: !sel.namespace, headers: !f['no-headers']}))
     }
-    const {makePrinter, useColor} = await import('../render/logs.js')
+    const {makePrinter, noPodsFound, useColor, withIdleSpinner} = await import('../render/logs.js')
     const print = makePrinter({
       json: f.output === 'json',
       prefix: !f['no-prefix'],
@@ -132,40 +100,24 @@ export default class Logs extends BaseCommand<typeof Logs> {
       exclude,
       highlight,
       onlyLogLines: f['only-log-lines'],
+      out: t => void process.stdout.write(t),
+      err: t => void process.stderr.write(t),
     })
     // following, on a terminal: a spinner while nothing arrives, taken down before each line
-    let idle: {touch(): void; stop(): void} | undefined
-    const live = new Set<string>()
-    if (f.follow && f.output !== 'json') {
-      const {whileIdle} = await import('../render/progress.js')
-      const what = sel.pod ? `pod ${sel.pod}` : args.isvc ? `${args.isvc}` : sel.labelSelectors.join(' or ') || 'pods'
-      idle = whileIdle(() => (live.size === 0 ? `waiting for the storage-initializer of ${what} to start (Ctrl-C to stop)` : `following ${live.size} storage-initializer log(s); waiting for lines or new pods (Ctrl-C to stop)`))
-    }
-    const emit: typeof print = e => {
-      if (idle) {
-        idle.touch()
-        const id = `${e.namespace}/${e.pod}/${e.container}`
-        if (e.type === 'line') live.add(id)
-        else if (e.type === 'done') live.delete(id)
-      }
-      print(e)
-    }
+    const idle = f.follow && f.output !== 'json' ? await withIdleSpinner(print, sel, args.isvc) : undefined
     const ac = new AbortController()
     const stop = () => ac.abort()
     process.once('SIGINT', stop)
     process.once('SIGTERM', stop)
     try {
-      const {pods, containers, first} = await core.runLogs(
+      const {pods} = await core.runLogs(
         client,
         sel,
         {follow: f.follow, previous: f.previous, tail: f.tail, sinceSeconds, sinceTime: f['since-time'], container: f.container, maxRequests: f['max-log-requests'], limitBytes: f['limit-bytes'], ignoreErrors: f['ignore-errors']},
-        emit,
+        idle?.emit ?? print,
         ac.signal,
       )
-      if (pods === 0) await this.namespaceMustExist(client, sel.namespace)
-      // as kubectl logs -c: a container no pod has is an error
-      if (f.container && pods > 0 && containers === 0) throw new CliError('NotFound', `container ${f.container} is not valid for ${pods === 1 ? `pod ${first}` : `any of the ${pods} pods`}`)
-      if (pods === 0 && !f.follow) process.stderr.write(`No storage-initializer pods found${sel.namespace ? ` in namespace ${sel.namespace}` : ''} (selector ${sel.pod ? `pod ${sel.pod}` : sel.labelSelectors.join(' or ')}).\n`)
+      if (pods === 0 && !f.follow) process.stderr.write(noPodsFound(sel))
     } finally {
       idle?.stop()
       process.off('SIGINT', stop)

@@ -30,13 +30,18 @@ export default class Rollback extends ChangeCommand<typeof Rollback> {
     const f = this.flags
     if (f.list) {
       const {client} = await this.connect()
-      const {showHistory} = await import('./history.js')
-      return showHistory(client, {output: f.output, 'kserve-namespace': f['kserve-namespace']})
+      const {loadHistory} = await import('../core/rollback.js')
+      const {renderHistory} = await import('../render/history.js')
+      const {live, items} = await loadHistory(client, f['kserve-namespace'])
+      const printed = await renderHistory(live.namespace, items, {output: f.output})
+      this.print(printed.stdout)
+      if (printed.stderr) process.stderr.write(printed.stderr)
+      return
     }
     if (args.revision !== undefined && f['to-revision'] !== undefined && args.revision !== f['to-revision'])
       throw new CliError('Usage', `give the revision once: REVISION ${args.revision} and --to-revision ${f['to-revision']} differ`)
-    const rb = await import('../core/rollback.js')
-    const targets = rb.parseTargets(f.target)
+    const rollback = await import('../core/rollback.js')
+    const targets = rollback.parseTargets(f.target)
     const {client} = await this.connect()
     const {unifiedDiff} = await import('../domain/diff.js')
     const {valueText} = await import('../render/change.js')
@@ -44,7 +49,7 @@ export default class Rollback extends ChangeCommand<typeof Rollback> {
     const outcome = await this.change(
       client,
       live => {
-        info = rb.planRollback(live, {toRevision: args.revision ?? f['to-revision'], targets, force: f.force}, {
+        info = rollback.planRollback(live, {toRevision: args.revision ?? f['to-revision'], targets, force: f.force}, {
           warn: text => this.warnOnce(text),
           diff: (target, recorded, now) => process.stderr.write(unifiedDiff(valueText(target, recorded), valueText(target, now), `${target} (recorded)`, `${target} (live)`)),
         })

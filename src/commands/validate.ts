@@ -1,9 +1,8 @@
+/** `validate`: check the storage-initializer configuration of a cluster, a file, or a fleet of clusters. */
 import * as Flags from '@oclif/core/flags'
-import {readFileSync} from 'node:fs'
 
 import {BaseCommand} from '../base-command.js'
 import {CliError, isCliError} from '../errors.js'
-import {API_VERSION} from '../domain/api-version.js'
 
 export default class Validate extends BaseCommand<typeof Validate> {
   static override summary = 'Check the storage-initializer configuration: live, from a file, or across clusters'
@@ -28,74 +27,46 @@ export default class Validate extends BaseCommand<typeof Validate> {
 
   async run(): Promise<void> {
     const f = this.flags
-    const v = await import('../core/validate.js')
+    const contexts = f['all-contexts'] ? (await import('../core/fleet.js')).allContexts(f.kubeconfig) : (f.context ?? '').split(',').map(c => c.trim()).filter(Boolean)
+    const validation = await import('../core/validate.js')
+    const rendering = await import('../render/validate.js')
+    // a fleet's readable reports are printed as each cluster finishes
+    const streamed = contexts.length > 1 && !f.filename && f.output === undefined && !f.compare
     let reports: import('../core/validate.js').Report[]
-    let printed = false
-    const contexts = f['all-contexts'] ? await this.allContexts() : (f.context ?? '').split(',').map(c => c.trim()).filter(Boolean)
     try {
-      if (f.filename) {
-        let text: string
-        try {
-          text = f.filename === '-' ? readFileSync(0, 'utf8') : readFileSync(f.filename, 'utf8')
-        } catch (e) {
-          throw new CliError('NotFound', `cannot read ${f.filename}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`)
-        }
-        reports = [v.validateText(text, f.filename === '-' ? '<stdin>' : f.filename, f['kserve-version'])]
-      } else if (contexts.length > 1) {
-        const {connect} = await import('../kube/connect.js')
-        const {parseDuration} = await import('../kube/timeout.js')
-        const {progress} = await import('../render/progress.js')
+      if (f.filename) reports = [validation.validateFile(f.filename, f['kserve-version'])]
+      else if (contexts.length > 1) {
         const {validateFleet} = await import('../core/fleet.js')
-        const human = f.output === undefined
-        const spin = progress(`validating ${contexts.length} clusters`, human)
-        const r = human && !f.compare ? await import('../render/validate.js') : undefined
+        const {progress} = await import('../render/progress.js')
+        const spin = progress(`validating ${contexts.length} clusters`, f.output === undefined)
         let done = 0
         reports = await validateFleet({
           contexts,
           parallel: f.parallel,
-          limitMs: parseDuration('cluster-timeout', f['cluster-timeout']),
-          limitText: f['cluster-timeout'],
+          clusterTimeout: f['cluster-timeout'],
           kserveNamespace: f['kserve-namespace'],
           kserveVersion: f['kserve-version'],
-          connect: context => connect({...f, context}).client,
+          connection: f,
           onReport: report => {
             spin.text(`validating ${contexts.length} clusters: ${++done} done`)
-            if (r) {
+            if (streamed) {
               spin.stop()
-              this.print(r.renderReport(report) + '\n')
+              this.print(rendering.renderReport(report) + '\n')
             }
           },
         })
         spin.stop()
-        printed = Boolean(r)
       } else {
         const {client} = await this.connect()
-        reports = [await v.validateLive(client, f['kserve-namespace'], f['kserve-version'])]
+        reports = [await validation.validateLive(client, f['kserve-namespace'], f['kserve-version'])]
       }
     } catch (e) {
+      // the check itself could not run
       if (isCliError(e)) throw new CliError(e.kind, e.message, {hint: e.hint, exitCode: 2})
       throw e
     }
-    const fail = reports.some(r => v.failed(r, f.strict))
-    const rows = f.compare && reports.length > 1 ? v.compare(reports) : undefined
-    if (f.output === 'sarif') {
-      const r = await import('../render/validate.js')
-      this.print(JSON.stringify(r.sarif(reports, this.config.version), null, 2) + '\n')
-    } else if (f.output === 'json' || f.output === 'yaml') {
-      const {formatStructured} = await import('../render/output.js')
-      const body = reports.length === 1 && !rows ? reports[0] : {apiVersion: API_VERSION, kind: 'ValidationReportList', items: reports, ...(rows ? {differences: rows} : {})}
-      this.print(await formatStructured(body, f.output))
-    } else {
-      const r = await import('../render/validate.js')
-      if (!printed) this.print(reports.map(r.renderReport).join('\n'))
-      if (rows) this.print(r.renderComparison(reports.map(x => x.source.context ?? '?'), rows))
-    }
-    if (reports.some(r => r.error)) process.exitCode = 2
-    else if (fail) process.exitCode = 1
-  }
-
-  private async allContexts(): Promise<string[]> {
-    const {kubeconfigFiles, mergeKubeconfigs} = await import('../kube/kubeconfig.js')
-    return mergeKubeconfigs(kubeconfigFiles(this.flags.kubeconfig)).contexts.map(c => c.name)
+    const verdict = validation.verdict(reports, {strict: f.strict, compare: f.compare})
+    this.print(await rendering.renderValidation(verdict, {output: f.output, version: this.config.version, streamed}))
+    if (verdict.exitCode) process.exitCode = verdict.exitCode
   }
 }

@@ -29,8 +29,8 @@ import {atLeast, controllerVersion, parseRelease, type Release} from '../domain/
 import {validate, type Finding} from '../domain/rules.js'
 import {fromResource, selectInjection} from '../domain/storage-containers.js'
 import {llmDeploymentName, llmOverride, llmPodSelector, resolveLlm} from '../domain/llmisvc.js'
-import {slimPod} from '../domain/pod-status.js'
 import {eachPage} from '../kube/list.js'
+import {eachPodPage} from '../kube/pods.js'
 import {deploymentMode, initContainerOf, podDifferences, rolloutFor, type Rollout} from '../domain/model-pods.js'
 import {decodeStorageInitializer} from '../domain/go-json.js'
 import {DocumentSyntaxError, parseStorageInitializer} from '../domain/storage-initializer.js'
@@ -302,9 +302,8 @@ async function stalePods(client: KubeClient, live: Live, applied: Planned[], llm
     }).catch(e => {
       if (!isApiStatus(e, 404) && !isApiStatus(e, 403)) throw e
     })
-    await eachPage(client, apiPath('pods'), {query: {labelSelector: 'serving.kserve.io/inferenceservice'}}, page => {
-      for (const raw of page) {
-        const p = slimPod(raw)
+    await eachPodPage(client, 'serving.kserve.io/inferenceservice', page => {
+      for (const p of page) {
         const uri = p.metadata.annotations?.['internal.serving.kserve.io/storage-initializer-sourceuri']
         const m = model(p.metadata.namespace, 'InferenceService', p.metadata.labels['serving.kserve.io/inferenceservice'])
         m.pods++
@@ -324,9 +323,8 @@ async function stalePods(client: KubeClient, live: Live, applied: Planned[], llm
         const keeps = running.get(`${l.metadata.namespace}/${llmDeploymentName(l.metadata.name)}`)?.image
         llmNotes?.push({namespace: l.metadata.namespace, name: l.metadata.name, keepsImage: keeps, override: Boolean(llmOverride(l))})
       }
-      await eachPage(client, apiPath('pods'), {query: {labelSelector: llmPodSelector()}}, page => {
-        for (const raw of page) {
-          const p = slimPod(raw)
+      await eachPodPage(client, llmPodSelector(), page => {
+        for (const p of page) {
           const name = p.metadata.labels['app.kubernetes.io/name']
           const l = byName.get(`${p.metadata.namespace}/${name}`)
           if (!l) continue

@@ -4,31 +4,38 @@
  */
 import {CliError, isCliError} from '../errors.js'
 import type {KubeClient} from '../kube/client.js'
+import {connect, type ConnectFlags} from '../kube/connect.js'
+import {kubeconfigFiles, mergeKubeconfigs} from '../kube/kubeconfig.js'
+import {parseDuration} from '../kube/timeout.js'
 import {errorReport, validateLive, type Report} from './validate.js'
 
 export interface FleetOptions {
   contexts: string[]
   parallel: number
-  /** milliseconds for one cluster; 0: no limit */
-  limitMs: number
-  /** for the message when the limit is hit: the flag as given */
-  limitText: string
+  /** --cluster-timeout as given: how long one cluster may take (0: no limit) */
+  clusterTimeout: string
   kserveNamespace?: string
   kserveVersion?: string
-  /** a client for one context (closed here after use) */
-  connect(context: string): KubeClient
+  /** the connection flags: each context gets a client of its own, with these (closed here after use) */
+  connection: ConnectFlags
   onReport?(report: Report, index: number): void
 }
 
+/** Every context of the kubeconfig (--all-contexts). */
+export function allContexts(kubeconfig: string | undefined): string[] {
+  return mergeKubeconfigs(kubeconfigFiles(kubeconfig)).contexts.map(c => c.name)
+}
+
 export async function validateFleet(o: FleetOptions): Promise<Report[]> {
+  const limitMs = parseDuration('cluster-timeout', o.clusterTimeout)
   const one = async (context: string): Promise<Report> => {
     let client: KubeClient | undefined
     let timer: NodeJS.Timeout | undefined
     try {
-      client = o.connect(context)
+      client = connect({...o.connection, context}).client
       const work = validateLive(client, o.kserveNamespace, o.kserveVersion)
       const timeout = new Promise<never>((_, reject) => {
-        if (o.limitMs > 0) timer = setTimeout(() => reject(new CliError('Timeout', `no answer within --cluster-timeout ${o.limitText}`)), o.limitMs)
+        if (limitMs > 0) timer = setTimeout(() => reject(new CliError('Timeout', `no answer within --cluster-timeout ${o.clusterTimeout}`)), limitMs)
       })
       return await Promise.race([work, timeout])
     } catch (e) {

@@ -1,5 +1,5 @@
-/** `validate`: gather the input (a live cluster, or a file) and run the rules over it. */
-import {gunzipSync} from 'node:zlib'
+/** `validate`: gather the input (a live cluster, or a file) and run the rules over it; what the reports add up to. */
+import {readFileSync} from 'node:fs'
 import {parseAllDocuments} from 'yaml'
 
 import {CliError, isApiStatus, isCliError} from '../errors.js'
@@ -7,7 +7,8 @@ import type {KubeClient} from '../kube/client.js'
 import {explain} from '../kube/explain.js'
 import {CONFIGMAP, findConfigMap, getController, KEY, listStorageContainers} from '../kube/kserve.js'
 import {helmOwnership} from '../domain/helm.js'
-import {renderStorageInitializer} from '../domain/helm-values.js'
+import {decodeRelease} from '../domain/helm-release.js'
+import {inValues, renderValues} from '../domain/helm-values.js'
 import {controllerVersion, parseRelease, type Release} from '../domain/release.js'
 import {validate, type Cluster, type Finding, type Severity} from '../domain/rules.js'
 import {llmOverride} from '../domain/llmisvc.js'
@@ -30,6 +31,39 @@ export interface Report {
   error?: string
   /** rules that could not be checked here, and why (e.g. SI070 when the Helm release cannot be read) */
   notChecked?: {rule: string; reason: string}[]
+}
+
+/** What validateLive reads of the objects it lists. */
+interface Meta {
+  name: string
+  namespace: string
+  labels?: Record<string, string>
+  annotations?: Record<string, string>
+}
+interface ObjectList<T> {
+  items: T[]
+}
+interface ConfigMapObject {
+  metadata: Meta
+  data?: Record<string, string>
+  binaryData?: Record<string, string>
+}
+interface ServiceAccountObject {
+  metadata: Meta
+  imagePullSecrets?: unknown[]
+}
+interface SecretObject {
+  metadata: Meta
+  data?: Record<string, string>
+}
+/** an InferenceService, with only what the rules read */
+interface ModelObject {
+  metadata: {name: string; namespace: string}
+  spec: {predictor?: any; canary?: any}
+}
+interface LlmObject {
+  metadata: Meta
+  spec?: {model?: {uri?: string}}
 }
 
 function summarise(findings: Finding[]): Record<Severity, number> {
@@ -63,7 +97,7 @@ export async function validateLive(client: KubeClient, kserveNamespace?: string,
   cscP.catch(() => undefined)
   let ns: string | null = null
   let text: string | null | undefined
-  let cmObject: any
+  let cmObject: ConfigMapObject | undefined
   try {
     const cm = await findConfigMap(client, kserveNamespace)
     ns = cm.namespace
@@ -84,12 +118,17 @@ export async function validateLive(client: KubeClient, kserveNamespace?: string,
   const [csc, dep, cms, isvcs, llms] = await Promise.all([
     cscP,
     ns ? getController(client, ns) : undefined,
-    ns ? read(async () => Object.fromEntries(((await client.get(apiPath('configmaps', {namespace: ns}))).items as any[]).map(c => [c.metadata.name as string, Object.keys({...c.data, ...c.binaryData})])) as Record<string, string[]>, undefined) : undefined,
+    ns
+      ? read<Record<string, string[]> | undefined>(
+          async () => Object.fromEntries((await client.get<ObjectList<ConfigMapObject>>(apiPath('configmaps', {namespace: ns}))).items.map(c => [c.metadata.name, Object.keys({...c.data, ...c.binaryData})])),
+          undefined,
+        )
+      : undefined,
     // chunked, keeping only what the rules read of each model
-    read(async () => (await listAll(client, apiPath('inferenceservices'), {}, i => ({metadata: {name: i.metadata.name, namespace: i.metadata.namespace}, spec: {predictor: i.spec?.predictor, canary: i.spec?.canary}}))).items, [] as any[]),
-    read(async () => (await client.get(apiPath('llminferenceservices'))).items as any[], [] as any[]),
+    read(async () => (await listAll(client, apiPath('inferenceservices'), {}, (i): ModelObject => ({metadata: {name: i.metadata.name, namespace: i.metadata.namespace}, spec: {predictor: i.spec?.predictor, canary: i.spec?.canary}}))).items, []),
+    read(async () => (await client.get<ObjectList<LlmObject>>(apiPath('llminferenceservices'))).items, []),
   ])
-  const modelNs = [...new Set(isvcs.map((i: any) => i.metadata.namespace as string))]
+  const modelNs = [...new Set(isvcs.map(i => i.metadata.namespace))]
   const [modelNamespaces, helm] = await Promise.all([modelNamespaceFacts(client, modelNs, read), helmRelease(client, cmObject)])
   const release = releaseFlag ? parseRelease(releaseFlag) : controllerRelease(dep)
   const cluster: Cluster = {configMapNames: cms ? Object.keys(cms) : undefined, configMapKeys: cms, modelNamespaces, helm}
@@ -155,10 +194,10 @@ async function modelNamespaceFacts(client: KubeClient, namespaces: string[], rea
           namespace,
           serviceAccounts: pull
             ? [{name: '*', imagePullSecrets: pull.get(namespace) ?? 0}]
-            : await read(async () => ((await client.get(apiPath('serviceaccounts', {namespace}))).items as any[]).map(sa => ({name: sa.metadata.name, imagePullSecrets: (sa.imagePullSecrets ?? []).length})), [{name: '?', imagePullSecrets: 1}]),
+            : await read(async () => (await client.get<ObjectList<ServiceAccountObject>>(apiPath('serviceaccounts', {namespace}))).items.map(sa => ({name: sa.metadata.name, imagePullSecrets: (sa.imagePullSecrets ?? []).length})), [{name: '?', imagePullSecrets: 1}]),
           configMaps: have
             ? have.has(namespace) ? ['global-ca-bundle'] : []
-            : await read(async () => ((await client.get(apiPath('configmaps', {namespace}))).items as any[]).map(c => c.metadata.name as string), undefined),
+            : await read<string[] | undefined>(async () => (await client.get<ObjectList<ConfigMapObject>>(apiPath('configmaps', {namespace}))).items.map(c => c.metadata.name), undefined),
         })),
       )),
     )
@@ -166,55 +205,36 @@ async function modelNamespaceFacts(client: KubeClient, namespaces: string[], rea
 }
 
 /**
- * What the Helm release owning the ConfigMap rendered: its newest deployed release Secret (type helm.sh/release.v1:
- * base64 of gzip of JSON), whose `manifest` holds the rendered objects. Undefined when not Helm-managed or not readable.
+ * What the Helm release owning the ConfigMap rendered: its newest deployed release Secret (decoded by helm-values.ts),
+ * whose `manifest` holds the rendered objects. Undefined when not Helm-managed or not readable.
  */
-async function helmRelease(client: KubeClient, cm: any): Promise<Cluster['helm']> {
+async function helmRelease(client: KubeClient, cm: ConfigMapObject | undefined): Promise<Cluster['helm']> {
   const owner = helmOwnership(cm?.metadata)
-  if (!owner?.release) return undefined
+  if (!cm || !owner?.release) return undefined
   const ns = owner.releaseNamespace || cm.metadata.namespace
+  const labelVersion = (s: SecretObject) => Number(s.metadata.labels?.version ?? 0)
   try {
-    const list = await client.get(apiPath('secrets', {namespace: ns}), {labelSelector: `owner=helm,name=${owner.release},status=deployed`})
-    const newest = (list.items ?? []).sort((a: any, b: any) => Number(b.metadata.labels?.version ?? 0) - Number(a.metadata.labels?.version ?? 0))[0]
+    const list = await client.get<Partial<ObjectList<SecretObject>>>(apiPath('secrets', {namespace: ns}), {labelSelector: `owner=helm,name=${owner.release},status=deployed`})
+    const newest = (list.items ?? []).sort((a, b) => labelVersion(b) - labelVersion(a))[0]
     if (!newest?.data?.release) return undefined
-    const raw = Buffer.from(Buffer.from(newest.data.release, 'base64').toString('utf8'), 'base64')
-    const rel = JSON.parse((raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw).toString('utf8'))
-    const docs = parseAllDocuments(String(rel.manifest ?? '')).map(d => d.toJS()).filter(Boolean)
-    const rcm = docs.find((d: any) => d.kind === 'ConfigMap' && d.metadata?.name === CONFIGMAP)
-    return {release: owner.release, revision: Number(rel.version ?? newest.metadata.labels?.version ?? 0), storageInitializer: rcm?.data?.[KEY], storageContainers: docs.filter((d: any) => d.kind === 'ClusterStorageContainer')}
+    const release = decodeRelease(newest.data.release)
+    const docs = parseAllDocuments(release.manifest).map(d => d.toJS()).filter(Boolean)
+    const rendered = docs.find(d => d.kind === 'ConfigMap' && d.metadata?.name === CONFIGMAP)
+    return {release: owner.release, revision: release.version ?? labelVersion(newest), storageInitializer: rendered?.data?.[KEY], storageContainers: docs.filter(d => d.kind === 'ClusterStorageContainer')}
   } catch {
     return undefined // not readable (no permission to read secrets, or not a release we understand)
   }
 }
 
-/** Helm values (kserve-resources chart): the storageInitializer document the chart renders (helm-values.ts). */
-function fromHelmValues(values: any, releaseFlag?: Release): {text: string; release?: Release; ignored: string[]} {
-  const version = values?.kserve?.version
-  const release = releaseFlag ?? parseRelease(typeof version === 'string' ? version : undefined)
-  const {doc, ignored} = renderStorageInitializer(values, release)
-  return {text: JSON.stringify(doc, null, 4), release, ignored}
-}
-
-const VALUE_OF: Record<string, string> = {
-  image: 'kserve.storage.image and kserve.storage.tag',
-  cpuRequest: 'kserve.storage.resources.requests.cpu',
-  memoryRequest: 'kserve.storage.resources.requests.memory',
-  cpuLimit: 'kserve.storage.resources.limits.cpu',
-  memoryLimit: 'kserve.storage.resources.limits.memory',
-}
-
-/** `values.yaml:kserve.storage.image` rather than the rendered document's field. */
-function valuesPath(file: string, path: string): string {
-  const field = /data\.storageInitializer\.(\w+)$/.exec(path)?.[1]
-  if (!field) return path
-  return `${file}:${(VALUE_OF[field] ?? `kserve.storage.${field}`).split(' and ')[0]}`
-}
-
-function valuesHint(f: Finding): string {
-  const field = /data\.storageInitializer\.(\w+)$/.exec(f.path)?.[1]
-  if (!field || f.rule === 'SI071') return f.hint
-  const where = VALUE_OF[field] ?? `kserve.storage.${field}`
-  return `change ${where} in the values${/kubectl storage-init/.test(f.hint) ? '' : ` (${f.hint})`}`
+/** Validate a file (`-` for standard input), as validateText. */
+export function validateFile(filename: string, releaseFlag?: string): Report {
+  let text: string
+  try {
+    text = filename === '-' ? readFileSync(0, 'utf8') : readFileSync(filename, 'utf8')
+  } catch (e) {
+    throw new CliError('NotFound', `cannot read ${filename}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`)
+  }
+  return validateText(text, filename === '-' ? '<stdin>' : filename, releaseFlag)
 }
 
 export function validateText(input: string, file: string, releaseFlag?: string): Report {
@@ -259,7 +279,7 @@ export function validateText(input: string, file: string, releaseFlag?: string):
       text = cm.data?.[KEY] ?? null
     } else if (values) {
       format = 'Helm values'
-      const h = fromHelmValues(values, release)
+      const h = renderValues(values, release)
       text = h.text
       release ??= h.release
       helmIgnored = h.ignored
@@ -273,7 +293,7 @@ export function validateText(input: string, file: string, releaseFlag?: string):
   // manifests that carry only storage containers are not missing a ConfigMap
   if (format === 'manifests' && text === undefined) findings = findings.filter(f => f.rule !== 'SI002')
   // a values file is fixed in the values, not with live commands
-  if (format === 'Helm values') findings = findings.map(f => ({...f, path: valuesPath(file, f.path), hint: valuesHint(f)}))
+  if (format === 'Helm values') findings = findings.map(f => inValues(f, file))
   return {
     apiVersion: API_VERSION,
     kind: 'ValidationReport',
@@ -289,7 +309,7 @@ export function validateText(input: string, file: string, releaseFlag?: string):
  * Settings that differ between the reports that could be read: key -> value per report (missing: "(unset)"; a cluster
  * that could not be read: "(not checked)", and it makes no difference by itself).
  */
-export function compare(reports: Report[]): {setting: string; values: string[]}[] {
+export function compare(reports: Report[]): Difference[] {
   const keys = [...new Set(reports.flatMap(r => Object.keys(r.settings)))].sort()
   return keys
     .map(k => ({setting: k, values: reports.map(r => (r.error ? '(not checked)' : (r.settings[k] ?? '(unset)')))}))
@@ -298,6 +318,26 @@ export function compare(reports: Report[]): {setting: string; values: string[]}[
 
 export function failed(r: Report, strict: boolean): boolean {
   return r.error !== undefined || r.summary.error > 0 || (strict && r.summary.warning > 0)
+}
+
+export interface Difference {
+  setting: string
+  values: string[]
+}
+
+/** What the reports of one `validate` add up to. */
+export interface Verdict {
+  reports: Report[]
+  /** --compare with several reports: the settings that differ */
+  differences?: Difference[]
+  /** 2: a check could not run; 1: errors (or warnings, strict); 0: neither */
+  exitCode: 0 | 1 | 2
+}
+
+export function verdict(reports: Report[], o: {strict: boolean; compare: boolean}): Verdict {
+  const differences = o.compare && reports.length > 1 ? compare(reports) : undefined
+  const exitCode = reports.some(r => r.error) ? 2 : reports.some(r => failed(r, o.strict)) ? 1 : 0
+  return {reports, ...(differences ? {differences} : {}), exitCode}
 }
 
 export function errorReport(source: Report['source'], message: string): Report {

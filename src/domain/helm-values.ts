@@ -6,9 +6,42 @@
  *   and still hard-codes the resources (100Mi/1Gi/100m/1; kserve/kserve#5412): `kserve.storage.resources` is ignored;
  * - after v0.20.0 (master) the resources come from `kserve.storage.resources` too.
  * (v0.16 was not checked: it is judged as v0.15.)
+ * The one home of the mapping between the document's fields and the values (kserve.storage.*); a release's Secret is
+ * decoded by helm-release.ts.
  */
+
 import {formatImage, parseImage} from './image.js'
-import {atLeast, type Release} from './release.js'
+import {atLeast, parseRelease, type Release} from './release.js'
+import type {Finding} from './rules.js'
+
+/** A values file of the chart, as far as this file reads it. */
+export interface HelmValues {
+  kserve?: {version?: unknown; storage?: Record<string, any>}
+}
+
+/** Where the chart takes each resource field from: kserve.storage.resources.KIND.RESOURCE (in the order it renders them). */
+const RESOURCE_VALUES = {
+  memoryRequest: {kind: 'requests', resource: 'memory'},
+  memoryLimit: {kind: 'limits', resource: 'memory'},
+  cpuRequest: {kind: 'requests', resource: 'cpu'},
+  cpuLimit: {kind: 'limits', resource: 'cpu'},
+} as const
+
+type ResourceField = keyof typeof RESOURCE_VALUES
+
+const RESOURCE_FIELDS = Object.keys(RESOURCE_VALUES) as ResourceField[]
+
+const isResourceField = (field: string): field is ResourceField => Object.hasOwn(RESOURCE_VALUES, field)
+
+/** Fields the chart renders as given, from kserve.storage.FIELD. */
+const PASSED_THROUGH = ['caBundleConfigMapName', 'caBundleVolumeMountPath', 'enableModelcar', 'cpuModelcar', 'memoryModelcar', 'uidModelcar']
+
+/** The values a field of the document is rendered from: the image from two (repository, then tag), any other from one. */
+export function valuesOf(field: string): string[] {
+  if (field === 'image') return ['kserve.storage.image', 'kserve.storage.tag']
+  if (isResourceField(field)) return [`kserve.storage.resources.${RESOURCE_VALUES[field].kind}.${RESOURCE_VALUES[field].resource}`]
+  return [`kserve.storage.${field}`]
+}
 
 export interface ChartRules {
   /** the chart renders the image from kserve.storage.image/tag */
@@ -29,7 +62,7 @@ export const CHART_FIXED = {image: 'kserve/storage-initializer:latest', memoryRe
 const orDefault = (v: unknown, d: unknown) => (v === undefined || v === null || v === '' ? d : v)
 
 /** The storageInitializer document the chart renders from these values, and the values it ignores. */
-export function renderStorageInitializer(values: any, r: Release | undefined): {doc: Record<string, unknown>; ignored: string[]} {
+export function renderStorageInitializer(values: HelmValues | undefined, r: Release | undefined): {doc: Record<string, unknown>; ignored: string[]} {
   const k = values?.kserve ?? {}
   const s = k.storage ?? {}
   const rules = chartRules(r)
@@ -43,17 +76,41 @@ export function renderStorageInitializer(values: any, r: Release | undefined): {
     if (s.image !== undefined || s.tag) ignored.push('kserve.storage.image/tag')
   }
   const res = s.resources ?? {}
-  const given = {memoryRequest: res.requests?.memory, memoryLimit: res.limits?.memory, cpuRequest: res.requests?.cpu, cpuLimit: res.limits?.cpu}
-  for (const [field, v] of Object.entries(given)) {
-    const fixed = CHART_FIXED[field as keyof typeof CHART_FIXED]
+  for (const field of RESOURCE_FIELDS) {
+    const v = res[RESOURCE_VALUES[field].kind]?.[RESOURCE_VALUES[field].resource]
+    const fixed = CHART_FIXED[field]
     if (rules.resources) doc[field] = v === undefined ? fixed : String(v)
     else {
       doc[field] = fixed
       if (v !== undefined && String(v) !== fixed) ignored.push(`kserve.storage.resources (${field} ${v})`)
     }
   }
-  for (const f of ['caBundleConfigMapName', 'caBundleVolumeMountPath', 'enableModelcar', 'cpuModelcar', 'memoryModelcar', 'uidModelcar']) if (s[f] !== undefined) doc[f] = s[f]
+  for (const f of PASSED_THROUGH) if (s[f] !== undefined) doc[f] = s[f]
   return {doc, ignored}
+}
+
+/**
+ * A values file: the storageInitializer document the chart renders (as JSON text), the release it is judged by (the
+ * one given, else kserve.version), and the values the chart ignores.
+ */
+export function renderValues(values: HelmValues, releaseFlag?: Release): {text: string; release?: Release; ignored: string[]} {
+  const version = values.kserve?.version
+  const release = releaseFlag ?? parseRelease(typeof version === 'string' ? version : undefined)
+  const {doc, ignored} = renderStorageInitializer(values, release)
+  return {text: JSON.stringify(doc, null, 4), release, ignored}
+}
+
+/**
+ * A finding on the document a values file renders, pointed back at the values: its path names the value
+ * (`values.yaml:kserve.storage.image`), its hint says to change the value, since a values file is fixed in the values
+ * and not with live commands.
+ */
+export function inValues(f: Finding, file: string): Finding {
+  const field = /data\.storageInitializer\.(\w+)$/.exec(f.path)?.[1]
+  if (!field) return f
+  const values = valuesOf(field)
+  const hint = f.rule === 'SI071' ? f.hint : `change ${values.join(' and ')} in the values${/kubectl storage-init/.test(f.hint) ? '' : ` (${f.hint})`}`
+  return {...f, path: `${file}:${values[0]}`, hint}
 }
 
 /**
@@ -84,7 +141,12 @@ export function resourceValues(doc: Record<string, unknown>, r: Release | undefi
   return resourcesYaml(doc, '')
 }
 
+/** kserve.storage.resources with the document's resource fields (each kind's resources in name order: cpu, memory), every line prefixed with `p`. */
 function resourcesYaml(doc: Record<string, unknown>, p: string): string {
-  const line = (r: string, field: string) => (doc[field] !== undefined ? `${p}        ${r}: ${JSON.stringify(String(doc[field]))}\n` : '')
-  return `${p}kserve:\n${p}  storage:\n${p}    resources:\n${p}      requests:\n${line('cpu', 'cpuRequest')}${line('memory', 'memoryRequest')}${p}      limits:\n${line('cpu', 'cpuLimit')}${line('memory', 'memoryLimit')}`
+  const lines = (kind: 'requests' | 'limits') =>
+    RESOURCE_FIELDS.filter(f => RESOURCE_VALUES[f].kind === kind && doc[f] !== undefined)
+      .sort((a, b) => RESOURCE_VALUES[a].resource.localeCompare(RESOURCE_VALUES[b].resource))
+      .map(f => `${p}        ${RESOURCE_VALUES[f].resource}: ${JSON.stringify(String(doc[f]))}\n`)
+      .join('')
+  return `${p}kserve:\n${p}  storage:\n${p}    resources:\n${p}      requests:\n${lines('requests')}${p}      limits:\n${lines('limits')}`
 }

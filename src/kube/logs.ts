@@ -1,7 +1,8 @@
 /** One container's log as a stream of lines, resumed like stern when the connection breaks. */
 import {isApiStatus} from '../errors.js'
+import {LineSplitter} from '../domain/lines.js'
 import type {KubeClient} from './client.js'
-import {isTransient, POLICIES, sleep} from './retry.js'
+import {Attempts, isTransient, POLICIES} from './retry.js'
 import {apiPath} from './paths.js'
 
 /**
@@ -16,12 +17,28 @@ export interface LogOptions {
   tailLines?: number
   sinceSeconds?: number
   sinceTime?: string
+  /**
+   * At most this many bytes of the log in all, as kubectl's limitBytes caps its one request: a resumed stream asks only
+   * for what is left. Counted as the server counts them, timestamps included (they are always requested).
+   */
   limitBytes?: number
 }
 
 export interface LogLine {
   time: string
   message: string
+}
+
+/** One container's log to stream. */
+export interface LogStream {
+  namespace: string
+  pod: string
+  container: string
+  options: LogOptions
+  onLine: (l: LogLine) => void
+  signal: AbortSignal
+  /** told before each resume, with its number (the first is 1) */
+  onResume?: (attempt: number) => void
 }
 
 /** RFC 3339 timestamp prefix the kubelet adds with timestamps=true. */
@@ -31,33 +48,31 @@ function split(line: string): LogLine {
   return /^\d{4}-\d\d-\d\dT/.test(time) ? {time, message: line.slice(i + 1)} : {time: '', message: line}
 }
 
-export interface StreamResult {
-  /** the stream ended by itself (container done), rather than being cut */
-  complete: boolean
-  resumed: number
-}
+/** The second a timestamp falls in: sinceTime has no finer precision. */
+const secondOf = (time: string) => time.replace(/\.\d+Z$/, 'Z')
 
 /**
- * Stream lines to `onLine`. Timestamps are always requested, so that a cut stream can be resumed from the last second
+ * Stream lines to `onLine` until the log ends, the signal aborts, or (following) the stream broke more often than
+ * POLICIES.resume allows. Timestamps are always requested, so that a cut stream can be resumed from the last second
  * seen (sinceTime), skipping the lines already delivered at that second: no line repeated, none lost.
  */
-export async function streamLog(
-  client: KubeClient,
-  namespace: string,
-  pod: string,
-  container: string,
-  opts: LogOptions,
-  onLine: (l: LogLine) => void,
-  signal: AbortSignal,
-  onResume?: (attempt: number) => void,
-): Promise<StreamResult> {
+export async function streamLog(client: KubeClient, s: LogStream): Promise<void> {
+  const {container, options: opts, onLine, signal} = s
   let lastTime = ''
   let atLast = 0
-  let resumed = 0
-  const path = apiPath('pods', {namespace, name: pod, sub: 'log'})
+  // bytes delivered (a line's newline included), and those of them in lastTime's second, which a resumed request sends
+  // again (they count against its limitBytes, then are skipped)
+  let delivered = 0
+  let inSecond = 0
+  const cap = opts.limitBytes
+  const tries = new Attempts(POLICIES.resume, signal)
+  const resume = () => s.onResume?.(tries.attempt)
+  const path = apiPath('pods', {namespace: s.namespace, name: s.pod, sub: 'log'})
   for (;;) {
-    const query: Record<string, string | number | boolean | undefined> = {container, timestamps: true, follow: opts.follow || undefined, previous: opts.previous || undefined, limitBytes: opts.limitBytes}
-    if (lastTime) query.sinceTime = lastTime.replace(/\.\d+Z$/, 'Z')
+    // what is left of the cap, and what of it the already delivered lines sent again will take
+    const limitBytes = cap === undefined ? undefined : cap - delivered + (lastTime ? inSecond : 0)
+    const query: Record<string, string | number | boolean | undefined> = {container, timestamps: true, follow: opts.follow || undefined, previous: opts.previous || undefined, limitBytes}
+    if (lastTime) query.sinceTime = secondOf(lastTime)
     else {
       query.tailLines = opts.tailLines !== undefined && opts.tailLines >= 0 ? opts.tailLines : undefined
       query.sinceSeconds = opts.sinceSeconds
@@ -68,27 +83,20 @@ export async function streamLog(
     try {
       res = await client.stream(path, query, LOG_ACCEPT, signal)
     } catch (e) {
-      if (signal.aborted) return {complete: false, resumed}
+      if (signal.aborted) return
       // a network failure, or a 429/5xx answer, is retried from where the stream stopped; other answers are final
-      if ((!isApiStatus(e) || isTransient(e)) && resumed < POLICIES.resume.attempts - 1) {
-        resumed++
-        onResume?.(resumed)
-        await sleep(POLICIES.resume.delayMs(resumed))
-        continue
-      }
+      if ((!isApiStatus(e) || isTransient(e)) && (await tries.again(e, resume))) continue
+      if (signal.aborted) return
       throw e
     }
     const abort = () => res.destroy()
     signal.addEventListener('abort', abort, {once: true})
-    let buf = ''
+    const lines = new LineSplitter()
     let cut = false
     try {
-      for await (const chunk of res) {
-        buf += chunk
-        let i
-        while ((i = buf.indexOf('\n')) >= 0) {
-          const l = split(buf.slice(0, i))
-          buf = buf.slice(i + 1)
+      for await (const chunk of res)
+        for (const raw of lines.push(chunk)) {
+          const l = split(raw.toString('utf8'))
           if (skip) {
             // from the second we resumed at: drop what was already delivered
             if (l.time && l.time < skip.time) continue
@@ -98,6 +106,8 @@ export async function streamLog(
             }
             skip = undefined
           }
+          inSecond = secondOf(l.time) === secondOf(lastTime) ? inSecond + raw.length + 1 : raw.length + 1
+          delivered += raw.length + 1
           if (l.time === lastTime) atLast++
           else {
             lastTime = l.time
@@ -105,21 +115,21 @@ export async function streamLog(
           }
           onLine(l)
         }
-      }
     } catch {
       cut = true
     } finally {
       signal.removeEventListener('abort', abort)
     }
-    if (signal.aborted) return {complete: false, resumed}
-    // a stream that ends in the middle of a line was cut, whatever the socket said
-    if (buf !== '') cut = true
-    if (!cut || !opts.follow) {
-      if (buf !== '' && !opts.follow) onLine(split(buf))
-      return {complete: !cut, resumed}
+    if (signal.aborted) return
+    const tail = lines.tail
+    // the server stops at limitBytes, in the middle of a line if need be: that end is the log's, not a cut
+    const capped = cap !== undefined && delivered + tail.length >= cap
+    if (!opts.follow || capped) {
+      if (tail.length > 0) onLine(split(tail.toString('utf8')))
+      return
     }
-    if (resumed >= POLICIES.resume.attempts - 1) return {complete: false, resumed}
-    resumed++
-    onResume?.(resumed)
+    // a followed stream that ends in the middle of a line was cut, whatever the socket said
+    if (!cut && tail.length === 0) return
+    if (!(await tries.again(undefined, resume))) return
   }
 }

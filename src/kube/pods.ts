@@ -3,12 +3,13 @@
  * expires (410) and reopening it when it drops; a refusal ends the watch.
  */
 import {isApiStatus} from '../errors.js'
+import {LineSplitter} from '../domain/lines.js'
 import {slimPod} from '../domain/pod-status.js'
 import type {KubeClient} from './client.js'
 import {explain} from './explain.js'
-import {listAll} from './list.js'
+import {eachPage, listAll} from './list.js'
 import {apiPath} from './paths.js'
-import {isTransient, POLICIES, sleep} from './retry.js'
+import {Attempts, isTransient, POLICIES} from './retry.js'
 
 export interface Selection {
   namespace?: string // undefined: all namespaces
@@ -24,7 +25,7 @@ export function podPath(sel: Selection): string {
 export async function listPods(client: KubeClient, sel: Selection): Promise<{items: any[]; resourceVersion: string}> {
   try {
     if (sel.pod) {
-      const p = await client.get(`${podPath(sel)}/${encodeURIComponent(sel.pod)}`)
+      const p = await client.get(apiPath('pods', {namespace: sel.namespace, name: sel.pod}))
       return {items: [p], resourceVersion: p.metadata.resourceVersion}
     }
     // chunked, and only the fields used are kept of each pod (memory flat in the number of pods)
@@ -39,6 +40,11 @@ export async function listPods(client: KubeClient, sel: Selection): Promise<{ite
   }
 }
 
+/** Every pod with a label selector in every namespace, page by page, each keeping only the fields used (memory flat). */
+export async function eachPodPage(client: KubeClient, labelSelector: string, onPage: (pods: any[]) => void): Promise<void> {
+  await eachPage(client, apiPath('pods'), {query: {labelSelector}}, page => onPage(page.map(slimPod)))
+}
+
 /** Watch pods (list+watch, re-listing when the watch expires) until aborted: one watch per label selector. */
 export async function watchPods(client: KubeClient, sel: Selection, rv: string, onPod: (p: any) => void, signal: AbortSignal): Promise<void> {
   const selectors = sel.pod ? [undefined] : (sel.labelSelectors ?? [undefined])
@@ -47,6 +53,8 @@ export async function watchPods(client: KubeClient, sel: Selection, rv: string, 
 
 async function watchOne(client: KubeClient, sel: Selection, labelSelector: string | undefined, rv: string, onPod: (p: any) => void, signal: AbortSignal): Promise<void> {
   const query = (v: string) => ({watch: 1, resourceVersion: v, labelSelector, fieldSelector: sel.pod ? `metadata.name=${sel.pod}` : undefined, allowWatchBookmarks: true})
+  // a watch that ended is opened again at once; one that could not be opened, after POLICIES.rewatch's pause
+  const tries = new Attempts(POLICIES.rewatch, signal)
   while (!signal.aborted) {
     let res
     try {
@@ -61,19 +69,16 @@ async function watchOne(client: KubeClient, sel: Selection, labelSelector: strin
       }
       // a refusal (403, 404) is final; a dropped connection or a server in trouble is not
       if (isApiStatus(e) && !isTransient(e)) throw e
-      await sleep(POLICIES.rewatch.delayMs())
+      await tries.again(e)
       continue
     }
     const abort = () => res.destroy()
     signal.addEventListener('abort', abort, {once: true})
-    let buf = ''
+    const lines = new LineSplitter()
     try {
       for await (const chunk of res) {
-        buf += chunk
-        let i
-        while ((i = buf.indexOf('\n')) >= 0) {
-          const ev = JSON.parse(buf.slice(0, i))
-          buf = buf.slice(i + 1)
+        for (const line of lines.lines(chunk)) {
+          const ev = JSON.parse(line)
           if (ev.type === 'ERROR') {
             if (ev.object?.code === 410) {
               const l = await listPods(client, sel)

@@ -1,5 +1,8 @@
-/** Log lines and status lines: kubectl's `[pod/NAME/CONTAINER] ` prefix, one colour per pod on a terminal, or JSON lines. */
-import type {LogEvent} from '../core/logs.js'
+/**
+ * Log lines and status lines: kubectl's `[pod/NAME/CONTAINER] ` prefix, one colour per pod on a terminal, or JSON lines;
+ * while following, a spinner saying what is awaited; and the line said when no pod was found.
+ */
+import type {LogEvent, PodSelection} from '../core/logs.js'
 import {safe} from './table.js'
 
 const COLOURS = [31, 32, 33, 34, 35, 36, 91, 92, 93, 94, 95, 96]
@@ -25,8 +28,10 @@ export interface PrinterOptions {
   highlight?: RegExp[]
   /** no status lines (stern's --only-log-lines) */
   onlyLogLines?: boolean
-  out?: (text: string) => void
-  err?: (text: string) => void
+  /** where log lines (and JSON lines) go */
+  out: (text: string) => void
+  /** where status, end and resume lines go */
+  err: (text: string) => void
 }
 
 /** --color auto|always|never, decided for one stream (NO_COLOR and TERM=dumb say never, in auto). */
@@ -38,8 +43,7 @@ export function useColor(mode: string | undefined, stream: {isTTY?: boolean}, en
 
 /** Writes are whole lines, so parallel streams never interleave mid-line. */
 export function makePrinter(o: PrinterOptions): (e: LogEvent) => void {
-  const out = o.out ?? ((t: string) => void process.stdout.write(t))
-  const err = o.err ?? ((t: string) => void process.stderr.write(t))
+  const {out, err} = o
   const prefix = (e: LogEvent, color: boolean) => {
     const p = `[${o.withNamespace ? `${e.namespace}/` : ''}pod/${e.pod}/${e.container}] `
     return color ? `\x1b[${colourOf(e.pod)}m${p}\x1b[0m` : p
@@ -63,4 +67,35 @@ export function makePrinter(o: PrinterOptions): (e: LogEvent) => void {
     const what = e.type === 'done' ? safe(e.message) : e.type === 'resumed' ? safe(e.message) : `status: ${safe(e.message)}`
     err(`${prefix(e, o.color.stderr)}${what}${hint}\n`)
   }
+}
+
+/** Who is followed, as the spinner says it: the pod, the model, or the label selectors. */
+function following(sel: PodSelection, model?: string): string {
+  return sel.pod ? `pod ${sel.pod}` : model ? model : sel.labelSelectors.join(' or ') || 'pods'
+}
+
+/**
+ * Following, on a terminal: `print` wrapped so that a spinner shows while nothing arrives (taken down before each line),
+ * saying how many storage-initializer logs are live (a container's first line makes it live, its end line not).
+ */
+export async function withIdleSpinner(print: (e: LogEvent) => void, sel: PodSelection, model?: string): Promise<{emit: (e: LogEvent) => void; stop(): void}> {
+  const {whileIdle} = await import('./progress.js')
+  const live = new Set<string>()
+  const what = following(sel, model)
+  const idle = whileIdle(() => (live.size === 0 ? `waiting for the storage-initializer of ${what} to start (Ctrl-C to stop)` : `following ${live.size} storage-initializer log(s); waiting for lines or new pods (Ctrl-C to stop)`))
+  return {
+    emit(e) {
+      idle.touch()
+      const id = `${e.namespace}/${e.pod}/${e.container}`
+      if (e.type === 'line') live.add(id)
+      else if (e.type === 'done') live.delete(id)
+      print(e)
+    },
+    stop: () => idle.stop(),
+  }
+}
+
+/** Said (on stderr) when nothing was selected and nothing was followed. */
+export function noPodsFound(sel: PodSelection): string {
+  return `No storage-initializer pods found${sel.namespace ? ` in namespace ${sel.namespace}` : ''} (selector ${sel.pod ? `pod ${sel.pod}` : sel.labelSelectors.join(' or ')}).\n`
 }

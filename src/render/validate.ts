@@ -1,7 +1,31 @@
-/** `validate` output: readable, grouped by severity; SARIF 2.1.0 for code-scanning tools. */
-import type {Report} from '../core/validate.js'
+/** `validate` output: readable, grouped by severity; JSON or YAML (one report, or a list); SARIF 2.1.0 for code-scanning tools. */
+import type {Difference, Report, Verdict} from '../core/validate.js'
+import {API_VERSION} from '../domain/api-version.js'
 import {RULES, type Severity} from '../domain/rules.js'
+import {formatStructured} from './output.js'
 import {safe, table} from './table.js'
+
+/** -o json/yaml for several reports (a fleet), with the differences when compared. */
+export interface ValidationReportList {
+  apiVersion: typeof API_VERSION
+  kind: 'ValidationReportList'
+  items: Report[]
+  differences?: Difference[]
+}
+
+/**
+ * What `validate` prints once every report is in, in the format asked for (-o sarif, json, yaml; none: readable).
+ * `streamed`: the readable reports were printed as they came (a fleet), only the comparison is left.
+ */
+export async function renderValidation(v: Verdict, o: {output?: string; version: string; streamed?: boolean}): Promise<string> {
+  const {reports, differences} = v
+  if (o.output === 'sarif') return JSON.stringify(sarif(reports, o.version), null, 2) + '\n'
+  if (o.output === 'json' || o.output === 'yaml') {
+    const list: ValidationReportList = {apiVersion: API_VERSION, kind: 'ValidationReportList', items: reports, ...(differences ? {differences} : {})}
+    return formatStructured(reports.length === 1 && !differences ? reports[0] : list, o.output)
+  }
+  return (o.streamed ? '' : reports.map(renderReport).join('\n')) + (differences ? renderComparison(reports.map(x => x.source.context ?? '?'), differences) : '')
+}
 
 const TITLES: Record<Severity, string> = {error: 'ERRORS', warning: 'WARNINGS', info: 'INFO'}
 
@@ -32,7 +56,7 @@ export function renderReport(r: Report): string {
   return out.join('\n') + '\n'
 }
 
-export function renderComparison(names: string[], rows: {setting: string; values: string[]}[]): string {
+export function renderComparison(names: string[], rows: Difference[]): string {
   if (rows.length === 0) return '\nThe clusters\' storage-initializer settings are the same.\n'
   return '\nDIFFERENCES BETWEEN CLUSTERS\n' + table(['setting', ...names], rows.map(r => [r.setting, ...r.values.map(safe)])) + '\n'
 }
