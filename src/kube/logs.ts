@@ -1,5 +1,5 @@
 /** One container's log as a stream of lines, resumed like stern when the connection breaks. */
-import {isApiStatus} from '../errors.js'
+import {CliError, isApiStatus} from '../errors.js'
 import {LineSplitter} from '../domain/lines.js'
 import type {KubeClient} from './client.js'
 import {Attempts, isTransient, POLICIES} from './retry.js'
@@ -52,8 +52,8 @@ function split(line: string): LogLine {
 const secondOf = (time: string) => time.replace(/\.\d+Z$/, 'Z')
 
 /**
- * Stream lines to `onLine` until the log ends, the signal aborts, or (following) the stream broke more often than
- * POLICIES.resume allows. Timestamps are always requested, so that a cut stream can be resumed from the last second
+ * Stream lines to `onLine` until the log ends or the signal aborts; a stream that broke more often than POLICIES.resume
+ * allows throws. Timestamps are always requested, so that a cut stream can be resumed from the last second
  * seen (sinceTime), skipping the lines already delivered at that second: no line repeated, none lost.
  */
 export async function streamLog(client: KubeClient, s: LogStream): Promise<void> {
@@ -85,7 +85,11 @@ export async function streamLog(client: KubeClient, s: LogStream): Promise<void>
     } catch (e) {
       if (signal.aborted) return
       // a network failure, or a 429/5xx answer, is retried from where the stream stopped; other answers are final
-      if ((!isApiStatus(e) || isTransient(e)) && (await tries.again(e, resume))) continue
+      if (!isApiStatus(e) || isTransient(e)) {
+        if (await tries.again(e, resume)) continue
+        if (signal.aborted) return
+        if (tries.retries > 0) throw brokeOff(e)
+      }
       if (signal.aborted) return
       throw e
     }
@@ -124,12 +128,21 @@ export async function streamLog(client: KubeClient, s: LogStream): Promise<void>
     const tail = lines.tail
     // the server stops at limitBytes, in the middle of a line if need be: that end is the log's, not a cut
     const capped = cap !== undefined && delivered + tail.length >= cap
-    if (!opts.follow || capped) {
+    // a log that ended (not followed: its last line may lack a newline), or the cap reached
+    if (capped || (!opts.follow && !cut)) {
       if (tail.length > 0) onLine(split(tail.toString('utf8')))
       return
     }
-    // a followed stream that ends in the middle of a line was cut, whatever the socket said
+    // followed, a stream that ends in the middle of a line was cut, whatever the socket said; a cut stream is resumed
+    // (the unfinished line comes again, whole) whether followed or not
     if (!cut && tail.length === 0) return
-    if (!(await tries.again(undefined, resume))) return
+    if (!(await tries.again(undefined, resume))) throw brokeOff()
+  }
+
+  function brokeOff(last?: unknown): CliError {
+    const why = last instanceof Error ? ` (the last: ${last.message})` : ''
+    return new CliError('Server', `the log of pod ${s.namespace}/${s.pod} (container ${container}) kept breaking off: ${tries.attempt} attempts${why}; the lines above are all that could be read`, {
+      hint: 'try again, or read the rest with --since-time and the last timestamp seen (--timestamps)',
+    })
   }
 }

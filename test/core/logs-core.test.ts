@@ -140,6 +140,20 @@ test('a followed stream cut in the middle of a line is resumed: every line once,
   expect(asked.map(q => q.get('sinceTime'))).toEqual([null, lines[6].time.replace(/\.\d+Z$/, 'Z')])
 })
 
+test('a stream cut before its end is resumed without -f too: every line once; a stream that keeps breaking is an error', async () => {
+  const lines = Array.from({length: 20}, (_, i) => ({text: `line ${i}`, time: new Date(Date.now() - 60_000 + i * 300).toISOString()}))
+  s.cluster.seed(pod('llm-cut', terminated(70, 50), {'storage-initializer': lines}))
+  s.cluster.faults.add({verb: 'get', resource: 'pods/log', name: 'llm-cut', dropAfterLines: 7, midLine: true, count: 1})
+  const c = capture()
+  await runLogs(s.client, await selectPods(s.client, 'ml', {pod: 'llm-cut'}), opts(), c.emit, new AbortController().signal)
+  expect(c.lines('llm-cut')).toEqual(lines.map(l => l.text))
+  expect(c.events.filter(e => e.type === 'resumed')).toHaveLength(1)
+  // for good: the command fails in one line, after what could be read
+  s.cluster.faults.add({verb: 'get', resource: 'pods/log', name: 'llm-cut', dropAfterLines: 7, midLine: true})
+  const err = await runLogs(s.client, await selectPods(s.client, 'ml', {pod: 'llm-cut'}), opts(), capture().emit, new AbortController().signal).catch(e => e)
+  expect(isCliError(err) && err.message).toMatch(/^the log of pod ml\/llm-cut \(container storage-initializer\) kept breaking off: 6 attempts( \(the last: .*\))?; the lines above are all that could be read$/)
+}, 20_000)
+
 test('--limit-bytes caps the whole log, not each reconnection: a resumed stream asks for what is left, and the cap ends it', async () => {
   // fifty lines a second, from just after now, across the next whole second: the stream is cut (after 17 lines) two lines
   // into that second, and resumed at it
