@@ -49,10 +49,10 @@ export abstract class ChangeCommand<T extends typeof Command> extends BaseComman
   }
 
   /** A per-model change (--isvc / --llmisvc): the model, and the change applied to its container. */
-  protected async changeModel(client: KubeClient, namespace: string, flags: {isvc?: string; llmisvc?: string}, change: import('./core/model-change.js').ContainerChange): Promise<Outcome> {
+  protected async changeModel(client: KubeClient, namespace: string, flags: {isvc?: string; llmisvc?: string}, change: import('./domain/plans/model.js').ContainerChange): Promise<Outcome> {
     const ref = {kind: flags.isvc ? ('InferenceService' as const) : ('LLMInferenceService' as const), namespace, name: (flags.isvc ?? flags.llmisvc)!}
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ref.name)) throw new CliError('Usage', `"${ref.name}" is not a valid ${ref.kind} name`)
-    const {planModelChange} = await import('./core/model-change.js')
+    const {planModelChange} = await import('./domain/plans/model.js')
     return this.change(client, live => planModelChange(live, ref, change, t => this.warnOnce(t)), {models: [ref]})
   }
 

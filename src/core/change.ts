@@ -6,6 +6,7 @@
  * Every change is checked with validate's rules: it may not add an error, and the errors it leaves are named.
  */
 import {CliError, isApiStatus} from '../errors.js'
+import {PlanError} from '../domain/plans/plan-error.js'
 import type {KubeClient} from '../kube/client.js'
 import {Attempts, isTransient, POLICIES} from '../kube/retry.js'
 import {preflight, whoAmI, type AccessCheck} from '../kube/access.js'
@@ -25,7 +26,7 @@ import {
   type TargetChange,
 } from '../domain/history.js'
 import {imageName} from '../domain/image.js'
-import {atLeast, controllerVersion, parseRelease, type Release} from '../domain/release.js'
+import {atLeast, controllerVersion, parseRelease} from '../domain/release.js'
 import {validate, type Finding} from '../domain/rules.js'
 import {fromResource, selectInjection} from '../domain/storage-containers.js'
 import {llmDeploymentName, llmOverride, llmPodSelector, resolveLlm} from '../domain/llmisvc.js'
@@ -34,45 +35,39 @@ import {eachPodPage} from '../kube/pods.js'
 import {deploymentMode, initContainerOf, podDifferences, rolloutFor, type Rollout} from '../domain/model-pods.js'
 import {decodeStorageInitializer} from '../domain/go-json.js'
 import {DocumentSyntaxError, parseStorageInitializer} from '../domain/storage-initializer.js'
-import {resourceOf, withValue, type ConfigMapTarget, type StorageContainerTarget, type Target} from '../domain/plans/target.js'
+import {
+  configMapTarget,
+  cscTargets,
+  isDedicated,
+  modelTargetId,
+  resourceOf,
+  withValue,
+  type ConfigMapTarget,
+  type ModelRef,
+  type Planned,
+  type PlanInput,
+  type PlanResult,
+  type StorageContainerTarget,
+  type Target,
+} from '../domain/plans/target.js'
+
+export {configMapTarget, cscTargets, type ModelRef, type Planned, type PlanResult}
 import {apiPath} from '../kube/paths.js'
 
 export type DryRun = 'none' | 'client' | 'server'
 
-export interface Live {
+/** The live configuration a change reads (the planner's input), with the history and Helm ownership. */
+export interface Live extends PlanInput {
   namespace: string
-  /** the storageInitializer document ({} when it cannot be parsed: see docError) */
-  doc: Record<string, unknown>
   /** why the storageInitializer is not a usable document (invalid JSON, missing key): set-* refuse, rollback can repair */
   docError?: CliError
-  release?: Release
-  version: string | null
   helm?: HelmOwnership
-  targets: Target[]
   /** the revision history, as read with the configuration */
   history: History
-  /** is the ClusterStorageContainer CRD installed */
-  crdInstalled: boolean
-}
-
-export interface Planned {
-  target: Target
-  /** null: remove (a dedicated ClusterStorageContainer is deleted, a model's field unset) */
-  after: unknown
-  /** the whole object to create, when the target does not exist yet */
-  create?: any
-  /** what changes, for the report line: image, resource requirements */
-  what: string
-}
-
-/** What a planner decides besides the values: how the record and messages name the change (rollback). */
-export interface PlanResult {
-  planned: Planned[]
-  record?: ChangeOptions['record']
-  restore?: string
 }
 
 export type Planner = (live: Live) => Planned[] | PlanResult
+
 
 export interface ChangeOptions {
   kserveNamespace?: string
@@ -96,20 +91,6 @@ export interface ChangeOptions {
   models?: ModelRef[]
 }
 
-/** A model a per-model change concerns. */
-export interface ModelRef {
-  kind: 'InferenceService' | 'LLMInferenceService'
-  namespace: string
-  name: string
-}
-
-const modelPath = (m: ModelRef) =>
-  m.kind === 'InferenceService'
-    ? apiPath('inferenceservices', {namespace: m.namespace, name: m.name})
-    : apiPath('llminferenceservices', {namespace: m.namespace, name: m.name})
-
-export const modelTargetId = (m: ModelRef) => `${m.kind.toLowerCase()}/${m.namespace}/${m.name}`
-
 /** The models a change or the history names, read (those that exist) as targets. */
 async function modelTargets(client: KubeClient, refs: ModelRef[]): Promise<Target[]> {
   const seen = new Set<string>()
@@ -120,7 +101,7 @@ async function modelTargets(client: KubeClient, refs: ModelRef[]): Promise<Targe
     seen.add(id)
     const o = await (m.kind === 'InferenceService' ? findInferenceService : findLlmInferenceService)(client, m.namespace, m.name)
     if (!o) continue
-    const base = {id, display: `${m.kind.toLowerCase()}.serving.kserve.io/${m.name} -n ${m.namespace}`, path: modelPath(m), object: o, serving: true}
+    const base = {id, display: `${m.kind.toLowerCase()}.serving.kserve.io/${m.name} -n ${m.namespace}`, name: m.name, namespace: m.namespace, object: o, serving: true}
     out.push(m.kind === 'InferenceService' ? {...base, kind: m.kind, value: typeof o?.spec?.predictor?.storageContainerName === 'string' ? o.spec.predictor.storageContainerName : null} : {...base, kind: m.kind, value: llmOverride(o) ?? null})
   }
   return out
@@ -179,14 +160,14 @@ export async function readLive(client: KubeClient, kserveNamespace?: string, mod
     }
   }
   const targets: Target[] = [
-    {id: 'configmap', display: `configmap/${CONFIGMAP}`, kind: 'ConfigMap', path: apiPath('configmaps', {namespace: ns, name: CONFIGMAP}), object: cm, value: raw ?? null, serving: true},
+    {id: 'configmap', display: `configmap/${CONFIGMAP}`, kind: 'ConfigMap', name: CONFIGMAP, namespace: ns, object: cm, value: raw ?? null, serving: true},
     ...scs.items.map(o => {
       const sc = fromResource(o)
       return {
         id: `storage-container/${sc.name}`,
         display: `clusterstoragecontainer.serving.kserve.io/${sc.name}`,
         kind: 'ClusterStorageContainer' as const,
-        path: apiPath('clusterstoragecontainers', {name: sc.name}),
+        name: sc.name,
         object: o,
         value: o.spec?.container ?? {},
         // KServe reads workloadType from v0.14; before, every enabled ClusterStorageContainer serves
@@ -196,22 +177,6 @@ export async function readLive(client: KubeClient, kserveNamespace?: string, mod
   ]
   targets.push(...(await modelTargets(client, [...models, ...historyModels(hist.history)])))
   return {namespace: ns, doc, docError, release, version, helm: helmOwnership(cm.metadata), targets, history: hist.history, crdInstalled: scs.installed}
-}
-
-/** Labels of the ClusterStorageContainers that per-model changes make (one model each). */
-export const DEDICATED_LABELS = {'app.kubernetes.io/managed-by': 'kubectl-storage-init', 'storage-init.kserve.io/dedicated': 'true'}
-export const MODEL_ANNOTATION = 'storage-init.kserve.io/model'
-
-export const isDedicated = (o: any) => o?.metadata?.labels?.['storage-init.kserve.io/dedicated'] === 'true'
-
-/** The ClusterStorageContainer targets (those that exist, and one a per-model change creates). */
-export const cscTargets = (live: Live) => live.targets.filter((t): t is StorageContainerTarget => t.kind === 'ClusterStorageContainer')
-
-/** The ConfigMap's target: always the first one read. */
-export function configMapTarget(live: Live): ConfigMapTarget {
-  const t = live.targets[0]
-  if (t?.kind !== 'ConfigMap') throw new Error('the ConfigMap target is read first')
-  return t
 }
 
 /** Every existing target's value, by id. */
@@ -510,7 +475,7 @@ export async function runChange(client: KubeClient, plan: Planner, opts: ChangeO
     } catch {
       recorded = ', not recorded'
     }
-    throw new CliError(err instanceof CliError ? err.kind : 'Server', `${err.message}; changed: ${[...applied.keys()].join(', ')}${recorded}; not changed: ${left.join(', ')}`, {
+    throw new CliError(err instanceof CliError || err instanceof PlanError ? err.kind : 'Server', `${err.message}; changed: ${[...applied.keys()].join(', ')}${recorded}; not changed: ${left.join(', ')}`, {
       hint: 'run the same command again to finish',
     })
   }

@@ -12,8 +12,6 @@ import {apiPath} from '../kube/paths.js'
 import {API_VERSION} from '../domain/api-version.js'
 import {deploymentMode, localModelUri, podView, rolloutFor, storageUris, type PodView, type Rollout} from '../domain/model-pods.js'
 
-export {storageUris}
-
 
 /** What an unreadable KServe version is judged by: the newest rules this plugin knows. */
 export const ASSUMED = 'the newest KServe rules known (v0.20 and later)'

@@ -4,8 +4,9 @@
  * (dryRun=All) when asked.
  */
 import {CliError} from '../errors.js'
-import {mergePatchFor, withValue, type Target} from '../domain/plans/target.js'
+import {mergePatchFor, resourceOf, withValue, type Target} from '../domain/plans/target.js'
 import type {KubeClient} from './client.js'
+import {apiPath} from './paths.js'
 
 export type WriteVerb = 'create' | 'patch' | 'delete'
 
@@ -19,15 +20,16 @@ export interface WriteOptions {
 export async function writeTarget(client: KubeClient, t: Target, verb: WriteVerb, after: unknown, create: any, opts: WriteOptions): Promise<any> {
   const dryRun = opts.serverDryRun ? 'All' : undefined
   const query = {fieldManager: opts.fieldManager, dryRun}
+  const {resource, namespace} = resourceOf(t)
+  const path = apiPath(resource, {namespace, name: t.name})
   if (verb === 'create') {
     if (!create) throw new CliError('NotFound', `${t.display} does not exist, and this change cannot create it`)
-    const collection = t.path.slice(0, t.path.lastIndexOf('/'))
-    return client.request('POST', collection, {body: withValue(t, after, create), query})
+    return client.request('POST', apiPath(resource, {namespace}), {body: withValue(t, after, create), query})
   }
   if (verb === 'delete')
-    return client.request('DELETE', t.path, {
+    return client.request('DELETE', path, {
       body: {apiVersion: 'v1', kind: 'DeleteOptions', preconditions: {resourceVersion: t.object?.metadata?.resourceVersion}},
       query: {dryRun},
     })
-  return client.request('PATCH', t.path, {body: mergePatchFor(t, after), contentType: 'application/merge-patch+json', query})
+  return client.request('PATCH', path, {body: mergePatchFor(t, after), contentType: 'application/merge-patch+json', query})
 }

@@ -1,9 +1,8 @@
-/** What a change prints: diffs, kubectl-style report lines, warnings and hints; and the revision history. */
+/** What a change prints: diffs, kubectl-style report lines, warnings and hints (render/history.ts: the revision history). */
 import type {LlmNote, Outcome, Planned, StaleModel} from '../core/change.js'
-import type {HistoryItem} from '../core/rollback.js'
 import {unifiedDiff} from '../domain/diff.js'
 import {stringify} from 'yaml'
-import {safe, table} from './table.js'
+import {table} from './table.js'
 
 export function suffix(dryRun: string): string {
   return dryRun === 'client' ? ' (dry run)' : dryRun === 'server' ? ' (server dry run)' : ''
@@ -62,39 +61,6 @@ export function valueText(target: string, v: unknown): string {
   if (v === undefined || v === null) return ''
   if (target === 'configmap' || typeof v === 'string') return String(v) + '\n'
   return stringify(v, {lineWidth: 0})
-}
-
-/** `history`: Helm's columns, plus who and what. */
-export function historyTable(items: HistoryItem[]): string {
-  const cmd = (c: string | undefined) => (c ?? '').replace(/^kubectl storage-init /, '')
-  return table(
-    ['revision', 'updated', 'by', 'status', 'command', 'description'],
-    items.map(i => [i.revision, i.time ?? '-', safe(i.user ?? '-'), i.status, safe(cmd(i.command)), safe(i.damaged !== undefined ? `damaged: ${i.damaged}` : i.description)]),
-  ) + '\n'
-}
-
-/** `history --revision N`: the record, then what it changed in each target as a diff. */
-export function revisionDetail(i: HistoryItem): string {
-  const rows: [string, string | undefined][] = [
-    ['Revision', String(i.revision)],
-    ['Updated', i.time],
-    ['By', i.user],
-    ['Command', i.command],
-    ['Status', i.status],
-    ['Description', i.description],
-    ['Rollback to', i.rollbackTo?.toString()],
-    ['Undo of', i.undo?.toString()],
-    ['Incomplete', i.incomplete?.join(', ')],
-    ['Drift', i.drift?.length ? `${i.drift.join(', ')} had been changed outside kubectl storage-init; "before" holds that` : undefined],
-  ]
-  const head = rows.filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => `${(k + ':').padEnd(13)}${safe(v!)}`).join('\n') + '\n'
-  const body = (i.targets ?? [])
-    .map(t => {
-      const d = unifiedDiff(valueText(t.target, t.before), valueText(t.target, t.after), `${t.target} (before)`, `${t.target} (after)`)
-      return `\n${t.target}:\n${d ? safe(d) : '  (no difference)\n'}`
-    })
-    .join('')
-  return head + body
 }
 
 /** How a ConfigMap change reaches the LLMInferenceServices: through their controller, never a ClusterStorageContainer. */

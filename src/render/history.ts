@@ -1,8 +1,10 @@
 /** `history` and `rollback --list` output: the revisions as a table, or one revision with its diffs; -o json/yaml envelopes. */
 import type {HistoryItem} from '../core/rollback.js'
 import {API_VERSION} from '../domain/api-version.js'
-import {historyTable, revisionDetail} from './change.js'
+import {unifiedDiff} from '../domain/diff.js'
+import {valueText} from './change.js'
 import {formatStructured} from './output.js'
+import {safe, table} from './table.js'
 
 /** -o json/yaml of one revision (--revision N). */
 export type Revision = {apiVersion: typeof API_VERSION; kind: 'Revision'; namespace: string} & HistoryItem
@@ -41,4 +43,37 @@ export async function renderHistory(namespace: string, items: HistoryItem[], o: 
   }
   if (shown.length === 0) return {stdout: '', stderr: `No revisions recorded in configmap ${namespace}/storage-initializer-history.\n`}
   return {stdout: historyTable(shown), stderr: ''}
+}
+
+/** `history`: Helm's columns, plus who and what. */
+function historyTable(items: HistoryItem[]): string {
+  const cmd = (c: string | undefined) => (c ?? '').replace(/^kubectl storage-init /, '')
+  return table(
+    ['revision', 'updated', 'by', 'status', 'command', 'description'],
+    items.map(i => [i.revision, i.time ?? '-', safe(i.user ?? '-'), i.status, safe(cmd(i.command)), safe(i.damaged !== undefined ? `damaged: ${i.damaged}` : i.description)]),
+  ) + '\n'
+}
+
+/** `history --revision N`: the record, then what it changed in each target as a diff. */
+function revisionDetail(i: HistoryItem): string {
+  const rows: [string, string | undefined][] = [
+    ['Revision', String(i.revision)],
+    ['Updated', i.time],
+    ['By', i.user],
+    ['Command', i.command],
+    ['Status', i.status],
+    ['Description', i.description],
+    ['Rollback to', i.rollbackTo?.toString()],
+    ['Undo of', i.undo?.toString()],
+    ['Incomplete', i.incomplete?.join(', ')],
+    ['Drift', i.drift?.length ? `${i.drift.join(', ')} had been changed outside kubectl storage-init; "before" holds that` : undefined],
+  ]
+  const head = rows.filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => `${(k + ':').padEnd(13)}${safe(v!)}`).join('\n') + '\n'
+  const body = (i.targets ?? [])
+    .map(t => {
+      const d = unifiedDiff(valueText(t.target, t.before), valueText(t.target, t.after), `${t.target} (before)`, `${t.target} (after)`)
+      return `\n${t.target}:\n${d ? safe(d) : '  (no difference)\n'}`
+    })
+    .join('')
+  return head + body
 }

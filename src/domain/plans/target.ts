@@ -4,6 +4,8 @@
  * value, the merge patch that writes it, the resource an access check names).
  */
 import type {Container} from '../container-merge.js'
+import type {RevisionRecord} from '../history.js'
+import type {Release} from '../release.js'
 import {mergeDiff} from '../merge-patch.js'
 
 /** The ConfigMap key that holds the storage-initializer's configuration. */
@@ -14,7 +16,9 @@ interface Base {
   id: string
   /** kubectl's name for it: configmap/inferenceservice-config */
   display: string
-  path: string
+  /** the object's name, and its namespace (none: cluster-scoped) */
+  name: string
+  namespace?: string
   /** the object as read; undefined: a ClusterStorageContainer that does not exist yet (a per-model change creates it) */
   object: any
   /** storage container: enabled, and an init container (false for the other kinds) */
@@ -57,7 +61,64 @@ export function mergePatchFor(t: Target, after: unknown): Record<string, unknown
 
 /** The resource of a target, as an access review and an error message name it. */
 export function resourceOf(t: Target): {resource: 'configmaps' | 'clusterstoragecontainers' | 'inferenceservices' | 'llminferenceservices'; namespace?: string; group: string} {
-  if (t.kind === 'ConfigMap') return {resource: 'configmaps', namespace: t.object.metadata.namespace, group: ''}
+  if (t.kind === 'ConfigMap') return {resource: 'configmaps', namespace: t.namespace, group: ''}
   if (t.kind === 'ClusterStorageContainer') return {resource: 'clusterstoragecontainers', group: 'serving.kserve.io'}
-  return {resource: t.kind === 'InferenceService' ? 'inferenceservices' : 'llminferenceservices', namespace: t.object.metadata.namespace, group: 'serving.kserve.io'}
+  return {resource: t.kind === 'InferenceService' ? 'inferenceservices' : 'llminferenceservices', namespace: t.namespace, group: 'serving.kserve.io'}
+}
+
+/** What a planner reads: the live configuration, as the change pipeline read it (core/change.ts Live). */
+export interface PlanInput {
+  /** the storageInitializer document ({} when it cannot be parsed: see docError) */
+  doc: Record<string, unknown>
+  /** why the storageInitializer is not a usable document */
+  docError?: Error
+  release?: Release
+  version: string | null
+  targets: Target[]
+  /** is the ClusterStorageContainer CRD installed */
+  crdInstalled: boolean
+}
+
+/** One planned write: the target, its value after the change, and (a new object) what to create. */
+export interface Planned {
+  target: Target
+  /** null: remove (a dedicated ClusterStorageContainer is deleted, a model's field unset) */
+  after: unknown
+  /** the whole object to create, when the target does not exist yet */
+  create?: any
+  /** what changes, for the report line: image, resource requirements */
+  what: string
+}
+
+/** What a planner decides besides the values: how the record and messages name the change (rollback). */
+export interface PlanResult {
+  planned: Planned[]
+  /** extra fields of the record (rollbackTo, undo) */
+  record?: Partial<Pick<RevisionRecord, 'rollbackTo' | 'undo'>>
+  restore?: string
+}
+
+/** A model a per-model change concerns. */
+export interface ModelRef {
+  kind: 'InferenceService' | 'LLMInferenceService'
+  namespace: string
+  name: string
+}
+
+export const modelTargetId = (m: ModelRef) => `${m.kind.toLowerCase()}/${m.namespace}/${m.name}`
+
+/** Labels of the ClusterStorageContainers that per-model changes make (one model each). */
+export const DEDICATED_LABELS = {'app.kubernetes.io/managed-by': 'kubectl-storage-init', 'storage-init.kserve.io/dedicated': 'true'}
+export const MODEL_ANNOTATION = 'storage-init.kserve.io/model'
+
+export const isDedicated = (o: any) => o?.metadata?.labels?.['storage-init.kserve.io/dedicated'] === 'true'
+
+/** The ClusterStorageContainer targets (those that exist, and one a per-model change creates). */
+export const cscTargets = (live: {targets: Target[]}) => live.targets.filter((t): t is StorageContainerTarget => t.kind === 'ClusterStorageContainer')
+
+/** The ConfigMap's target: always the first one read. */
+export function configMapTarget(live: {targets: Target[]}): ConfigMapTarget {
+  const t = live.targets[0]
+  if (t?.kind !== 'ConfigMap') throw new Error('the ConfigMap target is read first')
+  return t
 }
