@@ -6,7 +6,16 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: {globals: {process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly'}},
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        URL: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none'}],
@@ -25,6 +34,14 @@ export default tseslint.config(
     // when the package is CommonJS, and one of a built-in fails inside the standalone executable (Node 20's SEA has no
     // dynamic-import loader); import those statically.
     files: ['src/**/*.ts'],
-    rules: {'no-restricted-syntax': ['error', {selector: 'ImportExpression[source.value=/^[^.]/]', message: 'import() only our own modules (./ or ../); import packages and node: built-ins statically'}]},
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ImportExpression[source.value=/^[^.]/]',
+          message: 'import() only our own modules (./ or ../); import packages and node: built-ins statically',
+        },
+      ],
+    },
   },
 )

@@ -10,7 +10,12 @@ const common = {
 export default {
   testTimeout: 30000,
   projects: [
-    {...common, displayName: 'node', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/standalone/']},
+    {
+      ...common,
+      displayName: 'node',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/standalone/'],
+    },
     // The e2e suites again, every command run by this machine's standalone executable (test/standalone/setup.mjs says
     // how); `npm run test:standalone` runs only these. SI_PLUGIN_BIN=FILE tests that executable instead of a fresh build.
     {

@@ -16,32 +16,71 @@ const dir = mkdtempSync(join(tmpdir(), 'storage-init-bench-'))
 const kubeconfig = join(dir, 'kubeconfig')
 
 // a KServe v0.20.0 install plus `pods` model pods with `lines` log lines each
-const scenario = [readFileSync(join(root, 'test/cluster/scenarios/kserve-v0.20.0.yaml'), 'utf8'), 'apiVersion: v1\nkind: Namespace\nmetadata: {name: bench}\n']
+const scenario = [
+  readFileSync(join(root, 'test/cluster/scenarios/kserve-v0.20.0.yaml'), 'utf8'),
+  'apiVersion: v1\nkind: Namespace\nmetadata: {name: bench}\n',
+]
 for (let i = 0; i < pods; i++) {
-  scenario.push(JSON.stringify({
-    apiVersion: 'v1', kind: 'Pod',
-    metadata: {name: `m-${i}`, namespace: 'bench', labels: {'serving.kserve.io/inferenceservice': `m${i % 10}`}, annotations: {'sim.storage-init.dev/logs': JSON.stringify({'storage-initializer': [{text: `2026-11-25 10:00:00.000 1 kserve INFO [storage.py:download():66] copied chunk {i} of s3://bucket/model-${i}`, repeat: lines}]})}},
-    spec: {initContainers: [{name: 'storage-initializer', image: 'kserve/storage-initializer:v0.20.0'}], containers: [{name: 'kserve-container', image: 'k'}]},
-    status: {phase: 'Running', initContainerStatuses: [{name: 'storage-initializer', state: {terminated: {exitCode: 0, reason: 'Completed', startedAt: '2026-11-25T10:00:00Z', finishedAt: '2026-11-25T10:00:30Z'}}}]},
-  }) + '\n')
+  scenario.push(
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: `m-${i}`,
+        namespace: 'bench',
+        labels: {'serving.kserve.io/inferenceservice': `m${i % 10}`},
+        annotations: {
+          'sim.storage-init.dev/logs': JSON.stringify({
+            'storage-initializer': [
+              {
+                text: `2026-11-25 10:00:00.000 1 kserve INFO [storage.py:download():66] copied chunk {i} of s3://bucket/model-${i}`,
+                repeat: lines,
+              },
+            ],
+          }),
+        },
+      },
+      spec: {
+        initContainers: [{name: 'storage-initializer', image: 'kserve/storage-initializer:v0.20.0'}],
+        containers: [{name: 'kserve-container', image: 'k'}],
+      },
+      status: {
+        phase: 'Running',
+        initContainerStatuses: [
+          {
+            name: 'storage-initializer',
+            state: {terminated: {exitCode: 0, reason: 'Completed', startedAt: '2026-11-25T10:00:00Z', finishedAt: '2026-11-25T10:00:30Z'}},
+          },
+        ],
+      },
+    }) + '\n',
+  )
 }
 const scenarioFile = join(dir, 'scenario.yaml')
 writeFileSync(scenarioFile, scenario.join('---\n'))
-const cluster = spawn(process.execPath, [join(root, 'dist/cluster.js'), '--scenario', scenarioFile, '--kubeconfig', kubeconfig], {stdio: ['ignore', 'pipe', 'inherit']})
+const cluster = spawn(process.execPath, [join(root, 'dist/cluster.js'), '--scenario', scenarioFile, '--kubeconfig', kubeconfig], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+})
 await new Promise(r => cluster.stdout.on('data', d => String(d).includes('kubeconfig:') && r()))
 
 // both ways of installing it: npm's bin (Node + dist/cli.cjs + code cache) and krew's archive for this machine
 const {HOST: host, exeName} = await import('../scripts/package.mjs')
 const release = join(root, 'dist', 'bench-release')
-execFileSync(process.execPath, [join(root, 'scripts/package.mjs'), '--platform', host, '--out', release, '--manifest', join(release, 'krew-manifest.yaml')], {stdio: ['ignore', 'ignore', 'inherit']})
+execFileSync(
+  process.execPath,
+  [join(root, 'scripts/package.mjs'), '--platform', host, '--out', release, '--manifest', join(release, 'krew-manifest.yaml')],
+  {stdio: ['ignore', 'ignore', 'inherit']},
+)
 const variants = {npm: join(root, 'bin/kubectl-storage_init'), standalone: join(release, host, exeName(host))}
 // what kubectl's plugin dispatch finds on PATH for each install
-const pathOf = Object.fromEntries(Object.entries(variants).map(([v, exe]) => {
-  const d = join(dir, `path-${v}`)
-  mkdirSync(d)
-  symlinkSync(exe, join(d, 'kubectl-storage_init'))
-  return [v, `${d}${delimiter}${process.env.PATH}`]
-}))
+const pathOf = Object.fromEntries(
+  Object.entries(variants).map(([v, exe]) => {
+    const d = join(dir, `path-${v}`)
+    mkdirSync(d)
+    symlinkSync(exe, join(d, 'kubectl-storage_init'))
+    return [v, `${d}${delimiter}${process.env.PATH}`]
+  }),
+)
 
 /**
  * Wall seconds and peak RSS (MB, from /usr/bin/time) of one run. The wall time is measured here, to the microsecond,
@@ -71,11 +110,39 @@ const cases = [
   {name: 'kubectl storage-init get -o json', dispatch: true, ours: ['storage-init', 'get', '-o', 'json'], theirs: getCm, target: 1.8},
   {name: '--help', ours: ['--help'], theirs: versionClient, target: 1},
   {name: '--version', ours: ['--version'], theirs: versionClient, target: 1},
-  {name: 'validate (live)', ours: ['validate', '-o', 'json'], theirs: ['kubectl', ['get', 'cm', '-n', 'kserve', '-o', 'json']], target: 1.5},
+  {
+    name: 'validate (live)',
+    ours: ['validate', '-o', 'json'],
+    theirs: ['kubectl', ['get', 'cm', '-n', 'kserve', '-o', 'json']],
+    target: 1.5,
+  },
   // at least twice kubectl's throughput: at most half its time
-  {name: `logs --all, ${pods} pods x ${lines} lines`, ours: ['logs', '--all', '-n', 'bench', '--max-log-requests', '100'], theirs: ['kubectl', ['logs', '-l', 'serving.kserve.io/inferenceservice', '-n', 'bench', '--prefix', '--max-log-requests', '100', '--tail=-1', '-c', 'storage-initializer']], target: 0.5, memory: 150},
+  {
+    name: `logs --all, ${pods} pods x ${lines} lines`,
+    ours: ['logs', '--all', '-n', 'bench', '--max-log-requests', '100'],
+    theirs: [
+      'kubectl',
+      [
+        'logs',
+        '-l',
+        'serving.kserve.io/inferenceservice',
+        '-n',
+        'bench',
+        '--prefix',
+        '--max-log-requests',
+        '100',
+        '--tail=-1',
+        '-c',
+        'storage-initializer',
+      ],
+    ],
+    target: 0.5,
+    memory: 150,
+  },
 ]
-console.log(`machine: ${execFileSync('uname', ['-srm'], {encoding: 'utf8'}).trim()}, ${execFileSync('nproc', {encoding: 'utf8'}).trim()} cores, node ${process.version}, ${execFileSync('kubectl', ['version', '--client'], {encoding: 'utf8'}).split('\n')[0]}; ${runs} runs each after a warm-up, interleaved; process start-up overhead subtracted: ${(overhead * 1000).toFixed(1)} ms`)
+console.log(
+  `machine: ${execFileSync('uname', ['-srm'], {encoding: 'utf8'}).trim()}, ${execFileSync('nproc', {encoding: 'utf8'}).trim()} cores, node ${process.version}, ${execFileSync('kubectl', ['version', '--client'], {encoding: 'utf8'}).split('\n')[0]}; ${runs} runs each after a warm-up, interleaved; process start-up overhead subtracted: ${(overhead * 1000).toFixed(1)} ms`,
+)
 console.log(['case', 'install', 'ours (s)', 'kubectl (s)', 'ratio', 'target', 'ours peak MB', 'kubectl peak MB', 'met'].join('\t'))
 let allMet = true
 for (const c of cases) {
@@ -100,7 +167,19 @@ for (const c of cases) {
     const met = ratio <= c.target && (c.memory === undefined || mem < c.memory)
     if (judged) allMet &&= met
     const target = judged ? `<= ${c.target}x${c.memory ? `, < ${c.memory} MB` : ''}` : '-'
-    console.log([c.name, v, wa.toFixed(3), wb.toFixed(3), ratio.toFixed(2), target, mem.toFixed(0), Math.max(...b.map(x => x.mb)).toFixed(0), judged ? (met ? 'yes' : 'NO') : '-'].join('\t'))
+    console.log(
+      [
+        c.name,
+        v,
+        wa.toFixed(3),
+        wb.toFixed(3),
+        ratio.toFixed(2),
+        target,
+        mem.toFixed(0),
+        Math.max(...b.map(x => x.mb)).toFixed(0),
+        judged ? (met ? 'yes' : 'NO') : '-',
+      ].join('\t'),
+    )
   }
 }
 cluster.kill('SIGTERM')
@@ -110,6 +189,8 @@ const {version} = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 const archive = join(release, `kubectl-storage-init_v${version}_${host.replace('-', '_')}.tar.gz`)
 const kubectl = execFileSync('sh', ['-c', 'readlink -f "$(command -v kubectl)"'], {encoding: 'utf8'}).trim()
 const mb = n => `${(n / 1e6).toFixed(1)} MB`
-console.log(`size (${host}): archive ${mb(statSync(archive).size)}, executable ${mb(statSync(variants.standalone).size)}; kubectl: executable ${mb(statSync(kubectl).size)}, gzipped ${mb(gzipSync(readFileSync(kubectl)).length)}`)
+console.log(
+  `size (${host}): archive ${mb(statSync(archive).size)}, executable ${mb(statSync(variants.standalone).size)}; kubectl: executable ${mb(statSync(kubectl).size)}, gzipped ${mb(gzipSync(readFileSync(kubectl)).length)}`,
+)
 console.log(allMet ? 'standalone: every target met' : 'standalone: some targets NOT met')
 process.exit(allMet ? 0 : 1)

@@ -30,7 +30,12 @@ for (let n = 0; n < NS; n++) await write({apiVersion: 'v1', kind: 'Namespace', m
 for (let n = 0; n < NS; n++) {
   const ns = `team-${pad(n, 3)}`
   for (let i = 0; i < perNs && n * perNs + i < ISVCS; i++)
-    await write({apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: {name: `m-${pad(i, 3)}`, namespace: ns, annotations: {'serving.kserve.io/deploymentMode': 'Standard'}}, spec: {predictor: {model: {modelFormat: {name: 'sklearn'}, storageUri: `s3://models/${ns}/m-${pad(i, 3)}`}}}})
+    await write({
+      apiVersion: 'serving.kserve.io/v1beta1',
+      kind: 'InferenceService',
+      metadata: {name: `m-${pad(i, 3)}`, namespace: ns, annotations: {'serving.kserve.io/deploymentMode': 'Standard'}},
+      spec: {predictor: {model: {modelFormat: {name: 'sklearn'}, storageUri: `s3://models/${ns}/m-${pad(i, 3)}`}}},
+    })
 }
 const env = Array.from({length: 12}, (_, k) => ({name: `SETTING_${k}`, value: 'x'.repeat(40)}))
 for (let n = 0; n < NS; n++) {
@@ -43,13 +48,46 @@ for (let n = 0; n < NS; n++) {
       pods.push({
         apiVersion: 'v1',
         kind: 'Pod',
-        metadata: {name: `${model}-predictor-${pad(p, 3)}`, namespace: ns, labels: {'serving.kserve.io/inferenceservice': model, component: 'predictor', app: `isvc.${model}-predictor`}, annotations: {'internal.serving.kserve.io/storage-initializer-sourceuri': uri, 'serving.kserve.io/deploymentMode': 'Standard', 'prometheus.io/scrape': 'true', 'kubectl.kubernetes.io/restartedAt': '2026-11-20T10:00:00Z'}},
+        metadata: {
+          name: `${model}-predictor-${pad(p, 3)}`,
+          namespace: ns,
+          labels: {'serving.kserve.io/inferenceservice': model, component: 'predictor', app: `isvc.${model}-predictor`},
+          annotations: {
+            'internal.serving.kserve.io/storage-initializer-sourceuri': uri,
+            'serving.kserve.io/deploymentMode': 'Standard',
+            'prometheus.io/scrape': 'true',
+            'kubectl.kubernetes.io/restartedAt': '2026-11-20T10:00:00Z',
+          },
+        },
         spec: {
           nodeName: `node-${pad(p % 50, 2)}`,
-          initContainers: [{name: 'storage-initializer', image: 'kserve/storage-initializer:v0.20.0', args: [uri, '/mnt/models'], resources: {requests: {cpu: '100m', memory: '100Mi'}, limits: {cpu: '1', memory: '1Gi'}}, env, volumeMounts: [{name: 'kserve-provision-location', mountPath: '/mnt/models'}]}],
+          initContainers: [
+            {
+              name: 'storage-initializer',
+              image: 'kserve/storage-initializer:v0.20.0',
+              args: [uri, '/mnt/models'],
+              resources: {requests: {cpu: '100m', memory: '100Mi'}, limits: {cpu: '1', memory: '1Gi'}},
+              env,
+              volumeMounts: [{name: 'kserve-provision-location', mountPath: '/mnt/models'}],
+            },
+          ],
           containers: [{name: 'kserve-container', image: 'kserve/sklearnserver:v0.20.0', env, ports: [{containerPort: 8080}]}],
         },
-        status: {phase: 'Running', initContainerStatuses: [{name: 'storage-initializer', restartCount: 0, state: {terminated: {exitCode: 0, reason: 'Completed', startedAt: '2026-11-20T10:00:00Z', finishedAt: '2026-11-20T10:00:07Z'}}}], containerStatuses: [{name: 'kserve-container', ready: true, restartCount: 0, state: {running: {startedAt: '2026-11-20T10:00:08Z'}}}]},
+        status: {
+          phase: 'Running',
+          initContainerStatuses: [
+            {
+              name: 'storage-initializer',
+              restartCount: 0,
+              state: {
+                terminated: {exitCode: 0, reason: 'Completed', startedAt: '2026-11-20T10:00:00Z', finishedAt: '2026-11-20T10:00:07Z'},
+              },
+            },
+          ],
+          containerStatuses: [
+            {name: 'kserve-container', ready: true, restartCount: 0, state: {running: {startedAt: '2026-11-20T10:00:08Z'}}},
+          ],
+        },
       })
     }
   pods.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1))
@@ -57,7 +95,20 @@ for (let n = 0; n < NS; n++) {
 }
 await new Promise(r => out.end(r))
 
-const cluster = spawn(process.execPath, ['--max-old-space-size=8192', join(root, 'dist/cluster.js'), '--scenario', join(root, 'test/cluster/scenarios/kserve-v0.20.0.yaml'), '--objects', objects, '--kubeconfig', kubeconfig], {stdio: ['ignore', 'pipe', 'inherit']})
+const cluster = spawn(
+  process.execPath,
+  [
+    '--max-old-space-size=8192',
+    join(root, 'dist/cluster.js'),
+    '--scenario',
+    join(root, 'test/cluster/scenarios/kserve-v0.20.0.yaml'),
+    '--objects',
+    objects,
+    '--kubeconfig',
+    kubeconfig,
+  ],
+  {stdio: ['ignore', 'pipe', 'inherit']},
+)
 await new Promise(r => cluster.stdout.on('data', d => String(d).includes('kubeconfig:') && r()))
 // the fleet: SCALE_CONTEXTS clusters of their own (one simulator process each, KServe v0.20.0 and its example model),
 // each answering after SCALE_LATENCY ms (50), a remote API server's round trip. Contexts on the one large simulator
@@ -66,7 +117,19 @@ const LATENCY = Number(process.env.SCALE_LATENCY ?? 50)
 const fleetClusters = await Promise.all(
   Array.from({length: CONTEXTS}, async (_, i) => {
     const file = join(dir, `fleet-${i}.kubeconfig`)
-    const p = spawn(process.execPath, [join(root, 'dist/cluster.js'), '--scenario', join(root, 'test/cluster/scenarios/kserve-v0.20.0.yaml'), '--latency', String(LATENCY), '--kubeconfig', file], {stdio: ['ignore', 'pipe', 'inherit']})
+    const p = spawn(
+      process.execPath,
+      [
+        join(root, 'dist/cluster.js'),
+        '--scenario',
+        join(root, 'test/cluster/scenarios/kserve-v0.20.0.yaml'),
+        '--latency',
+        String(LATENCY),
+        '--kubeconfig',
+        file,
+      ],
+      {stdio: ['ignore', 'pipe', 'inherit']},
+    )
     await new Promise(r => p.stdout.on('data', d => String(d).includes('kubeconfig:') && r()))
     return {p, kc: parse(readFileSync(file, 'utf8'))}
   }),
@@ -88,7 +151,11 @@ writeFileSync(
 /** Wall seconds and peak RSS (MB) of one command, by GNU time. */
 function measure(cmd, args, e = {}) {
   const t0 = process.hrtime.bigint()
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], {env: {...process.env, KUBECONFIG: kubeconfig, ...e}, encoding: 'utf8', maxBuffer: 1 << 30})
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], {
+    env: {...process.env, KUBECONFIG: kubeconfig, ...e},
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  })
   const wall = Number(process.hrtime.bigint() - t0) / 1e9
   const rss = Number(r.stderr.trim().split('\n').pop()) / 1024
   return {wall, rss, status: r.status, stderr: r.stderr}
@@ -113,7 +180,8 @@ const check = (label, m, ok = [0]) => {
   if (!ok.includes(m.status)) failed.push(`${label}: exit ${m.status}: ${m.stderr.split('\n').slice(0, -2).join(' ').slice(0, 400)}`)
   return m
 }
-const run = (label, args, ok) => rows.push([label, check(label, measure(process.execPath, [plugin, ...args]), ok)]) && rows[rows.length - 1][1]
+const run = (label, args, ok) =>
+  rows.push([label, check(label, measure(process.execPath, [plugin, ...args]), ok)]) && rows[rows.length - 1][1]
 check('kubectl', kubectl)
 run('get', ['get'])
 run('validate', ['validate', '-o', 'json'], [0, 1])
@@ -122,8 +190,20 @@ const setImage = run('set-image --tag v0.20.1 (counts stale pods cluster-wide)',
 const rollback = run('rollback (counts them again)', ['rollback'])
 const summary = run('logs --summary -A', ['logs', '--summary', '-A'])
 // the slowest one alone
-const single = fleetClusters.map((_, i) => check(`validate ${name(i)}`, measure(process.execPath, [plugin, 'validate', '-o', 'json', '--kubeconfig', fleet, '--context', name(i)]), [0, 1])).reduce((a, b) => (b.wall > a.wall ? b : a))
-const many = check('validate --all-contexts', measure(process.execPath, [plugin, 'validate', '-o', 'json', '--kubeconfig', fleet, '--all-contexts']), [0, 1])
+const single = fleetClusters
+  .map((_, i) =>
+    check(
+      `validate ${name(i)}`,
+      measure(process.execPath, [plugin, 'validate', '-o', 'json', '--kubeconfig', fleet, '--context', name(i)]),
+      [0, 1],
+    ),
+  )
+  .reduce((a, b) => (b.wall > a.wall ? b : a))
+const many = check(
+  'validate --all-contexts',
+  measure(process.execPath, [plugin, 'validate', '-o', 'json', '--kubeconfig', fleet, '--all-contexts']),
+  [0, 1],
+)
 rows.push([`validate --all-contexts (${CONTEXTS} clusters, ${LATENCY} ms away)`, many])
 cluster.kill('SIGTERM')
 for (const {p} of fleetClusters) p.kill('SIGTERM')

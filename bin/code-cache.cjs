@@ -35,7 +35,8 @@ function runCached(source, filename, requireFn, kind, key) {
         const tmp = `${cacheFile}.${process.pid}`
         writeFileSync(tmp, script.createCachedData())
         renameSync(tmp, cacheFile)
-        for (const f of readdirSync(dir)) if (f.startsWith(prefix) && f.endsWith('.v8cache') && f !== name) rmSync(join(dir, f), {force: true})
+        for (const f of readdirSync(dir))
+          if (f.startsWith(prefix) && f.endsWith('.v8cache') && f !== name) rmSync(join(dir, f), {force: true})
       } catch {
         // read-only home, full disk: run uncached
       }

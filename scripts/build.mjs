@@ -58,10 +58,19 @@ const lazyModules = {
     b.onLoad({filter: /.*/, namespace: 'lazy'}, args => {
       const spec = LAZY[args.path]
       // a class stand-in returns the real instance from its constructor, so `new X(...)` works unchanged
-      const body = typeof spec === 'string' ? [spec] : spec.map(n => /^[A-Z]/.test(n)
-        ? `export class ${n} { constructor(...a) { return new (real().${n})(...a) } }`
-        : `export function ${n}(...a) { return real().${n}(...a) }`)
-      return {contents: `let m\nconst real = () => (m ??= require(${JSON.stringify(args.path)}))\n${body.join('\n')}\n`, resolveDir: args.pluginData, loader: 'js'}
+      const body =
+        typeof spec === 'string'
+          ? [spec]
+          : spec.map(n =>
+              /^[A-Z]/.test(n)
+                ? `export class ${n} { constructor(...a) { return new (real().${n})(...a) } }`
+                : `export function ${n}(...a) { return real().${n}(...a) }`,
+            )
+      return {
+        contents: `let m\nconst real = () => (m ??= require(${JSON.stringify(args.path)}))\n${body.join('\n')}\n`,
+        resolveDir: args.pluginData,
+        loader: 'js',
+      }
     })
   },
 }
@@ -70,13 +79,27 @@ const lazyModules = {
 export function buildOptions() {
   let commit = 'unknown'
   try {
-    commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], {cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore']}).trim()
+    commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim()
   } catch {
     // not a git checkout
   }
   const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version
-  return {define: {__COMMIT__: JSON.stringify(commit), __VERSION__: JSON.stringify(version)}, plugins: [pureClientNode, lazyModules], alias: {'node-fetch': './scripts/shims/node-fetch.mjs'},
-    bundle: true, platform: 'node', target: 'node20', format: 'esm', sourcemap: 'linked', logLevel: 'warning', absWorkingDir: root}
+  return {
+    define: {__COMMIT__: JSON.stringify(commit), __VERSION__: JSON.stringify(version)},
+    plugins: [pureClientNode, lazyModules],
+    alias: {'node-fetch': './scripts/shims/node-fetch.mjs'},
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    sourcemap: 'linked',
+    logLevel: 'warning',
+    absWorkingDir: root,
+  }
 }
 
 // The standalone executables run on Bun, which has no `node:sea`: there, the plugin's one question to it (am I the
@@ -97,7 +120,11 @@ const standaloneSea = {
  */
 export async function buildCli(outfile = join(root, 'dist', 'cli.cjs'), {standalone = false} = {}) {
   const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
-  const inlinePjson = {name: pjson.name, version: pjson.version, oclif: {...pjson.oclif, commands: {strategy: 'explicit', target: `./${COMMANDS_SENTINEL}`, identifier: 'COMMANDS'}}}
+  const inlinePjson = {
+    name: pjson.name,
+    version: pjson.version,
+    oclif: {...pjson.oclif, commands: {strategy: 'explicit', target: `./${COMMANDS_SENTINEL}`, identifier: 'COMMANDS'}},
+  }
   const banner = `
 const __nodeRequire = require('node:module').createRequire(process.execPath);
 require = Object.assign(function (id) {
@@ -108,8 +135,19 @@ require = Object.assign(function (id) {
   const vendor = `${outfile}.client-node.mjs`
   const vendored = await build({...o, entryPoints: ['src/kube/client-node.ts'], outfile: vendor, sourcemap: false, metafile: true})
   const useVendor = {name: 'client-node-prebundled', setup: b => b.onResolve({filter: /\/client-node\.js$/}, () => ({path: vendor}))}
-  const main = await build({...o, plugins: [...o.plugins, useVendor, ...(standalone ? [standaloneSea] : [])], entryPoints: ['src/cli.ts'], outfile, format: 'cjs', minify: true, sourcemap: false, banner: {js: banner},
-    define: {...o.define, __PJSON__: JSON.stringify(inlinePjson)}, external: ['typescript', 'ts-node'], metafile: true})
+  const main = await build({
+    ...o,
+    plugins: [...o.plugins, useVendor, ...(standalone ? [standaloneSea] : [])],
+    entryPoints: ['src/cli.ts'],
+    outfile,
+    format: 'cjs',
+    minify: true,
+    sourcemap: false,
+    banner: {js: banner},
+    define: {...o.define, __PJSON__: JSON.stringify(inlinePjson)},
+    external: ['typescript', 'ts-node'],
+    metafile: true,
+  })
   rmSync(vendor)
   // esbuild leaves a few non-ASCII characters in regular expression literals; one of them makes V8 hold the whole
   // source as a two-byte string, slower to read and to scan. \uXXXX means the same there and in strings.
@@ -122,7 +160,8 @@ require = Object.assign(function (id) {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   // only what this build writes: dist/ also holds the standalone builds (scripts/package.mjs, the standalone tests, bench)
-  for (const f of ['cli.cjs', 'commands.js', 'commands.js.map', 'cluster.js', 'cluster.js.map', 'THIRD_PARTY_NOTICES.md']) rmSync(join(root, 'dist', f), {force: true})
+  for (const f of ['cli.cjs', 'commands.js', 'commands.js.map', 'cluster.js', 'cluster.js.map', 'THIRD_PARTY_NOTICES.md'])
+    rmSync(join(root, 'dist', f), {force: true})
   const {inputs} = await buildCli()
   // the npm package's notices: the libraries dist/cli.cjs holds
   const {npmPackageNotices} = await import('./notices.mjs')

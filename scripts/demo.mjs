@@ -8,7 +8,9 @@ import {fileURLToPath} from 'node:url'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const scenario = process.argv[2] ?? join(root, 'test/cluster/scenarios/kserve-v0.20.0.yaml')
 const kubeconfig = join(mkdtempSync(join(tmpdir(), 'storage-init-demo-')), 'kubeconfig')
-const cluster = spawn(process.execPath, [join(root, 'dist/cluster.js'), '--scenario', scenario, '--kubeconfig', kubeconfig], {stdio: ['ignore', 'pipe', 'inherit']})
+const cluster = spawn(process.execPath, [join(root, 'dist/cluster.js'), '--scenario', scenario, '--kubeconfig', kubeconfig], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+})
 await new Promise((resolve, reject) => {
   let out = ''
   cluster.stdout.on('data', d => {
@@ -21,7 +23,10 @@ console.log(`simulated cluster up (scenario ${scenario.replace(root + '/', '')})
 let failed = false
 for (const args of [['get'], ['get', '--isvc', 'sklearn-iris', '-n', 'ml']]) {
   console.log(`$ kubectl storage-init ${args.join(' ')}`)
-  const r = spawnSync(process.execPath, [join(root, 'bin/kubectl-storage_init'), ...args], {stdio: 'inherit', env: {...process.env, KUBECONFIG: kubeconfig}})
+  const r = spawnSync(process.execPath, [join(root, 'bin/kubectl-storage_init'), ...args], {
+    stdio: 'inherit',
+    env: {...process.env, KUBECONFIG: kubeconfig},
+  })
   failed ||= r.status !== 0
   console.log('')
 }

@@ -26,7 +26,8 @@ function elfProblems(data, want) {
   const p = []
   if (data[4] !== 2 || data[5] !== 1) p.push('not a 64-bit little-endian ELF')
   if (data.readUInt16LE(16) !== 2 && data.readUInt16LE(16) !== 3) p.push(`ELF type ${data.readUInt16LE(16)} is not an executable`)
-  if (data.readUInt16LE(18) !== want.machine) p.push(`ELF machine 0x${data.readUInt16LE(18).toString(16)}, want 0x${want.machine.toString(16)}`)
+  if (data.readUInt16LE(18) !== want.machine)
+    p.push(`ELF machine 0x${data.readUInt16LE(18).toString(16)}, want 0x${want.machine.toString(16)}`)
   const phoff = Number(data.readBigUInt64LE(32))
   const phentsize = data.readUInt16LE(54)
   let interp
@@ -34,7 +35,10 @@ function elfProblems(data, want) {
     const ph = phoff + i * phentsize
     if (data.readUInt32LE(ph) !== 3) continue // PT_INTERP
     const off = Number(data.readBigUInt64LE(ph + 8))
-    interp = data.subarray(off, off + Number(data.readBigUInt64LE(ph + 32))).toString('latin1').replace(/\0+$/, '')
+    interp = data
+      .subarray(off, off + Number(data.readBigUInt64LE(ph + 32)))
+      .toString('latin1')
+      .replace(/\0+$/, '')
   }
   if (interp !== want.interpreter) p.push(`ELF interpreter ${interp}, want ${want.interpreter}`)
   return p
@@ -45,7 +49,8 @@ function peProblems(data, want) {
   const pe = data.readUInt32LE(0x3c)
   if (data.subarray(pe, pe + 4).toString('latin1') !== 'PE\0\0') return ['not a PE file (no PE signature)']
   const p = []
-  if (data.readUInt16LE(pe + 4) !== want.machine) p.push(`PE machine 0x${data.readUInt16LE(pe + 4).toString(16)}, want 0x${want.machine.toString(16)}`)
+  if (data.readUInt16LE(pe + 4) !== want.machine)
+    p.push(`PE machine 0x${data.readUInt16LE(pe + 4).toString(16)}, want 0x${want.machine.toString(16)}`)
   const opt = pe + 24
   if (data.readUInt16LE(opt) !== 0x20b) p.push('not PE32+')
   if (data.readUInt16LE(opt + 68) !== 3) p.push(`PE subsystem ${data.readUInt16LE(opt + 68)}, want 3 (console)`)
@@ -63,7 +68,17 @@ export function machoLayout(data) {
   let signature
   for (let i = 0, off = 32; i < ncmds; i++) {
     const cmd = data.readUInt32LE(off)
-    if (cmd === 0x19) segments.push({name: data.subarray(off + 8, off + 24).toString('latin1').replace(/\0+$/, ''), fileoff: Number(data.readBigUInt64LE(off + 40)), filesize: Number(data.readBigUInt64LE(off + 48)), vmsize: Number(data.readBigUInt64LE(off + 32)), at: off})
+    if (cmd === 0x19)
+      segments.push({
+        name: data
+          .subarray(off + 8, off + 24)
+          .toString('latin1')
+          .replace(/\0+$/, ''),
+        fileoff: Number(data.readBigUInt64LE(off + 40)),
+        filesize: Number(data.readBigUInt64LE(off + 48)),
+        vmsize: Number(data.readBigUInt64LE(off + 32)),
+        at: off,
+      })
     if (cmd === 0x1d) signature = {dataoff: data.readUInt32LE(off + 8), datasize: data.readUInt32LE(off + 12), at: off}
     off += data.readUInt32LE(off + 4)
   }
@@ -93,7 +108,8 @@ export function codeSignatureProblems(data) {
   const {dataoff, datasize} = signature
   const linkedit = segments.find(s => s.name === '__LINKEDIT')
   if (dataoff + datasize > data.length) return [`signature (${dataoff}+${datasize}) runs past the end of the file (${data.length})`]
-  if (data.length !== dataoff + datasize && data.subarray(dataoff + datasize).some(b => b !== 0)) p.push(`${data.length - dataoff - datasize} bytes after the signature`)
+  if (data.length !== dataoff + datasize && data.subarray(dataoff + datasize).some(b => b !== 0))
+    p.push(`${data.length - dataoff - datasize} bytes after the signature`)
   if (!linkedit || linkedit.fileoff + linkedit.filesize < dataoff + datasize) p.push('signature is not inside __LINKEDIT')
   const sb = data.subarray(dataoff, dataoff + datasize)
   if (sb.readUInt32BE(0) !== CS.superBlob) return [...p, `signature magic 0x${sb.readUInt32BE(0).toString(16)} is not a SuperBlob`]
@@ -157,7 +173,8 @@ export function adhocSign(data, identifier) {
   const {segments, signature} = machoLayout(data)
   const linkedit = segments.find(s => s.name === '__LINKEDIT')
   if (!signature || !linkedit) throw new Error('adhocSign: no LC_CODE_SIGNATURE or __LINKEDIT to put a signature in')
-  if (signature.dataoff + signature.datasize !== linkedit.fileoff + linkedit.filesize) throw new Error('adhocSign: the signature is not at the end of __LINKEDIT')
+  if (signature.dataoff + signature.datasize !== linkedit.fileoff + linkedit.filesize)
+    throw new Error('adhocSign: the signature is not at the end of __LINKEDIT')
   const text = segments.find(s => s.name === '__TEXT')
   const page = 4096
   const codeLimit = signature.dataoff
@@ -197,6 +214,10 @@ export function adhocSign(data, identifier) {
   cd.writeBigUInt64BE(BigInt(text?.filesize ?? 0), 72)
   cd.writeBigUInt64BE(BigInt(CS.mainBinary), 80)
   ident.copy(cd, 88)
-  for (let i = 0; i < nCode; i++) createHash('sha256').update(out.subarray(i * page, Math.min((i + 1) * page, codeLimit))).digest().copy(cd, hashOffset + i * 32)
+  for (let i = 0; i < nCode; i++)
+    createHash('sha256')
+      .update(out.subarray(i * page, Math.min((i + 1) * page, codeLimit)))
+      .digest()
+      .copy(cd, hashOffset + i * 32)
   return out
 }

@@ -35,7 +35,9 @@ function install(fixtures, release, {ns = 'kserve', helm = false, breakJson = fa
   const docs = []
   const read = f => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8') : undefined)
   // large CRDs (LLMInferenceService: 1 MB) are loaded by the simulator from the fixture itself, parsed once
-  const crdFixtures = existsSync(join(dir, 'crd-llminferenceservices-minimal.yaml')) ? [`kserve/${release}/crd-llminferenceservices-minimal.yaml`] : []
+  const crdFixtures = existsSync(join(dir, 'crd-llminferenceservices-minimal.yaml'))
+    ? [`kserve/${release}/crd-llminferenceservices-minimal.yaml`]
+    : []
   const cscCrd = read('crd-clusterstoragecontainers.yaml') ?? read('crd-clusterstoragecontainers-full.yaml')
   if (cscCrd) docs.push(cscCrd)
   docs.push(read('crd-inferenceservices-minimal.yaml') ?? ISVC_CRD)
@@ -141,10 +143,20 @@ function scenario(name, description, parts, logs, extra = '') {
 export function buildScenarios(fixtures) {
   const out = {}
   const variants = [
-    ...RELEASES.map(r => ({file: `kserve-${r}.yaml`, release: r, opts: {}, description: `KServe ${r} as its release manifests install it`})),
+    ...RELEASES.map(r => ({
+      file: `kserve-${r}.yaml`,
+      release: r,
+      opts: {},
+      description: `KServe ${r} as its release manifests install it`,
+    })),
     {file: 'kserve-helm.yaml', release: 'v0.15.2', opts: {helm: true}, description: 'KServe v0.15.2 installed by Helm (release "kserve")'},
     {file: 'kserve-kubeflow.yaml', release: 'v0.20.0', opts: {ns: 'kubeflow'}, description: 'KServe v0.20.0 in the kubeflow namespace'},
-    {file: 'kserve-broken.yaml', release: 'v0.20.0', opts: {breakJson: true}, description: 'KServe v0.20.0 with invalid JSON in storageInitializer'},
+    {
+      file: 'kserve-broken.yaml',
+      release: 'v0.20.0',
+      opts: {breakJson: true},
+      description: 'KServe v0.20.0 with invalid JSON in storageInitializer',
+    },
   ]
   for (const v of variants) {
     const inst = install(fixtures, v.release, v.opts)

@@ -44,7 +44,11 @@ const BUN_LINKED = [
   ['uucode', 'MIT', 'https://github.com/jacobsandlund/uucode'],
   ["parts of TigerBeetle's I/O code", 'Apache-2.0', 'https://github.com/tigerbeetle/tigerbeetle'],
   ["LLVM libc++abi's __cxa_thread_atexit fallback", 'Apache-2.0 WITH LLVM-exception', 'https://github.com/llvm/llvm-project'],
-  ["Node.js polyfills (acorn, assert, buffer, events, punycode, url, util and the other browserify modules)", 'MIT', 'https://www.npmjs.com/'],
+  [
+    'Node.js polyfills (acorn, assert, buffer, events, punycode, url, util and the other browserify modules)',
+    'MIT',
+    'https://www.npmjs.com/',
+  ],
 ]
 
 const LICENCE_FILE = /^(licen[cs]e|copying|notice)([.-].*)?$/i
@@ -63,10 +67,20 @@ export function bundledPackages(inputs) {
     if (!locked) throw new Error(`${key} is bundled but not in package-lock.json`)
     const dir = join(root, key)
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
-    if (pkg.version !== locked.version) throw new Error(`${key}: installed ${pkg.version}, package-lock.json has ${locked.version} (run npm ci)`)
-    const files = readdirSync(dir).filter(f => LICENCE_FILE.test(f)).sort()
-    if (!files.some(f => !/^notice/i.test(f))) throw new Error(`${key}@${pkg.version} (${locked.license ?? pkg.license}) has no licence file to reproduce`)
-    return {name: pkg.name, version: pkg.version, license: locked.license ?? pkg.license, homepage: pkg.homepage, files: files.map(f => ({name: f, text: readFileSync(join(dir, f), 'utf8').trim()}))}
+    if (pkg.version !== locked.version)
+      throw new Error(`${key}: installed ${pkg.version}, package-lock.json has ${locked.version} (run npm ci)`)
+    const files = readdirSync(dir)
+      .filter(f => LICENCE_FILE.test(f))
+      .sort()
+    if (!files.some(f => !/^notice/i.test(f)))
+      throw new Error(`${key}@${pkg.version} (${locked.license ?? pkg.license}) has no licence file to reproduce`)
+    return {
+      name: pkg.name,
+      version: pkg.version,
+      license: locked.license ?? pkg.license,
+      homepage: pkg.homepage,
+      files: files.map(f => ({name: f, text: readFileSync(join(dir, f), 'utf8').trim()})),
+    }
   })
 }
 
@@ -132,7 +146,14 @@ export async function thirdPartyNotices({bunVersion, inputs}) {
     '',
     ...packageSections(packages),
   ]
-  out.push('## GNU Lesser General Public License, version 2.1', '', '```', readFileSync(join(root, 'scripts', 'notices', 'LGPL-2.1.txt'), 'utf8').trimEnd(), '```', '')
+  out.push(
+    '## GNU Lesser General Public License, version 2.1',
+    '',
+    '```',
+    readFileSync(join(root, 'scripts', 'notices', 'LGPL-2.1.txt'), 'utf8').trimEnd(),
+    '```',
+    '',
+  )
   return out.join('\n')
 }
 

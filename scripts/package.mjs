@@ -27,11 +27,41 @@ export const BUN_VERSION = '1.4.5'
  * publishes it). x86-64 takes Bun's "baseline" builds, which need no AVX2 (older CPUs, VMs that hide it, Rosetta).
  */
 export const PLATFORMS = {
-  'linux-amd64': {os: 'linux', arch: 'amd64', target: 'bun-linux-x64-baseline', pkg: '@oven/bun-linux-x64-baseline', integrity: 'sha512-s8yMwYcFnnrA178gji0gZbkE2WVDej/Ti1x770oPfihxyRxSMNhGhiAQNXV53aDeraZxksdvKV/RAdQBCd0qPA=='},
-  'linux-arm64': {os: 'linux', arch: 'arm64', target: 'bun-linux-arm64', pkg: '@oven/bun-linux-aarch64', integrity: 'sha512-4BXmsSKnjOrlGWqZV4x/oWa7AVoR+B6lCXddMzOAXBIm3t50eslg9wb66gmtW1AamEQ1l1CDvmmruysEhqOWMg=='},
-  'darwin-amd64': {os: 'darwin', arch: 'amd64', target: 'bun-darwin-x64-baseline', pkg: '@oven/bun-darwin-x64-baseline', integrity: 'sha512-zqfLA5A4B+hYMh5WYzYSot3uZ06FzhdP0OEwQisEzdirYtXGj5cQFlfy31BGfNsAsk1Gd/w/OxJ/jqqJ3cMclw=='},
-  'darwin-arm64': {os: 'darwin', arch: 'arm64', target: 'bun-darwin-arm64', pkg: '@oven/bun-darwin-aarch64', integrity: 'sha512-4MIFXHmctH2EhAxLXm2/qxNtv17dFtLJylvaOCsrgq6KSqHTs6eW5YSrJjRbJxYUJaR901fsN8JfZOa+CsWpWQ=='},
-  'windows-amd64': {os: 'windows', arch: 'amd64', target: 'bun-windows-x64-baseline', pkg: '@oven/bun-windows-x64-baseline', integrity: 'sha512-/U3Dc74uGqE6EUqef7mPtg9KwJs7iJH4JHRMfIZIn18MrJh6Xz4gVvWDXRvzCL2j8wPlTnJVyrO4n7Qq4uM7TQ=='},
+  'linux-amd64': {
+    os: 'linux',
+    arch: 'amd64',
+    target: 'bun-linux-x64-baseline',
+    pkg: '@oven/bun-linux-x64-baseline',
+    integrity: 'sha512-s8yMwYcFnnrA178gji0gZbkE2WVDej/Ti1x770oPfihxyRxSMNhGhiAQNXV53aDeraZxksdvKV/RAdQBCd0qPA==',
+  },
+  'linux-arm64': {
+    os: 'linux',
+    arch: 'arm64',
+    target: 'bun-linux-arm64',
+    pkg: '@oven/bun-linux-aarch64',
+    integrity: 'sha512-4BXmsSKnjOrlGWqZV4x/oWa7AVoR+B6lCXddMzOAXBIm3t50eslg9wb66gmtW1AamEQ1l1CDvmmruysEhqOWMg==',
+  },
+  'darwin-amd64': {
+    os: 'darwin',
+    arch: 'amd64',
+    target: 'bun-darwin-x64-baseline',
+    pkg: '@oven/bun-darwin-x64-baseline',
+    integrity: 'sha512-zqfLA5A4B+hYMh5WYzYSot3uZ06FzhdP0OEwQisEzdirYtXGj5cQFlfy31BGfNsAsk1Gd/w/OxJ/jqqJ3cMclw==',
+  },
+  'darwin-arm64': {
+    os: 'darwin',
+    arch: 'arm64',
+    target: 'bun-darwin-arm64',
+    pkg: '@oven/bun-darwin-aarch64',
+    integrity: 'sha512-4MIFXHmctH2EhAxLXm2/qxNtv17dFtLJylvaOCsrgq6KSqHTs6eW5YSrJjRbJxYUJaR901fsN8JfZOa+CsWpWQ==',
+  },
+  'windows-amd64': {
+    os: 'windows',
+    arch: 'amd64',
+    target: 'bun-windows-x64-baseline',
+    pkg: '@oven/bun-windows-x64-baseline',
+    integrity: 'sha512-/U3Dc74uGqE6EUqef7mPtg9KwJs7iJH4JHRMfIZIn18MrJh6Xz4gVvWDXRvzCL2j8wPlTnJVyrO4n7Qq4uM7TQ==',
+  },
 }
 /**
  * Bun's JIT tier-up thresholds, scaled (1 = Bun's default). Measured here (bench/): `get` starts 10-20% faster with 64
@@ -40,7 +70,13 @@ export const PLATFORMS = {
  */
 export const JIT_POLICY = 64
 /** this machine's platform, in krew's words (its Bun package is the compiler) */
-export const HOST = {'linux-x64': 'linux-amd64', 'linux-arm64': 'linux-arm64', 'darwin-x64': 'darwin-amd64', 'darwin-arm64': 'darwin-arm64', 'win32-x64': 'windows-amd64'}[`${process.platform}-${process.arch}`]
+export const HOST = {
+  'linux-x64': 'linux-amd64',
+  'linux-arm64': 'linux-arm64',
+  'darwin-x64': 'darwin-amd64',
+  'darwin-arm64': 'darwin-arm64',
+  'win32-x64': 'windows-amd64',
+}[`${process.platform}-${process.arch}`]
 export const exeName = p => (PLATFORMS[p].os === 'windows' ? 'kubectl-storage_init.exe' : 'kubectl-storage_init')
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -81,18 +117,37 @@ export async function buildExecutables(wanted, out) {
     mkdirSync(dir, {recursive: true})
     const exe = join(dir, exeName(p))
     step(`compiling ${p}`)
-    execFileSync(bun, ['build', '--compile', '--bytecode', '--format=esm', '--minify', `--target=${PLATFORMS[p].target}`, `--compile-executable-path=${await bunRuntime(p)}`,
-      // embedded files keep their names (the manifest must be oclif.manifest.json)
-      '--asset-naming=[name].[ext]',
-      // the plugin reads no .env or bunfig.toml from the directory it runs in, as on Node
-      '--no-compile-autoload-dotenv', '--no-compile-autoload-bunfig',
-      // oclif's optional require of typescript (never taken: there are no .ts sources) must not pull node_modules in
-      '--external', 'typescript', '--external', 'ts-node',
-      `--compile-jit-policy=${JIT_POLICY}`, entry, '--outfile', exe],
-    {cwd: out, stdio: ['ignore', 'ignore', 'inherit'], env: {...process.env, NO_COLOR: '1'}})
+    execFileSync(
+      bun,
+      [
+        'build',
+        '--compile',
+        '--bytecode',
+        '--format=esm',
+        '--minify',
+        `--target=${PLATFORMS[p].target}`,
+        `--compile-executable-path=${await bunRuntime(p)}`,
+        // embedded files keep their names (the manifest must be oclif.manifest.json)
+        '--asset-naming=[name].[ext]',
+        // the plugin reads no .env or bunfig.toml from the directory it runs in, as on Node
+        '--no-compile-autoload-dotenv',
+        '--no-compile-autoload-bunfig',
+        // oclif's optional require of typescript (never taken: there are no .ts sources) must not pull node_modules in
+        '--external',
+        'typescript',
+        '--external',
+        'ts-node',
+        `--compile-jit-policy=${JIT_POLICY}`,
+        entry,
+        '--outfile',
+        exe,
+      ],
+      {cwd: out, stdio: ['ignore', 'ignore', 'inherit'], env: {...process.env, NO_COLOR: '1'}},
+    )
     // Bun re-signs darwin-arm64 executables ad hoc, but leaves darwin-x64 ones with the runtime's Developer ID
     // signature, which no longer matches: a broken signature is worse than none, so those are signed here.
-    if (PLATFORMS[p].os === 'darwin' && codeSignatureProblems(readFileSync(exe)).length) writeFileSync(exe, adhocSign(readFileSync(exe), 'kubectl-storage_init'))
+    if (PLATFORMS[p].os === 'darwin' && codeSignatureProblems(readFileSync(exe)).length)
+      writeFileSync(exe, adhocSign(readFileSync(exe), 'kubectl-storage_init'))
     chmodSync(exe, 0o755)
     const problems = executableProblems(p, readFileSync(exe))
     if (problems.length) throw new Error(`${exe} is not a valid ${p} executable:\n  ${problems.join('\n  ')}`)
@@ -104,7 +159,12 @@ export async function buildExecutables(wanted, out) {
 /** Bun's runtime for platform `p`, from its npm package (cached under ~/.cache after the first download). */
 export async function bunRuntime(p) {
   const {pkg, os, integrity} = PLATFORMS[p]
-  const cache = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'kubectl-storage-init', 'bun', `${pkg.replace('/', '+')}-${BUN_VERSION}`)
+  const cache = join(
+    process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'),
+    'kubectl-storage-init',
+    'bun',
+    `${pkg.replace('/', '+')}-${BUN_VERSION}`,
+  )
   const exe = os === 'windows' ? 'bin/bun.exe' : 'bin/bun'
   const bin = join(cache, exe)
   if (existsSync(bin)) return bin
@@ -112,7 +172,12 @@ export async function bunRuntime(p) {
   rmSync(tmp, {recursive: true, force: true})
   mkdirSync(tmp, {recursive: true})
   step(`fetching ${pkg}@${BUN_VERSION} from the npm registry`)
-  const [{filename}] = JSON.parse(execFileSync('npm', ['pack', `${pkg}@${BUN_VERSION}`, '--json', '--pack-destination', tmp], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore']}))
+  const [{filename}] = JSON.parse(
+    execFileSync('npm', ['pack', `${pkg}@${BUN_VERSION}`, '--json', '--pack-destination', tmp], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }),
+  )
   const tgz = join(tmp, filename)
   const got = `sha512-${createHash('sha512').update(readFileSync(tgz)).digest('base64')}`
   if (got !== integrity) throw new Error(`${pkg}@${BUN_VERSION}: integrity ${got}, pinned ${integrity}`)
@@ -131,7 +196,26 @@ export function archive(p, exe, out) {
   copyFileSync(join(out, 'THIRD_PARTY_NOTICES.md'), join(dir, 'THIRD_PARTY_NOTICES.md'))
   const bin = exe.slice(dir.length + 1)
   const file = `kubectl-storage-init_v${pjson.version}_${p.replace('-', '_')}.tar.gz`
-  const tar = execFileSync('tar', ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '--mode=u+rw,go+r,a-s', '-cf', '-', '-C', dir, bin, 'LICENSE', 'README.md', 'THIRD_PARTY_NOTICES.md'], {maxBuffer: 1 << 30})
+  const tar = execFileSync(
+    'tar',
+    [
+      '--sort=name',
+      '--mtime=@0',
+      '--owner=0',
+      '--group=0',
+      '--numeric-owner',
+      '--mode=u+rw,go+r,a-s',
+      '-cf',
+      '-',
+      '-C',
+      dir,
+      bin,
+      'LICENSE',
+      'README.md',
+      'THIRD_PARTY_NOTICES.md',
+    ],
+    {maxBuffer: 1 << 30},
+  )
   const gz = execFileSync('gzip', ['-n', '-6'], {input: tar, maxBuffer: 1 << 30})
   writeFileSync(join(out, file), gz)
   return {platform: p, ...PLATFORMS[p], bin, file, bytes: gz.length, sha256: createHash('sha256').update(gz).digest('hex')}
@@ -148,14 +232,15 @@ export function krewManifest(archives) {
       version: `v${pjson.version}`,
       homepage: pjson.homepage,
       shortDescription: "See, change and check KServe's model downloader",
-      description: [
-        'Shows and safely changes the storage-initializer of KServe, the init container',
-        "that downloads every InferenceService's model: which image and resources each",
-        'storage URI really gets (from the ConfigMap or a ClusterStorageContainer).',
-        'Changes are reviewed as a diff, recorded as revisions and can be rolled back;',
-        'the configuration can be linted in CI, and the init container\'s logs tailed',
-        'across many pods at once.',
-      ].join('\n') + '\n',
+      description:
+        [
+          'Shows and safely changes the storage-initializer of KServe, the init container',
+          "that downloads every InferenceService's model: which image and resources each",
+          'storage URI really gets (from the ConfigMap or a ClusterStorageContainer).',
+          'Changes are reviewed as a diff, recorded as revisions and can be rolled back;',
+          "the configuration can be linted in CI, and the init container's logs tailed",
+          'across many pods at once.',
+        ].join('\n') + '\n',
       caveats: CAVEATS,
       platforms: archives.map(a => ({
         selector: {matchLabels: {os: a.os, arch: a.arch}},
@@ -172,7 +257,7 @@ export function krewManifest(archives) {
 export const CAVEATS = `${[
   "This plugin acts with your kubeconfig's credentials. Each command but logs",
   'reads, cluster-wide: configmaps named inferenceservice-config (to find',
-  'KServe), clusterstoragecontainers and llminferenceservices; in KServe\'s',
+  "KServe), clusterstoragecontainers and llminferenceservices; in KServe's",
   'namespace (usually "kserve"): configmaps and the kserve-controller-manager',
   'deployment.',
   '  * get --isvc: that inferenceservice, its namespace and its pods.',
@@ -194,7 +279,14 @@ export const CAVEATS = `${[
 ].join('\n')}\n`
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const {values} = parseArgs({options: {platform: {type: 'string', multiple: true}, out: {type: 'string', default: 'dist/release'}, manifest: {type: 'string', default: 'krew-manifest.yaml'}, 'no-archive': {type: 'boolean', default: false}}})
+  const {values} = parseArgs({
+    options: {
+      platform: {type: 'string', multiple: true},
+      out: {type: 'string', default: 'dist/release'},
+      manifest: {type: 'string', default: 'krew-manifest.yaml'},
+      'no-archive': {type: 'boolean', default: false},
+    },
+  })
   const wanted = values.platform ?? Object.keys(PLATFORMS)
   for (const p of wanted) if (!PLATFORMS[p]) throw new Error(`--platform ${p}: unknown; known: ${Object.keys(PLATFORMS).join(', ')}`)
   const out = resolve(root, values.out)

@@ -17,7 +17,13 @@ import {fileURLToPath} from 'node:url'
 import {parseArgs} from 'node:util'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const {values} = parseArgs({options: {'existing-tag': {type: 'boolean', default: false}, 'node-modules': {type: 'string'}, platform: {type: 'string', multiple: true}}})
+const {values} = parseArgs({
+  options: {
+    'existing-tag': {type: 'boolean', default: false},
+    'node-modules': {type: 'string'},
+    platform: {type: 'string', multiple: true},
+  },
+})
 const git = (args, cwd = root) => execFileSync('git', args, {cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']}).trim()
 const fail = msg => {
   console.error(`release: ${msg}`)
@@ -43,7 +49,10 @@ try {
   if (git(['rev-parse', '--short=12', 'HEAD'], work) !== commit) fail(`the clone of ${tag} is not at ${commit}`)
   if (values['node-modules']) symlinkSync(resolve(values['node-modules']), join(work, 'node_modules'), 'dir')
   else execFileSync('npm', ['ci', '--no-audit', '--no-fund'], {cwd: work, stdio: 'inherit'})
-  execFileSync(process.execPath, [join(work, 'scripts', 'package.mjs'), ...(values.platform ?? []).flatMap(p => ['--platform', p])], {cwd: work, stdio: 'inherit'})
+  execFileSync(process.execPath, [join(work, 'scripts', 'package.mjs'), ...(values.platform ?? []).flatMap(p => ['--platform', p])], {
+    cwd: work,
+    stdio: 'inherit',
+  })
   const {HOST, exeName} = await import(join(work, 'scripts', 'package.mjs'))
   const exe = join(work, 'dist', 'release', HOST, exeName(HOST))
   if (existsSync(exe)) {

@@ -14,10 +14,18 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 export const STEPS = [
   {name: 'get', args: ['get'], caption: 'what is configured, and who serves which URI'},
   {name: 'get-isvc', args: ['get', '--isvc', 'sklearn-iris', '-n', 'ml'], caption: 'what one model gets, and whether its pods run it'},
-  {name: 'set-image-diff', args: ['set-image', '--tag', 'v0.20.1', '--diff', '--dry-run=server'], caption: 'a change, reviewed first: the API server checks it, nothing is written'},
+  {
+    name: 'set-image-diff',
+    args: ['set-image', '--tag', 'v0.20.1', '--diff', '--dry-run=server'],
+    caption: 'a change, reviewed first: the API server checks it, nothing is written',
+  },
   {name: 'set-image', args: ['set-image', '--tag', 'v0.20.1'], caption: 'the change, conditional on what was read, recorded'},
   {name: 'validate', args: ['validate'], caption: 'the linter, on the live cluster'},
-  {name: 'logs', args: ['logs', '--pod', 'sklearn-iris-predictor-7d9c8b6f5-x2k4q', '-n', 'ml', '-f'], caption: 'the storage-initializer log, followed to its end'},
+  {
+    name: 'logs',
+    args: ['logs', '--pod', 'sklearn-iris-predictor-7d9c8b6f5-x2k4q', '-n', 'ml', '-f'],
+    caption: 'the storage-initializer log, followed to its end',
+  },
   {name: 'history', args: ['history'], caption: 'what was changed, by whom'},
   {name: 'rollback', args: ['rollback'], caption: 'undo'},
 ]
@@ -46,7 +54,11 @@ function run(cmd, args, env) {
 /** Start a fresh simulated cluster, run every step in order, stop it. */
 export async function tour() {
   const kubeconfig = join(mkdtempSync(join(tmpdir(), 'storage-init-tour-')), 'kubeconfig')
-  const cluster = spawn(process.execPath, [join(ROOT, 'dist/cluster.js'), '--scenario', join(ROOT, 'test/cluster/scenarios/kserve-v0.20.0.yaml'), '--kubeconfig', kubeconfig], {stdio: ['ignore', 'pipe', 'inherit']})
+  const cluster = spawn(
+    process.execPath,
+    [join(ROOT, 'dist/cluster.js'), '--scenario', join(ROOT, 'test/cluster/scenarios/kserve-v0.20.0.yaml'), '--kubeconfig', kubeconfig],
+    {stdio: ['ignore', 'pipe', 'inherit']},
+  )
   await new Promise(r => cluster.stdout.on('data', d => String(d).includes('kubeconfig:') && r()))
   const env = {KUBECONFIG: kubeconfig, NO_COLOR: '1', CI: '1', COLUMNS: '160'}
   const out = []
@@ -71,7 +83,10 @@ export function svg(step) {
   const width = Math.ceil(Math.max(60, ...lines.map(l => [...l].length)) * cw + 32)
   const height = lines.length * lh + 48
   const body = lines
-    .map((l, i) => `<text x="16" y="${40 + i * lh}"${i === 0 ? ' class="c"' : l.startsWith('error:') ? ' class="e"' : l.startsWith('Warning:') ? ' class="w"' : ''} xml:space="preserve">${esc(l)}</text>`)
+    .map(
+      (l, i) =>
+        `<text x="16" y="${40 + i * lh}"${i === 0 ? ' class="c"' : l.startsWith('error:') ? ' class="e"' : l.startsWith('Warning:') ? ' class="w"' : ''} xml:space="preserve">${esc(l)}</text>`,
+    )
     .join('\n')
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(step.caption)}">
 <style>text{font:14px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;fill:#d8dee9}.c{fill:#a3be8c}.e{fill:#bf616a}.w{fill:#ebcb8b}</style>

@@ -39,7 +39,9 @@ export type Normalised = {argv: string[]} | {error: string; hint?: string}
 function distance(a: string, b: string): number {
   const d = Array.from({length: a.length + 1}, (_, i) => [i, ...new Array(b.length).fill(0)])
   for (let j = 1; j <= b.length; j++) d[0][j] = j
-  for (let i = 1; i <= a.length; i++) for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++)
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
   return d[a.length][b.length]
 }
 
@@ -54,7 +56,8 @@ export function normaliseArgv(argv: string[], commands: Record<string, CommandSh
   const end = argv.indexOf('--')
   const head = (end < 0 ? argv : argv.slice(0, end)).map(a => (a === '-h' ? '--help' : a))
   // a bare --dry-run is client, as in kubectl
-  for (let k = 0; k < head.length; k++) if (head[k] === '--dry-run' && !['none', 'client', 'server'].includes(head[k + 1] ?? '')) head[k] = '--dry-run=client'
+  for (let k = 0; k < head.length; k++)
+    if (head[k] === '--dry-run' && !['none', 'client', 'server'].includes(head[k + 1] ?? '')) head[k] = '--dry-run=client'
   const tail = end < 0 ? [] : argv.slice(end)
   // flags before the command (global ones: with their values)
   const leading: string[] = []
@@ -80,6 +83,9 @@ export function normaliseArgv(argv: string[], commands: Record<string, CommandSh
   // a word right after a command that takes none: oclif would look it up as a sub-command ("get:extra not found")
   const shape = commands[id]
   if (shape.strict !== false && Object.keys(shape.args ?? {}).length === 0 && rest[0] !== undefined && !rest[0].startsWith('-'))
-    return {error: `unexpected argument "${rest[0]}" for "kubectl storage-init ${id}": it takes no arguments`, hint: `See 'kubectl storage-init ${id} -h' for help and examples`}
+    return {
+      error: `unexpected argument "${rest[0]}" for "kubectl storage-init ${id}": it takes no arguments`,
+      hint: `See 'kubectl storage-init ${id} -h' for help and examples`,
+    }
   return {argv: [id, ...leading, ...rest, ...tail]}
 }

@@ -11,25 +11,51 @@ export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(type
 
 export abstract class BaseCommand<T extends typeof Command> extends Command {
   static override baseFlags = {
-    kubeconfig: Flags.string({description: 'Path to the kubeconfig file to use (default: KUBECONFIG, then ~/.kube/config)', helpGroup: 'GLOBAL'}),
+    kubeconfig: Flags.string({
+      description: 'Path to the kubeconfig file to use (default: KUBECONFIG, then ~/.kube/config)',
+      helpGroup: 'GLOBAL',
+    }),
     context: Flags.string({description: 'The name of the kubeconfig context to use', helpGroup: 'GLOBAL'}),
-    namespace: Flags.string({char: 'n', description: 'Namespace of the InferenceServices (default: the context\'s namespace)', helpGroup: 'GLOBAL'}),
-    'kserve-namespace': Flags.string({description: "Namespace of KServe's inferenceservice-config (default: found: kserve, kubeflow, then a cluster-wide search)", helpGroup: 'GLOBAL'}),
-    'request-timeout': Flags.string({description: 'How long to wait for one server request (0: no limit; 30, 5s, 1m)', default: '0', helpGroup: 'GLOBAL'}),
+    namespace: Flags.string({
+      char: 'n',
+      description: "Namespace of the InferenceServices (default: the context's namespace)",
+      helpGroup: 'GLOBAL',
+    }),
+    'kserve-namespace': Flags.string({
+      description: "Namespace of KServe's inferenceservice-config (default: found: kserve, kubeflow, then a cluster-wide search)",
+      helpGroup: 'GLOBAL',
+    }),
+    'request-timeout': Flags.string({
+      description: 'How long to wait for one server request (0: no limit; 30, 5s, 1m)',
+      default: '0',
+      helpGroup: 'GLOBAL',
+    }),
     // kubectl's connection flags: they override the kubeconfig as kubectl's do
     server: Flags.string({char: 's', description: 'The address and port of the Kubernetes API server', helpGroup: 'GLOBAL'}),
     cluster: Flags.string({description: 'The name of the kubeconfig cluster to use', helpGroup: 'GLOBAL'}),
     user: Flags.string({description: 'The name of the kubeconfig user to use', helpGroup: 'GLOBAL'}),
     token: Flags.string({description: 'Bearer token for authentication to the API server', helpGroup: 'GLOBAL'}),
     as: Flags.string({description: 'Username to impersonate for the operation (a user or a service account)', helpGroup: 'GLOBAL'}),
-    'as-group': Flags.string({description: 'Group to impersonate for the operation (repeat for several)', multiple: true, helpGroup: 'GLOBAL'}),
+    'as-group': Flags.string({
+      description: 'Group to impersonate for the operation (repeat for several)',
+      multiple: true,
+      helpGroup: 'GLOBAL',
+    }),
     'as-uid': Flags.string({description: 'UID to impersonate for the operation', helpGroup: 'GLOBAL'}),
     'certificate-authority': Flags.string({description: 'Path to a cert file for the certificate authority', helpGroup: 'GLOBAL'}),
     'client-certificate': Flags.string({description: 'Path to a client certificate file for TLS', helpGroup: 'GLOBAL'}),
     'client-key': Flags.string({description: 'Path to a client key file for TLS', helpGroup: 'GLOBAL'}),
-    'insecure-skip-tls-verify': Flags.boolean({description: "If true, the server's certificate will not be checked for validity (insecure)", helpGroup: 'GLOBAL'}),
+    'insecure-skip-tls-verify': Flags.boolean({
+      description: "If true, the server's certificate will not be checked for validity (insecure)",
+      helpGroup: 'GLOBAL',
+    }),
     'tls-server-name': Flags.string({description: 'Server name to use for server certificate validation', helpGroup: 'GLOBAL'}),
-    'chunk-size': Flags.integer({description: 'Read lists in chunks of this many items, as kubectl does (0: in one response)', default: 500, min: 0, helpGroup: 'GLOBAL'}),
+    'chunk-size': Flags.integer({
+      description: 'Read lists in chunks of this many items, as kubectl does (0: in one response)',
+      default: 500,
+      min: 0,
+      helpGroup: 'GLOBAL',
+    }),
     v: Flags.integer({char: 'v', description: 'Log level: 6 and above log every request, as --debug', min: 0, helpGroup: 'GLOBAL'}),
     debug: Flags.boolean({description: 'Log requests and show stack traces on errors', helpGroup: 'GLOBAL'}),
   }
@@ -39,7 +65,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   public override async init(): Promise<void> {
     await super.init()
-    const {flags} = await this.parse({flags: this.ctor.flags, baseFlags: (this.ctor as typeof BaseCommand).baseFlags, args: this.ctor.args, strict: this.ctor.strict})
+    const {flags} = await this.parse({
+      flags: this.ctor.flags,
+      baseFlags: (this.ctor as typeof BaseCommand).baseFlags,
+      args: this.ctor.args,
+      strict: this.ctor.strict,
+    })
     this.flags = flags as BaseFlags<T>
   }
 
@@ -68,7 +99,13 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (err.oclif?.exit === 0) return
     // flag parsing and other oclif errors: kubectl's usage-error shape, exit 1
     if (err.oclif !== undefined) {
-      process.stderr.write(`error: ${err.message.split('\n').map(l => l.trim()).filter(l => l && !l.startsWith('See more help')).join(': ')}\nSee 'kubectl storage-init ${this.id ?? ''} -h' for help and examples\n`)
+      process.stderr.write(
+        `error: ${err.message
+          .split('\n')
+          .map(l => l.trim())
+          .filter(l => l && !l.startsWith('See more help'))
+          .join(': ')}\nSee 'kubectl storage-init ${this.id ?? ''} -h' for help and examples\n`,
+      )
       process.exitCode = 1
       return
     }
@@ -81,4 +118,3 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     await super.finally(err)
   }
 }
-

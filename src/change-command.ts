@@ -29,16 +29,20 @@ export abstract class ChangeCommand<T extends typeof Command> extends BaseComman
     const f = this.changeFlags
     const {runChange} = await import('./core/change.js')
     const {waitingFor} = await import('./render/progress.js')
-    return waitingFor(`${f['dry-run'] === 'none' ? 'changing' : 'checking'} the storage-initializer configuration on ${client.server}`, runChange(client, plan, {
-      kserveNamespace: f['kserve-namespace'],
-      dryRun: f['dry-run'] as DryRun,
-      fieldManager: f['field-manager'],
-      historyLimit: f['history-limit'],
-      command: this.commandLine(),
-      strict: f.strict,
-      warn: text => this.warnOnce(text),
-      ...extra,
-    }), f.output === undefined)
+    return waitingFor(
+      `${f['dry-run'] === 'none' ? 'changing' : 'checking'} the storage-initializer configuration on ${client.server}`,
+      runChange(client, plan, {
+        kserveNamespace: f['kserve-namespace'],
+        dryRun: f['dry-run'] as DryRun,
+        fieldManager: f['field-manager'],
+        historyLimit: f['history-limit'],
+        command: this.commandLine(),
+        strict: f.strict,
+        warn: text => this.warnOnce(text),
+        ...extra,
+      }),
+      f.output === undefined,
+    )
   }
 
   /** A warning line on stderr, once per command even when the change is re-planned after a conflict. */
@@ -49,8 +53,17 @@ export abstract class ChangeCommand<T extends typeof Command> extends BaseComman
   }
 
   /** A per-model change (--isvc / --llmisvc): the model, and the change applied to its container. */
-  protected async changeModel(client: KubeClient, namespace: string, flags: {isvc?: string; llmisvc?: string}, change: import('./domain/plans/model.js').ContainerChange): Promise<Outcome> {
-    const ref = {kind: flags.isvc ? ('InferenceService' as const) : ('LLMInferenceService' as const), namespace, name: (flags.isvc ?? flags.llmisvc)!}
+  protected async changeModel(
+    client: KubeClient,
+    namespace: string,
+    flags: {isvc?: string; llmisvc?: string},
+    change: import('./domain/plans/model.js').ContainerChange,
+  ): Promise<Outcome> {
+    const ref = {
+      kind: flags.isvc ? ('InferenceService' as const) : ('LLMInferenceService' as const),
+      namespace,
+      name: (flags.isvc ?? flags.llmisvc)!,
+    }
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ref.name)) throw new CliError('Usage', `"${ref.name}" is not a valid ${ref.kind} name`)
     const {planModelChange} = await import('./domain/plans/model.js')
     return this.change(client, live => planModelChange(live, ref, change, t => this.warnOnce(t)), {models: [ref]})
@@ -63,7 +76,11 @@ export abstract class ChangeCommand<T extends typeof Command> extends BaseComman
   /** Print what happened (render/outcome.ts). `helmValues` gives the values.yaml lines that make the change last. */
   protected async report(o: Outcome, opts: OutcomeOptions = {}): Promise<void> {
     const {renderOutcome} = await import('./render/outcome.js')
-    const code = await renderOutcome(o, this.changeFlags, opts, {print: t => this.print(t), note: l => this.note(l), warn: t => this.warnOnce(t)})
+    const code = await renderOutcome(o, this.changeFlags, opts, {
+      print: t => this.print(t),
+      note: l => this.note(l),
+      warn: t => this.warnOnce(t),
+    })
     if (code) process.exitCode = code
   }
 }

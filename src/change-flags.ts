@@ -2,25 +2,48 @@
 import * as Flags from '@oclif/core/flags'
 
 export const changeFlags = {
-  'dry-run': Flags.string({description: 'none: apply; client: only show; server: the API server checks the change without storing it (dryRun=All); a bare --dry-run is client, as in kubectl', options: ['none', 'client', 'server'], default: 'none'}),
-  diff: Flags.boolean({description: 'Show a unified diff of what changes in each target (KUBECTL_EXTERNAL_DIFF runs your diff program on two directories, as kubectl diff does)'}),
+  'dry-run': Flags.string({
+    description:
+      'none: apply; client: only show; server: the API server checks the change without storing it (dryRun=All); a bare --dry-run is client, as in kubectl',
+    options: ['none', 'client', 'server'],
+    default: 'none',
+  }),
+  diff: Flags.boolean({
+    description:
+      'Show a unified diff of what changes in each target (KUBECTL_EXTERNAL_DIFF runs your diff program on two directories, as kubectl diff does)',
+  }),
   output: Flags.string({char: 'o', description: 'Print the resulting objects', options: ['json', 'yaml']}),
   'field-manager': Flags.string({description: 'Name of the manager used to track field ownership', default: 'kubectl-storage-init'}),
   'history-limit': Flags.integer({description: 'How many revisions to keep in configmap storage-initializer-history', default: 10, min: 1}),
   'show-helm-values': Flags.boolean({description: 'Print the Helm values that make the change survive the next helm upgrade'}),
-  'exit-code': Flags.boolean({description: 'Exit 1 when the change changes something (as kubectl diff), 0 when there is nothing to change: for CI, with --dry-run'}),
-  'show-all': Flags.boolean({description: 'List every model whose pods still run the previous storage-initializer (default: the first 10)'}),
+  'exit-code': Flags.boolean({
+    description: 'Exit 1 when the change changes something (as kubectl diff), 0 when there is nothing to change: for CI, with --dry-run',
+  }),
+  'show-all': Flags.boolean({
+    description: 'List every model whose pods still run the previous storage-initializer (default: the first 10)',
+  }),
   'show-managed-fields': Flags.boolean({description: 'Keep metadata.managedFields in -o json|yaml'}),
-  strict: Flags.boolean({description: 'Refuse the change when the configuration has errors (as validate finds them) that it does not fix; without it they are named in a warning'}),
+  strict: Flags.boolean({
+    description:
+      'Refuse the change when the configuration has errors (as validate finds them) that it does not fix; without it they are named in a warning',
+  }),
 }
 
 export const targetFlag = Flags.string({
-  description: 'Where to apply: configmap, storage-container/NAME or all (repeatable or comma-separated; default: the ConfigMap and every enabled ClusterStorageContainer running the same image repository)',
+  description:
+    'Where to apply: configmap, storage-container/NAME or all (repeatable or comma-separated; default: the ConfigMap and every enabled ClusterStorageContainer running the same image repository)',
   multiple: true,
 })
 
 /** Per-model changes: one InferenceService (a dedicated ClusterStorageContainer, v0.20+) or LLMInferenceService. */
 export const modelFlags = {
-  isvc: Flags.string({description: 'Change only what this InferenceService (in -n) gets: a ClusterStorageContainer of its own, named by its storageContainerName (KServe v0.20+)', exclusive: ['target', 'llmisvc']}),
-  llmisvc: Flags.string({description: 'Change only what this LLMInferenceService (in -n) gets: its spec.template.initContainers override', exclusive: ['target', 'isvc']}),
+  isvc: Flags.string({
+    description:
+      'Change only what this InferenceService (in -n) gets: a ClusterStorageContainer of its own, named by its storageContainerName (KServe v0.20+)',
+    exclusive: ['target', 'llmisvc'],
+  }),
+  llmisvc: Flags.string({
+    description: 'Change only what this LLMInferenceService (in -n) gets: its spec.template.initContainers override',
+    exclusive: ['target', 'isvc'],
+  }),
 }

@@ -9,4 +9,14 @@ import SetImage from './commands/set-image.js'
 import SetResources from './commands/set-resources.js'
 import Validate from './commands/validate.js'
 
-export const COMMANDS = {get: Get, 'set-image': SetImage, 'set-resources': SetResources, rollback: Rollback, history: History, validate: Validate, logs: Logs, completion: Completion, __complete: Complete}
+export const COMMANDS = {
+  get: Get,
+  'set-image': SetImage,
+  'set-resources': SetResources,
+  rollback: Rollback,
+  history: History,
+  validate: Validate,
+  logs: Logs,
+  completion: Completion,
+  __complete: Complete,
+}

@@ -32,7 +32,13 @@ export interface Result {
   stderr: string
 }
 
-export function exec(cmd: string, args: string[], env: Record<string, string | undefined> = {}, input?: string, timeoutMs = 60_000): Promise<Result> {
+export function exec(
+  cmd: string,
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  input?: string,
+  timeoutMs = 60_000,
+): Promise<Result> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, {env: {...process.env, NO_COLOR: '1', ...env}, stdio: ['pipe', 'pipe', 'pipe']})
     let stdout = ''

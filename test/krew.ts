@@ -14,10 +14,12 @@ export function krewProblems(doc: any): string[] {
   if (doc?.kind !== 'Plugin') p.push(`kind: ${doc?.kind}`)
   const name = doc?.metadata?.name
   if (typeof name !== 'string' || !/^[\w-]+$/.test(name) || WINDOWS_RESERVED.test(name)) p.push(`metadata.name: ${name}`)
-  else if (name !== name.toLowerCase() || name.startsWith('kube-') || name.startsWith('kubectl-')) p.push(`metadata.name ${name}: lowercase, no kube-/kubectl- prefix`)
+  else if (name !== name.toLowerCase() || name.startsWith('kube-') || name.startsWith('kubectl-'))
+    p.push(`metadata.name ${name}: lowercase, no kube-/kubectl- prefix`)
   const spec = doc?.spec ?? {}
   for (const k of Object.keys(spec)) if (!SPEC_KEYS.has(k)) p.push(`spec.${k}: unknown field`)
-  if (!/^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.test(spec.version ?? '')) p.push(`spec.version: ${spec.version} is not v-prefixed semver`)
+  if (!/^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.test(spec.version ?? ''))
+    p.push(`spec.version: ${spec.version} is not v-prefixed semver`)
   if (!/^https?:\/\/\S+$/.test(spec.homepage ?? '')) p.push(`spec.homepage: ${spec.homepage}`)
   const short = spec.shortDescription
   if (typeof short !== 'string' || !short.trim()) p.push('spec.shortDescription: required')
@@ -26,7 +28,8 @@ export function krewProblems(doc: any): string[] {
     if (/kubectl plugin|kubernetes/i.test(short)) p.push('spec.shortDescription: must not say "kubectl plugin" or "Kubernetes"')
   }
   if (typeof spec.description !== 'string' || !spec.description.trim()) p.push('spec.description: required')
-  else for (const line of spec.description.split('\n')) if (line.length > 80) p.push(`spec.description: line longer than 80 columns: ${line}`)
+  else
+    for (const line of spec.description.split('\n')) if (line.length > 80) p.push(`spec.description: line longer than 80 columns: ${line}`)
   if (spec.caveats !== undefined && typeof spec.caveats !== 'string') p.push('spec.caveats: must be a string')
   const platforms = spec.platforms
   if (!Array.isArray(platforms) || platforms.length === 0) return [...p, 'spec.platforms: at least one']
@@ -35,7 +38,8 @@ export function krewProblems(doc: any): string[] {
     const at = `spec.platforms[${i}]`
     for (const k of Object.keys(pl ?? {})) if (!PLATFORM_KEYS.has(k)) p.push(`${at}.${k}: unknown field`)
     const labels = pl?.selector?.matchLabels
-    if (!labels || pl.selector.matchExpressions || Object.keys(pl.selector).length !== 1) p.push(`${at}.selector: matchLabels with os and arch`)
+    if (!labels || pl.selector.matchExpressions || Object.keys(pl.selector).length !== 1)
+      p.push(`${at}.selector: matchLabels with os and arch`)
     else {
       for (const k of Object.keys(labels)) if (k !== 'os' && k !== 'arch') p.push(`${at}.selector: label ${k} (only os, arch)`)
       if (!OS.has(labels.os) || !ARCH.has(labels.arch)) p.push(`${at}.selector: ${labels.os}/${labels.arch} is not a platform krew knows`)

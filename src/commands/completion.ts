@@ -14,7 +14,10 @@ export default class Completion extends BaseCommand<typeof Completion> {
   static override summary = 'Shell completion through kubectl: print or install kubectl_complete-storage_init'
   static override description =
     'kubectl 1.26 and later complete plugin arguments by running kubectl_complete-<plugin> from PATH. krew does not install that file, so this prints it, or with --install writes it (executable) into a directory on PATH, such as $KREW_ROOT/bin (default: ~/.krew/bin).'
-  static override examples = ['<%= config.bin %> completion --install', '<%= config.bin %> completion > ~/bin/kubectl_complete-storage_init && chmod +x ~/bin/kubectl_complete-storage_init']
+  static override examples = [
+    '<%= config.bin %> completion --install',
+    '<%= config.bin %> completion > ~/bin/kubectl_complete-storage_init && chmod +x ~/bin/kubectl_complete-storage_init',
+  ]
   static override flags = {
     install: Flags.boolean({description: 'Write the script into --dir'}),
     dir: Flags.string({description: 'Where --install writes it (default: $KREW_ROOT/bin, else ~/.krew/bin)'}),

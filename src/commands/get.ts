@@ -17,7 +17,10 @@ With --isvc, shows which container the webhook injects for that InferenceService
   static override flags = {
     isvc: Flags.string({description: 'An InferenceService (in -n): which init container its pods get, and why'}),
     llmisvc: Flags.string({description: 'An LLMInferenceService (in -n): which init container its pods get, and why', exclusive: ['isvc']}),
-    output: Flags.string({char: 'o', description: 'Output format: json, yaml, wide, name, jsonpath=TEMPLATE, jsonpath-as-json=TEMPLATE, jsonpath-file=FILE'}),
+    output: Flags.string({
+      char: 'o',
+      description: 'Output format: json, yaml, wide, name, jsonpath=TEMPLATE, jsonpath-as-json=TEMPLATE, jsonpath-file=FILE',
+    }),
     'no-headers': Flags.boolean({description: 'Print the tables without their column headers'}),
   }
 
@@ -29,7 +32,9 @@ With --isvc, shows which container the webhook injects for that InferenceService
     const f = this.flags
     const {waitingFor} = await import('../render/progress.js')
     const human = out.kind === 'table' || out.kind === 'wide'
-    const result: import('../core/inspect.js').IsvcInspection | import('../core/inspect.js').Inspection = await waitingFor<import('../core/inspect.js').IsvcInspection | import('../core/inspect.js').Inspection>(
+    const result: import('../core/inspect.js').IsvcInspection | import('../core/inspect.js').Inspection = await waitingFor<
+      import('../core/inspect.js').IsvcInspection | import('../core/inspect.js').Inspection
+    >(
       `reading the storage-initializer configuration from ${client.server}`,
       f.isvc
         ? inspectIsvc(client, ksNs, namespace, f.isvc)
@@ -42,12 +47,19 @@ With --isvc, shows which container the webhook injects for that InferenceService
       return this.print(
         await render(result, out, () =>
           'storage' in result
-            ? [`${result.inferenceService.kind.toLowerCase()}.serving.kserve.io/${result.inferenceService.name}`, ...result.pods.map(p => `pod/${p.name}`)]
-            : [`configmap/${result.configMap.name}`, ...result.storageContainers.items.map(c => `clusterstoragecontainer.serving.kserve.io/${c.name}`)],
+            ? [
+                `${result.inferenceService.kind.toLowerCase()}.serving.kserve.io/${result.inferenceService.name}`,
+                ...result.pods.map(p => `pod/${p.name}`),
+              ]
+            : [
+                `configmap/${result.configMap.name}`,
+                ...result.storageContainers.items.map(c => `clusterstoragecontainer.serving.kserve.io/${c.name}`),
+              ],
         ),
       )
     const rendering = await import('../render/inspection.js')
-    const text = 'storage' in result ? rendering.renderIsvc(result, out.kind === 'wide') : rendering.renderInspection(result, out.kind === 'wide')
+    const text =
+      'storage' in result ? rendering.renderIsvc(result, out.kind === 'wide') : rendering.renderInspection(result, out.kind === 'wide')
     this.print(f['no-headers'] ? rendering.withoutHeaders(text) : text)
   }
 }

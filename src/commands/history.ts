@@ -12,7 +12,7 @@ export const historyFlags = {
 export default class History extends BaseCommand<typeof History> {
   static override summary = 'List the recorded revisions, or show one'
   static override description =
-    'Revisions are recorded in the cluster (configmap storage-initializer-history in KServe\'s namespace) by set-image, set-resources and rollback. STATUS: current (the newest, and the live configuration is what it left), drifted (the newest, but changed outside kubectl storage-init since), superseded, incomplete (failed half-way), damaged (the entry cannot be read; it is never written back). --revision N shows one record with the before and after of each target.'
+    "Revisions are recorded in the cluster (configmap storage-initializer-history in KServe's namespace) by set-image, set-resources and rollback. STATUS: current (the newest, and the live configuration is what it left), drifted (the newest, but changed outside kubectl storage-init since), superseded, incomplete (failed half-way), damaged (the entry cannot be read; it is never written back). --revision N shows one record with the before and after of each target."
   static override examples = ['<%= config.bin %> history', '<%= config.bin %> history --revision 3', '<%= config.bin %> history -o json']
   static override flags = historyFlags
 

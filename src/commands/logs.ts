@@ -8,7 +8,7 @@ import {CliError} from '../errors.js'
 export default class Logs extends BaseCommand<typeof Logs> {
   static override summary = 'Stream the storage-initializer logs of every pod of a model, in one stream'
   static override description =
-    'Finds the pods through KServe\'s labels (serving.kserve.io/inferenceservice) and shows their storage-initializer (and modelcar-init) logs, prefixed like kubectl logs --prefix. Pods whose init container has not run or cannot run get one status line with the reason instead. With -f, follows every pod at once (at most --max-log-requests streams; the others wait their turn), attaches to pods created later as soon as their init container starts, ends each with a summary line (exit code, reason, download time), and resumes a broken stream without repeating or losing lines. Status lines go to stderr, log lines to stdout.'
+    "Finds the pods through KServe's labels (serving.kserve.io/inferenceservice) and shows their storage-initializer (and modelcar-init) logs, prefixed like kubectl logs --prefix. Pods whose init container has not run or cannot run get one status line with the reason instead. With -f, follows every pod at once (at most --max-log-requests streams; the others wait their turn), attaches to pods created later as soon as their init container starts, ends each with a summary line (exit code, reason, download time), and resumes a broken stream without repeating or losing lines. Status lines go to stderr, log lines to stdout."
   static override examples = [
     '<%= config.bin %> logs my-model -n ml',
     '<%= config.bin %> logs my-model -n ml -f',
@@ -18,22 +18,28 @@ export default class Logs extends BaseCommand<typeof Logs> {
   ]
   static override args = {isvc: Args.string({description: 'The InferenceService or LLMInferenceService (or pod/NAME for one pod)'})}
   static override flags = {
-    selector: Flags.string({char: 'l', description: 'Pods with these labels (kubectl\'s selector syntax)'}),
+    selector: Flags.string({char: 'l', description: "Pods with these labels (kubectl's selector syntax)"}),
     pod: Flags.string({description: 'One pod, by name'}),
     all: Flags.boolean({description: 'Every InferenceService in the namespace'}),
     'all-namespaces': Flags.boolean({char: 'A', description: 'Every namespace'}),
     container: Flags.string({char: 'c', description: 'Another container than storage-initializer'}),
     follow: Flags.boolean({char: 'f', description: 'Stream, and attach to pods created later'}),
     previous: Flags.boolean({char: 'p', description: 'The log of the previous (restarted) run of the init container'}),
-    timestamps: Flags.boolean({description: 'Show each line\'s timestamp'}),
+    timestamps: Flags.boolean({description: "Show each line's timestamp"}),
     since: Flags.string({description: 'Only lines newer than this duration (5s, 2m, 3h)'}),
     'since-time': Flags.string({description: 'Only lines after this RFC 3339 time'}),
     tail: Flags.integer({description: 'Lines from the end of each log (-1: all)', default: -1}),
     'no-prefix': Flags.boolean({description: 'Do not prefix lines with [pod/NAME/CONTAINER]'}),
     'max-log-requests': Flags.integer({description: 'Streams open at once; the others queue', default: 50, min: 1}),
-    summary: Flags.boolean({description: 'No log lines: one row per InferenceService with its pods\' storage-initializer outcomes and download times'}),
+    summary: Flags.boolean({
+      description: "No log lines: one row per InferenceService with its pods' storage-initializer outcomes and download times",
+    }),
     output: Flags.string({char: 'o', description: 'json: one JSON object per line (with --summary: a JSON document)', options: ['json']}),
-    color: Flags.string({description: 'Colour the pod prefixes: auto (a terminal, and no NO_COLOR), always or never', options: ['auto', 'always', 'never'], default: 'auto'}),
+    color: Flags.string({
+      description: 'Colour the pod prefixes: auto (a terminal, and no NO_COLOR), always or never',
+      options: ['auto', 'always', 'never'],
+      default: 'auto',
+    }),
     include: Flags.string({description: 'Only lines matching this regular expression (repeat for several)', multiple: true}),
     exclude: Flags.string({char: 'e', description: 'No lines matching this regular expression (repeat for several)', multiple: true}),
     highlight: Flags.string({description: 'Colour what this regular expression matches (repeat for several)', multiple: true}),
@@ -66,16 +72,21 @@ export default class Logs extends BaseCommand<typeof Logs> {
     const highlight = regexes('highlight', f.highlight)
     const ways = [args.isvc !== undefined, f.selector !== undefined, pod !== undefined, f.all].filter(Boolean).length
     if (ways > 1) throw new CliError('Usage', 'give only one of ISVC, -l, --pod and --all')
-    if (ways === 0 && !f['all-namespaces'] && !f.summary) throw new CliError('Usage', 'which pods? give an InferenceService, -l SELECTOR, --pod NAME, --all or -A')
+    if (ways === 0 && !f['all-namespaces'] && !f.summary)
+      throw new CliError('Usage', 'which pods? give an InferenceService, -l SELECTOR, --pod NAME, --all or -A')
     if (f.since && f['since-time']) throw new CliError('Usage', 'at most one of --since and --since-time may be given')
-    if (f['since-time'] && Number.isNaN(Date.parse(f['since-time']))) throw new CliError('Usage', `--since-time "${f['since-time']}" is not an RFC 3339 time such as 2026-11-25T10:00:00Z`)
+    if (f['since-time'] && Number.isNaN(Date.parse(f['since-time'])))
+      throw new CliError('Usage', `--since-time "${f['since-time']}" is not an RFC 3339 time such as 2026-11-25T10:00:00Z`)
     if (pod && f['all-namespaces']) throw new CliError('Usage', '--pod needs a namespace (-n), not -A')
     const {parseDuration} = await import('../kube/timeout.js')
     // as kubectl: --since 0 means no limit (the API server refuses sinceSeconds=0 with 422); a fraction rounds up
     const sinceSeconds = f.since ? Math.ceil(parseDuration('since', f.since) / 1000) || undefined : undefined
     // a name goes into a label selector: it must be a Kubernetes name, or `a,b=c` would widen the selection
     if (args.isvc !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(args.isvc))
-      throw new CliError('Usage', `"${args.isvc}" is not a valid InferenceService name: lower-case letters, digits and '-', starting and ending with a letter or digit`)
+      throw new CliError(
+        'Usage',
+        `"${args.isvc}" is not a valid InferenceService name: lower-case letters, digits and '-', starting and ending with a letter or digit`,
+      )
     const {client, namespace} = await this.connect()
     const core = await import('../core/logs.js')
     const sel = await core.selectPods(client, namespace, {model: args.isvc, selector: f.selector, pod, allNamespaces: f['all-namespaces']})
@@ -113,7 +124,17 @@ export default class Logs extends BaseCommand<typeof Logs> {
       const {pods} = await core.runLogs(
         client,
         sel,
-        {follow: f.follow, previous: f.previous, tail: f.tail, sinceSeconds, sinceTime: f['since-time'], container: f.container, maxRequests: f['max-log-requests'], limitBytes: f['limit-bytes'], ignoreErrors: f['ignore-errors']},
+        {
+          follow: f.follow,
+          previous: f.previous,
+          tail: f.tail,
+          sinceSeconds,
+          sinceTime: f['since-time'],
+          container: f.container,
+          maxRequests: f['max-log-requests'],
+          limitBytes: f['limit-bytes'],
+          ignoreErrors: f['ignore-errors'],
+        },
         idle?.emit ?? print,
         ac.signal,
       )

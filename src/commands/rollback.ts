@@ -9,7 +9,7 @@ import {CliError} from '../errors.js'
 export default class Rollback extends ChangeCommand<typeof Rollback> {
   static override summary = 'Undo the last change, or return to any recorded revision'
   static override description =
-    'Without a revision, undoes the newest recorded change: each target it changed gets back the value it had before (like kubectl rollout undo; a second rollback undoes the first). With a revision (REVISION or --to-revision N), every recorded target returns to its state right after revision N (0: before the oldest recorded one). Edits made outside kubectl storage-init since the newest record are kept when they touch other fields than the rollback changes; when they touch the same fields, rollback shows the difference and refuses, unless --force. What it would write is checked like any change (validate\'s errors are refused unless --force); a damaged history entry is never written. It works when the live storageInitializer is not valid JSON (with --force, since that is an outside edit). Revisions are recorded in configmap storage-initializer-history in KServe\'s namespace; see the history command.'
+    "Without a revision, undoes the newest recorded change: each target it changed gets back the value it had before (like kubectl rollout undo; a second rollback undoes the first). With a revision (REVISION or --to-revision N), every recorded target returns to its state right after revision N (0: before the oldest recorded one). Edits made outside kubectl storage-init since the newest record are kept when they touch other fields than the rollback changes; when they touch the same fields, rollback shows the difference and refuses, unless --force. What it would write is checked like any change (validate's errors are refused unless --force); a damaged history entry is never written. It works when the live storageInitializer is not valid JSON (with --force, since that is an outside edit). Revisions are recorded in configmap storage-initializer-history in KServe's namespace; see the history command."
   static override examples = [
     '<%= config.bin %> rollback',
     '<%= config.bin %> rollback 3 --diff --dry-run=server',
@@ -20,8 +20,15 @@ export default class Rollback extends ChangeCommand<typeof Rollback> {
   static override flags = {
     ...changeFlags,
     'to-revision': Flags.integer({description: 'The revision to return to (0: before the oldest recorded one)', min: 0}),
-    target: Flags.string({description: 'Roll back only these: configmap or storage-container/NAME (repeatable or comma-separated; default: every target the rollback covers)', multiple: true}),
-    force: Flags.boolean({description: 'Roll back even over edits made outside kubectl storage-init to the same fields, a target that no longer exists (skipped), or a result with errors'}),
+    target: Flags.string({
+      description:
+        'Roll back only these: configmap or storage-container/NAME (repeatable or comma-separated; default: every target the rollback covers)',
+      multiple: true,
+    }),
+    force: Flags.boolean({
+      description:
+        'Roll back even over edits made outside kubectl storage-init to the same fields, a target that no longer exists (skipped), or a result with errors',
+    }),
     list: Flags.boolean({description: 'List the recorded revisions (same as the history command)'}),
   }
 
@@ -49,10 +56,17 @@ export default class Rollback extends ChangeCommand<typeof Rollback> {
     const outcome = await this.change(
       client,
       live => {
-        info = rollback.planRollback(live, {toRevision: args.revision ?? f['to-revision'], targets, force: f.force}, {
-          warn: text => this.warnOnce(text),
-          diff: (target, recorded, now) => process.stderr.write(unifiedDiff(valueText(target, recorded), valueText(target, now), `${target} (recorded)`, `${target} (live)`)),
-        })
+        info = rollback.planRollback(
+          live,
+          {toRevision: args.revision ?? f['to-revision'], targets, force: f.force},
+          {
+            warn: text => this.warnOnce(text),
+            diff: (target, recorded, now) =>
+              process.stderr.write(
+                unifiedDiff(valueText(target, recorded), valueText(target, now), `${target} (recorded)`, `${target} (live)`),
+              ),
+          },
+        )
         return info
       },
       {requireDoc: false, force: f.force},

@@ -18,7 +18,7 @@ export default class SetImage extends ChangeCommand<typeof SetImage> {
   static override args = {image: Args.string({description: 'The new image reference'})}
   static override flags = {
     ...changeFlags,
-    tag: Flags.string({description: 'Keep each target\'s repository, change its tag (or digest: sha256:…)'}),
+    tag: Flags.string({description: "Keep each target's repository, change its tag (or digest: sha256:…)"}),
     registry: Flags.string({description: 'Move each target to this registry or mirror (HOST[:PORT][/PATH]), keeping name and tag'}),
     target: targetFlag,
     ...modelFlags,
@@ -31,9 +31,15 @@ export default class SetImage extends ChangeCommand<typeof SetImage> {
     const {imageChangeOf, modelImage} = await import('../domain/plans/image.js')
     const change = imageChangeOf({image: args.image, tag: f.tag, registry: f.registry}, f['allow-unpinned'])
     const {client, namespace} = await this.connect()
-    if (f.isvc || f.llmisvc) return this.report(await this.changeModel(client, namespace, f, {what: 'image', apply: c => modelImage(c, change, f['allow-unpinned'])}))
+    if (f.isvc || f.llmisvc)
+      return this.report(
+        await this.changeModel(client, namespace, f, {what: 'image', apply: c => modelImage(c, change, f['allow-unpinned'])}),
+      )
     const {imageHelmValues, imagePlanner} = await import('../core/settings.js')
-    const outcome = await this.change(client, imagePlanner(change, {targets: f.target, allowUnpinned: f['allow-unpinned'], warn: w => this.warnOnce(w)}))
+    const outcome = await this.change(
+      client,
+      imagePlanner(change, {targets: f.target, allowUnpinned: f['allow-unpinned'], warn: w => this.warnOnce(w)}),
+    )
     await this.report(outcome, {helmValues: () => imageHelmValues(outcome)})
   }
 }

@@ -20,14 +20,22 @@ export default class Validate extends BaseCommand<typeof Validate> {
     strict: Flags.boolean({description: 'Fail on warnings too'}),
     'all-contexts': Flags.boolean({description: 'Validate every context of the kubeconfig'}),
     compare: Flags.boolean({description: 'With several contexts: show where their storage-initializer settings differ'}),
-    'kserve-version': Flags.string({description: 'The KServe release to check fields against (default: the controller\'s, or the file\'s)'}),
+    'kserve-version': Flags.string({description: "The KServe release to check fields against (default: the controller's, or the file's)"}),
     parallel: Flags.integer({description: 'With several contexts: how many clusters to check at once', default: 10, min: 1}),
-    'cluster-timeout': Flags.string({description: 'With several contexts: give up on one cluster after this long (0: no limit)', default: '60s'}),
+    'cluster-timeout': Flags.string({
+      description: 'With several contexts: give up on one cluster after this long (0: no limit)',
+      default: '60s',
+    }),
   }
 
   async run(): Promise<void> {
     const f = this.flags
-    const contexts = f['all-contexts'] ? (await import('../core/fleet.js')).allContexts(f.kubeconfig) : (f.context ?? '').split(',').map(c => c.trim()).filter(Boolean)
+    const contexts = f['all-contexts']
+      ? (await import('../core/fleet.js')).allContexts(f.kubeconfig)
+      : (f.context ?? '')
+          .split(',')
+          .map(c => c.trim())
+          .filter(Boolean)
     const validation = await import('../core/validate.js')
     const rendering = await import('../render/validate.js')
     // a fleet's readable reports are printed as each cluster finishes

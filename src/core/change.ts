@@ -13,7 +13,17 @@ import {preflight, whoAmI, type AccessCheck} from '../kube/access.js'
 import {appendRevision, readHistory} from '../kube/history-store.js'
 import {writeTarget, type WriteVerb} from '../kube/writes.js'
 import {explain} from '../kube/explain.js'
-import {CONFIGMAP, findConfigMap, findInferenceService, findLlmInferenceService, getController, KEY, listLlmDeployments, listLlmInferenceServices, listStorageContainers} from '../kube/kserve.js'
+import {
+  CONFIGMAP,
+  findConfigMap,
+  findInferenceService,
+  findLlmInferenceService,
+  getController,
+  KEY,
+  listLlmDeployments,
+  listLlmInferenceServices,
+  listStorageContainers,
+} from '../kube/kserve.js'
 import {helmOwnership, type HelmOwnership} from '../domain/helm.js'
 import {
   damagedMessage,
@@ -68,7 +78,6 @@ export interface Live extends PlanInput {
 
 export type Planner = (live: Live) => Planned[] | PlanResult
 
-
 export interface ChangeOptions {
   kserveNamespace?: string
   dryRun: DryRun
@@ -101,8 +110,23 @@ async function modelTargets(client: KubeClient, refs: ModelRef[]): Promise<Targe
     seen.add(id)
     const o = await (m.kind === 'InferenceService' ? findInferenceService : findLlmInferenceService)(client, m.namespace, m.name)
     if (!o) continue
-    const base = {id, display: `${m.kind.toLowerCase()}.serving.kserve.io/${m.name} -n ${m.namespace}`, name: m.name, namespace: m.namespace, object: o, serving: true}
-    out.push(m.kind === 'InferenceService' ? {...base, kind: m.kind, value: typeof o?.spec?.predictor?.storageContainerName === 'string' ? o.spec.predictor.storageContainerName : null} : {...base, kind: m.kind, value: llmOverride(o) ?? null})
+    const base = {
+      id,
+      display: `${m.kind.toLowerCase()}.serving.kserve.io/${m.name} -n ${m.namespace}`,
+      name: m.name,
+      namespace: m.namespace,
+      object: o,
+      serving: true,
+    }
+    out.push(
+      m.kind === 'InferenceService'
+        ? {
+            ...base,
+            kind: m.kind,
+            value: typeof o?.spec?.predictor?.storageContainerName === 'string' ? o.spec.predictor.storageContainerName : null,
+          }
+        : {...base, kind: m.kind, value: llmOverride(o) ?? null},
+    )
   }
   return out
 }
@@ -146,7 +170,9 @@ export async function readLive(client: KubeClient, kserveNamespace?: string, mod
   let doc: Record<string, unknown> = {}
   let docError: CliError | undefined
   if (raw === undefined)
-    docError = new CliError('NotFound', `${where} has no key "${KEY}"`, {hint: 'KServe falls back to nothing: restore the key (kubectl storage-init rollback --force brings back the last recorded value; see kubectl storage-init validate)'})
+    docError = new CliError('NotFound', `${where} has no key "${KEY}"`, {
+      hint: 'KServe falls back to nothing: restore the key (kubectl storage-init rollback --force brings back the last recorded value; see kubectl storage-init validate)',
+    })
   else {
     try {
       parseStorageInitializer(raw)
@@ -160,7 +186,16 @@ export async function readLive(client: KubeClient, kserveNamespace?: string, mod
     }
   }
   const targets: Target[] = [
-    {id: 'configmap', display: `configmap/${CONFIGMAP}`, kind: 'ConfigMap', name: CONFIGMAP, namespace: ns, object: cm, value: raw ?? null, serving: true},
+    {
+      id: 'configmap',
+      display: `configmap/${CONFIGMAP}`,
+      kind: 'ConfigMap',
+      name: CONFIGMAP,
+      namespace: ns,
+      object: cm,
+      value: raw ?? null,
+      serving: true,
+    },
     ...scs.items.map(o => {
       const sc = fromResource(o)
       return {
@@ -176,7 +211,17 @@ export async function readLive(client: KubeClient, kserveNamespace?: string, mod
     }),
   ]
   targets.push(...(await modelTargets(client, [...models, ...historyModels(hist.history)])))
-  return {namespace: ns, doc, docError, release, version, helm: helmOwnership(cm.metadata), targets, history: hist.history, crdInstalled: scs.installed}
+  return {
+    namespace: ns,
+    doc,
+    docError,
+    release,
+    version,
+    helm: helmOwnership(cm.metadata),
+    targets,
+    history: hist.history,
+    crdInstalled: scs.installed,
+  }
 }
 
 /** Every existing target's value, by id. */
@@ -190,17 +235,27 @@ export function selectTargets(live: Live, spec: string[] | undefined): (ConfigMa
   if (!spec || spec.length === 0) {
     const repo = typeof live.doc.image === 'string' ? imageName(live.doc.image) : undefined
     // per-model containers (made by --isvc) keep what was chosen for their model: name them to change them
-    return [cm, ...cscTargets(live).filter(t => t.serving && !isDedicated(t.object) && typeof t.value?.image === 'string' && imageName(t.value.image) === repo)]
+    return [
+      cm,
+      ...cscTargets(live).filter(
+        t => t.serving && !isDedicated(t.object) && typeof t.value?.image === 'string' && imageName(t.value.image) === repo,
+      ),
+    ]
   }
   const out: (ConfigMapTarget | StorageContainerTarget)[] = []
-  for (const s of spec.flatMap(x => x.split(',')).map(x => x.trim()).filter(Boolean)) {
+  for (const s of spec
+    .flatMap(x => x.split(','))
+    .map(x => x.trim())
+    .filter(Boolean)) {
     if (s === 'all') out.push(cm, ...cscTargets(live).filter(t => t.object))
     else if (s === 'configmap') out.push(cm)
     else if (s.startsWith('storage-container/')) {
       const t = cscTargets(live).find(x => x.id === s)
       if (!t) {
         const known = cscTargets(live).map(x => x.id)
-        throw new CliError('NotFound', `--target ${s}: no such ClusterStorageContainer`, {hint: known.length ? `known: ${known.join(', ')}` : 'the cluster has none'})
+        throw new CliError('NotFound', `--target ${s}: no such ClusterStorageContainer`, {
+          hint: known.length ? `known: ${known.join(', ')}` : 'the cluster has none',
+        })
       }
       out.push(t)
     } else throw new CliError('Usage', `--target ${s}: expected configmap, storage-container/NAME or all`)
@@ -209,7 +264,8 @@ export function selectTargets(live: Live, spec: string[] | undefined): (ConfigMa
 }
 
 /** The verb a write of this plan needs: create a new object, delete one a change removes, else patch. */
-const verbOf = (p: Planned): WriteVerb => (!p.target.object ? 'create' : p.after === null && p.target.kind === 'ClusterStorageContainer' ? 'delete' : 'patch')
+const verbOf = (p: Planned): WriteVerb =>
+  !p.target.object ? 'create' : p.after === null && p.target.kind === 'ClusterStorageContainer' ? 'delete' : 'patch'
 
 /** An LLMInferenceService, as a change to the ConfigMap reaches it (llmisvc.ts). */
 export interface LlmNote {
@@ -263,7 +319,11 @@ async function stalePods(client: KubeClient, live: Live, applied: Planned[], llm
     // the deployment mode and storageUris of each InferenceService (metadata and the few spec fields used)
     const isvcs = new Map<string, {mode: string; multi: boolean}>()
     await eachPage(client, apiPath('inferenceservices'), {}, page => {
-      for (const i of page) isvcs.set(`${i.metadata.namespace}/${i.metadata.name}`, {mode: deploymentMode(i, cm, live.release), multi: Boolean(i.spec?.predictor?.storageUris?.length)})
+      for (const i of page)
+        isvcs.set(`${i.metadata.namespace}/${i.metadata.name}`, {
+          mode: deploymentMode(i, cm, live.release),
+          multi: Boolean(i.spec?.predictor?.storageUris?.length),
+        })
     }).catch(e => {
       if (!isApiStatus(e, 404) && !isApiStatus(e, 403)) throw e
     })
@@ -281,7 +341,11 @@ async function stalePods(client: KubeClient, live: Live, applied: Planned[], llm
     const llms = await listLlmInferenceServices(client)
     if (llms.items.length) {
       const running = new Map<string, any>()
-      for (const d of await listLlmDeployments(client)) running.set(`${d.metadata.namespace}/${d.metadata.name}`, (d.spec?.template?.spec?.initContainers ?? []).find((c: any) => c.name === 'storage-initializer'))
+      for (const d of await listLlmDeployments(client))
+        running.set(
+          `${d.metadata.namespace}/${d.metadata.name}`,
+          (d.spec?.template?.spec?.initContainers ?? []).find((c: any) => c.name === 'storage-initializer'),
+        )
       const byName = new Map(llms.items.map(l => [`${l.metadata.namespace}/${l.metadata.name}`, l]))
       // what a change to the ConfigMap does to each: an override wins, a running Deployment keeps its image
       for (const l of llms.items) {
@@ -324,7 +388,12 @@ export function configErrors(live: Live, values: Map<string, unknown> = new Map(
   const storageContainers = cscTargets(live)
     .filter(t => (values.has(t.id) ? values.get(t.id) !== null : t.object))
     .map(t => (values.has(t.id) ? withValue(t, values.get(t.id)) : t.object))
-  return validate({configMapPath: `configmap/${CONFIGMAP}`, text: typeof text === 'string' ? text : null, release: live.release, storageContainers}).filter(f => f.severity === 'error')
+  return validate({
+    configMapPath: `configmap/${CONFIGMAP}`,
+    text: typeof text === 'string' ? text : null,
+    release: live.release,
+    storageContainers,
+  }).filter(f => f.severity === 'error')
 }
 
 const listFindings = (fs: Finding[]) => fs.map(f => `${f.rule} ${f.path}: ${f.message}`).join('; ')
@@ -342,18 +411,28 @@ function checkConfig(live: Live, changed: Planned[], opts: ChangeOptions, warn: 
   const bad = result.filter(f => !had.has(key(f)) || (opts.restore !== undefined && written.has(findingTarget(f) ?? '')))
   if (bad.length) {
     if (!opts.force)
-      throw new CliError('Invalid', `${opts.restore ?? 'the change'} would write a configuration KServe rejects: ${listFindings(bad)}; nothing was changed`, {
-        hint: opts.restore ? 'pass --force to write it anyway' : 'see kubectl storage-init validate',
-      })
+      throw new CliError(
+        'Invalid',
+        `${opts.restore ?? 'the change'} would write a configuration KServe rejects: ${listFindings(bad)}; nothing was changed`,
+        {
+          hint: opts.restore ? 'pass --force to write it anyway' : 'see kubectl storage-init validate',
+        },
+      )
     warn(`--force: writing a configuration KServe rejects: ${listFindings(bad)}`)
   }
   const left = result.filter(f => had.has(key(f)) && !bad.includes(f))
   if (left.length === 0) return
   if (opts.strict)
-    throw new CliError('Invalid', `--strict: the configuration has ${left.length} error(s) that this change does not fix: ${listFindings(left)}; nothing was changed`, {
-      hint: 'fix them in the same change, or drop --strict',
-    })
-  warn(`the configuration has ${left.length} error(s) that this change does not fix (KServe rejects InferenceService pods until they are fixed): ${listFindings(left)}; see kubectl storage-init validate`)
+    throw new CliError(
+      'Invalid',
+      `--strict: the configuration has ${left.length} error(s) that this change does not fix: ${listFindings(left)}; nothing was changed`,
+      {
+        hint: 'fix them in the same change, or drop --strict',
+      },
+    )
+  warn(
+    `the configuration has ${left.length} error(s) that this change does not fix (KServe rejects InferenceService pods until they are fixed): ${listFindings(left)}; see kubectl storage-init validate`,
+  )
 }
 
 function fieldList(fields: FieldDiff[]): string {
@@ -367,11 +446,15 @@ function reportDrift(live: Live, warn: (t: string) => void, applied: Map<string,
   const newestGood = records.length ? records[records.length - 1].revision : 0
   const later = damaged.filter(d => d.revision > newestGood)
   if (later.length) {
-    warn(`${damagedMessage(later[later.length - 1])}; changes made outside kubectl storage-init since then cannot be told apart from it (see kubectl storage-init history)`)
+    warn(
+      `${damagedMessage(later[later.length - 1])}; changes made outside kubectl storage-init since then cannot be told apart from it (see kubectl storage-init history)`,
+    )
     return []
   }
   // what this command wrote already (before a conflict on another target) is not yet recorded, and not drift
-  const d = drift(records, liveValues(live)).filter(x => !(applied.has(x.target) && sameValue(applied.get(x.target)!.after, live.targets.find(t => t.id === x.target)?.value)))
+  const d = drift(records, liveValues(live)).filter(
+    x => !(applied.has(x.target) && sameValue(applied.get(x.target)!.after, live.targets.find(t => t.id === x.target)?.value)),
+  )
   if (d.length === 0) return []
   const display = (id: string) => live.targets.find(t => t.id === id)?.display ?? id
   warn(
@@ -417,7 +500,8 @@ export async function runChange(client: KubeClient, plan: Planner, opts: ChangeO
       for (const t of reportDrift(live, warn, applied)) drifted.add(t)
       const result = plan(live)
       const planned = Array.isArray(result) ? result : result.planned
-      if (!Array.isArray(result)) opts = {...opts, ...(result.record ? {record: result.record} : {}), ...(result.restore ? {restore: result.restore} : {})}
+      if (!Array.isArray(result))
+        opts = {...opts, ...(result.record ? {record: result.record} : {}), ...(result.restore ? {restore: result.restore} : {})}
       const changed = planned.filter(p => !sameValue(p.target.value, p.after))
       if (changed.length === 0 && applied.size === 0) return {live, planned, changed, objects: planned.map(p => p.target.object)}
       if (changed.length) checkConfig(live, changed, opts, warn)
@@ -429,11 +513,20 @@ export async function runChange(client: KubeClient, plan: Planner, opts: ChangeO
       }
       let conflict: unknown
       // new objects first, removals last: a model never names a ClusterStorageContainer that is not there
-      changed.sort((a, b) => (verbOf(a) === 'create' ? -1 : verbOf(a) === 'delete' ? 1 : 0) - (verbOf(b) === 'create' ? -1 : verbOf(b) === 'delete' ? 1 : 0))
+      changed.sort(
+        (a, b) =>
+          (verbOf(a) === 'create' ? -1 : verbOf(a) === 'delete' ? 1 : 0) - (verbOf(b) === 'create' ? -1 : verbOf(b) === 'delete' ? 1 : 0),
+      )
       left = changed.map(p => p.target.id)
       for (const p of changed) {
         try {
-          results.set(p.target.id, await writeTarget(client, p.target, verbOf(p), p.after, p.create, {fieldManager: opts.fieldManager, serverDryRun: opts.dryRun === 'server'}))
+          results.set(
+            p.target.id,
+            await writeTarget(client, p.target, verbOf(p), p.after, p.create, {
+              fieldManager: opts.fieldManager,
+              serverDryRun: opts.dryRun === 'server',
+            }),
+          )
         } catch (e) {
           // a conflict, or a write that may not have happened (throttled, server error, reset): re-read and re-plan;
           // the write is conditional on the resourceVersion, so it can never apply twice or over someone else's change
@@ -450,14 +543,23 @@ export async function runChange(client: KubeClient, plan: Planner, opts: ChangeO
       if (conflict !== undefined) {
         // a busy writer: back off, with jitter, so that competing writers do not collide in step
         if (await tries.again(conflict)) continue
-        throw new CliError('Conflict', `the configuration kept changing under us (${POLICIES.replan.attempts} attempts): another writer is busy; nothing of theirs was overwritten`, {
-          hint: 'try again in a moment',
-        })
+        throw new CliError(
+          'Conflict',
+          `the configuration kept changing under us (${POLICIES.replan.attempts} attempts): another writer is busy; nothing of theirs was overwritten`,
+          {
+            hint: 'try again in a moment',
+          },
+        )
       }
       const objects = planned.map(p => results.get(p.target.id) ?? p.target.object)
       if (opts.dryRun === 'server') return {live, planned, changed, objects}
       left = []
-      const revision = await appendRevision(client, live.namespace, {time: new Date().toISOString(), user: await user(), command: opts.command, targets: [...applied.values()], ...extra()}, opts.historyLimit)
+      const revision = await appendRevision(
+        client,
+        live.namespace,
+        {time: new Date().toISOString(), user: await user(), command: opts.command, targets: [...applied.values()], ...extra()},
+        opts.historyLimit,
+      )
       const llms: LlmNote[] = []
       const stale = await stalePods(client, live, planned, llms)
       return {live, planned, changed: planned.filter(p => applied.has(p.target.id)), objects, revision, stalePods: stale, llms}
@@ -470,13 +572,28 @@ export async function runChange(client: KubeClient, plan: Planner, opts: ChangeO
     const err = e instanceof Error ? e : new Error(String(e))
     let recorded: string
     try {
-      const n = await appendRevision(client, namespace, {time: new Date().toISOString(), user: await user(), command: `${opts.command} (incomplete: ${left[0]} failed)`, targets: [...applied.values()], ...extra(left)}, opts.historyLimit)
+      const n = await appendRevision(
+        client,
+        namespace,
+        {
+          time: new Date().toISOString(),
+          user: await user(),
+          command: `${opts.command} (incomplete: ${left[0]} failed)`,
+          targets: [...applied.values()],
+          ...extra(left),
+        },
+        opts.historyLimit,
+      )
       recorded = `, recorded as revision ${n}`
     } catch {
       recorded = ', not recorded'
     }
-    throw new CliError(err instanceof CliError || err instanceof PlanError ? err.kind : 'Server', `${err.message}; changed: ${[...applied.keys()].join(', ')}${recorded}; not changed: ${left.join(', ')}`, {
-      hint: 'run the same command again to finish',
-    })
+    throw new CliError(
+      err instanceof CliError || err instanceof PlanError ? err.kind : 'Server',
+      `${err.message}; changed: ${[...applied.keys()].join(', ')}${recorded}; not changed: ${left.join(', ')}`,
+      {
+        hint: 'run the same command again to finish',
+      },
+    )
   }
 }

@@ -26,7 +26,12 @@ export async function completeValue(cmd: string, prev: string, flag: FlagOf): Pr
   const what = clusterWord(cmd, prev)
   if (!what) return []
   const {connect} = await import('../kube/connect.js')
-  const {client, namespace} = connect({kubeconfig: flag('--kubeconfig'), context: flag('--context'), namespace: flag('-n') ?? flag('--namespace'), 'request-timeout': '2s'})
+  const {client, namespace} = connect({
+    kubeconfig: flag('--kubeconfig'),
+    context: flag('--context'),
+    namespace: flag('-n') ?? flag('--namespace'),
+    'request-timeout': '2s',
+  })
   try {
     return await fromCluster(client, what, namespace, flag('--kserve-namespace'))
   } finally {
@@ -40,7 +45,8 @@ type ClusterWord = 'target' | 'revision' | 'llmisvc' | 'model' | 'pod'
 function clusterWord(cmd: string, prev: string): ClusterWord | undefined {
   if (prev === '--target') return 'target'
   // rollback --to-revision N, rollback N, history --revision N: the recorded revisions
-  if (prev === '--to-revision' || (cmd === 'history' && prev === '--revision') || (cmd === 'rollback' && !prev.startsWith('-'))) return 'revision'
+  if (prev === '--to-revision' || (cmd === 'history' && prev === '--revision') || (cmd === 'rollback' && !prev.startsWith('-')))
+    return 'revision'
   if (prev === '--llmisvc') return 'llmisvc'
   // --isvc and logs take either kind of model
   if (prev === '--isvc' || (cmd === 'logs' && !prev.startsWith('-'))) return 'model'
@@ -48,8 +54,14 @@ function clusterWord(cmd: string, prev: string): ClusterWord | undefined {
   return undefined
 }
 
-async function fromCluster(client: KubeClient, what: ClusterWord, namespace: string, kserveNamespace: string | undefined): Promise<string[]> {
-  const names = async (path: string, labelSelector?: string) => ((await client.get(path, {labelSelector}).catch(() => ({items: []}))).items as {metadata: {name: string}}[]).map(i => i.metadata.name)
+async function fromCluster(
+  client: KubeClient,
+  what: ClusterWord,
+  namespace: string,
+  kserveNamespace: string | undefined,
+): Promise<string[]> {
+  const names = async (path: string, labelSelector?: string) =>
+    ((await client.get(path, {labelSelector}).catch(() => ({items: []}))).items as {metadata: {name: string}}[]).map(i => i.metadata.name)
   const llms = () => names(apiPath('llminferenceservices', {namespace}))
   switch (what) {
     case 'target':

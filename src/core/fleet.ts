@@ -35,7 +35,8 @@ export async function validateFleet(o: FleetOptions): Promise<Report[]> {
       client = connect({...o.connection, context}).client
       const work = validateLive(client, o.kserveNamespace, o.kserveVersion)
       const timeout = new Promise<never>((_, reject) => {
-        if (limitMs > 0) timer = setTimeout(() => reject(new CliError('Timeout', `no answer within --cluster-timeout ${o.clusterTimeout}`)), limitMs)
+        if (limitMs > 0)
+          timer = setTimeout(() => reject(new CliError('Timeout', `no answer within --cluster-timeout ${o.clusterTimeout}`)), limitMs)
       })
       return await Promise.race([work, timeout])
     } catch (e) {

@@ -1,17 +1,35 @@
 /** `get`: what is configured, where it comes from, and what each model will actually get. */
 import {CliError} from '../errors.js'
 import type {KubeClient} from '../kube/client.js'
-import {CONFIGMAP, findConfigMap, findInferenceService, findLlmInferenceService, getController, KEY, listLlmDeployments, listLlmInferenceServices, listModelPods, listStorageContainers} from '../kube/kserve.js'
+import {
+  CONFIGMAP,
+  findConfigMap,
+  findInferenceService,
+  findLlmInferenceService,
+  getController,
+  KEY,
+  listLlmDeployments,
+  listLlmInferenceServices,
+  listModelPods,
+  listStorageContainers,
+} from '../kube/kserve.js'
 import {llmDeploymentName, llmOverride, llmPodSelector, llmUri, resolveLlm} from '../domain/llmisvc.js'
 import {helmOwnership, type HelmOwnership} from '../domain/helm.js'
 import {controllerVersion, parseRelease, type Release} from '../domain/release.js'
-import {configMapContainer, EXAMPLE_URIS, fromResource, selectInjection, type Injection, type Resources, type StorageContainer} from '../domain/storage-containers.js'
+import {
+  configMapContainer,
+  EXAMPLE_URIS,
+  fromResource,
+  selectInjection,
+  type Injection,
+  type Resources,
+  type StorageContainer,
+} from '../domain/storage-containers.js'
 import {decodeStorageInitializer} from '../domain/go-json.js'
 import {describeFields, DocumentSyntaxError, parseStorageInitializer, type FieldView} from '../domain/storage-initializer.js'
 import {apiPath} from '../kube/paths.js'
 import {API_VERSION} from '../domain/api-version.js'
 import {deploymentMode, localModelUri, podView, rolloutFor, storageUris, type PodView, type Rollout} from '../domain/model-pods.js'
-
 
 /** What an unreadable KServe version is judged by: the newest rules this plugin knows. */
 export const ASSUMED = 'the newest KServe rules known (v0.20 and later)'
@@ -33,9 +51,20 @@ export interface Inspection {
   storageContainers: {crdInstalled: boolean; error?: string; items: StorageContainer[]}
   uriFormats: ({format: string; example: string} & Injection)[]
   /** per-model settings: dedicated ClusterStorageContainers (set-* --isvc) and LLMInferenceService overrides */
-  perModel: {kind: 'InferenceService' | 'LLMInferenceService'; namespace: string; name: string; via: string; image: string | null; resources: Resources}[]
+  perModel: {
+    kind: 'InferenceService' | 'LLMInferenceService'
+    namespace: string
+    name: string
+    via: string
+    image: string | null
+    resources: Resources
+  }[]
   /** LLMInferenceServices get their storage-initializer from the LLM controller, not the webhook (llmisvc.ts) */
-  llmInferenceServices: {crdInstalled: boolean; error?: string; items: {name: string; namespace: string; uri: string | null; injection: Injection}[]}
+  llmInferenceServices: {
+    crdInstalled: boolean
+    error?: string
+    items: {name: string; namespace: string; uri: string | null; injection: Injection}[]
+  }
 }
 
 export interface Loaded {
@@ -64,11 +93,16 @@ export async function inspect(client: KubeClient, kserveNamespace?: string): Pro
   const llmRunning = new Map<string, any>()
   if (llms.items.length)
     for (const d of await listLlmDeployments(client))
-      llmRunning.set(`${d.metadata.namespace}/${d.metadata.name}`, (d.spec?.template?.spec?.initContainers ?? []).find((c: any) => c.name === 'storage-initializer'))
+      llmRunning.set(
+        `${d.metadata.namespace}/${d.metadata.name}`,
+        (d.spec?.template?.spec?.initContainers ?? []).find((c: any) => c.name === 'storage-initializer'),
+      )
   const where = `configmap ${cm.namespace}/${CONFIGMAP}`
   const raw = cm.object.data?.[KEY]
   if (raw === undefined)
-    throw new CliError('NotFound', `${where} has no key "${KEY}"`, {hint: 'KServe falls back to nothing: restore the key (see kubectl storage-init validate)'})
+    throw new CliError('NotFound', `${where} has no key "${KEY}"`, {
+      hint: 'KServe falls back to nothing: restore the key (see kubectl storage-init validate)',
+    })
   let rawDoc: Record<string, unknown>
   try {
     rawDoc = parseStorageInitializer(raw)
@@ -89,23 +123,48 @@ export async function inspect(client: KubeClient, kserveNamespace?: string): Pro
     kind: 'StorageInitializerConfig',
     context: client.context.name,
     kserve: {namespace: cm.namespace, namespaceSource: cm.source, version, controllerImage: image, ...(release ? {} : {assumed: ASSUMED})},
-    configMap: {name: CONFIGMAP, namespace: cm.namespace, resourceVersion: cm.object.metadata?.resourceVersion ?? '', helm: helmOwnership(cm.object.metadata) ?? null},
+    configMap: {
+      name: CONFIGMAP,
+      namespace: cm.namespace,
+      resourceVersion: cm.object.metadata?.resourceVersion ?? '',
+      helm: helmOwnership(cm.object.metadata) ?? null,
+    },
     storageInitializer: {image: cmc.image ?? null, resources: cmc.resources, fields: describeFields(rawDoc, release)},
     storageContainers: {crdInstalled: scs.installed, ...(scs.error ? {error: scs.error} : {}), items: containers},
     uriFormats: [
-      ...EXAMPLE_URIS.map(e => ({format: e.format, example: e.uri, ...selectInjection(e.uri, doc, containers, {release, crdInstalled: scs.installed})})),
-      ...(llms.installed ? LLM_EXAMPLES.map(e => ({format: e.format, example: e.uri, ...resolveLlm({spec: {model: {uri: e.uri}}}, doc, undefined, release)})) : []),
+      ...EXAMPLE_URIS.map(e => ({
+        format: e.format,
+        example: e.uri,
+        ...selectInjection(e.uri, doc, containers, {release, crdInstalled: scs.installed}),
+      })),
+      ...(llms.installed
+        ? LLM_EXAMPLES.map(e => ({format: e.format, example: e.uri, ...resolveLlm({spec: {model: {uri: e.uri}}}, doc, undefined, release)}))
+        : []),
     ],
     perModel: [
       ...scs.items
         .filter(o => o.metadata?.labels?.['storage-init.kserve.io/dedicated'] === 'true')
         .map(o => {
           const [namespace, name] = String(o.metadata?.annotations?.['storage-init.kserve.io/model'] ?? '/').split('/')
-          return {kind: 'InferenceService' as const, namespace, name, via: `clusterstoragecontainer/${o.metadata.name}`, image: o.spec?.container?.image ?? null, resources: o.spec?.container?.resources ?? {}}
+          return {
+            kind: 'InferenceService' as const,
+            namespace,
+            name,
+            via: `clusterstoragecontainer/${o.metadata.name}`,
+            image: o.spec?.container?.image ?? null,
+            resources: o.spec?.container?.resources ?? {},
+          }
         }),
       ...llms.items
         .filter(l => llmOverride(l))
-        .map(l => ({kind: 'LLMInferenceService' as const, namespace: l.metadata.namespace, name: l.metadata.name, via: 'spec.template.initContainers[storage-initializer]', image: llmOverride(l)?.image ?? null, resources: llmOverride(l)?.resources ?? {}})),
+        .map(l => ({
+          kind: 'LLMInferenceService' as const,
+          namespace: l.metadata.namespace,
+          name: l.metadata.name,
+          via: 'spec.template.initContainers[storage-initializer]',
+          image: llmOverride(l)?.image ?? null,
+          resources: llmOverride(l)?.resources ?? {},
+        })),
     ],
     llmInferenceServices: {
       crdInstalled: llms.installed,
@@ -118,7 +177,16 @@ export async function inspect(client: KubeClient, kserveNamespace?: string): Pro
       })),
     },
   }
-  return {inspection, doc, release, containers, configMapObject: cm.object, storageContainerObjects: scs.items, llms: llms.items, llmRunning}
+  return {
+    inspection,
+    doc,
+    release,
+    containers,
+    configMapObject: cm.object,
+    storageContainerObjects: scs.items,
+    llms: llms.items,
+    llmRunning,
+  }
 }
 
 /** The schemes an LLMInferenceService downloads with a storage-initializer, for the "who serves what" table. */
@@ -139,7 +207,13 @@ export interface IsvcInspection {
   kind: 'InferenceServiceStorage' | 'LLMInferenceServiceStorage'
   context: string
   /** the model: an InferenceService, or an LLMInferenceService (kind) */
-  inferenceService: {name: string; namespace: string; kind: 'InferenceService' | 'LLMInferenceService'; storageContainerName: string | null; deploymentMode?: string}
+  inferenceService: {
+    name: string
+    namespace: string
+    kind: 'InferenceService' | 'LLMInferenceService'
+    storageContainerName: string | null
+    deploymentMode?: string
+  }
   kserve: Inspection['kserve']
   storage: ModelStorage[]
   pods: PodView[]
@@ -147,7 +221,13 @@ export interface IsvcInspection {
 }
 
 /** `get --isvc NAME` (or --llmisvc): an InferenceService, else an LLMInferenceService of that name. */
-export async function inspectIsvc(client: KubeClient, kserveNamespace: string | undefined, namespace: string, name: string, kind?: 'LLMInferenceService'): Promise<IsvcInspection> {
+export async function inspectIsvc(
+  client: KubeClient,
+  kserveNamespace: string | undefined,
+  namespace: string,
+  name: string,
+  kind?: 'LLMInferenceService',
+): Promise<IsvcInspection> {
   const [loaded, isvc, llm] = await Promise.all([
     inspect(client, kserveNamespace),
     kind ? undefined : findInferenceService(client, namespace, name),
@@ -156,9 +236,13 @@ export async function inspectIsvc(client: KubeClient, kserveNamespace: string | 
   if (isvc) return isvcView(client, loaded, isvc, namespace, name)
   const l = llm ?? (kind ? undefined : await findLlmInferenceService(client, namespace, name))
   if (l) return llmView(client, loaded, l, namespace, name)
-  throw new CliError('NotFound', `${kind ? 'llminferenceservice' : 'inferenceservice'} "${name}" not found in namespace "${namespace}"${kind ? '' : ' (nor an llminferenceservice)'}`, {
-    hint: `list them with: kubectl get ${kind ? 'llminferenceservices' : 'inferenceservices,llminferenceservices'} -n ${namespace}`,
-  })
+  throw new CliError(
+    'NotFound',
+    `${kind ? 'llminferenceservice' : 'inferenceservice'} "${name}" not found in namespace "${namespace}"${kind ? '' : ' (nor an llminferenceservice)'}`,
+    {
+      hint: `list them with: kubectl get ${kind ? 'llminferenceservices' : 'inferenceservices,llminferenceservices'} -n ${namespace}`,
+    },
+  )
 }
 
 async function isvcView(client: KubeClient, loaded: Loaded, isvc: any, namespace: string, name: string): Promise<IsvcInspection> {
@@ -175,7 +259,11 @@ async function isvcView(client: KubeClient, loaded: Loaded, isvc: any, namespace
   const storage = uris.map(u => {
     const cached = u.component === 'predictor' ? localModelUri(isvc, u.uri) : undefined
     const injection: Injection = excluded
-      ? {source: 'none', sourceName: 'none', reason: `namespace ${namespace} has the label control-plane: the pod webhook skips it, nothing is injected`}
+      ? {
+          source: 'none',
+          sourceName: 'none',
+          reason: `namespace ${namespace} has the label control-plane: the pod webhook skips it, nothing is injected`,
+        }
       : selectInjection(cached ?? (u.multi ? first(u.component)! : u.uri), loaded.doc, loaded.containers, {
           release: loaded.release,
           crdInstalled: loaded.inspection.storageContainers.crdInstalled,
@@ -200,7 +288,13 @@ async function isvcView(client: KubeClient, loaded: Loaded, isvc: any, namespace
     kserve: loaded.inspection.kserve,
     storage,
     pods: podViews,
-    rollout: rolloutFor('InferenceService', name, namespace, mode, uris.some(u => u.multi)),
+    rollout: rolloutFor(
+      'InferenceService',
+      name,
+      namespace,
+      mode,
+      uris.some(u => u.multi),
+    ),
   }
 }
 

@@ -38,9 +38,14 @@ export type PodSelection = Selection & {labelSelectors: string[]}
 export async function selectPods(client: KubeClient, namespace: string, t: Target): Promise<PodSelection> {
   let labelSelectors = t.selector ? [t.selector] : ['serving.kserve.io/inferenceservice', llmPodSelector()]
   if (t.model !== undefined) {
-    const [isvc, llm] = await Promise.all([findInferenceService(client, namespace, t.model), findLlmInferenceService(client, namespace, t.model)])
+    const [isvc, llm] = await Promise.all([
+      findInferenceService(client, namespace, t.model),
+      findLlmInferenceService(client, namespace, t.model),
+    ])
     if (!isvc && !llm)
-      throw new CliError('NotFound', `inferenceservice "${t.model}" not found in namespace "${namespace}" (nor an llminferenceservice)`, {hint: `list them with: kubectl get inferenceservices,llminferenceservices -n ${namespace}`})
+      throw new CliError('NotFound', `inferenceservice "${t.model}" not found in namespace "${namespace}" (nor an llminferenceservice)`, {
+        hint: `list them with: kubectl get inferenceservices,llminferenceservices -n ${namespace}`,
+      })
     labelSelectors = [...(isvc ? [`serving.kserve.io/inferenceservice=${t.model}`] : []), ...(llm ? [llmPodSelector(t.model)] : [])]
   }
   return {namespace: t.allNamespaces ? undefined : namespace, pod: t.pod, labelSelectors}
@@ -73,7 +78,17 @@ export interface LogsOptions {
 export type LogEvent =
   | {type: 'line'; namespace: string; pod: string; container: string; time: string; message: string}
   | {type: 'status'; namespace: string; pod: string; container: string; state: string; reason?: string; message: string; hint?: string}
-  | {type: 'done'; namespace: string; pod: string; container: string; exitCode: number; reason?: string; seconds?: number; message: string; hint?: string}
+  | {
+      type: 'done'
+      namespace: string
+      pod: string
+      container: string
+      exitCode: number
+      reason?: string
+      seconds?: number
+      message: string
+      hint?: string
+    }
   | {type: 'resumed'; namespace: string; pod: string; container: string; attempt: number; message: string}
 
 /** A counting semaphore: at most n streams at once; the others wait their turn, none is dropped. */
@@ -97,8 +112,23 @@ function event(pod: any, container: string, s: InitState): LogEvent {
   const base = {namespace: pod.metadata.namespace, pod: pod.metadata.name, container}
   const image = (pod.spec?.initContainers ?? []).find((c: any) => c.name === container)?.image
   if (s.kind === 'terminated')
-    return {type: 'done', ...base, exitCode: s.exitCode, reason: s.reason, seconds: seconds(s.startedAt, s.finishedAt), message: describeState(s), hint: hintFor(s, image)}
-  return {type: 'status', ...base, state: s.kind, reason: 'reason' in s ? s.reason : undefined, message: describeState(s), hint: hintFor(s, image)}
+    return {
+      type: 'done',
+      ...base,
+      exitCode: s.exitCode,
+      reason: s.reason,
+      seconds: seconds(s.startedAt, s.finishedAt),
+      message: describeState(s),
+      hint: hintFor(s, image),
+    }
+  return {
+    type: 'status',
+    ...base,
+    state: s.kind,
+    reason: 'reason' in s ? s.reason : undefined,
+    message: describeState(s),
+    hint: hintFor(s, image),
+  }
 }
 
 /** Has the container produced (or is it producing) a log? */
@@ -178,7 +208,13 @@ class LogSession {
  * Stream the selected pods' logs to `emit` until they end, or (following) until `outer` aborts. No pod in a namespace
  * that does not exist, and a container (-c) no pod has, are errors, as in kubectl.
  */
-export async function runLogs(client: KubeClient, sel: Selection, opts: LogsOptions, emit: (e: LogEvent) => void, outer: AbortSignal): Promise<{pods: number}> {
+export async function runLogs(
+  client: KubeClient,
+  sel: Selection,
+  opts: LogsOptions,
+  emit: (e: LogEvent) => void,
+  outer: AbortSignal,
+): Promise<{pods: number}> {
   const session = new LogSession(outer, emit)
   const signal = session.signal
   const pool = new Pool(Math.max(1, opts.maxRequests))
@@ -203,10 +239,18 @@ export async function runLogs(client: KubeClient, sel: Selection, opts: LogsOpti
         try {
           await streamLog(client, {
             ...base,
-            options: {follow, previous: opts.previous, tailLines: opts.tail, sinceSeconds: opts.sinceSeconds, sinceTime: opts.sinceTime, limitBytes: opts.limitBytes},
+            options: {
+              follow,
+              previous: opts.previous,
+              tailLines: opts.tail,
+              sinceSeconds: opts.sinceSeconds,
+              sinceTime: opts.sinceTime,
+              limitBytes: opts.limitBytes,
+            },
             onLine: (l: LogLine) => emit({type: 'line', ...base, time: l.time, message: l.message}),
             signal,
-            onResume: attempt => emit({type: 'resumed', ...base, attempt, message: `stream broke; resumed (attempt ${attempt}) from the last line seen`}),
+            onResume: attempt =>
+              emit({type: 'resumed', ...base, attempt, message: `stream broke; resumed (attempt ${attempt}) from the last line seen`}),
           })
         } catch (e) {
           if (signal.aborted) return
@@ -223,7 +267,15 @@ export async function runLogs(client: KubeClient, sel: Selection, opts: LogsOpti
         if (end && end.kind === 'terminated') {
           emit(event(now, container, end))
           // following one named pod ends when all its init containers have
-          if (sel.pod && opts.follow && session.finish(id, logContainers(now, opts.container).map(c => `${base.namespace}/${base.pod}/${c}`))) session.stop()
+          if (
+            sel.pod &&
+            opts.follow &&
+            session.finish(
+              id,
+              logContainers(now, opts.container).map(c => `${base.namespace}/${base.pod}/${c}`),
+            )
+          )
+            session.stop()
         }
       })
       session.track(task)
@@ -231,12 +283,17 @@ export async function runLogs(client: KubeClient, sel: Selection, opts: LogsOpti
   }
   for (const p of items) consider(p)
   if (opts.follow && !opts.previous)
-    await watchPods(client, sel, resourceVersion, consider, signal).catch(e => session.fail(explain(e, client, {verb: 'watch', resource: 'pods', namespace: sel.namespace})))
+    await watchPods(client, sel, resourceVersion, consider, signal).catch(e =>
+      session.fail(explain(e, client, {verb: 'watch', resource: 'pods', namespace: sel.namespace})),
+    )
   await session.done()
   if (items.length === 0) await namespaceMustExist(client, sel.namespace)
   // as kubectl logs -c: a container no pod has is an error
   if (opts.container && items.length > 0 && containers === 0)
-    throw new CliError('NotFound', `container ${opts.container} is not valid for ${items.length === 1 ? `pod ${items[0]?.metadata?.name}` : `any of the ${items.length} pods`}`)
+    throw new CliError(
+      'NotFound',
+      `container ${opts.container} is not valid for ${items.length === 1 ? `pod ${items[0]?.metadata?.name}` : `any of the ${items.length} pods`}`,
+    )
   return {pods: items.length}
 }
 
@@ -269,4 +326,3 @@ export async function summarisePods(client: KubeClient, sel: Selection): Promise
   }
   return acc.rows()
 }
-

@@ -49,7 +49,14 @@ function validJson(text: string): boolean {
 
 function conflictText(target: string, c: FieldConflict): string {
   if (c.path === '') {
-    const why = target === 'configmap' ? (typeof c.live === 'string' ? (validJson(c.live) ? 'the live value is not a JSON object' : 'the live value is not valid JSON') : 'the key is missing') : 'the live value is not an object'
+    const why =
+      target === 'configmap'
+        ? typeof c.live === 'string'
+          ? validJson(c.live)
+            ? 'the live value is not a JSON object'
+            : 'the live value is not valid JSON'
+          : 'the key is missing'
+        : 'the live value is not an object'
     return `${target}: the whole value (${why})`
   }
   return `${target} ${c.path} (live ${show(c.live)}, rollback ${show(c.goal)})`
@@ -58,8 +65,13 @@ function conflictText(target: string, c: FieldConflict): string {
 /** --target values: configmap or storage-container/NAME, repeatable or comma-separated. */
 export function parseTargets(spec: string[] | undefined): string[] | undefined {
   if (!spec?.length) return undefined
-  const out = spec.flatMap(s => s.split(',')).map(s => s.trim()).filter(Boolean)
-  for (const t of out) if (t !== 'configmap' && !/^storage-container\/[^/]+$/.test(t)) throw new CliError('Usage', `--target ${t}: expected configmap or storage-container/NAME`)
+  const out = spec
+    .flatMap(s => s.split(','))
+    .map(s => s.trim())
+    .filter(Boolean)
+  for (const t of out)
+    if (t !== 'configmap' && !/^storage-container\/[^/]+$/.test(t))
+      throw new CliError('Usage', `--target ${t}: expected configmap or storage-container/NAME`)
   return [...new Set(out)]
 }
 
@@ -84,9 +96,15 @@ export function planRollback(live: Live, req: RollbackRequest, say: Say): Rollba
     const names = gone.map(t => t.target).join(', ')
     if (!req.force) {
       const others = plan.targets.filter(t => !t.vanished).map(t => t.target)
-      throw new CliError('NotFound', `${names}, which ${label} would restore, no longer exists (deleted outside kubectl storage-init); nothing was changed`, {
-        hint: others.length ? `roll back the others with --target ${others.join(',')}, or pass --force to skip it` : 'recreate it first, or pass --force to skip it',
-      })
+      throw new CliError(
+        'NotFound',
+        `${names}, which ${label} would restore, no longer exists (deleted outside kubectl storage-init); nothing was changed`,
+        {
+          hint: others.length
+            ? `roll back the others with --target ${others.join(',')}, or pass --force to skip it`
+            : 'recreate it first, or pass --force to skip it',
+        },
+      )
     }
     say.warn(`--force: skipping ${names}: it no longer exists, so ${label} cannot restore it`)
   }
@@ -106,18 +124,31 @@ export function planRollback(live: Live, req: RollbackRequest, say: Say): Rollba
   }
   const kept = present.filter(t => t.merge!.kept.length && t.merge!.state !== 'unchanged')
   if (kept.length)
-    say.warn(`keeping the changes made outside kubectl storage-init since revision ${plan.newest}: ${kept.map(t => `${display(t.target)} (${t.merge!.kept.map(p => p || 'the whole value').join(', ')})`).join(', ')}; ${label} sets only the fields it changes`)
+    say.warn(
+      `keeping the changes made outside kubectl storage-init since revision ${plan.newest}: ${kept.map(t => `${display(t.target)} (${t.merge!.kept.map(p => p || 'the whole value').join(', ')})`).join(', ')}; ${label} sets only the fields it changes`,
+    )
   const gaps = present.flatMap(t => t.gaps)
   if (gaps.length)
     say.warn(
       `${label} also reverts changes made outside kubectl storage-init after it, which later revisions recorded as their "before": ${gaps.map(g => `${g.target} ${g.path || 'the whole value'} (made between revisions ${g.from} and ${g.to})`).join(', ')}`,
     )
-  const planned: Planned[] = present.map(t => ({target: live.targets.find(x => x.id === t.target)!, after: t.merge!.value, what: 'rolled back'}))
+  const planned: Planned[] = present.map(t => ({
+    target: live.targets.find(x => x.id === t.target)!,
+    after: t.merge!.value,
+    what: 'rolled back',
+  }))
   // undo: "revision R-1" only when that is the same state (no edit outside the plugin between R-1 and R)
-  const state = plan.mode === 'undo' ? (plan.samePrevious ? `revision ${plan.revision - 1}` : `the state before revision ${plan.revision}`) : `revision ${plan.revision}`
+  const state =
+    plan.mode === 'undo'
+      ? plan.samePrevious
+        ? `revision ${plan.revision - 1}`
+        : `the state before revision ${plan.revision}`
+      : `revision ${plan.revision}`
   const verb = `to ${state}`
   // fields edited outside that the rollback does not change are kept: then the configuration is not "revision N"
-  const outside = present.filter(t => t.merge!.kept.length).map(t => `${t.target} ${t.merge!.kept.map(p => p || 'the whole value').join(', ')}`)
+  const outside = present
+    .filter(t => t.merge!.kept.length)
+    .map(t => `${t.target} ${t.merge!.kept.map(p => p || 'the whole value').join(', ')}`)
   const nothing = outside.length
     ? `skipped rollback (what ${label} restores is already there; the changes made outside kubectl storage-init since revision ${plan.newest} are kept: ${outside.join('; ')}; change them with set-image or set-resources)`
     : `skipped rollback (current configuration already matches ${state})`
@@ -164,8 +195,13 @@ export async function loadHistory(client: KubeClient, kserveNamespace?: string):
 /** One entry of the history, or a one-line error for an unknown or damaged one. */
 export function historyItem(live: Live, items: HistoryItem[], n: number): HistoryItem {
   const item = items.find(i => i.revision === n)
-  if (!item) throw new CliError('NotFound', `unable to find specified revision ${n} in history`, {hint: items.length ? `recorded: ${items.map(i => i.revision).join(', ')}` : 'nothing is recorded'})
+  if (!item)
+    throw new CliError('NotFound', `unable to find specified revision ${n} in history`, {
+      hint: items.length ? `recorded: ${items.map(i => i.revision).join(', ')}` : 'nothing is recorded',
+    })
   if (item.damaged !== undefined)
-    throw new CliError('Invalid', item.description, {hint: `it is never written back; repair it with kubectl edit configmap storage-initializer-history -n ${live.namespace}, or remove the key ${`revision-${String(n).padStart(6, '0')}`}`})
+    throw new CliError('Invalid', item.description, {
+      hint: `it is never written back; repair it with kubectl edit configmap storage-initializer-history -n ${live.namespace}, or remove the key ${`revision-${String(n).padStart(6, '0')}`}`,
+    })
   return item
 }

@@ -11,9 +11,15 @@ import {planResources, type ResourceChange} from '../domain/plans/resources.js'
 import {configMapTarget, cscTargets, selectTargets, type Outcome, type Planner} from './change.js'
 
 /** set-image: the targets named (default: every one serving the ConfigMap's image repository) get the new image. */
-export function imagePlanner(change: ImageChange, opts: {targets?: string[]; allowUnpinned: boolean; warn: (text: string) => void}): Planner {
+export function imagePlanner(
+  change: ImageChange,
+  opts: {targets?: string[]; allowUnpinned: boolean; warn: (text: string) => void},
+): Planner {
   return live => {
-    const {edits, warnings} = planImage(selectTargets(live, opts.targets), live.doc, change, {allowUnpinned: opts.allowUnpinned, controllerVersion: live.version})
+    const {edits, warnings} = planImage(selectTargets(live, opts.targets), live.doc, change, {
+      allowUnpinned: opts.allowUnpinned,
+      controllerVersion: live.version,
+    })
     for (const w of warnings) opts.warn(w)
     return edits
   }
@@ -22,7 +28,12 @@ export function imagePlanner(change: ImageChange, opts: {targets?: string[]; all
 /** set-resources: the targets named (default: as set-image) get the new requests and limits; --modelcar: the ConfigMap's modelcar fields. */
 export function resourcesPlanner(change: ResourceChange, targets?: string[]): Planner {
   return live =>
-    planResources(change.modelcar ? [] : selectTargets(live, targets), change, {doc: live.doc, configMap: configMapTarget(live), serving: cscTargets(live).filter(t => t.serving), release: live.release})
+    planResources(change.modelcar ? [] : selectTargets(live, targets), change, {
+      doc: live.doc,
+      configMap: configMapTarget(live),
+      serving: cscTargets(live).filter(t => t.serving),
+      release: live.release,
+    })
 }
 
 /** The storageInitializer document the change wrote into the ConfigMap, as KServe decodes it (undefined: not written). */

@@ -67,7 +67,11 @@ interface LlmObject {
 }
 
 function summarise(findings: Finding[]): Record<Severity, number> {
-  return {error: findings.filter(f => f.severity === 'error').length, warning: findings.filter(f => f.severity === 'warning').length, info: findings.filter(f => f.severity === 'info').length}
+  return {
+    error: findings.filter(f => f.severity === 'error').length,
+    warning: findings.filter(f => f.severity === 'warning').length,
+    info: findings.filter(f => f.severity === 'info').length,
+  }
 }
 
 /** The storage-initializer settings of a configuration, flattened, for comparing clusters. */
@@ -120,12 +124,27 @@ export async function validateLive(client: KubeClient, kserveNamespace?: string,
     ns ? getController(client, ns) : undefined,
     ns
       ? read<Record<string, string[]> | undefined>(
-          async () => Object.fromEntries((await client.get<ObjectList<ConfigMapObject>>(apiPath('configmaps', {namespace: ns}))).items.map(c => [c.metadata.name, Object.keys({...c.data, ...c.binaryData})])),
+          async () =>
+            Object.fromEntries(
+              (await client.get<ObjectList<ConfigMapObject>>(apiPath('configmaps', {namespace: ns}))).items.map(c => [
+                c.metadata.name,
+                Object.keys({...c.data, ...c.binaryData}),
+              ]),
+            ),
           undefined,
         )
       : undefined,
     // chunked, keeping only what the rules read of each model
-    read(async () => (await listAll(client, apiPath('inferenceservices'), {}, (i): ModelObject => ({metadata: {name: i.metadata.name, namespace: i.metadata.namespace}, spec: {predictor: i.spec?.predictor, canary: i.spec?.canary}}))).items, []),
+    read(
+      async () =>
+        (
+          await listAll(client, apiPath('inferenceservices'), {}, (i): ModelObject => ({
+            metadata: {name: i.metadata.name, namespace: i.metadata.namespace},
+            spec: {predictor: i.spec?.predictor, canary: i.spec?.canary},
+          }))
+        ).items,
+      [],
+    ),
     read(async () => (await client.get<ObjectList<LlmObject>>(apiPath('llminferenceservices'))).items, []),
   ])
   const modelNs = [...new Set(isvcs.map(i => i.metadata.namespace))]
@@ -133,12 +152,36 @@ export async function validateLive(client: KubeClient, kserveNamespace?: string,
   const release = releaseFlag ? parseRelease(releaseFlag) : controllerRelease(dep)
   const cluster: Cluster = {configMapNames: cms ? Object.keys(cms) : undefined, configMapKeys: cms, modelNamespaces, helm}
   const versionUnknown = !release && ns ? {image: controllerVersion(dep).image} : undefined
-  const findings = validate({configMapPath: `configmap/${CONFIGMAP}`, text, release, storageContainers: csc.items, cluster, versionUnknown, storageContainerCrd: csc.installed, llmInferenceServices: llms.map(l => ({namespace: l.metadata.namespace, name: l.metadata.name, uri: l.spec?.model?.uri, override: llmOverride(l)})),
-    inferenceServices: isvcs.map(i => ({namespace: i.metadata.namespace, name: i.metadata.name, uris: storageUris(i, release).filter(u => u.component === 'predictor').map(u => u.uri), storageContainerName: i.spec?.predictor?.storageContainerName})),
+  const findings = validate({
+    configMapPath: `configmap/${CONFIGMAP}`,
+    text,
+    release,
+    storageContainers: csc.items,
+    cluster,
+    versionUnknown,
+    storageContainerCrd: csc.installed,
+    llmInferenceServices: llms.map(l => ({
+      namespace: l.metadata.namespace,
+      name: l.metadata.name,
+      uri: l.spec?.model?.uri,
+      override: llmOverride(l),
+    })),
+    inferenceServices: isvcs.map(i => ({
+      namespace: i.metadata.namespace,
+      name: i.metadata.name,
+      uris: storageUris(i, release)
+        .filter(u => u.component === 'predictor')
+        .map(u => u.uri),
+      storageContainerName: i.spec?.predictor?.storageContainerName,
+    })),
   })
   const notChecked: {rule: string; reason: string}[] = []
   const owner = helmOwnership(cmObject?.metadata)
-  if (owner?.release && !helm) notChecked.push({rule: 'SI070', reason: `the Helm release "${owner.release}" (its release Secret in namespace ${owner.releaseNamespace || ns}) could not be read: no permission to read secrets, or not a release this plugin understands`})
+  if (owner?.release && !helm)
+    notChecked.push({
+      rule: 'SI070',
+      reason: `the Helm release "${owner.release}" (its release Secret in namespace ${owner.releaseNamespace || ns}) could not be read: no permission to read secrets, or not a release this plugin understands`,
+    })
   if (cms === undefined && ns) notChecked.push({rule: 'SI030', reason: `the ConfigMaps of namespace ${ns} could not be listed`})
   if (csc.error) notChecked.push({rule: 'SI050-SI056', reason: csc.error})
   return {
@@ -159,13 +202,19 @@ export async function validateLive(client: KubeClient, kserveNamespace?: string,
  * per namespace, the ConfigMaps narrowed by field selector) so the cost does not grow with one request per namespace;
  * per namespace when cluster-wide reads are forbidden.
  */
-async function modelNamespaceFacts(client: KubeClient, namespaces: string[], read: <T>(f: () => Promise<T>, fallback: T) => Promise<T>): Promise<NonNullable<Cluster['modelNamespaces']>> {
+async function modelNamespaceFacts(
+  client: KubeClient,
+  namespaces: string[],
+  read: <T>(f: () => Promise<T>, fallback: T) => Promise<T>,
+): Promise<NonNullable<Cluster['modelNamespaces']>> {
   if (namespaces.length === 0) return []
   const wanted = new Set(namespaces)
   const clusterWide = async () => {
     const pull = new Map<string, number>()
     await eachPage(client, apiPath('serviceaccounts'), {}, page => {
-      for (const sa of page) if (wanted.has(sa.metadata.namespace)) pull.set(sa.metadata.namespace, (pull.get(sa.metadata.namespace) ?? 0) + (sa.imagePullSecrets ?? []).length)
+      for (const sa of page)
+        if (wanted.has(sa.metadata.namespace))
+          pull.set(sa.metadata.namespace, (pull.get(sa.metadata.namespace) ?? 0) + (sa.imagePullSecrets ?? []).length)
     })
     return pull
   }
@@ -194,10 +243,23 @@ async function modelNamespaceFacts(client: KubeClient, namespaces: string[], rea
           namespace,
           serviceAccounts: pull
             ? [{name: '*', imagePullSecrets: pull.get(namespace) ?? 0}]
-            : await read(async () => (await client.get<ObjectList<ServiceAccountObject>>(apiPath('serviceaccounts', {namespace}))).items.map(sa => ({name: sa.metadata.name, imagePullSecrets: (sa.imagePullSecrets ?? []).length})), [{name: '?', imagePullSecrets: 1}]),
+            : await read(
+                async () =>
+                  (await client.get<ObjectList<ServiceAccountObject>>(apiPath('serviceaccounts', {namespace}))).items.map(sa => ({
+                    name: sa.metadata.name,
+                    imagePullSecrets: (sa.imagePullSecrets ?? []).length,
+                  })),
+                [{name: '?', imagePullSecrets: 1}],
+              ),
           configMaps: have
-            ? have.has(namespace) ? ['global-ca-bundle'] : []
-            : await read<string[] | undefined>(async () => (await client.get<ObjectList<ConfigMapObject>>(apiPath('configmaps', {namespace}))).items.map(c => c.metadata.name), undefined),
+            ? have.has(namespace)
+              ? ['global-ca-bundle']
+              : []
+            : await read<string[] | undefined>(
+                async () =>
+                  (await client.get<ObjectList<ConfigMapObject>>(apiPath('configmaps', {namespace}))).items.map(c => c.metadata.name),
+                undefined,
+              ),
         })),
       )),
     )
@@ -214,13 +276,22 @@ async function helmRelease(client: KubeClient, cm: ConfigMapObject | undefined):
   const ns = owner.releaseNamespace || cm.metadata.namespace
   const labelVersion = (s: SecretObject) => Number(s.metadata.labels?.version ?? 0)
   try {
-    const list = await client.get<Partial<ObjectList<SecretObject>>>(apiPath('secrets', {namespace: ns}), {labelSelector: `owner=helm,name=${owner.release},status=deployed`})
+    const list = await client.get<Partial<ObjectList<SecretObject>>>(apiPath('secrets', {namespace: ns}), {
+      labelSelector: `owner=helm,name=${owner.release},status=deployed`,
+    })
     const newest = (list.items ?? []).sort((a, b) => labelVersion(b) - labelVersion(a))[0]
     if (!newest?.data?.release) return undefined
     const release = decodeRelease(newest.data.release)
-    const docs = parseAllDocuments(release.manifest).map(d => d.toJS()).filter(Boolean)
+    const docs = parseAllDocuments(release.manifest)
+      .map(d => d.toJS())
+      .filter(Boolean)
     const rendered = docs.find(d => d.kind === 'ConfigMap' && d.metadata?.name === CONFIGMAP)
-    return {release: owner.release, revision: release.version ?? labelVersion(newest), storageInitializer: rendered?.data?.[KEY], storageContainers: docs.filter(d => d.kind === 'ClusterStorageContainer')}
+    return {
+      release: owner.release,
+      revision: release.version ?? labelVersion(newest),
+      storageInitializer: rendered?.data?.[KEY],
+      storageContainers: docs.filter(d => d.kind === 'ClusterStorageContainer'),
+    }
   } catch {
     return undefined // not readable (no permission to read secrets, or not a release we understand)
   }
@@ -232,7 +303,10 @@ export function validateFile(filename: string, releaseFlag?: string): Report {
   try {
     text = filename === '-' ? readFileSync(0, 'utf8') : readFileSync(filename, 'utf8')
   } catch (e) {
-    throw new CliError('NotFound', `cannot read ${filename}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`)
+    throw new CliError(
+      'NotFound',
+      `cannot read ${filename}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+    )
   }
   return validateText(text, filename === '-' ? '<stdin>' : filename, releaseFlag)
 }
@@ -268,7 +342,9 @@ export function validateText(input: string, file: string, releaseFlag?: string):
     } catch (e) {
       throw new CliError('Invalid', `${file} is neither YAML nor JSON: ${(e as Error).message.split('\n')[0]}`)
     }
-    docs = docs.filter(d => d && typeof d === 'object').flatMap(d => (d.kind === 'List' || String(d.kind).endsWith('List')) && Array.isArray(d.items) ? d.items : [d])
+    docs = docs
+      .filter(d => d && typeof d === 'object')
+      .flatMap(d => ((d.kind === 'List' || String(d.kind).endsWith('List')) && Array.isArray(d.items) ? d.items : [d]))
     const cm = docs.find(d => d.kind === 'ConfigMap' && d.metadata?.name === CONFIGMAP)
     cscs = docs.filter(d => d.kind === 'ClusterStorageContainer')
     const dep = docs.find(d => d.kind === 'Deployment' && d.metadata?.name === 'kserve-controller-manager')
@@ -287,7 +363,11 @@ export function validateText(input: string, file: string, releaseFlag?: string):
     } else if (cscs.length) {
       format = 'manifests'
       text = undefined
-    } else throw new CliError('Invalid', `${file} holds no inferenceservice-config ConfigMap, ClusterStorageContainer, Helm values (kserve.storage) or storageInitializer JSON`)
+    } else
+      throw new CliError(
+        'Invalid',
+        `${file} holds no inferenceservice-config ConfigMap, ClusterStorageContainer, Helm values (kserve.storage) or storageInitializer JSON`,
+      )
   }
   let findings = validate({configMapPath: path, text, release, storageContainers: cscs, helmIgnored})
   // manifests that carry only storage containers are not missing a ConfigMap
@@ -341,5 +421,14 @@ export function verdict(reports: Report[], o: {strict: boolean; compare: boolean
 }
 
 export function errorReport(source: Report['source'], message: string): Report {
-  return {apiVersion: API_VERSION, kind: 'ValidationReport', source, kserve: {namespace: null, version: null}, findings: [], summary: {error: 0, warning: 0, info: 0}, settings: {}, error: message}
+  return {
+    apiVersion: API_VERSION,
+    kind: 'ValidationReport',
+    source,
+    kserve: {namespace: null, version: null},
+    findings: [],
+    summary: {error: 0, warning: 0, info: 0},
+    settings: {},
+    error: message,
+  }
 }

@@ -45,7 +45,8 @@ function mergeValue(base: unknown, patch: unknown, key?: string): unknown {
     return out
   }
   if (patch && typeof patch === 'object') {
-    const out: Record<string, unknown> = base && typeof base === 'object' && !Array.isArray(base) ? structuredClone(base as Record<string, unknown>) : {}
+    const out: Record<string, unknown> =
+      base && typeof base === 'object' && !Array.isArray(base) ? structuredClone(base as Record<string, unknown>) : {}
     for (const [k, v] of Object.entries(patch)) out[k] = mergeValue(out[k], v, k)
     return out
   }

@@ -6,7 +6,8 @@ export function unifiedDiff(a: string, b: string, nameA: string, nameB: string, 
   const n = x.length
   const m = y.length
   const lcs: number[][] = Array.from({length: n + 1}, () => new Array(m + 1).fill(0))
-  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i][j] = x[i] === y[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1])
+  for (let i = n - 1; i >= 0; i--)
+    for (let j = m - 1; j >= 0; j--) lcs[i][j] = x[i] === y[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1])
   const ops: {t: ' ' | '-' | '+'; line: string; ai: number; bi: number}[] = []
   let i = 0
   let j = 0

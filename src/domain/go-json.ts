@@ -45,7 +45,11 @@ export function decodeStorageInitializer(text: string, release?: Release): GoDec
     const ok = want === 'string' ? t === 'string' : want === 'bool' ? t === 'bool' : t === 'number' && /^-?\d+$/.test(raw)
     if (!ok) {
       const what = t === 'number' ? `number${want === 'int64' ? ` ${raw}` : ''}` : t
-      out.errors.push({field: f.name, key, message: `json: cannot unmarshal ${what} into Go struct field StorageInitializerConfig.${f.name} of type ${want}`})
+      out.errors.push({
+        field: f.name,
+        key,
+        message: `json: cannot unmarshal ${what} into Go struct field StorageInitializerConfig.${f.name} of type ${want}`,
+      })
       continue
     }
     out.config[f.name] = JSON.parse(raw)

@@ -11,5 +11,8 @@ import {gunzipSync} from 'node:zlib'
 export function decodeRelease(secretData: string): {version?: number; manifest: string} {
   const raw = Buffer.from(Buffer.from(secretData, 'base64').toString('utf8'), 'base64')
   const release = JSON.parse((raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw).toString('utf8'))
-  return {version: release.version === undefined || release.version === null ? undefined : Number(release.version), manifest: String(release.manifest ?? '')}
+  return {
+    version: release.version === undefined || release.version === null ? undefined : Number(release.version),
+    manifest: String(release.manifest ?? ''),
+  }
 }

@@ -34,7 +34,14 @@ const RESOURCE_FIELDS = Object.keys(RESOURCE_VALUES) as ResourceField[]
 const isResourceField = (field: string): field is ResourceField => Object.hasOwn(RESOURCE_VALUES, field)
 
 /** Fields the chart renders as given, from kserve.storage.FIELD. */
-const PASSED_THROUGH = ['caBundleConfigMapName', 'caBundleVolumeMountPath', 'enableModelcar', 'cpuModelcar', 'memoryModelcar', 'uidModelcar']
+const PASSED_THROUGH = [
+  'caBundleConfigMapName',
+  'caBundleVolumeMountPath',
+  'enableModelcar',
+  'cpuModelcar',
+  'memoryModelcar',
+  'uidModelcar',
+]
 
 /** The values a field of the document is rendered from: the image from two (repository, then tag), any other from one. */
 export function valuesOf(field: string): string[] {
@@ -56,13 +63,22 @@ export function chartRules(r: Release | undefined): ChartRules {
   return {image: atLeast(r, '0.17'), resources: atLeast(r, '0.21')}
 }
 
-export const CHART_FIXED = {image: 'kserve/storage-initializer:latest', memoryRequest: '100Mi', memoryLimit: '1Gi', cpuRequest: '100m', cpuLimit: '1'}
+export const CHART_FIXED = {
+  image: 'kserve/storage-initializer:latest',
+  memoryRequest: '100Mi',
+  memoryLimit: '1Gi',
+  cpuRequest: '100m',
+  cpuLimit: '1',
+}
 
 /** Helm's `default`: an empty string counts as unset. */
 const orDefault = (v: unknown, d: unknown) => (v === undefined || v === null || v === '' ? d : v)
 
 /** The storageInitializer document the chart renders from these values, and the values it ignores. */
-export function renderStorageInitializer(values: HelmValues | undefined, r: Release | undefined): {doc: Record<string, unknown>; ignored: string[]} {
+export function renderStorageInitializer(
+  values: HelmValues | undefined,
+  r: Release | undefined,
+): {doc: Record<string, unknown>; ignored: string[]} {
   const k = values?.kserve ?? {}
   const s = k.storage ?? {}
   const rules = chartRules(r)
@@ -109,7 +125,8 @@ export function inValues(f: Finding, file: string): Finding {
   const field = /data\.storageInitializer\.(\w+)$/.exec(f.path)?.[1]
   if (!field) return f
   const values = valuesOf(field)
-  const hint = f.rule === 'SI071' ? f.hint : `change ${values.join(' and ')} in the values${/kubectl storage-init/.test(f.hint) ? '' : ` (${f.hint})`}`
+  const hint =
+    f.rule === 'SI071' ? f.hint : `change ${values.join(' and ')} in the values${/kubectl storage-init/.test(f.hint) ? '' : ` (${f.hint})`}`
   return {...f, path: `${file}:${values[0]}`, hint}
 }
 
@@ -125,7 +142,8 @@ export function imageValues(image: string, r: Release | undefined): string {
   const repo = formatImage({...ref, tag: undefined, digest: undefined})
   if (!ref.digest) return `kserve:\n  storage:\n    image: ${repo}\n    tag: ${JSON.stringify(ref.tag ?? '')}\n`
   const tag = ref.tag ?? r?.text
-  if (!tag) return `kserve:\n  storage:\n    image: ${repo}\n    tag: "<a tag>@${ref.digest}"   # the chart renders IMAGE:TAG; any tag in front of the digest renders a valid reference\n`
+  if (!tag)
+    return `kserve:\n  storage:\n    image: ${repo}\n    tag: "<a tag>@${ref.digest}"   # the chart renders IMAGE:TAG; any tag in front of the digest renders a valid reference\n`
   return `kserve:\n  storage:\n    image: ${repo}\n    tag: "${tag}@${ref.digest}"   # renders ${repo}:${tag}@${ref.digest}; the digest decides what is pulled\n`
 }
 
@@ -137,7 +155,9 @@ export function modelcarValues(both: Record<string, string>): string {
 /** The values that make the ConfigMap's resources last, or why none can. */
 export function resourceValues(doc: Record<string, unknown>, r: Release | undefined): string {
   if (!chartRules(r).resources)
-    return `# the kserve-resources chart ${r?.text ?? ''} hard-codes the storage-initializer resources (kserve/kserve#5412):\n# no value keeps them; the next helm upgrade restores ${CHART_FIXED.memoryRequest}/${CHART_FIXED.memoryLimit} memory, ${CHART_FIXED.cpuRequest}/${CHART_FIXED.cpuLimit} cpu.\n# Charts after v0.20.0 render kserve.storage.resources:\n`.concat(resourcesYaml(doc, '# '))
+    return `# the kserve-resources chart ${r?.text ?? ''} hard-codes the storage-initializer resources (kserve/kserve#5412):\n# no value keeps them; the next helm upgrade restores ${CHART_FIXED.memoryRequest}/${CHART_FIXED.memoryLimit} memory, ${CHART_FIXED.cpuRequest}/${CHART_FIXED.cpuLimit} cpu.\n# Charts after v0.20.0 render kserve.storage.resources:\n`.concat(
+      resourcesYaml(doc, '# '),
+    )
   return resourcesYaml(doc, '')
 }
 

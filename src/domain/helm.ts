@@ -4,7 +4,12 @@ export interface HelmOwnership {
   releaseNamespace: string
 }
 
-export function helmOwnership(meta: {labels?: Record<string, string>; annotations?: Record<string, string>} | undefined): HelmOwnership | undefined {
+export function helmOwnership(
+  meta: {labels?: Record<string, string>; annotations?: Record<string, string>} | undefined,
+): HelmOwnership | undefined {
   if (meta?.labels?.['app.kubernetes.io/managed-by'] !== 'Helm') return undefined
-  return {release: meta.annotations?.['meta.helm.sh/release-name'] ?? '', releaseNamespace: meta.annotations?.['meta.helm.sh/release-namespace'] ?? ''}
+  return {
+    release: meta.annotations?.['meta.helm.sh/release-name'] ?? '',
+    releaseNamespace: meta.annotations?.['meta.helm.sh/release-namespace'] ?? '',
+  }
 }

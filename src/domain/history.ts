@@ -43,7 +43,10 @@ export interface History {
 }
 
 export const HISTORY_CONFIGMAP = 'storage-initializer-history'
-export const HISTORY_LABELS = {'app.kubernetes.io/managed-by': 'kubectl-storage-init', 'app.kubernetes.io/name': 'storage-initializer-history'}
+export const HISTORY_LABELS = {
+  'app.kubernetes.io/managed-by': 'kubectl-storage-init',
+  'app.kubernetes.io/name': 'storage-initializer-history',
+}
 const KEY = /^revision-(\d+)$/
 
 export function revisionKey(n: number): string {
@@ -66,8 +69,12 @@ export function parseRecord(key: string, text: string): RevisionRecord | string 
     return `not valid JSON (${(e as Error).message.split('\n')[0]})`
   }
   if (typeof r !== 'object' || r === null || Array.isArray(r)) return 'not a JSON object'
-  if (r.revision !== n) return r.revision === undefined ? 'the field "revision" is missing' : `its "revision" is ${JSON.stringify(r.revision)}, its key says ${n}`
-  for (const f of ['time', 'user', 'command']) if (typeof r[f] !== 'string') return r[f] === undefined ? `the field "${f}" is missing` : `"${f}" is not a string`
+  if (r.revision !== n)
+    return r.revision === undefined
+      ? 'the field "revision" is missing'
+      : `its "revision" is ${JSON.stringify(r.revision)}, its key says ${n}`
+  for (const f of ['time', 'user', 'command'])
+    if (typeof r[f] !== 'string') return r[f] === undefined ? `the field "${f}" is missing` : `"${f}" is not a string`
   if (!Array.isArray(r.targets)) return r.targets === undefined ? 'the field "targets" is missing' : '"targets" is not a list'
   for (const [i, t] of (r.targets as unknown[]).entries()) {
     if (!isObj(t) || typeof t.target !== 'string') return `targets[${i}] has no "target"`
@@ -75,7 +82,8 @@ export function parseRecord(key: string, text: string): RevisionRecord | string 
     // an InferenceService's spec.predictor.storageContainerName (a string) and an LLMInferenceService's init-container
     // override (an object) are the per-model targets
     const isvc = /^inferenceservice\/[^/]+\/[^/]+$/.test(t.target)
-    if (!cm && !isvc && !/^(storage-container|llminferenceservice\/[^/]+)\/[^/]+$/.test(t.target)) return `targets[${i}]: unknown target "${t.target}"`
+    if (!cm && !isvc && !/^(storage-container|llminferenceservice\/[^/]+)\/[^/]+$/.test(t.target))
+      return `targets[${i}]: unknown target "${t.target}"`
     for (const f of ['before', 'after']) {
       if (!(f in t)) return `targets[${i}] (${t.target}) has no "${f}"`
       const v = t[f]
@@ -83,8 +91,11 @@ export function parseRecord(key: string, text: string): RevisionRecord | string 
         return `targets[${i}] (${t.target}): "${f}" is not ${cm ? 'a string (the storageInitializer text)' : isvc ? 'a string (storageContainerName)' : 'an object (a container)'}`
     }
   }
-  for (const f of ['rollbackTo', 'undo']) if (r[f] !== undefined && !(Number.isInteger(r[f]) && r[f] >= 0)) return `"${f}" is not a revision number`
-  for (const f of ['incomplete', 'drift']) if (r[f] !== undefined && !(Array.isArray(r[f]) && r[f].every((x: unknown) => typeof x === 'string'))) return `"${f}" is not a list of targets`
+  for (const f of ['rollbackTo', 'undo'])
+    if (r[f] !== undefined && !(Number.isInteger(r[f]) && r[f] >= 0)) return `"${f}" is not a revision number`
+  for (const f of ['incomplete', 'drift'])
+    if (r[f] !== undefined && !(Array.isArray(r[f]) && r[f].every((x: unknown) => typeof x === 'string')))
+      return `"${f}" is not a list of targets`
   return r as RevisionRecord
 }
 
@@ -108,13 +119,22 @@ export function readRecords(data: Record<string, string> | undefined): RevisionR
 }
 
 /** The data patch of the history ConfigMap that adds a record and keeps the newest `limit` entries, damaged ones too. */
-export function appendRecord(data: Record<string, string> | undefined, record: RevisionRecord, limit: number): Record<string, string | null> {
+export function appendRecord(
+  data: Record<string, string> | undefined,
+  record: RevisionRecord,
+  limit: number,
+): Record<string, string | null> {
   const numbers = Object.keys(data ?? {})
     .map(k => KEY.exec(k))
     .filter((m): m is RegExpExecArray => !!m)
     .map(m => ({key: m[0], n: Number(m[1])}))
   numbers.push({key: revisionKey(record.revision), n: record.revision})
-  const keep = new Set(numbers.sort((a, b) => a.n - b.n).slice(-Math.max(1, limit)).map(x => x.key))
+  const keep = new Set(
+    numbers
+      .sort((a, b) => a.n - b.n)
+      .slice(-Math.max(1, limit))
+      .map(x => x.key),
+  )
   const patch: Record<string, string | null> = {}
   for (const {key} of numbers) if (!keep.has(key) && key !== revisionKey(record.revision)) patch[key] = null
   patch[revisionKey(record.revision)] = JSON.stringify(record)
@@ -151,7 +171,16 @@ export function sameValue(a: unknown, b: unknown): boolean {
 }
 
 export function canonical(v: unknown): string {
-  const sort = (x: any): any => (Array.isArray(x) ? x.map(sort) : x && typeof x === 'object' ? Object.fromEntries(Object.keys(x).sort().map(k => [k, sort(x[k])])) : x)
+  const sort = (x: any): any =>
+    Array.isArray(x)
+      ? x.map(sort)
+      : x && typeof x === 'object'
+        ? Object.fromEntries(
+            Object.keys(x)
+              .sort()
+              .map(k => [k, sort(x[k])]),
+          )
+        : x
   return JSON.stringify(sort(v))
 }
 
@@ -194,7 +223,9 @@ function diffValues(a: unknown, b: unknown, path: string, out: FieldDiff[]): voi
 }
 
 function leaves(v: Record<string, unknown>, path: string): [string, unknown][] {
-  return Object.entries(v).flatMap(([k, x]) => (isObj(x) && Object.keys(x).length ? leaves(x, join(path, k)) : [[join(path, k), x] as [string, unknown]]))
+  return Object.entries(v).flatMap(([k, x]) =>
+    isObj(x) && Object.keys(x).length ? leaves(x, join(path, k)) : [[join(path, k), x] as [string, unknown]],
+  )
 }
 
 /** The fields in which two values of a target differ (a text that only differs in formatting: none). */
@@ -280,17 +311,23 @@ export function merge3(kind: ValueKind, base: unknown, goal: unknown, live: unkn
   if (sameValue(live, base)) return {value: goal, state: 'restored', ...acc, reverted: fieldDiff(kind, base, goal).map(d => d.path)}
   const [db, dg, dl] = [base, goal, live].map(v => documentOf(kind, v))
   // a text with a key set twice, in any case, is read by KServe (Go) otherwise than by JSON.parse: no field merge
-  const ambiguous = kind === 'json-text' && !!db && !!dg && !!dl && [base, goal, live].some(v => {
-    const keys = members(v as string).map(m => m.key.toLowerCase())
-    return new Set(keys).size !== keys.length
-  })
+  const ambiguous =
+    kind === 'json-text' &&
+    !!db &&
+    !!dg &&
+    !!dl &&
+    [base, goal, live].some(v => {
+      const keys = members(v as string).map(m => m.key.toLowerCase())
+      return new Set(keys).size !== keys.length
+    })
   if (!db || !dg || !dl || ambiguous) return {value: goal, state: 'conflict', ...acc, conflicts: [{path: '', base, goal, live}]}
   const merged = mergeValue(db, dg, dl, '', acc) as Record<string, unknown>
   let value: unknown = merged
   if (kind === 'json-text') {
     // set the merged fields into the live text: its formatting and every other byte stay
     const changes: Record<string, unknown> = {}
-    for (const k of new Set([...Object.keys(dl), ...Object.keys(merged)])) if (!sameValue(merged[k], dl[k]) || (k in dl) !== (k in merged)) changes[k] = merged[k]
+    for (const k of new Set([...Object.keys(dl), ...Object.keys(merged)]))
+      if (!sameValue(merged[k], dl[k]) || k in dl !== k in merged) changes[k] = merged[k]
     value = Object.keys(changes).length ? editFields(live as string, changes) : live
   }
   const state = acc.conflicts.length ? 'conflict' : sameValue(value, live) ? 'unchanged' : 'merged'
@@ -363,7 +400,11 @@ function describeTargets(ts: string[]): string {
  */
 export function planRestore(h: History, live: Map<string, unknown>, req: RestoreRequest = {}): RestorePlan {
   const {records, damaged} = h
-  if (records.length === 0 && damaged.length === 0) throw new HistoryError('NotFound', 'no revision history: nothing has been changed with kubectl storage-init in this cluster (or the history was deleted)')
+  if (records.length === 0 && damaged.length === 0)
+    throw new HistoryError(
+      'NotFound',
+      'no revision history: nothing has been changed with kubectl storage-init in this cluster (or the history was deleted)',
+    )
   const all = [...records.map(r => r.revision), ...damaged.map(d => d.revision)].sort((a, b) => a - b)
   const newestEntry = all[all.length - 1]
   const isDamaged = (n: number) => damaged.find(d => d.revision === n)
@@ -373,7 +414,12 @@ export function planRestore(h: History, live: Map<string, unknown>, req: Restore
   let resumes: number | undefined
   if (req.toRevision === undefined) {
     const d = isDamaged(newestEntry)
-    if (d) throw new HistoryError('Damaged', `${damagedMessage(d)}; it cannot be undone`, 'see kubectl storage-init history; roll back to an earlier revision with --to-revision N, or repair or delete the entry')
+    if (d)
+      throw new HistoryError(
+        'Damaged',
+        `${damagedMessage(d)}; it cannot be undone`,
+        'see kubectl storage-init history; roll back to an earlier revision with --to-revision N, or repair or delete the entry',
+      )
     const newest = byNumber(newestEntry)!
     if (newest.incomplete?.length && (newest.undo !== undefined || newest.rollbackTo !== undefined)) {
       // "run the same command again to finish": an incomplete rollback is finished, not undone
@@ -392,19 +438,41 @@ export function planRestore(h: History, live: Map<string, unknown>, req: Restore
   if (mode === 'to-revision') {
     const known = all.includes(revision) || (revision === oldest - 1 && revision >= 0)
     if (!known)
-      throw new HistoryError('NotFound', `unable to find specified revision ${revision} in history`, `recorded: ${all.join(', ')} (and ${oldest - 1}, the state before ${oldest}); see kubectl storage-init history`)
+      throw new HistoryError(
+        'NotFound',
+        `unable to find specified revision ${revision} in history`,
+        `recorded: ${all.join(', ')} (and ${oldest - 1}, the state before ${oldest}); see kubectl storage-init history`,
+      )
     const d = isDamaged(revision)
-    if (d) throw new HistoryError('Damaged', `${damagedMessage(d)}; its state cannot be restored`, 'see kubectl storage-init history; pick another revision')
+    if (d)
+      throw new HistoryError(
+        'Damaged',
+        `${damagedMessage(d)}; its state cannot be restored`,
+        'see kubectl storage-init history; pick another revision',
+      )
     const later = damaged.find(x => x.revision > revision)
-    if (later) throw new HistoryError('Damaged', `${damagedMessage(later)}; rolling back past it is not safe, since what it changed is unknown`, `roll back to revision ${later.revision} or later, or repair or delete the entry`)
+    if (later)
+      throw new HistoryError(
+        'Damaged',
+        `${damagedMessage(later)}; rolling back past it is not safe, since what it changed is unknown`,
+        `roll back to revision ${later.revision} or later, or repair or delete the entry`,
+      )
   } else {
     const undone = byNumber(revision)
     if (!undone) {
       const d = isDamaged(revision)
-      throw new HistoryError(d ? 'Damaged' : 'NotFound', d ? `${damagedMessage(d)}; it cannot be undone` : `unable to find revision ${revision} in history`)
+      throw new HistoryError(
+        d ? 'Damaged' : 'NotFound',
+        d ? `${damagedMessage(d)}; it cannot be undone` : `unable to find revision ${revision} in history`,
+      )
     }
     const later = damaged.find(x => x.revision > revision)
-    if (later) throw new HistoryError('Damaged', `${damagedMessage(later)}; undoing revision ${revision} past it is not safe`, 'repair or delete the entry')
+    if (later)
+      throw new HistoryError(
+        'Damaged',
+        `${damagedMessage(later)}; undoing revision ${revision} past it is not safe`,
+        'repair or delete the entry',
+      )
   }
   const newestGood = records.length ? records[records.length - 1].revision : 0
   const base = stateAt(records, newestGood)
@@ -417,7 +485,12 @@ export function planRestore(h: History, live: Map<string, unknown>, req: Restore
     for (const [t] of goal) {
       const from = records.filter(r => r.revision <= revision && r.targets.some(x => x.target === t)).pop()?.revision ?? -1
       const d = damaged.find(x => x.revision > from && x.revision <= revision)
-      if (d) throw new HistoryError('Damaged', `${damagedMessage(d)}; the state of ${t} at revision ${revision} is not known`, 'repair or delete the entry, or pick another revision')
+      if (d)
+        throw new HistoryError(
+          'Damaged',
+          `${damagedMessage(d)}; the state of ${t} at revision ${revision} is not known`,
+          'repair or delete the entry, or pick another revision',
+        )
     }
   }
   let names = [...goal.keys()]
@@ -426,7 +499,9 @@ export function planRestore(h: History, live: Map<string, unknown>, req: Restore
       if (!goal.has(t))
         throw new HistoryError(
           'Usage',
-          mode === 'undo' ? `--target ${t}: revision ${revision} did not change it (it changed ${describeTargets(names)})` : `--target ${t}: no recorded revision changed it (recorded: ${describeTargets(names)})`,
+          mode === 'undo'
+            ? `--target ${t}: revision ${revision} did not change it (it changed ${describeTargets(names)})`
+            : `--target ${t}: no recorded revision changed it (recorded: ${describeTargets(names)})`,
         )
     names = names.filter(t => req.targets!.includes(t))
   }
@@ -454,7 +529,12 @@ export function planRestore(h: History, live: Map<string, unknown>, req: Restore
     const l = live.get(target) ?? null
     const merge = merge3(kind, b, g, l)
     // a gap edit is reverted when what is written no longer holds it
-    const reverted = gaps.filter(x => merge.state !== 'unchanged' && !sameValue(fieldValue(kind, merge.value, x.path), x.value) && sameValue(fieldValue(kind, l, x.path), x.value))
+    const reverted = gaps.filter(
+      x =>
+        merge.state !== 'unchanged' &&
+        !sameValue(fieldValue(kind, merge.value, x.path), x.value) &&
+        sameValue(fieldValue(kind, l, x.path), x.value),
+    )
     return {target, base: b, goal: g, live: l, vanished: false, merge, gaps: reverted}
   })
   // undo: is the state before the undone revision the one recorded at the revision before it (no edits in between)?
@@ -483,7 +563,16 @@ export function describeChange(r: RevisionRecord): string {
     const diffs = fieldDiff(kindOf(t.target), t.before, t.after)
     const name = t.target
     if (diffs.length === 0) add(groups, 'formatting', name)
-    for (const d of diffs) add(groups, d.path === '' ? 'whole value replaced' : d.b === undefined ? `${d.path} removed` : `${d.path}=${typeof d.b === 'string' ? d.b : JSON.stringify(d.b)}`, name)
+    for (const d of diffs)
+      add(
+        groups,
+        d.path === ''
+          ? 'whole value replaced'
+          : d.b === undefined
+            ? `${d.path} removed`
+            : `${d.path}=${typeof d.b === 'string' ? d.b : JSON.stringify(d.b)}`,
+        name,
+      )
   }
   const what = [...groups].map(([change, ts]) => `${change} (${ts.join(', ')})`).join('; ')
   const prefix = r.undo !== undefined ? `Undo of revision ${r.undo}` : r.rollbackTo !== undefined ? `Rollback to ${r.rollbackTo}` : ''

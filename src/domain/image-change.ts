@@ -7,20 +7,27 @@ export type ImageChange = {image: string} | {tag: string} | {registry: string}
 const GRAMMAR = 'expected [registry[:port]/]path[:tag][@sha256:digest], with lower-case path components'
 const TAG = /^[\w][\w.-]{0,127}$/
 const DIGEST = /^@?(sha256:[0-9a-f]{64})$/
-const REGISTRY = /^((?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::\d+)?)((?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)$/
+const REGISTRY =
+  /^((?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::\d+)?)((?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)$/
 
 export function checkImageChange(c: ImageChange): void {
   if ('image' in c && !parseImage(c.image)) throw new ArgumentError(`invalid image reference "${c.image}": ${GRAMMAR}`)
   if ('tag' in c && !TAG.test(c.tag) && !DIGEST.test(c.tag))
-    throw new ArgumentError(`--tag "${c.tag}" is neither a tag (letters, digits, '_', '.', '-', at most 128, not starting with '.' or '-') nor a digest (sha256:<64 hex>)`)
-  if ('registry' in c && !REGISTRY.test(c.registry)) throw new ArgumentError(`--registry "${c.registry}" is not HOST[:PORT][/PATH], e.g. registry.example.com:5000/mirror`)
+    throw new ArgumentError(
+      `--tag "${c.tag}" is neither a tag (letters, digits, '_', '.', '-', at most 128, not starting with '.' or '-') nor a digest (sha256:<64 hex>)`,
+    )
+  if ('registry' in c && !REGISTRY.test(c.registry))
+    throw new ArgumentError(`--registry "${c.registry}" is not HOST[:PORT][/PATH], e.g. registry.example.com:5000/mirror`)
 }
 
 /** The new reference for a target whose current image is `current`. */
 export function applyImageChange(current: string | undefined, c: ImageChange): string {
   if ('image' in c) return c.image
   const ref = current ? parseImage(current) : undefined
-  if (!ref) throw new ArgumentError(`cannot apply ${'tag' in c ? '--tag' : '--registry'} to the current image "${current ?? ''}": it is not a valid reference; give the whole image instead`)
+  if (!ref)
+    throw new ArgumentError(
+      `cannot apply ${'tag' in c ? '--tag' : '--registry'} to the current image "${current ?? ''}": it is not a valid reference; give the whole image instead`,
+    )
   let next: ImageReference
   if ('tag' in c) {
     const d = DIGEST.exec(c.tag)

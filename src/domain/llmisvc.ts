@@ -45,19 +45,37 @@ export function resolveLlm(llm: any, config: Record<string, unknown>, running: C
   if (llm?.spec?.storageInitializer?.enabled === false)
     return {source: 'none', sourceName: 'none', reason: 'spec.storageInitializer.enabled is false: no storage-initializer'}
   let uri = llmUri(llm)
-  if (!uri || !uri.includes('://')) return {source: 'error', sourceName: 'error', reason: `invalid model URI: ${uri ?? '(none)'}: the controller fails`}
+  if (!uri || !uri.includes('://'))
+    return {source: 'error', sourceName: 'error', reason: `invalid model URI: ${uri ?? '(none)'}: the controller fails`}
   const labels = llm.metadata?.labels ?? {}
   const ann = llm.metadata?.annotations ?? {}
-  if ('internal.serving.kserve.io/localmodel' in labels && ann['internal.serving.kserve.io/localmodel-pvc-name']) uri = `pvc://${ann['internal.serving.kserve.io/localmodel-pvc-name']}/models/…`
+  if ('internal.serving.kserve.io/localmodel' in labels && ann['internal.serving.kserve.io/localmodel-pvc-name'])
+    uri = `pvc://${ann['internal.serving.kserve.io/localmodel-pvc-name']}/models/…`
   const scheme = uri.slice(0, uri.indexOf('://') + 3)
-  if (scheme === 'pvc://') return {source: 'pvc-mount', sourceName: 'pvc-mount', reason: 'pvc:// is mounted into the pods; no init container'}
-  if (scheme === 'oci+native://') return {source: 'modelcar', sourceName: 'modelcar', reason: 'oci+native:// is an image volume; no storage-initializer'}
+  if (scheme === 'pvc://')
+    return {source: 'pvc-mount', sourceName: 'pvc-mount', reason: 'pvc:// is mounted into the pods; no init container'}
+  if (scheme === 'oci+native://')
+    return {source: 'modelcar', sourceName: 'modelcar', reason: 'oci+native:// is an image volume; no storage-initializer'}
   if (scheme === 'oci://') {
     const m = ociUriMode('oci://', config, r)
-    if (!m.mode) return {source: 'error', sourceName: 'error', reason: 'oci:// with no OCI mode configured: the controller fails ("OCI modelcars is not enabled")'}
-    return {source: 'modelcar', sourceName: 'modelcar', reason: `oci:// runs as a ${m.mode === 'native' ? 'image volume' : 'modelcar'} (${m.why}); no storage-initializer`}
+    if (!m.mode)
+      return {
+        source: 'error',
+        sourceName: 'error',
+        reason: 'oci:// with no OCI mode configured: the controller fails ("OCI modelcars is not enabled")',
+      }
+    return {
+      source: 'modelcar',
+      sourceName: 'modelcar',
+      reason: `oci:// runs as a ${m.mode === 'native' ? 'image volume' : 'modelcar'} (${m.why}); no storage-initializer`,
+    }
   }
-  if (scheme !== 'hf://' && scheme !== 's3://') return {source: 'error', sourceName: 'error', reason: `unsupported schema in model URI: ${uri} (the LLM controller downloads hf:// and s3:// only)`}
+  if (scheme !== 'hf://' && scheme !== 's3://')
+    return {
+      source: 'error',
+      sourceName: 'error',
+      reason: `unsupported schema in model URI: ${uri} (the LLM controller downloads hf:// and s3:// only)`,
+    }
   let container = defaultContainer(config, uri)
   const notes: string[] = ['built from the ConfigMap; ClusterStorageContainers are not consulted for LLMInferenceServices']
   if (running?.image && running.image !== container.image) {

@@ -28,7 +28,10 @@ export function summarise(pods: Iterable<any>): ModelSummary[] {
 
 /** A selector of only `key` and `key=value` terms, as pairs (value undefined: exists); undefined for anything else. */
 export function simpleSelector(selector: string): [string, string | undefined][] | undefined {
-  const terms = selector.split(',').map(t => t.trim()).filter(Boolean)
+  const terms = selector
+    .split(',')
+    .map(t => t.trim())
+    .filter(Boolean)
   const out: [string, string | undefined][] = []
   for (const t of terms) {
     const m = /^([\w./-]+)(?:==?([\w.-]*))?$/.exec(t)
@@ -51,7 +54,19 @@ export function summariser(): {add(p: any): void; rows(): ModelSummary[]} {
     if (!isvc) return
     const kind = llm && !labels['serving.kserve.io/inferenceservice'] ? 'LLMInferenceService' : 'InferenceService'
     const key = `${p.metadata.namespace}/${kind}/${isvc}`
-    const row: ModelSummary & {durations: number[]} = rows.get(key) ?? {namespace: p.metadata.namespace, kind, inferenceService: isvc, pods: 0, succeeded: 0, failed: {}, initializing: 0, images: [], medianSeconds: null, slowestSeconds: null, durations: []}
+    const row: ModelSummary & {durations: number[]} = rows.get(key) ?? {
+      namespace: p.metadata.namespace,
+      kind,
+      inferenceService: isvc,
+      pods: 0,
+      succeeded: 0,
+      failed: {},
+      initializing: 0,
+      images: [],
+      medianSeconds: null,
+      slowestSeconds: null,
+      durations: [],
+    }
     rows.set(key, row)
     row.pods++
     const c = (p.spec?.initContainers ?? []).find((x: any) => x.name === 'storage-initializer')
@@ -62,7 +77,8 @@ export function summariser(): {add(p: any): void; rows(): ModelSummary[]} {
       row.succeeded++
       const d = seconds(s.startedAt, s.finishedAt)
       if (d !== undefined) row.durations.push(d)
-    } else if (s.kind === 'terminated') row.failed[s.reason ?? `ExitCode:${s.exitCode}`] = (row.failed[s.reason ?? `ExitCode:${s.exitCode}`] ?? 0) + 1
+    } else if (s.kind === 'terminated')
+      row.failed[s.reason ?? `ExitCode:${s.exitCode}`] = (row.failed[s.reason ?? `ExitCode:${s.exitCode}`] ?? 0) + 1
     else if (s.kind === 'waiting' && s.reason !== 'PodInitializing' && s.reason !== 'ContainerCreating') {
       const reason = s.reason === 'CrashLoopBackOff' && s.last?.reason ? s.last.reason : s.reason
       row.failed[reason] = (row.failed[reason] ?? 0) + 1

@@ -8,7 +8,21 @@ import {sameQuantity} from './quantity.js'
 import {atLeast, type Release} from './release.js'
 import type {Injection, Resources} from './storage-containers.js'
 
-const FRAMEWORKS = ['model', 'sklearn', 'xgboost', 'tensorflow', 'pytorch', 'triton', 'onnx', 'huggingface', 'pmml', 'lightgbm', 'paddle', 'art', 'alibi']
+const FRAMEWORKS = [
+  'model',
+  'sklearn',
+  'xgboost',
+  'tensorflow',
+  'pytorch',
+  'triton',
+  'onnx',
+  'huggingface',
+  'pmml',
+  'lightgbm',
+  'paddle',
+  'art',
+  'alibi',
+]
 
 /** The URI the controller annotates for `storage: {key, path}`: the webhook builds the real one from the storage secret. */
 export const SCHEME_PLACEHOLDER = '<scheme-placeholder>://'
@@ -25,8 +39,10 @@ export function storageUris(isvc: any, release?: Release): {component: string; u
   const one = (component: string, spec: any, at: string) => {
     if (!spec) return
     const fromSpec = (x: any, where: string) => {
-      if (typeof x?.storageUri === 'string' && x.storageUri !== '') out.push({component, uri: x.storageUri, field: `${where}.storageUri`, multi: false})
-      else if (typeof x?.storage?.path === 'string') out.push({component, uri: SCHEME_PLACEHOLDER + x.storage.path.replace(/^\//, ''), field: `${where}.storage.path`, multi: false})
+      if (typeof x?.storageUri === 'string' && x.storageUri !== '')
+        out.push({component, uri: x.storageUri, field: `${where}.storageUri`, multi: false})
+      else if (typeof x?.storage?.path === 'string')
+        out.push({component, uri: SCHEME_PLACEHOLDER + x.storage.path.replace(/^\//, ''), field: `${where}.storage.path`, multi: false})
     }
     fromSpec(spec, at)
     for (const fw of FRAMEWORKS) fromSpec(spec[fw], `${at}.${fw}`)
@@ -37,10 +53,12 @@ export function storageUris(isvc: any, release?: Release): {component: string; u
     const byName = component === 'predictor' && (!release || atLeast(release, '0.12'))
     const c = byName ? containers.find(x => x.name === 'kserve-container') : containers[0]
     const env = (c?.env ?? []).find((e: any) => e.name === 'STORAGE_URI')
-    if (c && typeof env?.value === 'string' && env.value !== '') out.push({component, uri: env.value, field: `${at}.containers[${c.name}].env.STORAGE_URI`, multi: false})
+    if (c && typeof env?.value === 'string' && env.value !== '')
+      out.push({component, uri: env.value, field: `${at}.containers[${c.name}].env.STORAGE_URI`, multi: false})
   }
   for (const component of ['predictor', 'transformer', 'explainer']) one(component, isvc?.spec?.[component], `spec.${component}`)
-  for (const [i, canary] of (Array.isArray(isvc?.spec?.canary) ? isvc.spec.canary : []).entries()) one('predictor', canary?.predictor, `spec.canary[${i}].predictor`)
+  for (const [i, canary] of (Array.isArray(isvc?.spec?.canary) ? isvc.spec.canary : []).entries())
+    one('predictor', canary?.predictor, `spec.canary[${i}].predictor`)
   return out
 }
 
@@ -127,7 +145,13 @@ export function deploymentMode(isvc: any, configMap: any, r?: Release): string {
  * ClusterStorageContainers, so the InferenceService must be reconciled; Knative revisions never change (new pods of a
  * revision still pass the webhook).
  */
-export function rolloutFor(kind: 'InferenceService' | 'LLMInferenceService', name: string, namespace: string, mode: string | undefined, multi: boolean): Rollout {
+export function rolloutFor(
+  kind: 'InferenceService' | 'LLMInferenceService',
+  name: string,
+  namespace: string,
+  mode: string | undefined,
+  multi: boolean,
+): Rollout {
   const ns = `-n ${namespace}`
   if (kind === 'LLMInferenceService')
     return {
@@ -143,9 +167,17 @@ export function rolloutFor(kind: 'InferenceService' | 'LLMInferenceService', nam
       command: `kubectl annotate inferenceservice ${name} ${ns} --overwrite ${stamp}`,
     }
   if (mode === 'Knative')
-    return {action: 'replace-pods', how: 'Knative: the revision never changes, but each new pod passes the webhook again; replace the pods (Knative recreates them)', command: `kubectl delete pod ${ns} -l serving.kserve.io/inferenceservice=${name}`}
+    return {
+      action: 'replace-pods',
+      how: 'Knative: the revision never changes, but each new pod passes the webhook again; replace the pods (Knative recreates them)',
+      command: `kubectl delete pod ${ns} -l serving.kserve.io/inferenceservice=${name}`,
+    }
   if (mode === 'ModelMesh') return {action: 'none', how: 'ModelMesh pods do not use the storage-initializer'}
-  return {action: 'restart', how: 'the webhook injects at pod creation: restart the Deployment', command: `kubectl rollout restart deployment ${ns} -l serving.kserve.io/inferenceservice=${name}`}
+  return {
+    action: 'restart',
+    how: 'the webhook injects at pod creation: restart the Deployment',
+    command: `kubectl rollout restart deployment ${ns} -l serving.kserve.io/inferenceservice=${name}`,
+  }
 }
 
 export function podView(p: any, expected: Injection | undefined, component: string): PodView {
@@ -174,4 +206,3 @@ export function localModelUri(isvc: any, uri: string): string | undefined {
   const source = isvc.metadata.annotations['internal.serving.kserve.io/localmodel-sourceuri'] ?? uri
   return `pvc://${pvc}/models/${uri.startsWith(source) ? uri.slice(source.length).replace(/^\//, '') || '(cache)' : '(cache)'}`
 }
-

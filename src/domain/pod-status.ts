@@ -23,8 +23,11 @@ export function logContainers(pod: any, override?: string): string[] {
   if (override) return all.includes(override) ? [override] : []
   // KServe's own names, modelcar-init-1…N for additional OCI sources, and a storage-initializer a ClusterStorageContainer
   // renamed (its container.name replaces storage-initializer): the one that mounts kserve-provision-location
-  const downloads = (c: any) => (c.volumeMounts ?? []).some((m: any) => m.name === 'kserve-provision-location') || c.args?.[1] === '/mnt/models'
-  return (pod.spec?.initContainers ?? []).filter((c: any) => INIT_CONTAINERS.includes(c.name) || /^modelcar-init-\d+$/.test(c.name) || downloads(c)).map((c: any) => c.name as string)
+  const downloads = (c: any) =>
+    (c.volumeMounts ?? []).some((m: any) => m.name === 'kserve-provision-location') || c.args?.[1] === '/mnt/models'
+  return (pod.spec?.initContainers ?? [])
+    .filter((c: any) => INIT_CONTAINERS.includes(c.name) || /^modelcar-init-\d+$/.test(c.name) || downloads(c))
+    .map((c: any) => c.name as string)
 }
 
 export function initState(pod: any, container: string): InitState {
@@ -47,9 +50,15 @@ export function seconds(from?: string, to?: string): number | undefined {
 export function hintFor(s: InitState, image?: string): string | undefined {
   if (s.kind === 'waiting') {
     if (s.reason === 'ErrImagePull' || s.reason === 'ImagePullBackOff')
-      return `check the image ${image ?? ''} exists and that the pod's service account has imagePullSecrets for its registry (kubectl storage-init validate)`.replace('  ', ' ')
+      return `check the image ${image ?? ''} exists and that the pod's service account has imagePullSecrets for its registry (kubectl storage-init validate)`.replace(
+        '  ',
+        ' ',
+      )
     if (s.reason === 'CreateContainerConfigError') return 'a secret or configmap the container needs is missing (kubectl describe pod)'
-    if (s.reason === 'CrashLoopBackOff') return s.last?.reason === 'OOMKilled' ? 'raise its memory: kubectl storage-init set-resources --limits memory=…' : 'see the failed run with --previous'
+    if (s.reason === 'CrashLoopBackOff')
+      return s.last?.reason === 'OOMKilled'
+        ? 'raise its memory: kubectl storage-init set-resources --limits memory=…'
+        : 'see the failed run with --previous'
   }
   if (s.kind === 'terminated' && s.reason === 'OOMKilled') return 'raise its memory: kubectl storage-init set-resources --limits memory=…'
   if (s.kind === 'terminated' && s.exitCode !== 0) return 'the log above says why; --previous shows an earlier run'
@@ -80,7 +89,13 @@ const SOURCE_URI = 'internal.serving.kserve.io/storage-initializer-sourceuri'
  */
 export function slimPod(p: any): any {
   const ann = p.metadata?.annotations ?? {}
-  const slimContainer = (c: any) => ({name: c.name, image: c.image, args: c.args, resources: c.resources, volumeMounts: c.volumeMounts?.map((m: any) => ({name: m.name, mountPath: m.mountPath}))})
+  const slimContainer = (c: any) => ({
+    name: c.name,
+    image: c.image,
+    args: c.args,
+    resources: c.resources,
+    volumeMounts: c.volumeMounts?.map((m: any) => ({name: m.name, mountPath: m.mountPath})),
+  })
   return {
     metadata: {
       name: p.metadata?.name,
@@ -91,7 +106,20 @@ export function slimPod(p: any): any {
       labels: p.metadata?.labels,
       annotations: ann[SOURCE_URI] !== undefined ? {[SOURCE_URI]: ann[SOURCE_URI]} : undefined,
     },
-    spec: {initContainers: (p.spec?.initContainers ?? []).map(slimContainer), containers: (p.spec?.containers ?? []).map((c: any) => ({name: c.name}))},
-    status: {phase: p.status?.phase, reason: p.status?.reason, initContainerStatuses: p.status?.initContainerStatuses, containerStatuses: p.status?.containerStatuses?.map((s: any) => ({name: s.name, state: s.state, lastState: s.lastState, restartCount: s.restartCount}))},
+    spec: {
+      initContainers: (p.spec?.initContainers ?? []).map(slimContainer),
+      containers: (p.spec?.containers ?? []).map((c: any) => ({name: c.name})),
+    },
+    status: {
+      phase: p.status?.phase,
+      reason: p.status?.reason,
+      initContainerStatuses: p.status?.initContainerStatuses,
+      containerStatuses: p.status?.containerStatuses?.map((s: any) => ({
+        name: s.name,
+        state: s.state,
+        lastState: s.lastState,
+        restartCount: s.restartCount,
+      })),
+    },
   }
 }

@@ -13,12 +13,17 @@ const ALLOWED = ['cpu', 'memory']
 export function parseResourceList(flag: string, text: string | undefined): Record<string, string> {
   if (text === undefined) return {}
   const out: Record<string, string> = {}
-  for (const pair of text.split(',').map(p => p.trim()).filter(Boolean)) {
+  for (const pair of text
+    .split(',')
+    .map(p => p.trim())
+    .filter(Boolean)) {
     const m = /^([^=]+)=(.*)$/.exec(pair)
     if (!m) throw new ArgumentError(`--${flag}: invalid argument syntax ${pair}, expected <resource>=<value>`)
     const [, name, value] = m
-    if (!ALLOWED.includes(name)) throw new ArgumentError(`--${flag}: unsupported resource "${name}": the storage-initializer takes cpu and memory`)
-    if (parseQuantity(value) === undefined) throw new ArgumentError(`--${flag}: ${name}=${value} is not a valid quantity: expected ${QUANTITY_HELP}`)
+    if (!ALLOWED.includes(name))
+      throw new ArgumentError(`--${flag}: unsupported resource "${name}": the storage-initializer takes cpu and memory`)
+    if (parseQuantity(value) === undefined)
+      throw new ArgumentError(`--${flag}: ${name}=${value} is not a valid quantity: expected ${QUANTITY_HELP}`)
     if (parseQuantity(value)! < 0) throw new ArgumentError(`--${flag}: ${name}=${value} must not be negative`)
     out[name] = value
   }

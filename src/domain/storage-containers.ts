@@ -94,7 +94,10 @@ export function configMapContainer(config: Record<string, unknown>): ConfigMapCo
     if (memory) r.memory = memory
     return r
   }
-  return {image: str('image'), resources: {requests: pick(str('cpuRequest'), str('memoryRequest')), limits: pick(str('cpuLimit'), str('memoryLimit'))}}
+  return {
+    image: str('image'),
+    resources: {requests: pick(str('cpuRequest'), str('memoryRequest')), limits: pick(str('cpuLimit'), str('memoryLimit'))},
+  }
 }
 
 export const DEFAULT_IMAGE = 'kserve/storage-initializer:latest'
@@ -151,7 +154,14 @@ const AZURE_BLOB = 'https://(.+?).blob.core.windows.net/(.+)'
 
 function found(sc: StorageContainer, base: Container, why: string, r: Release | undefined): Injection {
   const container = mergeContainer(base, sc.container, {reconcileEnv: !r || atLeast(r, '0.20')})
-  return {source: 'clusterstoragecontainer', sourceName: `clusterstoragecontainer/${sc.name}`, reason: why, image: container.image, resources: container.resources ?? {}, container}
+  return {
+    source: 'clusterstoragecontainer',
+    sourceName: `clusterstoragecontainer/${sc.name}`,
+    reason: why,
+    image: container.image,
+    resources: container.resources ?? {},
+    container,
+  }
 }
 
 function rejected(reason: string, sourceName = 'error'): Injection {
@@ -159,7 +169,11 @@ function rejected(reason: string, sourceName = 'error'): Injection {
 }
 
 /** Which containers the webhook's lookup may settle on: each one that matches, or whose regex Go cannot compile. */
-function deciders(uri: string, containers: StorageContainer[], r: Release | undefined): {sc: StorageContainer; format?: UriFormat; error?: string}[] {
+function deciders(
+  uri: string,
+  containers: StorageContainer[],
+  r: Release | undefined,
+): {sc: StorageContainer; format?: UriFormat; error?: string}[] {
   const out: {sc: StorageContainer; format?: UriFormat; error?: string}[] = []
   for (const sc of [...containers].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     if (sc.disabled) continue
@@ -185,27 +199,55 @@ function lookup(
 ): {kind: 'none'} | {kind: 'found'; injection: Injection; sc: StorageContainer} | {kind: 'result'; injection: Injection} {
   const r = opts.release
   if (opts.crdInstalled === false)
-    return {kind: 'result', injection: rejected('the ClusterStorageContainer CRD is not installed: the webhook\'s lookup fails and KServe refuses the pod (install the CRD, even with no ClusterStorageContainers)')}
+    return {
+      kind: 'result',
+      injection: rejected(
+        "the ClusterStorageContainer CRD is not installed: the webhook's lookup fails and KServe refuses the pod (install the CRD, even with no ClusterStorageContainers)",
+      ),
+    }
   const name = opts.storageContainerName
   if (name) {
     const sc = containers.find(c => c.name === name)
     const at = `clusterstoragecontainer/${name}`
-    if (!sc) return {kind: 'result', injection: rejected(`ClusterStorageContainer "${name}" not found (storageContainerName): KServe refuses the pod`, at)}
-    if (sc.disabled) return {kind: 'result', injection: rejected(`ClusterStorageContainer "${name}" is disabled (storageContainerName): KServe refuses the pod`, at)}
+    if (!sc)
+      return {
+        kind: 'result',
+        injection: rejected(`ClusterStorageContainer "${name}" not found (storageContainerName): KServe refuses the pod`, at),
+      }
+    if (sc.disabled)
+      return {
+        kind: 'result',
+        injection: rejected(`ClusterStorageContainer "${name}" is disabled (storageContainerName): KServe refuses the pod`, at),
+      }
     if (sc.workloadType !== 'initContainer')
-      return {kind: 'result', injection: rejected(`ClusterStorageContainer "${name}" has workloadType "${sc.workloadType ?? ''}"; explicit selection requires "initContainer": KServe refuses the pod`, at)}
+      return {
+        kind: 'result',
+        injection: rejected(
+          `ClusterStorageContainer "${name}" has workloadType "${sc.workloadType ?? ''}"; explicit selection requires "initContainer": KServe refuses the pod`,
+          at,
+        ),
+      }
     let m
     try {
       m = matchFormats(sc.uriFormats, uri)
     } catch (e) {
-      return {kind: 'result', injection: rejected(`ClusterStorageContainer "${name}" URI check failed for "${uri}": ${(e as Error).message}`, at)}
+      return {
+        kind: 'result',
+        injection: rejected(`ClusterStorageContainer "${name}" URI check failed for "${uri}": ${(e as Error).message}`, at),
+      }
     }
-    if (!m.match) return {kind: 'result', injection: rejected(`ClusterStorageContainer "${name}" does not support storageUri "${uri}": KServe refuses the pod`, at)}
+    if (!m.match)
+      return {
+        kind: 'result',
+        injection: rejected(`ClusterStorageContainer "${name}" does not support storageUri "${uri}": KServe refuses the pod`, at),
+      }
     return {kind: 'found', sc, injection: found(sc, base, 'named by the InferenceService (spec.predictor.storageContainerName)', r)}
   }
   const d = deciders(uri, containers, r)
   const one = (x: (typeof d)[number]): Injection =>
-    x.error ? rejected(`${x.error}: KServe refuses the pod`, `clusterstoragecontainer/${x.sc.name}`) : found(x.sc, base, `its formats match: ${formatUriFormat(x.format!)}`, r)
+    x.error
+      ? rejected(`${x.error}: KServe refuses the pod`, `clusterstoragecontainer/${x.sc.name}`)
+      : found(x.sc, base, `its formats match: ${formatUriFormat(x.format!)}`, r)
   if (d.length === 0) return {kind: 'none'}
   if (d.length === 1) return d[0].error ? {kind: 'result', injection: one(d[0])} : {kind: 'found', sc: d[0].sc, injection: one(d[0])}
   const candidates = d.map(one)
@@ -230,7 +272,8 @@ function pvcPath(uri: string): string {
 export function ociUriMode(uri: string, config: Record<string, unknown>, r: Release | undefined): {mode: string; why: string} {
   const m = /^oci\+([^:/]*):\/\//.exec(uri)
   if (m && (!r || atLeast(r, '0.20'))) return {mode: m[1], why: `the URI's scheme says ${m[1]}`}
-  if ((!r || atLeast(r, '0.20')) && typeof config.ociModelMode === 'string' && config.ociModelMode) return {mode: config.ociModelMode, why: `ociModelMode is ${config.ociModelMode}`}
+  if ((!r || atLeast(r, '0.20')) && typeof config.ociModelMode === 'string' && config.ociModelMode)
+    return {mode: config.ociModelMode, why: `ociModelMode is ${config.ociModelMode}`}
   if (config.enableModelcar === true) return {mode: 'modelcar', why: 'enableModelcar is true'}
   if ((!r || atLeast(r, '0.20')) && config.enableOciModelSupport === true) return {mode: 'modelcar', why: 'enableOciModelSupport is true'}
   return {mode: '', why: 'no OCI mode is configured'}
@@ -240,7 +283,12 @@ export function ociUriMode(uri: string, config: Record<string, unknown>, r: Rele
  * Decide, like the controller and the webhook of the release, what a pod with this storage URI gets. `config` is the
  * ConfigMap's document as Go reads it. An unknown release is judged by the newest rules.
  */
-export function selectInjection(uri: string, config: Record<string, unknown>, containers: StorageContainer[], opts: SelectOptions = {}): Injection {
+export function selectInjection(
+  uri: string,
+  config: Record<string, unknown>,
+  containers: StorageContainer[],
+  opts: SelectOptions = {},
+): Injection {
   const r = opts.release
   const v16 = !r || atLeast(r, '0.16')
   const cscs = !r || atLeast(r, '0.11.1')
@@ -248,15 +296,26 @@ export function selectInjection(uri: string, config: Record<string, unknown>, co
   // (ValidateStorageURI: a ClusterStorageContainer that serves it, else a local path, else Azure's form, else a known prefix)
   if (opts.controller !== false && /\w+?:\/\//.test(uri) && !(cscs && deciders(uri, containers, r).some(d => !d.error))) {
     if (uri.includes('blob.core.windows.net')) {
-      if (!re2Match(AZURE_BLOB, uri)) return rejected(`${uri} is not a valid Azure blob URI (${AZURE_BLOB}): the InferenceService fails (ValidateStorageURI)`)
+      if (!re2Match(AZURE_BLOB, uri))
+        return rejected(`${uri} is not a valid Azure blob URI (${AZURE_BLOB}): the InferenceService fails (ValidateStorageURI)`)
     } else if (!supportedPrefixes(r).some(p => uri.startsWith(p)))
       return rejected(`unsupported URI scheme and no ClusterStorageContainer serves it: the InferenceService fails (ValidateStorageURI)`)
   }
   const base = defaultContainer(config, uri)
-  const fromConfigMap = (why: string): Injection => ({source: 'configmap', sourceName: 'configmap', reason: why, image: base.image, resources: base.resources, container: base})
+  const fromConfigMap = (why: string): Injection => ({
+    source: 'configmap',
+    sourceName: 'configmap',
+    reason: why,
+    image: base.image,
+    resources: base.resources,
+    container: base,
+  })
   const multi = (i: Injection, sc: StorageContainer): Injection =>
     opts.multiModel && !sc.supportsMultiModelDownload
-      ? rejected(`clusterstoragecontainer/${sc.name} does not support multi-model download (storageUris): KServe refuses the InferenceService`, `clusterstoragecontainer/${sc.name}`)
+      ? rejected(
+          `clusterstoragecontainer/${sc.name} does not support multi-model download (storageUris): KServe refuses the InferenceService`,
+          `clusterstoragecontainer/${sc.name}`,
+        )
       : i
   if (v16) {
     // v0.16+: the ClusterStorageContainer lookup comes first, for every URI (pvc:// and oci:// included): its errors
@@ -264,19 +323,34 @@ export function selectInjection(uri: string, config: Record<string, unknown>, co
     const l = cscs ? lookup(uri, base, containers, opts) : ({kind: 'none'} as const)
     if (l.kind === 'result' && l.injection.source === 'error') return l.injection
     let other: Injection | undefined
-    if (uri.startsWith('pvc://')) other = {source: 'pvc-mount', sourceName: 'pvc-mount', reason: 'pvc:// is mounted directly at /mnt/models; no init container'}
+    if (uri.startsWith('pvc://'))
+      other = {source: 'pvc-mount', sourceName: 'pvc-mount', reason: 'pvc:// is mounted directly at /mnt/models; no init container'}
     else if (uri.startsWith('oci')) {
       const m = ociUriMode(uri, config, r)
       // with no mode configured the webhook registers no modelcar injector: an oci+MODE:// storageUri gets nothing
       // (storage_initializer_injector.go:318@v0.20.0, mutator.go:141); storageUris go through the controller, which
       // honours the scheme
       const configured = ociUriMode('oci://', config, r).mode
-      if (uri.startsWith('oci+') && !configured && !opts.multiModel) other = {source: 'none', sourceName: 'none', reason: `${uri.split('://')[0]}:// with no OCI mode configured: the webhook injects nothing`}
+      if (uri.startsWith('oci+') && !configured && !opts.multiModel)
+        other = {
+          source: 'none',
+          sourceName: 'none',
+          reason: `${uri.split('://')[0]}:// with no OCI mode configured: the webhook injects nothing`,
+        }
       else if (m.mode === 'fetch' && (!r || atLeast(r, '0.21')))
-        other = fromConfigMap(`oci fetch mode (${m.why}): a storage-initializer from the ConfigMap only (no ClusterStorageContainer is merged)`)
-      else if (m.mode === 'native') other = {source: 'modelcar', sourceName: 'modelcar', reason: `oci:// as an image volume (native mode: ${m.why}); no storage-initializer`}
-      else if (m.mode) other = {source: 'modelcar', sourceName: 'modelcar', reason: `oci:// runs as a modelcar sidecar (${m.why}); no storage-initializer`}
-      else if (uri.startsWith('oci+')) other = {source: 'none', sourceName: 'none', reason: `${uri.split('://')[0]}:// with no OCI mode configured: nothing is injected`}
+        other = fromConfigMap(
+          `oci fetch mode (${m.why}): a storage-initializer from the ConfigMap only (no ClusterStorageContainer is merged)`,
+        )
+      else if (m.mode === 'native')
+        other = {
+          source: 'modelcar',
+          sourceName: 'modelcar',
+          reason: `oci:// as an image volume (native mode: ${m.why}); no storage-initializer`,
+        }
+      else if (m.mode)
+        other = {source: 'modelcar', sourceName: 'modelcar', reason: `oci:// runs as a modelcar sidecar (${m.why}); no storage-initializer`}
+      else if (uri.startsWith('oci+'))
+        other = {source: 'none', sourceName: 'none', reason: `${uri.split('://')[0]}:// with no OCI mode configured: nothing is injected`}
     }
     if (other) {
       // several candidates: only those whose regex fails matter (they refuse the pod when the lookup reaches them)
@@ -292,31 +366,52 @@ export function selectInjection(uri: string, config: Record<string, unknown>, co
   let matchUri = uri
   if (uri.startsWith('pvc://')) {
     if (atLeast(r!, '0.11') && config.enableDirectPvcVolumeMount === true)
-      return {source: 'pvc-mount', sourceName: 'pvc-mount', reason: 'pvc:// is mounted directly (enableDirectPvcVolumeMount is true); no init container'}
+      return {
+        source: 'pvc-mount',
+        sourceName: 'pvc-mount',
+        reason: 'pvc:// is mounted directly (enableDirectPvcVolumeMount is true); no init container',
+      }
     matchUri = `/mnt/pvc/${pvcPath(uri)}`
   }
   if (uri.startsWith('oci://') && atLeast(r!, '0.12') && config.enableModelcar === true)
-    return {source: 'modelcar', sourceName: 'modelcar', reason: 'oci:// runs as a modelcar sidecar (enableModelcar is true); no storage-initializer'}
+    return {
+      source: 'modelcar',
+      sourceName: 'modelcar',
+      reason: 'oci:// runs as a modelcar sidecar (enableModelcar is true); no storage-initializer',
+    }
   const copied = matchUri !== uri ? ` (copy mode: matched as ${matchUri})` : ''
   // in copy mode the init container copies from the mounted claim: its argument is the mount path
   const copyBase = defaultContainer(config, matchUri)
   const l = cscs ? lookup(matchUri, copyBase, containers, opts) : ({kind: 'none'} as const)
   if (l.kind === 'result') return l.injection
   if (l.kind === 'found') return multi({...l.injection, reason: l.injection.reason + copied}, l.sc)
-  return {source: 'configmap', sourceName: 'configmap', reason: `no enabled ClusterStorageContainer matches; the ConfigMap applies${copied}`, image: copyBase.image, resources: copyBase.resources, container: copyBase}
+  return {
+    source: 'configmap',
+    sourceName: 'configmap',
+    reason: `no enabled ClusterStorageContainer matches; the ConfigMap applies${copied}`,
+    image: copyBase.image,
+    resources: copyBase.resources,
+    container: copyBase,
+  }
 }
 
 /**
  * The containers pods would get from each serving ClusterStorageContainer (merged over the ConfigMap's), checked for
  * requests above limits: what the API server would refuse in every pod they serve.
  */
-export function mergedViolations(config: Record<string, unknown>, containers: {name: string; container: Container}[], r?: Release): {name: string; problems: string[]; resources: Resources}[] {
+export function mergedViolations(
+  config: Record<string, unknown>,
+  containers: {name: string; container: Container}[],
+  r?: Release,
+): {name: string; problems: string[]; resources: Resources}[] {
   const out: {name: string; problems: string[]; resources: Resources}[] = []
   for (const c of containers) {
     const m = mergeContainer(defaultContainer(config, 'URI'), c.container, {reconcileEnv: !r || atLeast(r, '0.20')})
     const req: Record<string, string> = m.resources?.requests ?? {}
     const lim: Record<string, string> = m.resources?.limits ?? {}
-    const problems = Object.keys(req).filter(k => lim[k] !== undefined && (compareQuantities(req[k], lim[k]) ?? 0) > 0).map(k => `${k} request ${req[k]} above limit ${lim[k]}`)
+    const problems = Object.keys(req)
+      .filter(k => lim[k] !== undefined && (compareQuantities(req[k], lim[k]) ?? 0) > 0)
+      .map(k => `${k} request ${req[k]} above limit ${lim[k]}`)
     if (problems.length) out.push({name: c.name, problems, resources: m.resources})
   }
   return out

@@ -21,7 +21,13 @@ export const FIELDS: FieldSpec[] = [
   {name: 'cpuLimit', type: 'quantity', since: '0.9', description: 'init container CPU limit'},
   {name: 'memoryRequest', type: 'quantity', since: '0.9', description: 'init container memory request'},
   {name: 'memoryLimit', type: 'quantity', since: '0.9', description: 'init container memory limit'},
-  {name: 'storageSpecSecretName', type: 'string', since: '0.9', until: '0.11', description: 'storage spec secret (moved to the credentials key)'},
+  {
+    name: 'storageSpecSecretName',
+    type: 'string',
+    since: '0.9',
+    until: '0.11',
+    description: 'storage spec secret (moved to the credentials key)',
+  },
   {name: 'enableDirectPvcVolumeMount', type: 'bool', since: '0.11', until: '0.16', description: 'mount pvc:// directly instead of copying'},
   {name: 'caBundleConfigMapName', type: 'string', since: '0.12', description: 'ConfigMap with a CA bundle copied to model namespaces'},
   {name: 'caBundleVolumeMountPath', type: 'string', since: '0.12', description: 'mount path of the CA bundle'},
@@ -31,7 +37,12 @@ export const FIELDS: FieldSpec[] = [
   {name: 'uidModelcar', type: 'int', since: '0.12', description: 'runAsUser of the modelcar and kserve-container'},
   {name: 'enableOciModelSupport', type: 'bool', since: '0.20', description: 'OCI model switch (same as enableModelcar)'},
   {name: 'ociModelMode', type: 'string', since: '0.20', description: 'modelcar, native (ImageVolume) or fetch (init container)'},
-  {name: 'ociInsecureRegistry', type: 'bool', since: '0.21', description: 'plain-HTTP registry for oci+fetch:// (unreleased: KServe master)'},
+  {
+    name: 'ociInsecureRegistry',
+    type: 'bool',
+    since: '0.21',
+    description: 'plain-HTTP registry for oci+fetch:// (unreleased: KServe master)',
+  },
 ]
 
 export type FieldStatus = 'known' | 'not-in-release' | 'unknown'
@@ -113,7 +124,11 @@ export interface OciMode {
 
 /** KServe's OCI mode resolution: explicit ociModelMode > enableModelcar / enableOciModelSupport > disabled. */
 export function ociMode(doc: Record<string, unknown>, release?: Release): OciMode {
-  const know = (n: string) => fieldKnownIn(FIELDS.find(f => f.name === n)!, release)
+  const know = (n: string) =>
+    fieldKnownIn(
+      FIELDS.find(f => f.name === n)!,
+      release,
+    )
   if (know('ociModelMode') && typeof doc.ociModelMode === 'string' && doc.ociModelMode)
     return {mode: doc.ociModelMode as OciMode['mode'], why: `ociModelMode is ${doc.ociModelMode}`}
   if (know('enableModelcar') && doc.enableModelcar === true) return {mode: 'modelcar', why: 'enableModelcar is true'}

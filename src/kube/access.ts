@@ -34,16 +34,22 @@ export async function preflight(client: KubeClient, checks: AccessCheck[]): Prom
   const denied = checks.find((_, i) => !answers[i])
   if (denied) {
     const res = denied.group ? `${denied.resource}.${denied.group}` : denied.resource
-    throw new CliError('Forbidden', `forbidden: user "${client.context.user}" cannot ${denied.verb} ${res}${denied.namespace ? ` in namespace "${denied.namespace}"` : ''} (needed ${denied.why}); nothing was changed`, {
-      hint: `try: kubectl auth can-i ${denied.verb} ${res}${denied.namespace ? ` -n ${denied.namespace}` : ''}`,
-    })
+    throw new CliError(
+      'Forbidden',
+      `forbidden: user "${client.context.user}" cannot ${denied.verb} ${res}${denied.namespace ? ` in namespace "${denied.namespace}"` : ''} (needed ${denied.why}); nothing was changed`,
+      {
+        hint: `try: kubectl auth can-i ${denied.verb} ${res}${denied.namespace ? ` -n ${denied.namespace}` : ''}`,
+      },
+    )
   }
 }
 
 /** The user as the API server knows them (kubectl auth whoami), else the kubeconfig's user name. */
 export async function whoAmI(client: KubeClient): Promise<string> {
   try {
-    const r = await client.request('POST', apiPath('selfsubjectreviews'), {body: {apiVersion: apiVersionOf('selfsubjectreviews'), kind: 'SelfSubjectReview'}})
+    const r = await client.request('POST', apiPath('selfsubjectreviews'), {
+      body: {apiVersion: apiVersionOf('selfsubjectreviews'), kind: 'SelfSubjectReview'},
+    })
     return r?.status?.userInfo?.username || client.context.user
   } catch {
     return client.context.user

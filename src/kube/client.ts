@@ -62,7 +62,12 @@ export class KubeClient {
       const envProxy = proxyFor(cluster.cluster.server)
       if (envProxy) cluster.cluster['proxy-url'] = envProxy
     }
-    kc.loadFromOptions({clusters: newClusters([cluster]), users: newUsers([user]), contexts: newContexts([context]), currentContext: context.name})
+    kc.loadFromOptions({
+      clusters: newClusters([cluster]),
+      users: newUsers([user]),
+      contexts: newContexts([context]),
+      currentContext: context.name,
+    })
     const o: https.RequestOptions = {headers: {}}
     try {
       await kc.applyToHTTPSOptions(o)
@@ -71,14 +76,22 @@ export class KubeClient {
     }
     this.base = new URL(this.context.cluster.server)
     const secure = this.base.protocol === 'https:'
-    const agentOpts = {keepAlive: true, ca: o.ca, cert: o.cert, key: o.key, rejectUnauthorized: o.rejectUnauthorized, servername: o.servername}
+    const agentOpts = {
+      keepAlive: true,
+      ca: o.ca,
+      cert: o.cert,
+      key: o.key,
+      rejectUnauthorized: o.rejectUnauthorized,
+      servername: o.servername,
+    }
     // with proxy-url, client-node's proxy agent (SOCKS or HTTP CONNECT); else one keep-alive agent for every request
     const proxied = Boolean(cluster.cluster['proxy-url'])
     const agent = proxied ? o.agent : secure ? new https.Agent(agentOpts) : new http.Agent({keepAlive: true})
     // impersonation (--as, --as-group, --as-uid, or the kubeconfig user's as, as-groups, as-uid) as kubectl sends it
     const headers: Record<string, string | string[]> = {...(o.headers as Record<string, string>)}
     if (user.user.as) headers['Impersonate-User'] = String(user.user.as)
-    if (Array.isArray(user.user['as-groups']) && user.user['as-groups'].length) headers['Impersonate-Group'] = user.user['as-groups'].map(String)
+    if (Array.isArray(user.user['as-groups']) && user.user['as-groups'].length)
+      headers['Impersonate-Group'] = user.user['as-groups'].map(String)
     if (user.user['as-uid']) headers['Impersonate-Uid'] = String(user.user['as-uid'])
     this.requestOptions = {headers, auth: o.auth, agent}
   }
@@ -105,7 +118,11 @@ export class KubeClient {
     if (this.closed) throw new CliError('Cancelled', `the request to ${this.server} was cancelled`)
     const u = this.url(path, ro.query)
     const body = ro.body === undefined ? undefined : typeof ro.body === 'string' ? ro.body : JSON.stringify(ro.body)
-    const headers: Record<string, string | string[]> = {...(this.requestOptions.headers as Record<string, string | string[]>), Accept: accept, 'User-Agent': 'kubectl-storage_init'}
+    const headers: Record<string, string | string[]> = {
+      ...(this.requestOptions.headers as Record<string, string | string[]>),
+      Accept: accept,
+      'User-Agent': 'kubectl-storage_init',
+    }
     if (body !== undefined) {
       headers['Content-Type'] = ro.contentType ?? 'application/json'
       headers['Content-Length'] = String(Buffer.byteLength(body))
@@ -113,13 +130,21 @@ export class KubeClient {
     const started = Date.now()
     const lib = u.protocol === 'https:' ? https : http
     return new Promise((resolvePromise, reject) => {
-      const req = lib.request(u, {method, headers, agent: this.requestOptions.agent, auth: this.requestOptions.auth, signal: ro.signal}, res => {
-        this.opts.debug?.(`${method} ${u.pathname}${u.search} ${res.statusCode} in ${Date.now() - started}ms`)
-        resolvePromise(res)
-      })
+      const req = lib.request(
+        u,
+        {method, headers, agent: this.requestOptions.agent, auth: this.requestOptions.auth, signal: ro.signal},
+        res => {
+          this.opts.debug?.(`${method} ${u.pathname}${u.search} ${res.statusCode} in ${Date.now() - started}ms`)
+          resolvePromise(res)
+        },
+      )
       if (this.opts.timeoutMs > 0) {
         req.setTimeout(this.opts.timeoutMs, () => {
-          req.destroy(new CliError('Timeout', `the request to ${this.server} timed out after ${this.opts.timeoutMs / 1000}s`, {hint: 'raise --request-timeout, or check the cluster'}))
+          req.destroy(
+            new CliError('Timeout', `the request to ${this.server} timed out after ${this.opts.timeoutMs / 1000}s`, {
+              hint: 'raise --request-timeout, or check the cluster',
+            }),
+          )
         })
       }
       req.on('error', e => reject(this.networkError(e)))
@@ -131,11 +156,19 @@ export class KubeClient {
     if (e instanceof CliError) return e
     const code = e.code ?? ''
     if (code === 'ECONNREFUSED')
-      return new CliError('Unreachable', `the connection to the server ${this.base.host} was refused - did you specify the right host or port?`, {cause: e})
+      return new CliError(
+        'Unreachable',
+        `the connection to the server ${this.base.host} was refused - did you specify the right host or port?`,
+        {cause: e},
+      )
     if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|SIGNATURE/.test(code))
-      return new CliError('Unreachable', `unable to connect to the server ${this.base.host}: TLS certificate not trusted (${e.message})`, {hint: 'check certificate-authority in the kubeconfig', cause: e})
+      return new CliError('Unreachable', `unable to connect to the server ${this.base.host}: TLS certificate not trusted (${e.message})`, {
+        hint: 'check certificate-authority in the kubeconfig',
+        cause: e,
+      })
     const err = new CliError('Unreachable', `unable to connect to the server ${this.base.host}: ${e.message || code}`, {cause: e})
-    if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up|aborted/.test(e.message)) (err as CliError & {transient?: boolean}).transient = true
+    if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up|aborted/.test(e.message))
+      (err as CliError & {transient?: boolean}).transient = true
     return err
   }
 

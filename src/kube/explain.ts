@@ -15,9 +15,13 @@ export function explain(e: unknown, client: KubeClient, a: Action): Error {
   const target = `${a.resource}${a.name ? ` "${a.name}"` : ''}${a.namespace ? ` in namespace "${a.namespace}"` : ''}`
   switch (e.code) {
     case 401:
-      return new CliError('Unauthorized', `You must be logged in to the server (Unauthorized): the credentials of user "${client.context.user}" (context "${client.context.name}") were rejected`, {
-        hint: 'they may have expired: log in again, then check with kubectl auth whoami',
-      })
+      return new CliError(
+        'Unauthorized',
+        `You must be logged in to the server (Unauthorized): the credentials of user "${client.context.user}" (context "${client.context.name}") were rejected`,
+        {
+          hint: 'they may have expired: log in again, then check with kubectl auth whoami',
+        },
+      )
     case 403:
       return new CliError('Forbidden', `forbidden: cannot ${a.verb} ${target}: ${e.message}`, {
         hint: `try: kubectl auth can-i ${a.verb} ${a.resource}${a.namespace ? ` -n ${a.namespace}` : ''}`,

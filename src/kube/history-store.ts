@@ -4,7 +4,16 @@
  * record is never lost nor overwrites another writer's.
  */
 import {CliError, isApiStatus} from '../errors.js'
-import {appendRecord, HISTORY_CONFIGMAP, HISTORY_LABELS, nextRevision, readHistoryData, type DamagedRecord, type History, type RevisionRecord} from '../domain/history.js'
+import {
+  appendRecord,
+  HISTORY_CONFIGMAP,
+  HISTORY_LABELS,
+  nextRevision,
+  readHistoryData,
+  type DamagedRecord,
+  type History,
+  type RevisionRecord,
+} from '../domain/history.js'
 import type {KubeClient} from './client.js'
 import {explain} from './explain.js'
 import {apiPath} from './paths.js'
@@ -40,7 +49,12 @@ async function fetchHistory(client: KubeClient, namespace: string): Promise<Stor
 }
 
 /** Append a record as the next revision; returns its number. Called after the change it records was applied. */
-export async function appendRevision(client: KubeClient, namespace: string, rec: Omit<RevisionRecord, 'revision'>, limit: number): Promise<number> {
+export async function appendRevision(
+  client: KubeClient,
+  namespace: string,
+  rec: Omit<RevisionRecord, 'revision'>,
+  limit: number,
+): Promise<number> {
   const tries = new Attempts(POLICIES.record)
   let last: unknown
   let verb = 'get'
@@ -56,7 +70,12 @@ export async function appendRevision(client: KubeClient, namespace: string, rec:
       verb = object ? 'patch' : 'create'
       if (!object) {
         await client.request('POST', apiPath('configmaps', {namespace}), {
-          body: {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: HISTORY_CONFIGMAP, namespace, labels: HISTORY_LABELS}, data: appendRecord({}, full, limit)},
+          body: {
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: {name: HISTORY_CONFIGMAP, namespace, labels: HISTORY_LABELS},
+            data: appendRecord({}, full, limit),
+          },
         })
       } else {
         await client.request('PATCH', apiPath('configmaps', {namespace, name: HISTORY_CONFIGMAP}), {
@@ -72,7 +91,9 @@ export async function appendRevision(client: KubeClient, namespace: string, rec:
     }
   }
   // whatever failed, the change itself was applied: say so, in one line
-  const why = isApiStatus(last, 409) ? 'it kept conflicting with other writers' : explain(last, client, {verb, resource: 'configmaps', namespace, name: HISTORY_CONFIGMAP}).message
+  const why = isApiStatus(last, 409)
+    ? 'it kept conflicting with other writers'
+    : explain(last, client, {verb, resource: 'configmaps', namespace, name: HISTORY_CONFIGMAP}).message
   throw new CliError('Server', `the change was applied, but recording it in configmap ${namespace}/${HISTORY_CONFIGMAP} failed: ${why}`, {
     hint: 'the next change or rollback reports the unrecorded difference as drift; kubectl storage-init history shows what was recorded',
   })

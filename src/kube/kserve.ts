@@ -42,9 +42,13 @@ export async function findConfigMap(client: KubeClient, namespace?: string): Pro
     const items: any[] = list.items ?? []
     if (items.length > 1) {
       const where = items.map(i => i.metadata.namespace as string).sort()
-      throw new CliError('Usage', `${items.length} configmaps "${CONFIGMAP}" exist, in namespaces ${where.join(', ')}: which KServe do you mean?`, {
-        hint: `pass --kserve-namespace ${where.join(' or ')}`,
-      })
+      throw new CliError(
+        'Usage',
+        `${items.length} configmaps "${CONFIGMAP}" exist, in namespaces ${where.join(', ')}: which KServe do you mean?`,
+        {
+          hint: `pass --kserve-namespace ${where.join(' or ')}`,
+        },
+      )
     }
     if (items.length === 1) return {namespace: items[0].metadata.namespace, source: 'discovered', object: items[0]}
   } catch (e) {
@@ -62,7 +66,12 @@ export async function findConfigMap(client: KubeClient, namespace?: string): Pro
       }
     }
   if (forbidden) throw forbidden
-  if (listForbidden) throw new CliError('Forbidden', `cannot find KServe's namespace: listing configmaps in all namespaces is forbidden, and none is in kserve or kubeflow`, {hint: 'pass --kserve-namespace NAME'})
+  if (listForbidden)
+    throw new CliError(
+      'Forbidden',
+      `cannot find KServe's namespace: listing configmaps in all namespaces is forbidden, and none is in kserve or kubeflow`,
+      {hint: 'pass --kserve-namespace NAME'},
+    )
   throw new CliError('NotFound', `KServe's configmap "${CONFIGMAP}" was not found in any namespace`, {
     hint: 'is KServe installed in this cluster? pass --kserve-namespace if its config lives elsewhere',
   })
@@ -75,7 +84,12 @@ export async function listStorageContainers(client: KubeClient): Promise<{instal
     return {installed: true, items: list.items ?? []}
   } catch (e) {
     if (isApiStatus(e, 404)) return {installed: false, items: []}
-    if (isApiStatus(e, 403)) return {installed: true, items: [], error: explain(e, client, {verb: 'list', resource: 'clusterstoragecontainers.serving.kserve.io'}).message}
+    if (isApiStatus(e, 403))
+      return {
+        installed: true,
+        items: [],
+        error: explain(e, client, {verb: 'list', resource: 'clusterstoragecontainers.serving.kserve.io'}).message,
+      }
     throw explain(e, client, {verb: 'list', resource: 'clusterstoragecontainers.serving.kserve.io'})
   }
 }
@@ -101,18 +115,31 @@ export async function listModelPods(client: KubeClient, namespace: string, label
 }
 
 /** LLMInferenceServices (all namespaces without one); `installed: false` when the CRD is not (not an error). */
-export async function listLlmInferenceServices(client: KubeClient, namespace?: string): Promise<{installed: boolean; items: any[]; error?: string}> {
+export async function listLlmInferenceServices(
+  client: KubeClient,
+  namespace?: string,
+): Promise<{installed: boolean; items: any[]; error?: string}> {
   try {
     return {installed: true, items: (await client.get(apiPath('llminferenceservices', {namespace}))).items ?? []}
   } catch (e) {
     if (isApiStatus(e, 404)) return {installed: false, items: []}
-    if (isApiStatus(e, 403)) return {installed: true, items: [], error: explain(e, client, {verb: 'list', resource: 'llminferenceservices.serving.kserve.io', namespace}).message}
+    if (isApiStatus(e, 403))
+      return {
+        installed: true,
+        items: [],
+        error: explain(e, client, {verb: 'list', resource: 'llminferenceservices.serving.kserve.io', namespace}).message,
+      }
     throw explain(e, client, {verb: 'list', resource: 'llminferenceservices.serving.kserve.io', namespace})
   }
 }
 
 /** One object, or undefined when there is none of that name (or, for a custom resource, no such CRD). */
-async function getIfExists(client: KubeClient, resource: 'inferenceservices' | 'llminferenceservices', namespace: string, name: string): Promise<any | undefined> {
+async function getIfExists(
+  client: KubeClient,
+  resource: 'inferenceservices' | 'llminferenceservices',
+  namespace: string,
+  name: string,
+): Promise<any | undefined> {
   try {
     return await client.get(apiPath(resource, {namespace, name}))
   } catch (e) {
@@ -122,10 +149,12 @@ async function getIfExists(client: KubeClient, resource: 'inferenceservices' | '
 }
 
 /** One LLMInferenceService, or undefined when there is none of that name (or no such CRD). */
-export const findLlmInferenceService = (client: KubeClient, namespace: string, name: string) => getIfExists(client, 'llminferenceservices', namespace, name)
+export const findLlmInferenceService = (client: KubeClient, namespace: string, name: string) =>
+  getIfExists(client, 'llminferenceservices', namespace, name)
 
 /** One InferenceService, or undefined when there is none of that name. */
-export const findInferenceService = (client: KubeClient, namespace: string, name: string) => getIfExists(client, 'inferenceservices', namespace, name)
+export const findInferenceService = (client: KubeClient, namespace: string, name: string) =>
+  getIfExists(client, 'inferenceservices', namespace, name)
 
 /** The Deployments that run LLMInferenceServices (their storage-initializer image is kept by the controller). */
 export async function listLlmDeployments(client: KubeClient, namespace?: string): Promise<any[]> {

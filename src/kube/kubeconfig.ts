@@ -82,7 +82,11 @@ export interface ResolvedContext {
   user: string
   namespace: string
   /** the context's entries as the kubeconfig has them (paths made absolute), for the client library */
-  raw: {cluster: MergedKubeconfig['clusters'][number]; user: MergedKubeconfig['users'][number]; context: MergedKubeconfig['contexts'][number]}
+  raw: {
+    cluster: MergedKubeconfig['clusters'][number]
+    user: MergedKubeconfig['users'][number]
+    context: MergedKubeconfig['contexts'][number]
+  }
 }
 
 /** kubectl's flags that override the kubeconfig (clientcmd ConfigOverrides). */
@@ -132,21 +136,37 @@ export function resolveContext(mergedIn: MergedKubeconfig, contextFlag?: string,
   if (merged.files.length === 0) merged = inCluster() ?? merged
   // --server alone is a configuration (kubectl get --server https://… --token …)
   if (merged.files.length === 0 && merged.contexts.length === 0 && o.server)
-    merged = {clusters: [{name: 'flags', cluster: {}}], users: [{name: 'flags', user: {}}], contexts: [{name: 'flags', context: {cluster: 'flags', user: 'flags'}}], 'current-context': 'flags', files: []}
+    merged = {
+      clusters: [{name: 'flags', cluster: {}}],
+      users: [{name: 'flags', user: {}}],
+      contexts: [{name: 'flags', context: {cluster: 'flags', user: 'flags'}}],
+      'current-context': 'flags',
+      files: [],
+    }
   const name = contextFlag || merged['current-context']
   if (!name) {
     if (merged.files.length === 0)
-      throw new CliError('Config', 'no kubeconfig found: ~/.kube/config does not exist and KUBECONFIG is not set', {hint: 'pass --kubeconfig FILE or set KUBECONFIG'})
-    throw new CliError('Config', 'current-context is not set in the kubeconfig', {hint: 'pass --context NAME, or run kubectl config use-context NAME'})
+      throw new CliError('Config', 'no kubeconfig found: ~/.kube/config does not exist and KUBECONFIG is not set', {
+        hint: 'pass --kubeconfig FILE or set KUBECONFIG',
+      })
+    throw new CliError('Config', 'current-context is not set in the kubeconfig', {
+      hint: 'pass --context NAME, or run kubectl config use-context NAME',
+    })
   }
   const ctx = merged.contexts.find(c => c.name === name)
   if (!ctx) {
     const known = merged.contexts.map(c => c.name)
-    throw new CliError('Config', `context "${name}" does not exist`, {hint: known.length ? `known contexts: ${known.join(', ')}` : 'the kubeconfig has no contexts'})
+    throw new CliError('Config', `context "${name}" does not exist`, {
+      hint: known.length ? `known contexts: ${known.join(', ')}` : 'the kubeconfig has no contexts',
+    })
   }
   const clusterName = o.cluster || ctx.context.cluster
   const found = merged.clusters.find(c => c.name === clusterName)
-  if (!found && !o.server) throw new CliError('Config', `${o.cluster ? `--cluster ${o.cluster}` : `context "${name}" refers to cluster "${clusterName}", which`} is not in the kubeconfig`)
+  if (!found && !o.server)
+    throw new CliError(
+      'Config',
+      `${o.cluster ? `--cluster ${o.cluster}` : `context "${name}" refers to cluster "${clusterName}", which`} is not in the kubeconfig`,
+    )
   const cluster = {name: found?.name ?? clusterName ?? 'flags', cluster: {...found?.cluster}}
   const c = cluster.cluster
   if (o.server) c.server = o.server
@@ -185,5 +205,11 @@ export function resolveContext(mergedIn: MergedKubeconfig, contextFlag?: string,
   if (o['as-uid']) u['as-uid'] = o['as-uid']
   const raw = {cluster, user, context: {name, context: {cluster: cluster.name, user: user.name}}}
   // who the requests act as: the impersonated user when there is one
-  return {name, cluster: {name: cluster.name, server: c.server}, user: u.as ? String(u.as) : user.name, namespace: ctx.context.namespace || 'default', raw}
+  return {
+    name,
+    cluster: {name: cluster.name, server: c.server},
+    user: u.as ? String(u.as) : user.name,
+    namespace: ctx.context.namespace || 'default',
+    raw,
+  }
 }

@@ -44,13 +44,22 @@ function collect(): void {
 const COLLECT_EVERY = 5000
 
 /** Every page of a list, in order; the last page's resourceVersion is the list's (the first page's, as the server keeps it). */
-export async function eachPage(client: KubeClient, path: string, opts: ListOptions, onPage: (items: any[]) => void): Promise<{resourceVersion: string}> {
+export async function eachPage(
+  client: KubeClient,
+  path: string,
+  opts: ListOptions,
+  onPage: (items: any[]) => void,
+): Promise<{resourceVersion: string}> {
   let cont: string | undefined
   let resourceVersion = ''
   let sinceCollect = 0
   let total = 0
   do {
-    const page = await client.get(path, {...opts.query, limit: client.chunkSize || undefined, continue: cont}, opts.metadata ? METADATA_ONLY : undefined)
+    const page = await client.get(
+      path,
+      {...opts.query, limit: client.chunkSize || undefined, continue: cont},
+      opts.metadata ? METADATA_ONLY : undefined,
+    )
     resourceVersion = page.metadata?.resourceVersion ?? resourceVersion
     const items: any[] = page.items ?? []
     onPage(items)
@@ -68,7 +77,12 @@ export async function eachPage(client: KubeClient, path: string, opts: ListOptio
 }
 
 /** Every item, reduced by `keep` as each chunk arrives (so whole objects never pile up). */
-export async function listAll<T>(client: KubeClient, path: string, opts: ListOptions, keep: (item: any) => T | undefined): Promise<{items: T[]; resourceVersion: string}> {
+export async function listAll<T>(
+  client: KubeClient,
+  path: string,
+  opts: ListOptions,
+  keep: (item: any) => T | undefined,
+): Promise<{items: T[]; resourceVersion: string}> {
   const items: T[] = []
   const {resourceVersion} = await eachPage(client, path, opts, page => {
     for (const o of page) {

@@ -71,7 +71,13 @@ export async function streamLog(client: KubeClient, s: LogStream): Promise<void>
   for (;;) {
     // what is left of the cap, and what of it the already delivered lines sent again will take
     const limitBytes = cap === undefined ? undefined : cap - delivered + (lastTime ? inSecond : 0)
-    const query: Record<string, string | number | boolean | undefined> = {container, timestamps: true, follow: opts.follow || undefined, previous: opts.previous || undefined, limitBytes}
+    const query: Record<string, string | number | boolean | undefined> = {
+      container,
+      timestamps: true,
+      follow: opts.follow || undefined,
+      previous: opts.previous || undefined,
+      limitBytes,
+    }
     if (lastTime) query.sinceTime = secondOf(lastTime)
     else {
       query.tailLines = opts.tailLines !== undefined && opts.tailLines >= 0 ? opts.tailLines : undefined
@@ -141,8 +147,12 @@ export async function streamLog(client: KubeClient, s: LogStream): Promise<void>
 
   function brokeOff(last?: unknown): CliError {
     const why = last instanceof Error ? ` (the last: ${last.message})` : ''
-    return new CliError('Server', `the log of pod ${s.namespace}/${s.pod} (container ${container}) kept breaking off: ${tries.attempt} attempts${why}; the lines above are all that could be read`, {
-      hint: 'try again, or read the rest with --since-time and the last timestamp seen (--timestamps)',
-    })
+    return new CliError(
+      'Server',
+      `the log of pod ${s.namespace}/${s.pod} (container ${container}) kept breaking off: ${tries.attempt} attempts${why}; the lines above are all that could be read`,
+      {
+        hint: 'try again, or read the rest with --since-time and the last timestamp seen (--timestamps)',
+      },
+    )
   }
 }

@@ -29,11 +29,16 @@ export async function listPods(client: KubeClient, sel: Selection): Promise<{ite
       return {items: [p], resourceVersion: p.metadata.resourceVersion}
     }
     // chunked, and only the fields used are kept of each pod (memory flat in the number of pods)
-    const lists = await Promise.all((sel.labelSelectors ?? ['']).map(labelSelector => listAll(client, podPath(sel), {query: {labelSelector}}, slimPod)))
+    const lists = await Promise.all(
+      (sel.labelSelectors ?? ['']).map(labelSelector => listAll(client, podPath(sel), {query: {labelSelector}}, slimPod)),
+    )
     const seen = new Set<string>()
     const items = lists.flatMap(l => l.items).filter((p: any) => !seen.has(p.metadata.uid) && seen.add(p.metadata.uid))
     // watching from the oldest of the lists' versions replays nothing twice: pods already seen are not attached again
-    const rvs = lists.map(l => l.resourceVersion).filter(Boolean).sort((a, b) => Number(a) - Number(b))
+    const rvs = lists
+      .map(l => l.resourceVersion)
+      .filter(Boolean)
+      .sort((a, b) => Number(a) - Number(b))
     return {items, resourceVersion: rvs[0] ?? ''}
   } catch (e) {
     throw explain(e, client, {verb: sel.pod ? 'get' : 'list', resource: 'pods', namespace: sel.namespace, name: sel.pod})
@@ -46,13 +51,36 @@ export async function eachPodPage(client: KubeClient, labelSelector: string, onP
 }
 
 /** Watch pods (list+watch, re-listing when the watch expires) until aborted: one watch per label selector. */
-export async function watchPods(client: KubeClient, sel: Selection, rv: string, onPod: (p: any) => void, signal: AbortSignal): Promise<void> {
+export async function watchPods(
+  client: KubeClient,
+  sel: Selection,
+  rv: string,
+  onPod: (p: any) => void,
+  signal: AbortSignal,
+): Promise<void> {
   const selectors = sel.pod ? [undefined] : (sel.labelSelectors ?? [undefined])
-  await Promise.all(selectors.map(labelSelector => watchOne(client, {...sel, labelSelectors: labelSelector ? [labelSelector] : undefined}, labelSelector, rv, onPod, signal)))
+  await Promise.all(
+    selectors.map(labelSelector =>
+      watchOne(client, {...sel, labelSelectors: labelSelector ? [labelSelector] : undefined}, labelSelector, rv, onPod, signal),
+    ),
+  )
 }
 
-async function watchOne(client: KubeClient, sel: Selection, labelSelector: string | undefined, rv: string, onPod: (p: any) => void, signal: AbortSignal): Promise<void> {
-  const query = (v: string) => ({watch: 1, resourceVersion: v, labelSelector, fieldSelector: sel.pod ? `metadata.name=${sel.pod}` : undefined, allowWatchBookmarks: true})
+async function watchOne(
+  client: KubeClient,
+  sel: Selection,
+  labelSelector: string | undefined,
+  rv: string,
+  onPod: (p: any) => void,
+  signal: AbortSignal,
+): Promise<void> {
+  const query = (v: string) => ({
+    watch: 1,
+    resourceVersion: v,
+    labelSelector,
+    fieldSelector: sel.pod ? `metadata.name=${sel.pod}` : undefined,
+    allowWatchBookmarks: true,
+  })
   // a watch that ended is opened again at once; one that could not be opened, after POLICIES.rewatch's pause
   const tries = new Attempts(POLICIES.rewatch, signal)
   while (!signal.aborted) {
@@ -98,4 +126,3 @@ async function watchOne(client: KubeClient, sel: Selection, labelSelector: strin
     }
   }
 }
-

@@ -21,7 +21,10 @@ export function proxyFor(server: string, env: NodeJS.ProcessEnv = process.env): 
   if (host === 'localhost' || /^127\./.test(host) || host === '::1') return undefined
   const proxy = u.protocol === 'https:' ? (env.HTTPS_PROXY ?? env.https_proxy) : (env.HTTP_PROXY ?? env.http_proxy)
   if (!proxy) return undefined
-  for (const raw of (env.NO_PROXY ?? env.no_proxy ?? '').split(',').map(x => x.trim().toLowerCase()).filter(Boolean)) {
+  for (const raw of (env.NO_PROXY ?? env.no_proxy ?? '')
+    .split(',')
+    .map(x => x.trim().toLowerCase())
+    .filter(Boolean)) {
     if (raw === '*') return undefined
     if (raw.includes('/')) {
       if (ipInCidr(host, raw)) return undefined

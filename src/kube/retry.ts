@@ -19,7 +19,8 @@ export interface RetryPolicy {
   delayMs(attempt: number, e: unknown): number
 }
 
-const retryAfterMs = (e: unknown, capMs: number) => (e instanceof ApiStatusError && e.retryAfterSeconds !== undefined ? Math.min(e.retryAfterSeconds * 1000, capMs) : 0)
+const retryAfterMs = (e: unknown, capMs: number) =>
+  e instanceof ApiStatusError && e.retryAfterSeconds !== undefined ? Math.min(e.retryAfterSeconds * 1000, capMs) : 0
 
 export const POLICIES = {
   /** a write, on its own: never sent twice (the change pipeline re-reads and re-plans instead) */
@@ -75,7 +76,11 @@ export class Attempts {
  * `run` until it succeeds, fails with an error that `retryable` refuses, or the policy is spent (the last error is
  * thrown).
  */
-export async function retrying<T>(policy: RetryPolicy, run: (attempt: number) => Promise<T>, retryable: (e: unknown) => boolean = isTransient): Promise<T> {
+export async function retrying<T>(
+  policy: RetryPolicy,
+  run: (attempt: number) => Promise<T>,
+  retryable: (e: unknown) => boolean = isTransient,
+): Promise<T> {
   const tries = new Attempts(policy)
   for (;;) {
     try {

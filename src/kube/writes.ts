@@ -17,7 +17,14 @@ export interface WriteOptions {
 }
 
 /** Write `after` into the target with `verb` (create: from `create`); answers the object the server returned. */
-export async function writeTarget(client: KubeClient, t: Target, verb: WriteVerb, after: unknown, create: any, opts: WriteOptions): Promise<any> {
+export async function writeTarget(
+  client: KubeClient,
+  t: Target,
+  verb: WriteVerb,
+  after: unknown,
+  create: any,
+  opts: WriteOptions,
+): Promise<any> {
   const dryRun = opts.serverDryRun ? 'All' : undefined
   const query = {fieldManager: opts.fieldManager, dryRun}
   const {resource, namespace} = resourceOf(t)

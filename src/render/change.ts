@@ -14,20 +14,32 @@ function show(p: Planned, v: unknown): string {
 
 export function diffs(o: Outcome): string {
   return o.planned
-    .map(p => unifiedDiff(show(p, p.target.value), show(p, p.after), `${p.target.display} (live) ${p.target.kind === 'ConfigMap' ? 'data.storageInitializer' : 'spec.container'}`, `${p.target.display} (after)`))
+    .map(p =>
+      unifiedDiff(
+        show(p, p.target.value),
+        show(p, p.after),
+        `${p.target.display} (live) ${p.target.kind === 'ConfigMap' ? 'data.storageInitializer' : 'spec.container'}`,
+        `${p.target.display} (after)`,
+      ),
+    )
     .filter(Boolean)
     .join('')
 }
 
 export function reportLines(o: Outcome, dryRun: string, verb = 'updated'): string[] {
   const changed = new Set(o.changed.map(p => p.target.id))
-  return o.planned.map(p => (changed.has(p.target.id) ? `${p.target.display} ${p.what} ${verb}${suffix(dryRun)}` : `${p.target.display} ${p.what === 'rolled back' ? 'already matches' : p.what + ' unchanged'}`))
+  return o.planned.map(p =>
+    changed.has(p.target.id)
+      ? `${p.target.display} ${p.what} ${verb}${suffix(dryRun)}`
+      : `${p.target.display} ${p.what === 'rolled back' ? 'already matches' : p.what + ' unchanged'}`,
+  )
 }
 
 /** Models still on the previous storage-initializer: a summary (the first rows, or all), and one command per way to roll. */
 export function staleNote(stale: StaleModel[] | undefined, showAll = false): string | undefined {
   if (!stale) return undefined
-  if (stale.length === 0) return 'The change applies to pods created from now on; no running model pod runs the previous storage-initializer.'
+  if (stale.length === 0)
+    return 'The change applies to pods created from now on; no running model pod runs the previous storage-initializer.'
   const pods = stale.reduce((n, m) => n + m.stale, 0)
   const namespaces = new Set(stale.map(m => m.namespace))
   const shown = showAll ? stale : stale.slice(0, 10)
@@ -35,7 +47,12 @@ export function staleNote(stale: StaleModel[] | undefined, showAll = false): str
     `The change applies to pods created from now on: ${pods} pod(s) of ${stale.length} model(s) in ${namespaces.size} namespace(s) still run the previous storage-initializer.`,
     table(
       ['namespace', 'model', 'stale', 'roll'],
-      shown.map(m => [m.namespace, `${m.kind === 'LLMInferenceService' ? 'llminferenceservice' : 'inferenceservice'}/${m.name}`, `${m.stale}/${m.pods}`, m.rollout.action]),
+      shown.map(m => [
+        m.namespace,
+        `${m.kind === 'LLMInferenceService' ? 'llminferenceservice' : 'inferenceservice'}/${m.name}`,
+        `${m.stale}/${m.pods}`,
+        m.rollout.action,
+      ]),
     ),
   ]
   if (shown.length < stale.length) out.push(`… and ${stale.length - shown.length} more model(s) (--show-all lists them all)`)
@@ -45,14 +62,25 @@ export function staleNote(stale: StaleModel[] | undefined, showAll = false): str
   const pairs = (ms: StaleModel[]) => ms.map(m => `${m.namespace}/${m.name}`).join(' ')
   const by = (a: StaleModel['rollout']['action']) => stale.filter(m => m.rollout.action === a)
   const restart = by('restart')
-  if (restart.length) out.push(`  for ns in ${nss(restart)}; do kubectl rollout restart deployment -n "$ns" -l 'serving.kserve.io/inferenceservice in (${list(restart)})'; done`)
+  if (restart.length)
+    out.push(
+      `  for ns in ${nss(restart)}; do kubectl rollout restart deployment -n "$ns" -l 'serving.kserve.io/inferenceservice in (${list(restart)})'; done`,
+    )
   const replace = by('replace-pods')
-  if (replace.length) out.push(`  for ns in ${nss(replace)}; do kubectl delete pod -n "$ns" -l 'serving.kserve.io/inferenceservice in (${list(replace)})'; done   # Knative: new pods pass the webhook again`)
+  if (replace.length)
+    out.push(
+      `  for ns in ${nss(replace)}; do kubectl delete pod -n "$ns" -l 'serving.kserve.io/inferenceservice in (${list(replace)})'; done   # Knative: new pods pass the webhook again`,
+    )
   const reconcile = by('reconcile')
   if (reconcile.length)
-    out.push(`  for m in ${pairs(reconcile)}; do kubectl annotate inferenceservice -n "\${m%/*}" "\${m#*/}" --overwrite storage-init.kserve.io/reconciledAt=$(date -u +%Y-%m-%dT%H:%M:%SZ); done   # storageUris: the controller rewrites the workload`)
+    out.push(
+      `  for m in ${pairs(reconcile)}; do kubectl annotate inferenceservice -n "\${m%/*}" "\${m#*/}" --overwrite storage-init.kserve.io/reconciledAt=$(date -u +%Y-%m-%dT%H:%M:%SZ); done   # storageUris: the controller rewrites the workload`,
+    )
   const recreate = by('recreate')
-  if (recreate.length) out.push(`  for m in ${pairs(recreate)}; do kubectl delete deployment -n "\${m%/*}" "\${m#*/}-kserve"; done   # LLMInferenceService: the controller keeps the running image until it recreates the Deployment`)
+  if (recreate.length)
+    out.push(
+      `  for m in ${pairs(recreate)}; do kubectl delete deployment -n "\${m%/*}" "\${m#*/}-kserve"; done   # LLMInferenceService: the controller keeps the running image until it recreates the Deployment`,
+    )
   return out.join('\n')
 }
 
@@ -68,8 +96,14 @@ export function llmNote(llms: LlmNote[] | undefined): string | undefined {
   if (!llms?.length) return undefined
   const keep = llms.filter(l => l.keepsImage && !l.override)
   const over = llms.filter(l => l.override)
-  const out = [`${llms.length} LLMInferenceService(s) get the ConfigMap's storage-initializer from the LLM controller (resources on their next reconcile).`]
-  if (keep.length) out.push(`  keep the image their Deployment runs until it is recreated (kserve#5085): ${keep.map(l => `${l.namespace}/${l.name} (${l.keepsImage})`).join(', ')}`)
-  if (over.length) out.push(`  override it in spec.template.initContainers[storage-initializer]: ${over.map(l => `${l.namespace}/${l.name}`).join(', ')}`)
+  const out = [
+    `${llms.length} LLMInferenceService(s) get the ConfigMap's storage-initializer from the LLM controller (resources on their next reconcile).`,
+  ]
+  if (keep.length)
+    out.push(
+      `  keep the image their Deployment runs until it is recreated (kserve#5085): ${keep.map(l => `${l.namespace}/${l.name} (${l.keepsImage})`).join(', ')}`,
+    )
+  if (over.length)
+    out.push(`  override it in spec.template.initContainers[storage-initializer]: ${over.map(l => `${l.namespace}/${l.name}`).join(', ')}`)
   return out.join('\n')
 }

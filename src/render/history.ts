@@ -48,10 +48,19 @@ export async function renderHistory(namespace: string, items: HistoryItem[], o: 
 /** `history`: Helm's columns, plus who and what. */
 function historyTable(items: HistoryItem[]): string {
   const cmd = (c: string | undefined) => (c ?? '').replace(/^kubectl storage-init /, '')
-  return table(
-    ['revision', 'updated', 'by', 'status', 'command', 'description'],
-    items.map(i => [i.revision, i.time ?? '-', safe(i.user ?? '-'), i.status, safe(cmd(i.command)), safe(i.damaged !== undefined ? `damaged: ${i.damaged}` : i.description)]),
-  ) + '\n'
+  return (
+    table(
+      ['revision', 'updated', 'by', 'status', 'command', 'description'],
+      items.map(i => [
+        i.revision,
+        i.time ?? '-',
+        safe(i.user ?? '-'),
+        i.status,
+        safe(cmd(i.command)),
+        safe(i.damaged !== undefined ? `damaged: ${i.damaged}` : i.description),
+      ]),
+    ) + '\n'
+  )
 }
 
 /** `history --revision N`: the record, then what it changed in each target as a diff. */
@@ -68,7 +77,11 @@ function revisionDetail(i: HistoryItem): string {
     ['Incomplete', i.incomplete?.join(', ')],
     ['Drift', i.drift?.length ? `${i.drift.join(', ')} had been changed outside kubectl storage-init; "before" holds that` : undefined],
   ]
-  const head = rows.filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => `${(k + ':').padEnd(13)}${safe(v!)}`).join('\n') + '\n'
+  const head =
+    rows
+      .filter(([, v]) => v !== undefined && v !== '')
+      .map(([k, v]) => `${(k + ':').padEnd(13)}${safe(v!)}`)
+      .join('\n') + '\n'
   const body = (i.targets ?? [])
     .map(t => {
       const d = unifiedDiff(valueText(t.target, t.before), valueText(t.target, t.after), `${t.target} (before)`, `${t.target} (after)`)

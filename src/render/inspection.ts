@@ -25,7 +25,8 @@ function releaseLabel(i: Inspection['kserve']): string {
 
 /** Who serves a URI, in one cell: a ClusterStorageContainer, the ConfigMap, any of several, or a refusal. */
 export function servedBy(i: Injection): string {
-  if (i.source === 'ambiguous') return `any of: ${(i.candidates ?? []).map(c => (c.source === 'error' ? `${c.sourceName} (refuses the pod)` : c.sourceName)).join(', ')}`
+  if (i.source === 'ambiguous')
+    return `any of: ${(i.candidates ?? []).map(c => (c.source === 'error' ? `${c.sourceName} (refuses the pod)` : c.sourceName)).join(', ')}`
   if (i.source === 'error') return i.sourceName === 'error' ? 'refused' : `refused (${i.sourceName})`
   if (i.source === 'none') return 'nothing injected'
   return i.sourceName
@@ -38,7 +39,8 @@ export function imagesOf(i: Injection): string {
 }
 
 function resourcesOf(i: Injection, kind: 'requests' | 'limits'): string {
-  const list = i.source === 'ambiguous' ? (i.candidates ?? []).map(c => formatResources(c.resources, kind)) : [formatResources(i.resources, kind)]
+  const list =
+    i.source === 'ambiguous' ? (i.candidates ?? []).map(c => formatResources(c.resources, kind)) : [formatResources(i.resources, kind)]
   return [...new Set(list)].join(' | ')
 }
 
@@ -53,7 +55,12 @@ export function renderInspection(i: Inspection, wide: boolean): string {
         ['KServe namespace:', `${i.kserve.namespace} (${i.kserve.namespaceSource === 'flag' ? '--kserve-namespace' : 'discovered'})`],
         ['KServe version:', releaseLabel(i.kserve)],
         ['ConfigMap:', `${i.configMap.namespace}/${i.configMap.name} (resourceVersion ${i.configMap.resourceVersion})`],
-        ['Helm:', helm ? `managed by release "${helm.release}" in ${helm.releaseNamespace || '?'}: the next helm upgrade undoes changes made here` : 'not Helm-managed'],
+        [
+          'Helm:',
+          helm
+            ? `managed by release "${helm.release}" in ${helm.releaseNamespace || '?'}: the next helm upgrade undoes changes made here`
+            : 'not Helm-managed',
+        ],
       ],
     )
       .split('\n')
@@ -65,7 +72,12 @@ export function renderInspection(i: Inspection, wide: boolean): string {
     table(
       wide ? ['field', 'value', 'note', 'meaning'] : ['field', 'value', 'note'],
       i.storageInitializer.fields.map(f => {
-        const note = f.status === 'unknown' ? 'unknown field: KServe ignores it' : f.status === 'not-in-release' ? `not read by ${i.kserve.version} (read by ${f.releases})` : ''
+        const note =
+          f.status === 'unknown'
+            ? 'unknown field: KServe ignores it'
+            : f.status === 'not-in-release'
+              ? `not read by ${i.kserve.version} (read by ${f.releases})`
+              : ''
         return wide ? [f.name, value(f.value), note, f.description] : [f.name, value(f.value), note]
       }),
     ),
@@ -82,7 +94,15 @@ export function renderInspection(i: Inspection, wide: boolean): string {
         sc.items.map(c => {
           const formats = c.uriFormats.map(formatUriFormat)
           const shown = wide || formats.length <= 3 ? formats.join(' ') : `${formats.slice(0, 3).join(' ')} (+${formats.length - 3})`
-          return [c.name, safe(c.image ?? ''), formatResources(c.resources, 'requests'), formatResources(c.resources, 'limits'), safe(shown), c.workloadType ?? '(unset: skipped)', String(c.disabled)]
+          return [
+            c.name,
+            safe(c.image ?? ''),
+            formatResources(c.resources, 'requests'),
+            formatResources(c.resources, 'limits'),
+            safe(shown),
+            c.workloadType ?? '(unset: skipped)',
+            String(c.disabled),
+          ]
         }),
       ),
     )
@@ -91,7 +111,14 @@ export function renderInspection(i: Inspection, wide: boolean): string {
     out.push(
       table(
         ['namespace', 'model', 'through', 'image', 'requests', 'limits'],
-        i.perModel.map(m => [m.namespace, `${m.kind.toLowerCase()}/${m.name}`, m.via, safe(m.image ?? '(as the ConfigMap)'), formatResources(m.resources, 'requests'), formatResources(m.resources, 'limits')]),
+        i.perModel.map(m => [
+          m.namespace,
+          `${m.kind.toLowerCase()}/${m.name}`,
+          m.via,
+          safe(m.image ?? '(as the ConfigMap)'),
+          formatResources(m.resources, 'requests'),
+          formatResources(m.resources, 'limits'),
+        ]),
       ),
     )
   }
@@ -106,7 +133,16 @@ export function renderInspection(i: Inspection, wide: boolean): string {
           wide ? ['namespace', 'name', 'uri', 'gets', 'image', 'requests', 'limits', 'why'] : ['namespace', 'name', 'uri', 'gets', 'image'],
           llm.items.map(x =>
             wide
-              ? [x.namespace, x.name, safe(x.uri ?? ''), servedBy(x.injection), imagesOf(x.injection), resourcesOf(x.injection, 'requests'), resourcesOf(x.injection, 'limits'), x.injection.reason]
+              ? [
+                  x.namespace,
+                  x.name,
+                  safe(x.uri ?? ''),
+                  servedBy(x.injection),
+                  imagesOf(x.injection),
+                  resourcesOf(x.injection, 'requests'),
+                  resourcesOf(x.injection, 'limits'),
+                  x.injection.reason,
+                ]
               : [x.namespace, x.name, safe(x.uri ?? ''), servedBy(x.injection), imagesOf(x.injection)],
           ),
         ),
@@ -129,7 +165,9 @@ export function renderInspection(i: Inspection, wide: boolean): string {
 export function renderIsvc(v: IsvcInspection, wide: boolean): string {
   const out: string[] = []
   const mode = v.inferenceService.deploymentMode ? `, ${v.inferenceService.deploymentMode}` : ''
-  out.push(`${v.inferenceService.kind} ${v.inferenceService.namespace}/${v.inferenceService.name} (KServe ${v.kserve.version ?? `version unknown, judged by ${v.kserve.assumed}`}, namespace ${v.kserve.namespace}${mode})`)
+  out.push(
+    `${v.inferenceService.kind} ${v.inferenceService.namespace}/${v.inferenceService.name} (KServe ${v.kserve.version ?? `version unknown, judged by ${v.kserve.assumed}`}, namespace ${v.kserve.namespace}${mode})`,
+  )
   if (v.inferenceService.storageContainerName) out.push(`storageContainerName: ${v.inferenceService.storageContainerName}`)
   out.push('', 'STORAGE')
   if (v.storage.length === 0) out.push('(no storage URI: no storage-initializer is injected)')
@@ -139,33 +177,61 @@ export function renderIsvc(v: IsvcInspection, wide: boolean): string {
         wide ? ['component', 'uri', 'gets', 'image', 'requests', 'limits', 'why'] : ['component', 'uri', 'gets', 'image', 'why'],
         v.storage.map(s =>
           wide
-            ? [s.component, safe(s.uri), servedBy(s.injection), imagesOf(s.injection), resourcesOf(s.injection, 'requests'), resourcesOf(s.injection, 'limits'), s.injection.reason]
+            ? [
+                s.component,
+                safe(s.uri),
+                servedBy(s.injection),
+                imagesOf(s.injection),
+                resourcesOf(s.injection, 'requests'),
+                resourcesOf(s.injection, 'limits'),
+                s.injection.reason,
+              ]
             : [s.component, safe(s.uri), servedBy(s.injection), imagesOf(s.injection), s.injection.reason],
         ),
       ),
     )
   out.push('', 'PODS')
   if (v.pods.length === 0)
-    out.push(`(no pods with label ${v.inferenceService.kind === 'InferenceService' ? `serving.kserve.io/inferenceservice=${v.inferenceService.name}` : `app.kubernetes.io/name=${v.inferenceService.name},app.kubernetes.io/part-of=llminferenceservice`})`)
+    out.push(
+      `(no pods with label ${v.inferenceService.kind === 'InferenceService' ? `serving.kserve.io/inferenceservice=${v.inferenceService.name}` : `app.kubernetes.io/name=${v.inferenceService.name},app.kubernetes.io/part-of=llminferenceservice`})`,
+    )
   else
     out.push(
       table(
-        wide ? ['pod', 'component', 'created', 'init image', 'requests', 'limits', 'current'] : ['pod', 'component', 'init image', 'current'],
+        wide
+          ? ['pod', 'component', 'created', 'init image', 'requests', 'limits', 'current']
+          : ['pod', 'component', 'init image', 'current'],
         v.pods.map(p => {
           const current = p.current ? 'yes' : `no: made before the last change (${p.differences.join('; ')})`
           return wide
-            ? [p.name, p.component, p.created, safe(p.initContainer?.image ?? '(none)'), formatResources(p.initContainer?.resources, 'requests'), formatResources(p.initContainer?.resources, 'limits'), current]
+            ? [
+                p.name,
+                p.component,
+                p.created,
+                safe(p.initContainer?.image ?? '(none)'),
+                formatResources(p.initContainer?.resources, 'requests'),
+                formatResources(p.initContainer?.resources, 'limits'),
+                current,
+              ]
             : [p.name, p.component, safe(p.initContainer?.image ?? '(none)'), current]
         }),
       ),
     )
   const stale = v.pods.filter(p => !p.current).length
-  if (stale > 0) out.push('', `${stale} pod(s) run an older storage-initializer. ${v.rollout.how}${v.rollout.command ? `:\n  ${v.rollout.command}` : ''}`)
+  if (stale > 0)
+    out.push(
+      '',
+      `${stale} pod(s) run an older storage-initializer. ${v.rollout.how}${v.rollout.command ? `:\n  ${v.rollout.command}` : ''}`,
+    )
   return out.join('\n') + '\n'
 }
 
 /** --no-headers: the tables' column-header rows left out (the section titles stay). */
 export function withoutHeaders(text: string): string {
   const lines = text.split('\n')
-  return lines.filter((l, i) => !(/^[A-Z][A-Z ]*[A-Z](\s{3,}[A-Z][A-Z ]*)+$/.test(l) && i > 0 && (lines[i - 1] === '' || /^[A-Z]/.test(lines[i - 1])))).join('\n')
+  return lines
+    .filter(
+      (l, i) => !(/^[A-Z][A-Z ]*[A-Z](\s{3,}[A-Z][A-Z ]*)+$/.test(l) && i > 0 && (lines[i - 1] === '' || /^[A-Z]/.test(lines[i - 1]))),
+    )
+    .join('\n')
 }

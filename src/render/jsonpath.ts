@@ -54,7 +54,12 @@ function unquote(s: string): string {
   return body.replace(/\\(.)/g, (_, c) => ({n: '\n', t: '\t', r: '\r'})[c as 'n'] ?? c)
 }
 
-type Step = {kind: 'field'; names: string[]} | {kind: 'recursive'; name: string} | {kind: 'index'; start?: number; end?: number; single: boolean} | {kind: 'all'} | {kind: 'filter'; expr: string}
+type Step =
+  | {kind: 'field'; names: string[]}
+  | {kind: 'recursive'; name: string}
+  | {kind: 'index'; start?: number; end?: number; single: boolean}
+  | {kind: 'all'}
+  | {kind: 'filter'; expr: string}
 
 function parsePath(p: string): Step[] {
   const steps: Step[] = []
@@ -163,7 +168,10 @@ function run(nodes: Node[], data: unknown, root: unknown, out: string[], values:
   for (const n of nodes) {
     if (n.kind === 'text') out.push(n.text)
     else if (n.kind === 'expr') {
-      const r = n.path === '@' || n.path === '.' ? [data] : evaluate(n.path.replace(/^@/, ''), n.path.startsWith('@') || n.path.startsWith('.') ? data : root, root)
+      const r =
+        n.path === '@' || n.path === '.'
+          ? [data]
+          : evaluate(n.path.replace(/^@/, ''), n.path.startsWith('@') || n.path.startsWith('.') ? data : root, root)
       values.push(...r)
       out.push(r.map(show).join(' '))
     } else {

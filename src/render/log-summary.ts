@@ -32,5 +32,10 @@ export function summaryTable(rows: ModelSummary[], o: {withNamespace: boolean; h
       secs(r.slowestSeconds),
     ]),
   )
-  return text.split('\n').slice(o.headers ? 0 : 1).join('\n') + '\n'
+  return (
+    text
+      .split('\n')
+      .slice(o.headers ? 0 : 1)
+      .join('\n') + '\n'
+  )
 }

@@ -48,7 +48,13 @@ export function makePrinter(o: PrinterOptions): (e: LogEvent) => void {
     const p = `[${o.withNamespace ? `${e.namespace}/` : ''}pod/${e.pod}/${e.container}] `
     return color ? `\x1b[${colourOf(e.pod)}m${p}\x1b[0m` : p
   }
-  const mark = (text: string) => (o.color.stdout && o.highlight?.length ? o.highlight.reduce((t, re) => t.replace(new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g'), m => `\x1b[1;31m${m}\x1b[0m`), text) : text)
+  const mark = (text: string) =>
+    o.color.stdout && o.highlight?.length
+      ? o.highlight.reduce(
+          (t, re) => t.replace(new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g'), m => `\x1b[1;31m${m}\x1b[0m`),
+          text,
+        )
+      : text
   return e => {
     if (e.type === 'line') {
       if (o.include?.length && !o.include.some(re => re.test(e.message))) return
@@ -56,7 +62,13 @@ export function makePrinter(o: PrinterOptions): (e: LogEvent) => void {
     } else if (o.onlyLogLines) return
     if (o.json) {
       const {type, ...rest} = e
-      out(JSON.stringify(type === 'line' ? {pod: e.pod, namespace: e.namespace, container: e.container, time: e.time, message: e.message} : {type, ...rest}) + '\n')
+      out(
+        JSON.stringify(
+          type === 'line'
+            ? {pod: e.pod, namespace: e.namespace, container: e.container, time: e.time, message: e.message}
+            : {type, ...rest},
+        ) + '\n',
+      )
       return
     }
     if (e.type === 'line') {
@@ -78,11 +90,19 @@ function following(sel: PodSelection, model?: string): string {
  * Following, on a terminal: `print` wrapped so that a spinner shows while nothing arrives (taken down before each line),
  * saying how many storage-initializer logs are live (a container's first line makes it live, its end line not).
  */
-export async function withIdleSpinner(print: (e: LogEvent) => void, sel: PodSelection, model?: string): Promise<{emit: (e: LogEvent) => void; stop(): void}> {
+export async function withIdleSpinner(
+  print: (e: LogEvent) => void,
+  sel: PodSelection,
+  model?: string,
+): Promise<{emit: (e: LogEvent) => void; stop(): void}> {
   const {whileIdle} = await import('./progress.js')
   const live = new Set<string>()
   const what = following(sel, model)
-  const idle = whileIdle(() => (live.size === 0 ? `waiting for the storage-initializer of ${what} to start (Ctrl-C to stop)` : `following ${live.size} storage-initializer log(s); waiting for lines or new pods (Ctrl-C to stop)`))
+  const idle = whileIdle(() =>
+    live.size === 0
+      ? `waiting for the storage-initializer of ${what} to start (Ctrl-C to stop)`
+      : `following ${live.size} storage-initializer log(s); waiting for lines or new pods (Ctrl-C to stop)`,
+  )
   return {
     emit(e) {
       idle.touch()

@@ -52,7 +52,9 @@ export async function renderOutcome(o: Outcome, f: OutcomeFlags, opts: OutcomeOp
   const lines = reportLines(o, f['dry-run'], opts.verb)
   if (f.output === 'json' || f.output === 'yaml') {
     // as kubectl: managedFields only when asked for
-    const items = f['show-managed-fields'] ? o.objects : o.objects.map(x => (x?.metadata?.managedFields ? {...x, metadata: {...x.metadata, managedFields: undefined}} : x))
+    const items = f['show-managed-fields']
+      ? o.objects
+      : o.objects.map(x => (x?.metadata?.managedFields ? {...x, metadata: {...x.metadata, managedFields: undefined}} : x))
     w.print(await formatStructured({apiVersion: 'v1', kind: 'List', items: JSON.parse(JSON.stringify(items))}, f.output))
     for (const l of lines) w.note(l)
   } else w.print(lines.map(l => l + '\n').join(''))
@@ -66,8 +68,12 @@ export async function renderOutcome(o: Outcome, f: OutcomeFlags, opts: OutcomeOp
       `configmap ${o.live.namespace}/inferenceservice-config is managed by Helm release "${o.live.helm.release}"${o.live.helm.releaseNamespace ? ` (namespace ${o.live.helm.releaseNamespace})` : ''}: the next helm upgrade will undo this change${f['show-helm-values'] ? '' : '; --show-helm-values prints the values that make it last'}`,
     )
   }
-  if (f['show-helm-values'] && opts.helmValues) w.print(`# values for helm upgrade ${o.live.helm?.release ?? 'RELEASE'} (kserve-resources chart)\n${opts.helmValues()}`)
-  if (o.revision !== undefined) w.note(`recorded as revision ${o.revision} in configmap ${o.live.namespace}/storage-initializer-history (undo: kubectl storage-init rollback)`)
+  if (f['show-helm-values'] && opts.helmValues)
+    w.print(`# values for helm upgrade ${o.live.helm?.release ?? 'RELEASE'} (kserve-resources chart)\n${opts.helmValues()}`)
+  if (o.revision !== undefined)
+    w.note(
+      `recorded as revision ${o.revision} in configmap ${o.live.namespace}/storage-initializer-history (undo: kubectl storage-init rollback)`,
+    )
   const stale = staleNote(o.stalePods, f['show-all'])
   if (stale) w.note(stale)
   const llm = cmChanged ? llmNote(o.llms) : undefined

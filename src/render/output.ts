@@ -12,9 +12,7 @@ export async function formatStructured(value: unknown, format: 'json' | 'yaml'):
   return toYaml(value)
 }
 
-export type Output =
-  | {kind: 'table' | 'wide' | 'json' | 'yaml' | 'name' | 'sarif'}
-  | {kind: 'jsonpath'; template: string; asJson: boolean}
+export type Output = {kind: 'table' | 'wide' | 'json' | 'yaml' | 'name' | 'sarif'} | {kind: 'jsonpath'; template: string; asJson: boolean}
 
 const TEMPLATE_FORMATS = ['jsonpath', 'jsonpath-as-json', 'jsonpath-file']
 
@@ -27,7 +25,10 @@ export function parseOutput(value: string | undefined, allowed: string[]): Outpu
   if (!list.includes(name) || (TEMPLATE_FORMATS.includes(name) && eq < 0) || (!TEMPLATE_FORMATS.includes(name) && eq >= 0)) {
     if (name === 'go-template' || name === 'go-template-file' || name === 'template')
       throw new CliError('Usage', `-o ${name} is not supported: Go templates need Go; use -o jsonpath=… (kubectl's JSONPath) instead`)
-    throw new CliError('Usage', `unable to match a printer suitable for the output format "${value}", allowed formats are: ${list.join(',')}`)
+    throw new CliError(
+      'Usage',
+      `unable to match a printer suitable for the output format "${value}", allowed formats are: ${list.join(',')}`,
+    )
   }
   if (name === 'jsonpath-file') {
     try {
@@ -43,13 +44,17 @@ export function parseOutput(value: string | undefined, allowed: string[]): Outpu
 /** Print `value` as asked; `names` gives the kind/name lines of -o name. */
 export async function render(value: unknown, out: Output, names: () => string[]): Promise<string> {
   if (out.kind === 'json' || out.kind === 'yaml') return formatStructured(value, out.kind)
-  if (out.kind === 'name') return names().map(n => `${n}\n`).join('')
+  if (out.kind === 'name')
+    return names()
+      .map(n => `${n}\n`)
+      .join('')
   if (out.kind === 'jsonpath') {
     const {jsonpath, JsonPathError} = await import('./jsonpath.js')
     try {
       return jsonpath(out.template, value, out.asJson)
     } catch (e) {
-      if (e instanceof JsonPathError) throw new CliError('Invalid', `error executing jsonpath ${JSON.stringify(out.template)}: ${e.message}`)
+      if (e instanceof JsonPathError)
+        throw new CliError('Invalid', `error executing jsonpath ${JSON.stringify(out.template)}: ${e.message}`)
       throw e
     }
   }

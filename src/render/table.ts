@@ -1,7 +1,23 @@
 /** kubectl-style tables: upper-case headers, no borders, three spaces between columns. */
 import Table from 'cli-table3'
 
-const NONE = {top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: ''}
+const NONE = {
+  top: '',
+  'top-mid': '',
+  'top-left': '',
+  'top-right': '',
+  bottom: '',
+  'bottom-mid': '',
+  'bottom-left': '',
+  'bottom-right': '',
+  left: '',
+  'left-mid': '',
+  mid: '',
+  'mid-mid': '',
+  right: '',
+  'right-mid': '',
+  middle: '',
+}
 
 /** Rows rendered by one cli-table3 table: a long table is rendered in slices of this many, so memory stays flat. */
 const SLICE = 100
@@ -9,7 +25,12 @@ const SLICE = 100
 export function table(head: string[], rows: (string | number | null | undefined)[][]): string {
   const cells = (r: (string | number | null | undefined)[]) => r.map(c => (c === null || c === undefined ? '-' : String(c)))
   const render = (body: string[][], colWidths?: number[]) => {
-    const t = new Table({head: head.map(h => h.toUpperCase()), chars: NONE, style: {head: [], border: [], 'padding-left': 0, 'padding-right': 3}, ...(colWidths ? {colWidths} : {})})
+    const t = new Table({
+      head: head.map(h => h.toUpperCase()),
+      chars: NONE,
+      style: {head: [], border: [], 'padding-left': 0, 'padding-right': 3},
+      ...(colWidths ? {colWidths} : {}),
+    })
     for (const r of body) t.push(r)
     return t
       .toString()
@@ -25,11 +46,18 @@ export function table(head: string[], rows: (string | number | null | undefined)
   for (const r of rows) cells(r).forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)))
   const out: string[] = []
   for (let i = 0; i < rows.length; i += SLICE)
-    out.push(...render(rows.slice(i, i + SLICE).map(cells), widths.map(w => w + 3)).slice(i === 0 ? 0 : 1))
+    out.push(
+      ...render(
+        rows.slice(i, i + SLICE).map(cells),
+        widths.map(w => w + 3),
+      ).slice(i === 0 ? 0 : 1),
+    )
   return out.join('\n')
 }
 
 /** Strip control characters and terminal escapes from cluster data before it reaches a terminal. */
 export function safe(text: string): string {
-  return text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, c => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+  return text
+    .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '')
+    .replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, c => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
 }

@@ -21,10 +21,23 @@ export async function renderValidation(v: Verdict, o: {output?: string; version:
   const {reports, differences} = v
   if (o.output === 'sarif') return JSON.stringify(sarif(reports, o.version), null, 2) + '\n'
   if (o.output === 'json' || o.output === 'yaml') {
-    const list: ValidationReportList = {apiVersion: API_VERSION, kind: 'ValidationReportList', items: reports, ...(differences ? {differences} : {})}
+    const list: ValidationReportList = {
+      apiVersion: API_VERSION,
+      kind: 'ValidationReportList',
+      items: reports,
+      ...(differences ? {differences} : {}),
+    }
     return formatStructured(reports.length === 1 && !differences ? reports[0] : list, o.output)
   }
-  return (o.streamed ? '' : reports.map(renderReport).join('\n')) + (differences ? renderComparison(reports.map(x => x.source.context ?? '?'), differences) : '')
+  return (
+    (o.streamed ? '' : reports.map(renderReport).join('\n')) +
+    (differences
+      ? renderComparison(
+          reports.map(x => x.source.context ?? '?'),
+          differences,
+        )
+      : '')
+  )
 }
 
 const TITLES: Record<Severity, string> = {error: 'ERRORS', warning: 'WARNINGS', info: 'INFO'}
@@ -32,7 +45,9 @@ const TITLES: Record<Severity, string> = {error: 'ERRORS', warning: 'WARNINGS', 
 export function renderReport(r: Report): string {
   const out: string[] = []
   const where = r.source.context ? `context ${r.source.context}` : `${r.source.file} (${r.source.format})`
-  out.push(`${where}${r.kserve.namespace ? `, KServe namespace ${r.kserve.namespace}` : ''}${r.kserve.version ? `, KServe ${r.kserve.version}` : ''}`)
+  out.push(
+    `${where}${r.kserve.namespace ? `, KServe namespace ${r.kserve.namespace}` : ''}${r.kserve.version ? `, KServe ${r.kserve.version}` : ''}`,
+  )
   if (r.error) {
     out.push(`  not checked: ${r.error}`)
     return out.join('\n') + '\n'
@@ -57,8 +72,15 @@ export function renderReport(r: Report): string {
 }
 
 export function renderComparison(names: string[], rows: Difference[]): string {
-  if (rows.length === 0) return '\nThe clusters\' storage-initializer settings are the same.\n'
-  return '\nDIFFERENCES BETWEEN CLUSTERS\n' + table(['setting', ...names], rows.map(r => [r.setting, ...r.values.map(safe)])) + '\n'
+  if (rows.length === 0) return "\nThe clusters' storage-initializer settings are the same.\n"
+  return (
+    '\nDIFFERENCES BETWEEN CLUSTERS\n' +
+    table(
+      ['setting', ...names],
+      rows.map(r => [r.setting, ...r.values.map(safe)]),
+    ) +
+    '\n'
+  )
 }
 
 export function sarif(reports: Report[], version: string): unknown {
@@ -73,7 +95,12 @@ export function sarif(reports: Report[], version: string): unknown {
             name: 'kubectl-storage-init',
             version,
             informationUri: 'https://github.com/kserve/kubectl-storage-init',
-            rules: RULES.map(r => ({id: r.id, name: r.name, shortDescription: {text: r.description}, defaultConfiguration: {level: level(r.severity)}})),
+            rules: RULES.map(r => ({
+              id: r.id,
+              name: r.name,
+              shortDescription: {text: r.description},
+              defaultConfiguration: {level: level(r.severity)},
+            })),
           },
         },
         // clusters and rules that could not be checked: tool notifications, not silence
@@ -81,8 +108,14 @@ export function sarif(reports: Report[], version: string): unknown {
           {
             executionSuccessful: reports.every(r => !r.error),
             toolExecutionNotifications: reports.flatMap(rep => [
-              ...(rep.error ? [{level: 'error', message: {text: `${rep.source.context ?? rep.source.file}: not checked: ${rep.error}`}}] : []),
-              ...(rep.notChecked ?? []).map(n => ({level: 'warning', descriptor: {id: n.rule}, message: {text: `${rep.source.context ?? rep.source.file}: ${n.rule} not checked: ${n.reason}`}})),
+              ...(rep.error
+                ? [{level: 'error', message: {text: `${rep.source.context ?? rep.source.file}: not checked: ${rep.error}`}}]
+                : []),
+              ...(rep.notChecked ?? []).map(n => ({
+                level: 'warning',
+                descriptor: {id: n.rule},
+                message: {text: `${rep.source.context ?? rep.source.file}: ${n.rule} not checked: ${n.reason}`},
+              })),
             ]),
           },
         ],
@@ -93,7 +126,13 @@ export function sarif(reports: Report[], version: string): unknown {
             message: {text: `${f.message}. Fix: ${f.hint}`},
             locations: [
               rep.source.file
-                ? {physicalLocation: {artifactLocation: {uri: rep.source.file}, ...(f.line ? {region: {startLine: f.line, startColumn: f.column}} : {})}, logicalLocations: [{fullyQualifiedName: f.path}]}
+                ? {
+                    physicalLocation: {
+                      artifactLocation: {uri: rep.source.file},
+                      ...(f.line ? {region: {startLine: f.line, startColumn: f.column}} : {}),
+                    },
+                    logicalLocations: [{fullyQualifiedName: f.path}],
+                  }
                 : {logicalLocations: [{fullyQualifiedName: `${rep.source.context}/${f.path}`}]},
             ],
           })),

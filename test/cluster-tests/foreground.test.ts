@@ -8,7 +8,13 @@ import {kubectl, ROOT, SCENARIOS} from '../helpers.js'
 
 test('starts with a scenario, serves kubectl, stops on SIGTERM', async () => {
   const kc = join(mkdtempSync(join(tmpdir(), 'si-standalone-')), 'kc')
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'cluster.js'), '--scenario', join(SCENARIOS, 'kserve-helm.yaml'), '--kubeconfig', kc])
+  const child = spawn(process.execPath, [
+    join(ROOT, 'dist', 'cluster.js'),
+    '--scenario',
+    join(SCENARIOS, 'kserve-helm.yaml'),
+    '--kubeconfig',
+    kc,
+  ])
   let out = ''
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', d => {
@@ -19,7 +25,15 @@ test('starts with a scenario, serves kubectl, stops on SIGTERM', async () => {
   })
   expect(out).toContain(`kubeconfig: ${kc}`)
   expect(readFileSync(kc, 'utf8')).toContain('current-context: sim-admin')
-  const r = await kubectl(kc, ['get', 'cm', 'inferenceservice-config', '-n', 'kserve', '-o', 'jsonpath={.metadata.labels.app\\.kubernetes\\.io/managed-by}'])
+  const r = await kubectl(kc, [
+    'get',
+    'cm',
+    'inferenceservice-config',
+    '-n',
+    'kserve',
+    '-o',
+    'jsonpath={.metadata.labels.app\\.kubernetes\\.io/managed-by}',
+  ])
   expect(r.stdout).toBe('Helm')
   const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)))
   child.kill('SIGTERM')

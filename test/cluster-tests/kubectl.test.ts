@@ -14,7 +14,10 @@ afterAll(() => s.cluster.stop())
 
 test('create -f, get -o json / -o yaml', async () => {
   const file = join(s.dir, 'cm.yaml')
-  writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo\n  namespace: ml\n  labels: {team: a}\ndata:\n  key: value\n')
+  writeFileSync(
+    file,
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo\n  namespace: ml\n  labels: {team: a}\ndata:\n  key: value\n',
+  )
   const c = await k('create', '-f', file)
   expect(c.stderr).toBe('')
   expect(c.stdout.trim()).toBe('configmap/demo created')
@@ -51,7 +54,14 @@ test('patch --type=merge on the KServe ConfigMap keeps every other key', async (
 test('patch of a ClusterStorageContainer (merge and json)', async () => {
   const m = await k('patch', 'clusterstoragecontainer', 'default', '--type=merge', '-p', '{"disabled":true}')
   expect(m.stdout.trim()).toBe('clusterstoragecontainer.serving.kserve.io/default patched')
-  const j = await k('patch', 'clusterstoragecontainer', 'default', '--type=json', '-p', '[{"op":"replace","path":"/disabled","value":false}]')
+  const j = await k(
+    'patch',
+    'clusterstoragecontainer',
+    'default',
+    '--type=json',
+    '-p',
+    '[{"op":"replace","path":"/disabled","value":false}]',
+  )
   expect(j.stdout.trim()).toBe('clusterstoragecontainer.serving.kserve.io/default patched')
   expect(JSON.parse((await k('get', 'clusterstoragecontainers', 'default', '-o', 'json')).stdout).disabled).toBe(false)
 })
@@ -89,7 +99,9 @@ test('logs of the storage-initializer, with timestamps and tail', async () => {
 test('logs -f follows lines as they arrive and ends when the container terminates', async () => {
   const file = join(s.dir, 'pod.yaml')
   const script = JSON.stringify({'storage-initializer': ['first', {text: 'second', after: 0.6}, {text: 'third', after: 1.2}]})
-  writeFileSync(file, `apiVersion: v1
+  writeFileSync(
+    file,
+    `apiVersion: v1
 kind: Pod
 metadata:
   name: following
@@ -99,14 +111,27 @@ metadata:
 spec:
   initContainers: [{name: storage-initializer, image: kserve/storage-initializer:v0.20.0}]
   containers: [{name: kserve-container, image: kserve/sklearnserver:v0.20.0}]
-`)
+`,
+  )
   expect((await k('create', '-f', file)).code).toBe(0)
-  s.cluster.seed({...s.cluster.store.get('/pods', 'ml', 'following'), status: {phase: 'Pending', initContainerStatuses: [{name: 'storage-initializer', state: {running: {startedAt: new Date().toISOString()}}}]}})
+  s.cluster.seed({
+    ...s.cluster.store.get('/pods', 'ml', 'following'),
+    status: {
+      phase: 'Pending',
+      initContainerStatuses: [{name: 'storage-initializer', state: {running: {startedAt: new Date().toISOString()}}}],
+    },
+  })
   const started = Date.now()
   const follow = k('logs', 'following', '-n', 'ml', '-c', 'storage-initializer', '-f')
   setTimeout(() => {
     const cur = s.cluster.store.get('/pods', 'ml', 'following')
-    s.cluster.seed({...cur, status: {phase: 'Running', initContainerStatuses: [{name: 'storage-initializer', state: {terminated: {exitCode: 0, reason: 'Completed'}}}]}})
+    s.cluster.seed({
+      ...cur,
+      status: {
+        phase: 'Running',
+        initContainerStatuses: [{name: 'storage-initializer', state: {terminated: {exitCode: 0, reason: 'Completed'}}}],
+      },
+    })
   }, 1500)
   const r = await follow
   expect(r.stdout).toBe('first\nsecond\nthird\n')
@@ -121,8 +146,19 @@ test('auth can-i and whoami, for the admin and the read-only user', async () => 
   expect((await k('auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}')).stdout).toBe('sim-admin')
 })
 
-test('read-only user is refused with the API server\'s 403', async () => {
-  const r = await k('--context', 'sim-readonly', 'patch', 'cm', 'inferenceservice-config', '-n', 'kserve', '--type=merge', '-p', '{"data":{"x":"y"}}')
+test("read-only user is refused with the API server's 403", async () => {
+  const r = await k(
+    '--context',
+    'sim-readonly',
+    'patch',
+    'cm',
+    'inferenceservice-config',
+    '-n',
+    'kserve',
+    '--type=merge',
+    '-p',
+    '{"data":{"x":"y"}}',
+  )
   expect(r.code).toBe(1)
   expect(r.stderr.trim()).toBe(
     'Error from server (Forbidden): configmaps "inferenceservice-config" is forbidden: User "system:serviceaccount:kube-system:sim-readonly" cannot patch resource "configmaps" in API group "" in the namespace "kserve"',

@@ -29,19 +29,33 @@ const READ = ['get', 'list', 'watch']
 export function defaultUsers(): Record<string, User> {
   const token = () => randomBytes(24).toString('hex')
   return {
-    'sim-admin': {name: 'sim-admin', groups: ['system:masters', 'system:authenticated'], token: token(), rules: [{verbs: ['*'], groups: ['*'], resources: ['*']}]},
+    'sim-admin': {
+      name: 'sim-admin',
+      groups: ['system:masters', 'system:authenticated'],
+      token: token(),
+      rules: [{verbs: ['*'], groups: ['*'], resources: ['*']}],
+    },
     // like the `view` ClusterRole plus read access to serving.kserve.io: no secrets
     'sim-readonly': {
       name: 'system:serviceaccount:kube-system:sim-readonly',
       groups: ['system:serviceaccounts', 'system:authenticated'],
       token: token(),
       rules: [
-        {verbs: READ, groups: [''], resources: ['configmaps', 'pods', 'pods/log', 'pods/status', 'namespaces', 'serviceaccounts', 'events']},
+        {
+          verbs: READ,
+          groups: [''],
+          resources: ['configmaps', 'pods', 'pods/log', 'pods/status', 'namespaces', 'serviceaccounts', 'events'],
+        },
         {verbs: READ, groups: ['apps', 'apiextensions.k8s.io', 'serving.kserve.io'], resources: ['*']},
       ],
     },
     // authenticated, but bound to nothing
-    'sim-nobody': {name: 'system:serviceaccount:default:sim-nobody', groups: ['system:serviceaccounts', 'system:authenticated'], token: token(), rules: []},
+    'sim-nobody': {
+      name: 'system:serviceaccount:default:sim-nobody',
+      groups: ['system:serviceaccounts', 'system:authenticated'],
+      token: token(),
+      rules: [],
+    },
   }
 }
 
@@ -69,7 +83,10 @@ export function impersonate(
   users: Record<string, User>,
 ): {user: User} | {denied: {resource: string; name: string}} {
   const asUser = headers['impersonate-user']
-  const groups = ([] as string[]).concat(headers['impersonate-group'] ?? []).flatMap(g => g.split(',').map(s => s.trim())).filter(Boolean)
+  const groups = ([] as string[])
+    .concat(headers['impersonate-group'] ?? [])
+    .flatMap(g => g.split(',').map(s => s.trim()))
+    .filter(Boolean)
   const uid = headers['impersonate-uid']
   if (asUser === undefined) {
     if (groups.length || uid !== undefined) return {denied: {resource: 'users', name: ''}}
@@ -77,8 +94,12 @@ export function impersonate(
   }
   const name = String(asUser)
   if (!authorize(requester, {verb: 'impersonate', group: '', resource: 'users', name})) return {denied: {resource: 'users', name}}
-  for (const g of groups) if (!authorize(requester, {verb: 'impersonate', group: '', resource: 'groups', name: g})) return {denied: {resource: 'groups', name: g}}
-  if (uid !== undefined && !authorize(requester, {verb: 'impersonate', group: 'authentication.k8s.io', resource: 'uids', name: String(uid)}))
+  for (const g of groups)
+    if (!authorize(requester, {verb: 'impersonate', group: '', resource: 'groups', name: g})) return {denied: {resource: 'groups', name: g}}
+  if (
+    uid !== undefined &&
+    !authorize(requester, {verb: 'impersonate', group: 'authentication.k8s.io', resource: 'uids', name: String(uid)})
+  )
     return {denied: {resource: 'uids', name: String(uid)}}
   const known = Object.values(users).find(u => u.name === name)
   const allGroups = [...new Set([...groups, 'system:authenticated'])]

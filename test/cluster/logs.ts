@@ -36,7 +36,11 @@ export function containerStart(pod: any, container: string, previous: boolean): 
 export function timedLines(script: (string | ScriptLine)[] | undefined, base: number): TimedLine[] {
   if (!script) return []
   let last = base
-  const expanded = script.flatMap(l => (typeof l === 'object' && l.repeat ? Array.from({length: l.repeat}, (_, i) => ({...l, repeat: undefined, text: l.text.replaceAll('{i}', String(i + 1))})) : [l]))
+  const expanded = script.flatMap(l =>
+    typeof l === 'object' && l.repeat
+      ? Array.from({length: l.repeat}, (_, i) => ({...l, repeat: undefined, text: l.text.replaceAll('{i}', String(i + 1))}))
+      : [l],
+  )
   return expanded.map(l => {
     const line = typeof l === 'string' ? {text: l} : l
     const at = line.time ? Date.parse(line.time) : line.after !== undefined ? base + line.after * 1000 : last

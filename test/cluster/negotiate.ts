@@ -81,14 +81,19 @@ export function negotiate(header: string | undefined, ep: Endpoint): Negotiated 
     if (as !== undefined) {
       if (!reads.includes(ep.verb ?? '') || (r.params.g ?? '') !== 'meta.k8s.io' || !['v1', 'v1beta1'].includes(r.params.v ?? '')) continue
       if (as === 'Table' && (r.type === 'application/json' || r.type === 'application/yaml'))
-        return ep.verb === 'watch' && r.type === 'application/yaml' ? notAcceptableWatch() : {media: r.type === 'application/yaml' ? 'yaml' : 'json', as}
+        return ep.verb === 'watch' && r.type === 'application/yaml'
+          ? notAcceptableWatch()
+          : {media: r.type === 'application/yaml' ? 'yaml' : 'json', as}
       if (as === 'PartialObjectMetadata' || as === 'PartialObjectMetadataList') {
         // the simulator writes no protobuf: such a range is passed over (stricter than a real server)
         if (r.type !== 'application/json' && r.type !== 'application/yaml') continue
         const list = ep.verb === 'list'
-        if (list && as === 'PartialObjectMetadata') return notAcceptableMessage(`you requested PartialObjectMetadata, but the requested object is a list (${ep.goType?.list})`)
+        if (list && as === 'PartialObjectMetadata')
+          return notAcceptableMessage(`you requested PartialObjectMetadata, but the requested object is a list (${ep.goType?.list})`)
         if (!list && as === 'PartialObjectMetadataList')
-          return notAcceptableMessage(`you requested PartialObjectMetadataList, but the requested object is not a list (${ep.goType?.object})`)
+          return notAcceptableMessage(
+            `you requested PartialObjectMetadataList, but the requested object is not a list (${ep.goType?.object})`,
+          )
         return {media: r.type === 'application/yaml' ? 'yaml' : 'json', as}
       }
       continue
@@ -106,10 +111,21 @@ function notAcceptableMessage(message: string): ApiError {
 }
 
 function notAcceptableWatch(): ApiError {
-  return notAcceptableMessage('only the following media types are accepted: application/json;stream=watch, application/vnd.kubernetes.protobuf;stream=watch')
+  return notAcceptableMessage(
+    'only the following media types are accepted: application/json;stream=watch, application/vnd.kubernetes.protobuf;stream=watch',
+  )
 }
 
 /** The router's 406 (recorded: configmap-list-accept-text-plain.json). */
 function notAcceptable(): ApiError {
-  return new ApiError({kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: '406: Not Acceptable', reason: 'NotAcceptable', details: {}, code: 406})
+  return new ApiError({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message: '406: Not Acceptable',
+    reason: 'NotAcceptable',
+    details: {},
+    code: 406,
+  })
 }

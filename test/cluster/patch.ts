@@ -30,7 +30,12 @@ function deepEqual(a: unknown, b: unknown): boolean {
 
 function sortKeys(v: any): any {
   if (Array.isArray(v)) return v.map(sortKeys)
-  if (isObject(v)) return Object.fromEntries(Object.keys(v).sort().map(k => [k, sortKeys(v[k])]))
+  if (isObject(v))
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map(k => [k, sortKeys(v[k])]),
+    )
   return v
 }
 
@@ -50,7 +55,7 @@ export function jsonPatch(doc: any, ops: any): any {
   }
   const parentOf = (segs: string[]) => {
     const parent = get(segs.slice(0, -1))
-    if (parent === undefined || (typeof parent !== 'object') || parent === null) throw errors.patchRejected()
+    if (parent === undefined || typeof parent !== 'object' || parent === null) throw errors.patchRejected()
     return parent
   }
   const remove = (segs: string[]) => {
@@ -174,7 +179,11 @@ export function strategicMergePatch(target: any, patch: any): any {
 function stripDirectives(v: any): any {
   if (Array.isArray(v)) return v.map(stripDirectives)
   if (!isObject(v)) return v
-  return Object.fromEntries(Object.entries(v).filter(([k]) => !k.startsWith('$')).map(([k, x]) => [k, stripDirectives(x)]))
+  return Object.fromEntries(
+    Object.entries(v)
+      .filter(([k]) => !k.startsWith('$'))
+      .map(([k, x]) => [k, stripDirectives(x)]),
+  )
 }
 
 function mergeList(field: string, current: any, patch: any[]): any[] {

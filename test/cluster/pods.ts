@@ -38,7 +38,8 @@ function canonicalResources(pod: any): void {
       }
     }
   }
-  if (pod.spec?.overhead) for (const [k, v] of Object.entries(pod.spec.overhead)) pod.spec.overhead[k] = canonicalQuantity(String(v), {milli: true})
+  if (pod.spec?.overhead)
+    for (const [k, v] of Object.entries(pod.spec.overhead)) pod.spec.overhead[k] = canonicalQuantity(String(v), {milli: true})
 }
 
 export class DecodeError extends Error {}
@@ -87,7 +88,11 @@ export function validatePod(pod: any): Cause[] {
       for (const [k, v] of Object.entries(requests)) {
         const limit = limits[k]
         if (limit !== undefined && compareQuantities(String(v), String(limit)) > 0)
-          causes.push({field: `${at}.resources.requests`, reason: 'FieldValueInvalid', message: `Invalid value: "${v}": must be less than or equal to ${k} limit`})
+          causes.push({
+            field: `${at}.resources.requests`,
+            reason: 'FieldValueInvalid',
+            message: `Invalid value: "${v}": must be less than or equal to ${k} limit`,
+          })
       }
     })
   }

@@ -72,11 +72,25 @@ const RESOURCE_ATTRIBUTES: Schema = {
 const SCHEMAS: Record<string, Schema> = {
   Namespace: {1: ['metadata', OBJECT_META], 2: ['spec', {1: ['finalizers', 'strings']}]},
   ConfigMap: {1: ['metadata', OBJECT_META], 2: ['data', 'map'], 3: ['binaryData', 'bytesmap'], 4: ['immutable', 'bool']},
-  Secret: {1: ['metadata', OBJECT_META], 2: ['data', 'bytesmap'], 3: ['type', 'string'], 4: ['stringData', 'map'], 5: ['immutable', 'bool']},
-  ServiceAccount: {1: ['metadata', OBJECT_META], 2: ['secrets', ['repeated', REF]], 3: ['imagePullSecrets', ['repeated', REF]], 4: ['automountServiceAccountToken', 'bool']},
+  Secret: {
+    1: ['metadata', OBJECT_META],
+    2: ['data', 'bytesmap'],
+    3: ['type', 'string'],
+    4: ['stringData', 'map'],
+    5: ['immutable', 'bool'],
+  },
+  ServiceAccount: {
+    1: ['metadata', OBJECT_META],
+    2: ['secrets', ['repeated', REF]],
+    3: ['imagePullSecrets', ['repeated', REF]],
+    4: ['automountServiceAccountToken', 'bool'],
+  },
   SelfSubjectAccessReview: {
     1: ['metadata', OBJECT_META],
-    2: ['spec', {1: ['resourceAttributes', RESOURCE_ATTRIBUTES], 2: ['nonResourceAttributes', {1: ['path', 'string'], 2: ['verb', 'string']}]}],
+    2: [
+      'spec',
+      {1: ['resourceAttributes', RESOURCE_ATTRIBUTES], 2: ['nonResourceAttributes', {1: ['path', 'string'], 2: ['verb', 'string']}]},
+    ],
   },
   SelfSubjectReview: {1: ['metadata', OBJECT_META]},
 }
@@ -96,8 +110,7 @@ function decode(buf: Buffer, schema: Schema): Record<string, unknown> {
       if (f.value !== 0n) out[name] = Number(f.value)
     } else if (kind === 'bool') {
       if (f.value === 1n) out[name] = true
-    }
-    else if (kind === 'strings') (out[name] ??= []).push(b.toString('utf8'))
+    } else if (kind === 'strings') (out[name] ??= []).push(b.toString('utf8'))
     else if (kind === 'map' || kind === 'bytesmap') {
       const entry = decode(b, {1: ['k', 'string'], 2: ['v', kind === 'map' ? 'string' : 'bytes']})
       ;(out[name] ??= {})[String(entry.k)] = entry.v ?? ''

@@ -29,7 +29,8 @@ export class QuantityError extends Error {}
 
 export function parseQuantity(s: string): Parsed {
   const m = /^([+-]?)([0-9]*)(?:\.([0-9]*))?(.*)$/.exec(s)
-  if (!m || s === '' || (m[2] === '' && (m[3] ?? '') === '')) throw new QuantityError(`quantities must match the regular expression '${QUANTITY_RE_TEXT}'`)
+  if (!m || s === '' || (m[2] === '' && (m[3] ?? '') === ''))
+    throw new QuantityError(`quantities must match the regular expression '${QUANTITY_RE_TEXT}'`)
   const [, sign, whole, frac = '', suffix] = m
   let format: Format
   let base10 = 0
@@ -43,7 +44,12 @@ export function parseQuantity(s: string): Parsed {
   } else if (/^[eE][-+]?[0-9]+$/.test(suffix)) {
     format = 'DecimalExponent'
     base10 = Number(suffix.slice(1))
-  } else throw new QuantityError(suffix && /^[eEinumkKMGTP]*[-+]?[0-9]*$/.test(suffix) ? 'unable to parse quantity\'s suffix' : `quantities must match the regular expression '${QUANTITY_RE_TEXT}'`)
+  } else
+    throw new QuantityError(
+      suffix && /^[eEinumkKMGTP]*[-+]?[0-9]*$/.test(suffix)
+        ? "unable to parse quantity's suffix"
+        : `quantities must match the regular expression '${QUANTITY_RE_TEXT}'`,
+    )
   let mantissa = BigInt((whole || '0') + frac) * 2n ** BigInt(base2)
   let exp = base10 - frac.length
   const shifted = whole.replace(/^0+/, '') + frac

@@ -19,8 +19,26 @@ export interface ResourceType {
 
 const verbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch']
 
-function builtin(group: string, version: string, kind: string, plural: string, namespaced: boolean, extra: Partial<ResourceType> = {}): ResourceType {
-  return {group, version, kind, plural, singular: kind.toLowerCase(), listKind: `${kind}List`, namespaced, subresources: [], custom: false, ...extra}
+function builtin(
+  group: string,
+  version: string,
+  kind: string,
+  plural: string,
+  namespaced: boolean,
+  extra: Partial<ResourceType> = {},
+): ResourceType {
+  return {
+    group,
+    version,
+    kind,
+    plural,
+    singular: kind.toLowerCase(),
+    listKind: `${kind}List`,
+    namespaced,
+    subresources: [],
+    custom: false,
+    ...extra,
+  }
 }
 
 export const BUILTIN_TYPES: ResourceType[] = [
@@ -31,7 +49,10 @@ export const BUILTIN_TYPES: ResourceType[] = [
   builtin('', 'v1', 'Pod', 'pods', true, {shortNames: ['po'], categories: ['all'], subresources: ['status', 'log']}),
   builtin('', 'v1', 'Event', 'events', true, {shortNames: ['ev']}),
   builtin('apps', 'v1', 'Deployment', 'deployments', true, {shortNames: ['deploy'], categories: ['all'], subresources: ['status']}),
-  builtin('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition', 'customresourcedefinitions', false, {shortNames: ['crd', 'crds'], subresources: ['status']}),
+  builtin('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition', 'customresourcedefinitions', false, {
+    shortNames: ['crd', 'crds'],
+    subresources: ['status'],
+  }),
 ]
 
 /** Types that are only requests (create-only, never stored). */
@@ -140,7 +161,13 @@ export class Registry {
       if (t.categories?.length) r.categories = t.categories
       resources.push(r)
       for (const sub of t.subresources) {
-        resources.push({name: `${t.plural}/${sub}`, singularName: '', namespaced: t.namespaced, kind: t.kind, verbs: sub === 'log' ? ['get'] : ['get', 'patch', 'update']})
+        resources.push({
+          name: `${t.plural}/${sub}`,
+          singularName: '',
+          namespaced: t.namespaced,
+          kind: t.kind,
+          verbs: sub === 'log' ? ['get'] : ['get', 'patch', 'update'],
+        })
       }
     }
     return {kind: 'APIResourceList', apiVersion: 'v1', groupVersion: apiVersionOf({group, version}), resources}

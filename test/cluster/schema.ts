@@ -45,7 +45,8 @@ export function applyDefaults(value: unknown, schema: Schema | undefined): unkno
     if (out[k] === undefined && s.default !== undefined) out[k] = structuredClone(s.default)
     if (out[k] !== undefined) out[k] = applyDefaults(out[k], s)
   }
-  if (isObject(schema.additionalProperties)) for (const k of Object.keys(out)) if (!(k in (schema.properties ?? {}))) out[k] = applyDefaults(out[k], schema.additionalProperties)
+  if (isObject(schema.additionalProperties))
+    for (const k of Object.keys(out)) if (!(k in (schema.properties ?? {}))) out[k] = applyDefaults(out[k], schema.additionalProperties)
   return out
 }
 
@@ -64,25 +65,43 @@ export function validateSchema(value: unknown, schema: Schema | undefined, path 
   if (value === null) {
     if (schema.nullable) return []
     // an explicit null for a field with a type is refused (nullable: false)
-    if (schema.type) causes.push({field: path, reason: 'FieldValueTypeInvalid', message: `Invalid value: "null": ${path} in body must be of type ${schema.type}: "null"`})
+    if (schema.type)
+      causes.push({
+        field: path,
+        reason: 'FieldValueTypeInvalid',
+        message: `Invalid value: "null": ${path} in body must be of type ${schema.type}: "null"`,
+      })
     return causes
   }
   const actual = typeOf(value)
   if (schema['x-kubernetes-int-or-string']) {
     if (actual !== 'integer' && actual !== 'string')
-      causes.push({field: path, reason: 'FieldValueTypeInvalid', message: `Invalid value: "${actual}": ${path} in body must be of type integer,string: "${actual}"`})
+      causes.push({
+        field: path,
+        reason: 'FieldValueTypeInvalid',
+        message: `Invalid value: "${actual}": ${path} in body must be of type integer,string: "${actual}"`,
+      })
     return causes
   }
   const want = schema.type
   if (want && !(want === actual || (want === 'number' && actual === 'integer'))) {
-    causes.push({field: path, reason: 'FieldValueTypeInvalid', message: `Invalid value: "${actual}": ${path} in body must be of type ${want}: "${actual}"`})
+    causes.push({
+      field: path,
+      reason: 'FieldValueTypeInvalid',
+      message: `Invalid value: "${actual}": ${path} in body must be of type ${want}: "${actual}"`,
+    })
     return causes
   }
   if (Array.isArray(schema.enum) && !schema.enum.some((e: unknown) => JSON.stringify(e) === JSON.stringify(value)))
-    causes.push({field: path, reason: 'FieldValueNotSupported', message: `Unsupported value: ${JSON.stringify(value)}: supported values: ${schema.enum.map((e: unknown) => JSON.stringify(e)).join(', ')}`})
+    causes.push({
+      field: path,
+      reason: 'FieldValueNotSupported',
+      message: `Unsupported value: ${JSON.stringify(value)}: supported values: ${schema.enum.map((e: unknown) => JSON.stringify(e)).join(', ')}`,
+    })
   if (Array.isArray(value) && schema.items) value.forEach((v, i) => causes.push(...validateSchema(v, schema.items, at(i))))
   if (isObject(value)) {
-    for (const r of (schema.required ?? []) as string[]) if (value[r] === undefined) causes.push({field: at(r), reason: 'FieldValueRequired', message: 'Required value'})
+    for (const r of (schema.required ?? []) as string[])
+      if (value[r] === undefined) causes.push({field: at(r), reason: 'FieldValueRequired', message: 'Required value'})
     for (const [k, v] of Object.entries(value)) {
       const s = schema.properties?.[k] ?? (isObject(schema.additionalProperties) ? schema.additionalProperties : undefined)
       if (path === '' && k === 'metadata') continue

@@ -22,7 +22,15 @@ function splitTopLevel(s: string): string[] {
 export function parseLabelSelector(s: string): Requirement[] {
   return splitTopLevel(s).map(part => {
     let m = /^([A-Za-z0-9./_-]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(part)
-    if (m) return {key: m[1], op: m[2] as 'in' | 'notin', values: m[3].split(',').map(v => v.trim()).filter(Boolean)}
+    if (m)
+      return {
+        key: m[1],
+        op: m[2] as 'in' | 'notin',
+        values: m[3]
+          .split(',')
+          .map(v => v.trim())
+          .filter(Boolean),
+      }
     m = /^!\s*([A-Za-z0-9./_-]+)$/.exec(part)
     if (m) return {key: m[1], op: 'notexists', values: []}
     m = /^([A-Za-z0-9./_-]+)\s*(==|!=|=)\s*([A-Za-z0-9._-]*)$/.exec(part)
@@ -71,9 +79,14 @@ export function parseFieldSelector(s: string, kind: string, custom = false): Fie
     // which fields each kind can select on, and how it words a refusal: pods (and custom resources) have their own
     // field-label conversion ("field label not supported"), other built-ins the generic one
     const pod = ['metadata.name', 'metadata.namespace', 'status.phase', 'spec.nodeName']
-    const allowed = kind === 'Pod' ? pod : kind === 'Event' ? ['metadata.name', 'metadata.namespace', 'type'] : ['metadata.name', 'metadata.namespace']
+    const allowed =
+      kind === 'Pod' ? pod : kind === 'Event' ? ['metadata.name', 'metadata.namespace', 'type'] : ['metadata.name', 'metadata.namespace']
     if (!allowed.includes(m[1]) || !FIELD_PATHS[m[1]])
-      throw errors.badRequest(kind === 'Pod' || custom ? `field label not supported: ${m[1]}` : `"${m[1]}" is not a known field selector: only "metadata.name", "metadata.namespace"`)
+      throw errors.badRequest(
+        kind === 'Pod' || custom
+          ? `field label not supported: ${m[1]}`
+          : `"${m[1]}" is not a known field selector: only "metadata.name", "metadata.namespace"`,
+      )
     return {path: m[1], neq: m[2] === '!=', value: m[3]}
   })
 }

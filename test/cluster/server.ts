@@ -86,7 +86,8 @@ export class SimCluster {
   private sockets = new Set<import('node:net').Socket>()
 
   constructor() {
-    for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) this.seed({apiVersion: 'v1', kind: 'Namespace', metadata: {name: ns}})
+    for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease'])
+      this.seed({apiVersion: 'v1', kind: 'Namespace', metadata: {name: ns}})
   }
 
   static async start(opts: StartOptions = {}): Promise<SimCluster> {
@@ -183,14 +184,18 @@ export class SimCluster {
     const stored = this.stored(rt, o)
     const key = this.registry.storageKey(rt)
     const existing = this.store.get(key, o.metadata.namespace, o.metadata.name)
-    const out = existing ? this.store.update(key, {...stored, metadata: {...existing.metadata, ...stored.metadata}}) : this.store.create(key, stored)
+    const out = existing
+      ? this.store.update(key, {...stored, metadata: {...existing.metadata, ...stored.metadata}})
+      : this.store.create(key, stored)
     if (rt.kind === 'CustomResourceDefinition') this.refreshCRDs()
     return out
   }
 
   /** Load a scenario: multi-document YAML of objects, plus `kind: Scenario` documents with log scripts. */
   loadScenario(text: string): void {
-    const docs = parseAllDocuments(text).map(d => d.toJS()).filter(d => d && typeof d === 'object')
+    const docs = parseAllDocuments(text)
+      .map(d => d.toJS())
+      .filter(d => d && typeof d === 'object')
     // settings first, then CRDs, so that their custom resources can be served
     const rank = (d: any) => (d.kind === 'Scenario' ? 0 : d.kind === 'CustomResourceDefinition' ? 1 : 2)
     docs.sort((a, b) => rank(a) - rank(b))
@@ -219,7 +224,13 @@ export class SimCluster {
 
   private ensureNamespace(ns: string): void {
     if (!this.store.get('/namespaces', undefined, ns))
-      this.store.create('/namespaces', {apiVersion: 'v1', kind: 'Namespace', metadata: {name: ns}, spec: {finalizers: ['kubernetes']}, status: {phase: 'Active'}})
+      this.store.create('/namespaces', {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: {name: ns},
+        spec: {finalizers: ['kubernetes']},
+        status: {phase: 'Active'},
+      })
   }
 
   private refreshCRDs(): void {
@@ -239,7 +250,13 @@ export class SimCluster {
       const requester = this.authenticate(raw.headers.authorization)
       const imp = impersonate(requester, raw.headers, this.users)
       if ('denied' in imp)
-        throw errors.forbidden(requester.name, 'impersonate', {plural: imp.denied.resource, group: imp.denied.resource === 'uids' ? 'authentication.k8s.io' : ''}, undefined, imp.denied.name)
+        throw errors.forbidden(
+          requester.name,
+          'impersonate',
+          {plural: imp.denied.resource, group: imp.denied.resource === 'uids' ? 'authentication.k8s.io' : ''},
+          undefined,
+          imp.denied.name,
+        )
       const user = imp.user
       this.requests.push({method: raw.method ?? 'GET', path: u.pathname, query: u.search, user: user.name, accept: raw.headers.accept})
       const req: Req = {method: raw.method ?? 'GET', path: u.pathname, query: u.searchParams, headers: raw.headers, body, user}
@@ -310,7 +327,10 @@ export class SimCluster {
     throw errors.pathNotFound()
   }
 
-  private async applyFaults(res: http.ServerResponse, info: {verb: string; resource: string; namespace?: string; name?: string; user?: string}) {
+  private async applyFaults(
+    res: http.ServerResponse,
+    info: {verb: string; resource: string; namespace?: string; name?: string; user?: string},
+  ) {
     const hits = this.faults.take(info)
     let drop: FaultRule | undefined
     for (const f of hits) {
@@ -321,7 +341,12 @@ export class SimCluster {
         return {stop: true}
       }
       if (f.status) {
-        const e = f.status === 429 ? errors.tooManyRequests(f.retryAfter ?? 1) : f.status === 401 ? errors.unauthorized() : errors.serverStatus(f.status)
+        const e =
+          f.status === 429
+            ? errors.tooManyRequests(f.retryAfter ?? 1)
+            : f.status === 401
+              ? errors.unauthorized()
+              : errors.serverStatus(f.status)
         if (f.retryAfter !== undefined) e.headers['Retry-After'] = String(f.retryAfter)
         throw e
       }
@@ -344,7 +369,8 @@ export class SimCluster {
       if (p === '/openapi/v3') return this.send(res, 200, openapiRoot(this.registry))
       if (p.startsWith('/openapi/v3/')) {
         const parts = p.slice('/openapi/v3/'.length).split('/')
-        const doc = parts[0] === 'api' ? openapiGroupVersion(this.registry, '', parts[1]) : openapiGroupVersion(this.registry, parts[1], parts[2])
+        const doc =
+          parts[0] === 'api' ? openapiGroupVersion(this.registry, '', parts[1]) : openapiGroupVersion(this.registry, parts[1], parts[2])
         if (doc) return this.send(res, 200, doc)
       }
     }
@@ -384,14 +410,26 @@ export class SimCluster {
 
     const watch = ['1', 'true'].includes(req.query.get('watch') ?? '')
     const verb =
-      req.method === 'GET' ? (name === undefined ? (watch ? 'watch' : 'list') : 'get')
-      : req.method === 'POST' ? 'create'
-      : req.method === 'PUT' ? 'update'
-      : req.method === 'PATCH' ? 'patch'
-      : req.method === 'DELETE' ? (name === undefined ? 'deletecollection' : 'delete')
-      : ''
+      req.method === 'GET'
+        ? name === undefined
+          ? watch
+            ? 'watch'
+            : 'list'
+          : 'get'
+        : req.method === 'POST'
+          ? 'create'
+          : req.method === 'PUT'
+            ? 'update'
+            : req.method === 'PATCH'
+              ? 'patch'
+              : req.method === 'DELETE'
+                ? name === undefined
+                  ? 'deletecollection'
+                  : 'delete'
+                : ''
     if (!verb) throw errors.methodNotAllowed()
-    if ((verb === 'create' && name !== undefined) || (['update', 'patch'].includes(verb) && name === undefined)) throw errors.methodNotAllowed()
+    if ((verb === 'create' && name !== undefined) || (['update', 'patch'].includes(verb) && name === undefined))
+      throw errors.methodNotAllowed()
 
     const resource = sub ? `${plural}/${sub}` : plural
     const attrs: Attributes = {verb, group, resource, namespace, name}
@@ -403,7 +441,9 @@ export class SimCluster {
       verb: sub === undefined ? verb : undefined,
       log: sub === 'log',
       builtin: !rt.custom,
-      goType: rt.custom ? {object: '*unstructured.Unstructured', list: '*unstructured.UnstructuredList'} : {object: `*${goGroup}.${rt.kind}`, list: `*${goGroup}.${rt.listKind}`},
+      goType: rt.custom
+        ? {object: '*unstructured.Unstructured', list: '*unstructured.UnstructuredList'}
+        : {object: `*${goGroup}.${rt.kind}`, list: `*${goGroup}.${rt.listKind}`},
     })
 
     if (rt.kind === 'SelfSubjectAccessReview' || rt.kind === 'SelfSubjectReview') return this.review(rt, req, res)
@@ -411,11 +451,26 @@ export class SimCluster {
 
     const key = this.registry.storageKey(rt)
     const dryRun = req.query.getAll('dryRun').includes('All')
-    const writeOptions: Record<string, string> = {create: 'CreateOptions', update: 'UpdateOptions', patch: 'PatchOptions', delete: 'DeleteOptions', deletecollection: 'DeleteOptions'}
+    const writeOptions: Record<string, string> = {
+      create: 'CreateOptions',
+      update: 'UpdateOptions',
+      patch: 'PatchOptions',
+      delete: 'DeleteOptions',
+      deletecollection: 'DeleteOptions',
+    }
     // dryRun is ignored on reads; on writes only All is valid (422)
     const badDryRun = req.query.getAll('dryRun').filter(v => v !== 'All')
     if (writeOptions[verb] && badDryRun.length > 0)
-      throw errors.invalid(`${writeOptions[verb]}.meta.k8s.io`, '', [{field: 'dryRun', reason: 'FieldValueNotSupported', message: `Unsupported value: []string{${req.query.getAll('dryRun').map(v => JSON.stringify(v)).join(', ')}}: supported values: "All"`}])
+      throw errors.invalid(`${writeOptions[verb]}.meta.k8s.io`, '', [
+        {
+          field: 'dryRun',
+          reason: 'FieldValueNotSupported',
+          message: `Unsupported value: []string{${req.query
+            .getAll('dryRun')
+            .map(v => JSON.stringify(v))
+            .join(', ')}}: supported values: "All"`,
+        },
+      ])
     if (rt.namespaced && namespace !== undefined && verb === 'create' && !this.store.get('/namespaces', undefined, namespace))
       throw errors.namespaceNotFound(namespace)
 
@@ -440,7 +495,12 @@ export class SimCluster {
       case 'deletecollection': {
         const items = this.filtered(key, namespace, req, rt)
         for (const o of items) this.store.delete(key, o.metadata.namespace, o.metadata.name, dryRun)
-        return this.send(res, 200, {kind: rt.listKind, apiVersion: apiVersionOf(rt), metadata: {resourceVersion: this.store.resourceVersion}, items: items.map(o => this.present(rt, o))})
+        return this.send(res, 200, {
+          kind: rt.listKind,
+          apiVersion: apiVersionOf(rt),
+          metadata: {resourceVersion: this.store.resourceVersion},
+          items: items.map(o => this.present(rt, o)),
+        })
       }
     }
   }
@@ -498,8 +558,12 @@ export class SimCluster {
       } catch {
         token = undefined
       }
-      if (!token || token.v !== 'meta.k8s.io/v1') throw errors.badRequest('invalid continue token: continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)')
-      if (typeof token.start !== 'string' || token.start === '') throw errors.badRequest('invalid continue token: continue key is not valid: encoded start key empty')
+      if (!token || token.v !== 'meta.k8s.io/v1')
+        throw errors.badRequest(
+          'invalid continue token: continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
+        )
+      if (typeof token.start !== 'string' || token.start === '')
+        throw errors.badRequest('invalid continue token: continue key is not valid: encoded start key empty')
       if (Number(token.rv) < this.store.oldestWatchable)
         throw errors.gone(
           'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
@@ -521,19 +585,27 @@ export class SimCluster {
     const metadata: Record<string, unknown> = {resourceVersion: rv}
     if (limit > 0 && scan.more) {
       const last = items[items.length - 1]
-      metadata.continue = Buffer.from(JSON.stringify({v: 'meta.k8s.io/v1', rv: Number(rv), start: `${relKey(last)}\0`})).toString('base64url')
+      metadata.continue = Buffer.from(JSON.stringify({v: 'meta.k8s.io/v1', rv: Number(rv), start: `${relKey(last)}\0`})).toString(
+        'base64url',
+      )
       if (!selected) metadata.remainingItemCount = scan.remaining
     } else if (rt.custom) metadata.continue = ''
     if (req.neg?.as === 'Table') return this.send(res, 200, toTable(rt, items, metadata))
     if (req.neg?.as === 'PartialObjectMetadataList')
-      return this.send(res, 200, {kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata, items: items.map(partialMetadata)})
+      return this.send(res, 200, {
+        kind: 'PartialObjectMetadataList',
+        apiVersion: 'meta.k8s.io/v1',
+        metadata,
+        items: items.map(partialMetadata),
+      })
     this.send(res, 200, {kind: rt.listKind, apiVersion: apiVersionOf(rt), metadata, items: items.map(o => this.present(rt, o))})
   }
 
   private watch(rt: ResourceType, key: string, namespace: string | undefined, req: Req, res: http.ServerResponse, drop?: FaultRule): void {
     const ls = parseLabelSelector(req.query.get('labelSelector') ?? '')
     const fs = parseFieldSelector(req.query.get('fieldSelector') ?? '', rt.kind, rt.custom)
-    const matches = (o: any) => (namespace === undefined || o.metadata.namespace === namespace) && matchLabels(ls, o.metadata.labels) && matchFields(fs, o)
+    const matches = (o: any) =>
+      (namespace === undefined || o.metadata.namespace === namespace) && matchLabels(ls, o.metadata.labels) && matchFields(fs, o)
     const table = req.neg?.as === 'Table'
     const partial = req.neg?.as === 'PartialObjectMetadata'
     res.writeHead(200, {'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked'})
@@ -543,7 +615,14 @@ export class SimCluster {
     const write = (type: string, object: any) => {
       // the watch ended (its timeoutSeconds, a drop): a bookmark or an event due before 'close' fires is not sent
       if (res.writableEnded || res.destroyed) return
-      const shown = type === 'ERROR' || type === 'BOOKMARK' ? object : table ? toTable(rt, [object], {resourceVersion: object.metadata.resourceVersion}, true) : partial ? partialMetadata(object) : object
+      const shown =
+        type === 'ERROR' || type === 'BOOKMARK'
+          ? object
+          : table
+            ? toTable(rt, [object], {resourceVersion: object.metadata.resourceVersion}, true)
+            : partial
+              ? partialMetadata(object)
+              : object
       const line = JSON.stringify({type, object: shown}) + '\n'
       if (drop?.dropAfterLines !== undefined && sent >= drop.dropAfterLines) {
         if (drop.midLine) res.write(line.slice(0, Math.max(1, line.length >> 1)))
@@ -573,7 +652,12 @@ export class SimCluster {
     // BOOKMARK events when asked for: a real server sends them about once a minute; sooner here, so that every client
     // meets them
     const bookmarks = ['1', 'true'].includes(req.query.get('allowWatchBookmarks') ?? '')
-    const bookmark = () => write('BOOKMARK', {kind: rt.kind, apiVersion: apiVersionOf(rt), metadata: {resourceVersion: this.store.resourceVersion, creationTimestamp: null}})
+    const bookmark = () =>
+      write('BOOKMARK', {
+        kind: rt.kind,
+        apiVersion: apiVersionOf(rt),
+        metadata: {resourceVersion: this.store.resourceVersion, creationTimestamp: null},
+      })
     const ticker = bookmarks ? setInterval(bookmark, this.bookmarkIntervalMs) : undefined
     res.on('close', () => {
       this.store.events.off('event', onEvent)
@@ -584,13 +668,34 @@ export class SimCluster {
 
   private validate(rt: ResourceType, o: any): void {
     const name = o.metadata?.name
-    if (!name) throw errors.invalid(rt.kind, '', [{field: 'metadata.name', reason: 'FieldValueRequired', message: 'Required value: name or generateName is required'}], rt)
-    if (!NAME_RE.test(name) || name.length > 253) throw errors.invalid(rt.kind, name, [{field: 'metadata.name', message: `Invalid value: "${name}": ${NAME_MSG}`}], rt)
+    if (!name)
+      throw errors.invalid(
+        rt.kind,
+        '',
+        [{field: 'metadata.name', reason: 'FieldValueRequired', message: 'Required value: name or generateName is required'}],
+        rt,
+      )
+    if (!NAME_RE.test(name) || name.length > 253)
+      throw errors.invalid(rt.kind, name, [{field: 'metadata.name', message: `Invalid value: "${name}": ${NAME_MSG}`}], rt)
     for (const field of ['data', 'stringData'] as const) {
       if (rt.kind !== 'ConfigMap' && rt.kind !== 'Secret') break
       for (const [k, v] of Object.entries(o[field] ?? {})) {
-        if (typeof v !== 'string') throw errors.badRequest(`${rt.kind} in version "v1" cannot be handled as a ${rt.kind}: json: cannot unmarshal ${typeof v} into Go struct field ${rt.kind}.${field} of type string`)
-        if (!/^[-._a-zA-Z0-9]+$/.test(k)) throw errors.invalid(rt.kind, name, [{field: `${field}[${k}]`, message: `Invalid value: "${k}": a valid config key must consist of alphanumeric characters, '-', '_' or '.'`}], rt)
+        if (typeof v !== 'string')
+          throw errors.badRequest(
+            `${rt.kind} in version "v1" cannot be handled as a ${rt.kind}: json: cannot unmarshal ${typeof v} into Go struct field ${rt.kind}.${field} of type string`,
+          )
+        if (!/^[-._a-zA-Z0-9]+$/.test(k))
+          throw errors.invalid(
+            rt.kind,
+            name,
+            [
+              {
+                field: `${field}[${k}]`,
+                message: `Invalid value: "${k}": a valid config key must consist of alphanumeric characters, '-', '_' or '.'`,
+              },
+            ],
+            rt,
+          )
       }
     }
     if (rt.kind === 'Pod') {
@@ -655,7 +760,13 @@ export class SimCluster {
       throw errors.badRequest(`the name of the object (${o.metadata.name}) does not match the name on the URL (${old.metadata.name})`)
     if (o.metadata.namespace !== undefined && o.metadata.namespace !== old.metadata.namespace)
       throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request')
-    o.metadata = {...o.metadata, name: old.metadata.name, namespace: old.metadata.namespace, uid: old.metadata.uid, creationTimestamp: old.metadata.creationTimestamp}
+    o.metadata = {
+      ...o.metadata,
+      name: old.metadata.name,
+      namespace: old.metadata.namespace,
+      uid: old.metadata.uid,
+      creationTimestamp: old.metadata.creationTimestamp,
+    }
     if (old.metadata.namespace === undefined) delete o.metadata.namespace
     o.apiVersion = apiVersionOf(rt)
     o.kind = rt.kind
@@ -680,26 +791,51 @@ export class SimCluster {
     return out
   }
 
-  private update(rt: ResourceType, key: string, namespace: string | undefined, name: string, sub: string | undefined, body: any, dryRun: boolean): any {
+  private update(
+    rt: ResourceType,
+    key: string,
+    namespace: string | undefined,
+    name: string,
+    sub: string | undefined,
+    body: any,
+    dryRun: boolean,
+  ): any {
     const old = this.store.get(key, namespace, name)
     if (!old) throw errors.notFound(rt, name)
     const rv = body.metadata?.resourceVersion
     // custom resources allow no unconditional update (customresource strategy AllowUnconditionalUpdate: false)
     if (rt.custom && (rv === undefined || rv === '') && sub === undefined)
-      throw errors.invalid(`${rt.kind}.${rt.group}`, name, [{field: 'metadata.resourceVersion', message: 'Invalid value: 0x0: must be specified for an update'}], rt)
+      throw errors.invalid(
+        `${rt.kind}.${rt.group}`,
+        name,
+        [{field: 'metadata.resourceVersion', message: 'Invalid value: 0x0: must be specified for an update'}],
+        rt,
+      )
     if (rv !== undefined && rv !== '' && rv !== old.metadata.resourceVersion) throw errors.conflict(rt, name)
     return this.commit(rt, key, old, body, sub, dryRun)
   }
 
-  private patch(rt: ResourceType, key: string, namespace: string | undefined, name: string, sub: string | undefined, req: Req, dryRun: boolean): any {
-    const ct = String(req.headers['content-type'] ?? '').split(';')[0].trim()
+  private patch(
+    rt: ResourceType,
+    key: string,
+    namespace: string | undefined,
+    name: string,
+    sub: string | undefined,
+    req: Req,
+    dryRun: boolean,
+  ): any {
+    const ct = String(req.headers['content-type'] ?? '')
+      .split(';')[0]
+      .trim()
     const accepted = ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']
     if (!rt.custom) accepted.splice(2, 0, 'application/strategic-merge-patch+json')
     if (!accepted.includes(ct)) throw errors.unsupportedMediaType(accepted)
     const old = this.store.get(key, namespace, name)
     if (ct === 'application/apply-patch+yaml') {
       if (!req.query.get('fieldManager'))
-        throw errors.invalid('PatchOptions.meta.k8s.io', '', [{field: 'fieldManager', reason: 'FieldValueRequired', message: 'Required value: is required for apply patch'}])
+        throw errors.invalid('PatchOptions.meta.k8s.io', '', [
+          {field: 'fieldManager', reason: 'FieldValueRequired', message: 'Required value: is required for apply patch'},
+        ])
       const body = this.parseBody(req)
       if (!old) return this.create(rt, key, namespace, body, dryRun)
       return this.commit(rt, key, old, mergePatch(old, body), sub, dryRun)
@@ -712,15 +848,25 @@ export class SimCluster {
       throw errors.badRequest(`error decoding patch: ${(e as Error).message}`)
     }
     const next =
-      ct === 'application/json-patch+json' ? jsonPatch(old, patchBody)
-      : ct === 'application/merge-patch+json' ? mergePatch(old, patchBody)
-      : strategicMergePatch(old, patchBody)
+      ct === 'application/json-patch+json'
+        ? jsonPatch(old, patchBody)
+        : ct === 'application/merge-patch+json'
+          ? mergePatch(old, patchBody)
+          : strategicMergePatch(old, patchBody)
     const rv = next?.metadata?.resourceVersion
     if (rv !== undefined && rv !== old.metadata.resourceVersion) throw errors.conflict(rt, name)
     return this.commit(rt, key, old, next, sub, dryRun)
   }
 
-  private remove(rt: ResourceType, key: string, namespace: string | undefined, name: string, dryRun: boolean, res: http.ServerResponse, body = ''): void {
+  private remove(
+    rt: ResourceType,
+    key: string,
+    namespace: string | undefined,
+    name: string,
+    dryRun: boolean,
+    res: http.ServerResponse,
+    body = '',
+  ): void {
     const old = this.store.get(key, namespace, name)
     if (!old) throw errors.notFound(rt, name)
     // DeleteOptions preconditions (uid, resourceVersion): a mismatch is 409, as the registry's BeforeDelete answers
@@ -731,9 +877,17 @@ export class SimCluster {
       throw errors.badRequest('json: cannot unmarshal the DeleteOptions body')
     }
     if (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion)
-      throw errors.preconditionFailed(rt, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`)
+      throw errors.preconditionFailed(
+        rt,
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`,
+      )
     if (pre?.uid && pre.uid !== old.metadata.uid)
-      throw errors.preconditionFailed(rt, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`)
+      throw errors.preconditionFailed(
+        rt,
+        name,
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`,
+      )
     // a pod bound to a node is first marked for deletion (a MODIFIED event with deletionTimestamp), then removed once the
     // kubelet confirms; an unbound one goes at once (recorded: pod-watch-stream.jsonl)
     if (rt.kind === 'Pod' && old.spec?.nodeName && !dryRun) {
@@ -756,14 +910,32 @@ export class SimCluster {
   private review(rt: ResourceType, req: Req, res: http.ServerResponse): void {
     const body = this.parseBody(req)
     if (rt.kind === 'SelfSubjectReview') {
-      return this.send(res, 201, {kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1', metadata: {creationTimestamp: null}, status: {userInfo: {username: req.user.name, groups: req.user.groups}}})
+      return this.send(res, 201, {
+        kind: 'SelfSubjectReview',
+        apiVersion: 'authentication.k8s.io/v1',
+        metadata: {creationTimestamp: null},
+        status: {userInfo: {username: req.user.name, groups: req.user.groups}},
+      })
     }
     const ra = body.spec?.resourceAttributes ?? {}
-    const attrs: Attributes = {verb: ra.verb, group: ra.group ?? '', resource: ra.subresource ? `${ra.resource}/${ra.subresource}` : ra.resource, namespace: ra.namespace || undefined, name: ra.name}
+    const attrs: Attributes = {
+      verb: ra.verb,
+      group: ra.group ?? '',
+      resource: ra.subresource ? `${ra.resource}/${ra.subresource}` : ra.resource,
+      namespace: ra.namespace || undefined,
+      name: ra.name,
+    }
     const allowed = authorize(req.user, attrs)
     const status: Record<string, unknown> = {allowed}
-    if (allowed) status.reason = `RBAC: allowed by ClusterRoleBinding "${req.user.name}" of ClusterRole "${req.user.name === 'sim-admin' ? 'cluster-admin' : 'view'}" to User "${req.user.name}"`
-    this.send(res, 201, {kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: {creationTimestamp: null}, spec: body.spec, status})
+    if (allowed)
+      status.reason = `RBAC: allowed by ClusterRoleBinding "${req.user.name}" of ClusterRole "${req.user.name === 'sim-admin' ? 'cluster-admin' : 'view'}" to User "${req.user.name}"`
+    this.send(res, 201, {
+      kind: 'SelfSubjectAccessReview',
+      apiVersion: 'authorization.k8s.io/v1',
+      metadata: {creationTimestamp: null},
+      spec: body.spec,
+      status,
+    })
   }
 
   // ---------------------------------------------------------------- pods/log
@@ -792,26 +964,37 @@ export class SimCluster {
           `a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]${inits.length ? ` or one of the init containers: [${inits.join(' ')}]` : ''}`,
         )
     }
-    if (!containers.includes(container) && !inits.includes(container)) throw errors.badRequest(`container ${container} is not valid for pod ${name}`)
+    if (!containers.includes(container) && !inits.includes(container))
+      throw errors.badRequest(`container ${container} is not valid for pod ${name}`)
     const previous = ['1', 'true'].includes(req.query.get('previous') ?? '')
-    const status = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].find((s: any) => s.name === container)
+    const status = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].find(
+      (s: any) => s.name === container,
+    )
     const script = {...this.logScripts.get(`${namespace}/${name}`), ...parseLogAnnotation(pod)}
     if (previous) {
       if (!status?.lastState?.terminated && !script[`${container}@previous`])
         throw errors.badRequest(`previous terminated container "${container}" in pod "${name}" not found`)
     } else if (status?.state?.waiting) {
-      throw errors.badRequest(`container "${container}" in pod "${name}" is waiting to start: ${status.state.waiting.reason ?? 'ContainerCreating'}`)
+      throw errors.badRequest(
+        `container "${container}" in pod "${name}" is waiting to start: ${status.state.waiting.reason ?? 'ContainerCreating'}`,
+      )
     } else if (!status && script[container] === undefined) {
       const initStatuses: any[] = pod.status?.initContainerStatuses ?? []
-      const initsDone = inits.includes(container) || inits.every(n => initStatuses.find(s => s.name === n)?.state?.terminated?.exitCode === 0)
-      throw errors.badRequest(`container "${container}" in pod "${name}" is waiting to start: ${initsDone ? 'ContainerCreating' : 'PodInitializing'}`)
+      const initsDone =
+        inits.includes(container) || inits.every(n => initStatuses.find(s => s.name === n)?.state?.terminated?.exitCode === 0)
+      throw errors.badRequest(
+        `container "${container}" in pod "${name}" is waiting to start: ${initsDone ? 'ContainerCreating' : 'PodInitializing'}`,
+      )
     }
     const lines = timedLines(script[previous ? `${container}@previous` : container], containerStart(pod, container, previous))
     const follow = !previous && ['1', 'true'].includes(req.query.get('follow') ?? '')
     const timestamps = ['1', 'true'].includes(req.query.get('timestamps') ?? '')
     const sinceSeconds = req.query.get('sinceSeconds')
     const sinceTime = req.query.get('sinceTime')
-    if (sinceSeconds && sinceTime) throw errors.invalid('PodLogOptions', name, [{field: '', reason: 'FieldValueForbidden', message: 'Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified'}])
+    if (sinceSeconds && sinceTime)
+      throw errors.invalid('PodLogOptions', name, [
+        {field: '', reason: 'FieldValueForbidden', message: 'Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified'},
+      ])
     const since = sinceSeconds ? Date.now() - Number(sinceSeconds) * 1000 : sinceTime ? Date.parse(sinceTime) : -Infinity
     const tail = req.query.get('tailLines')
     let limitBytes = req.query.get('limitBytes') ? Number(req.query.get('limitBytes')) : Infinity
@@ -859,7 +1042,9 @@ export class SimCluster {
     // keep following until the container has terminated (or the pod is gone)
     while (!closed) {
       const cur = this.store.get('/pods', namespace, name)
-      const st = [...(cur?.status?.initContainerStatuses ?? []), ...(cur?.status?.containerStatuses ?? [])].find((s: any) => s.name === container)
+      const st = [...(cur?.status?.initContainerStatuses ?? []), ...(cur?.status?.containerStatuses ?? [])].find(
+        (s: any) => s.name === container,
+      )
       if (!cur || st?.state?.terminated || !st) break
       await new Promise(r => setTimeout(r, 50))
     }
@@ -896,9 +1081,21 @@ export const KSERVE_CRDS: any[] = [
     metadata: {name: 'clusterstoragecontainers.serving.kserve.io'},
     spec: {
       group: 'serving.kserve.io',
-      names: {kind: 'ClusterStorageContainer', listKind: 'ClusterStorageContainerList', plural: 'clusterstoragecontainers', singular: 'clusterstoragecontainer'},
+      names: {
+        kind: 'ClusterStorageContainer',
+        listKind: 'ClusterStorageContainerList',
+        plural: 'clusterstoragecontainers',
+        singular: 'clusterstoragecontainer',
+      },
       scope: 'Cluster',
-      versions: [{name: 'v1alpha1', served: true, storage: true, schema: {openAPIV3Schema: {type: 'object', 'x-kubernetes-preserve-unknown-fields': true}}}],
+      versions: [
+        {
+          name: 'v1alpha1',
+          served: true,
+          storage: true,
+          schema: {openAPIV3Schema: {type: 'object', 'x-kubernetes-preserve-unknown-fields': true}},
+        },
+      ],
     },
   },
   {
@@ -907,9 +1104,24 @@ export const KSERVE_CRDS: any[] = [
     metadata: {name: 'inferenceservices.serving.kserve.io'},
     spec: {
       group: 'serving.kserve.io',
-      names: {kind: 'InferenceService', listKind: 'InferenceServiceList', plural: 'inferenceservices', singular: 'inferenceservice', shortNames: ['isvc'], categories: ['all']},
+      names: {
+        kind: 'InferenceService',
+        listKind: 'InferenceServiceList',
+        plural: 'inferenceservices',
+        singular: 'inferenceservice',
+        shortNames: ['isvc'],
+        categories: ['all'],
+      },
       scope: 'Namespaced',
-      versions: [{name: 'v1beta1', served: true, storage: true, subresources: {status: {}}, schema: {openAPIV3Schema: {type: 'object', 'x-kubernetes-preserve-unknown-fields': true}}}],
+      versions: [
+        {
+          name: 'v1beta1',
+          served: true,
+          storage: true,
+          subresources: {status: {}},
+          schema: {openAPIV3Schema: {type: 'object', 'x-kubernetes-preserve-unknown-fields': true}},
+        },
+      ],
     },
   },
 ]

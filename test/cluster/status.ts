@@ -13,7 +13,10 @@ export interface StatusBody {
 }
 
 export class ApiError extends Error {
-  constructor(readonly status: StatusBody, readonly headers: Record<string, string> = {}) {
+  constructor(
+    readonly status: StatusBody,
+    readonly headers: Record<string, string> = {},
+  ) {
     super(status.message)
   }
 }
@@ -41,8 +44,7 @@ function details(rt: ResourceType, name?: string): Record<string, unknown> {
 export const errors = {
   notFound: (rt: ResourceType, name: string) =>
     new ApiError(body(404, 'NotFound', `${qualified(rt)} "${name}" not found`, details(rt, name))),
-  namespaceNotFound: (ns: string) =>
-    new ApiError(body(404, 'NotFound', `namespaces "${ns}" not found`, {name: ns, kind: 'namespaces'})),
+  namespaceNotFound: (ns: string) => new ApiError(body(404, 'NotFound', `namespaces "${ns}" not found`, {name: ns, kind: 'namespaces'})),
   alreadyExists: (rt: ResourceType, name: string) =>
     new ApiError(body(409, 'AlreadyExists', `${qualified(rt)} "${name}" already exists`, details(rt, name))),
   conflict: (rt: ResourceType, name: string) =>
@@ -89,19 +91,44 @@ export const errors = {
   methodNotAllowed: () => new ApiError(body(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource')),
   unsupportedMediaType: (accepted: string[]) =>
     new ApiError(
-      body(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`),
+      body(
+        415,
+        'UnsupportedMediaType',
+        `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`,
+      ),
     ),
   gone: (message: string) => new ApiError(body(410, 'Expired', message)),
   tooManyRequests: (retryAfter: number) =>
-    new ApiError(body(429, 'TooManyRequests', 'the server has received too many requests and has asked us to try again later', {retryAfterSeconds: retryAfter}), {
-      'Retry-After': String(retryAfter),
-    }),
+    new ApiError(
+      body(429, 'TooManyRequests', 'the server has received too many requests and has asked us to try again later', {
+        retryAfterSeconds: retryAfter,
+      }),
+      {
+        'Retry-After': String(retryAfter),
+      },
+    ),
   internal: (message: string) => new ApiError(body(500, 'InternalError', `Internal error occurred: ${message}`)),
   unavailable: (message = 'the server is currently unable to handle the request') => new ApiError(body(503, 'ServiceUnavailable', message)),
-  timeout: () => new ApiError(body(504, 'Timeout', 'the server was unable to return a response in the time allotted, but may still be processing the request')),
+  timeout: () =>
+    new ApiError(
+      body(504, 'Timeout', 'the server was unable to return a response in the time allotted, but may still be processing the request'),
+    ),
   pathNotFound: () => new ApiError(body(404, 'NotFound', 'the server could not find the requested resource')),
   serverStatus: (code: number, message?: string) => {
-    const reasons: Record<number, string> = {400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict', 410: 'Expired', 422: 'Invalid', 429: 'TooManyRequests', 500: 'InternalError', 502: 'BadGateway', 503: 'ServiceUnavailable', 504: 'Timeout'}
+    const reasons: Record<number, string> = {
+      400: 'BadRequest',
+      401: 'Unauthorized',
+      403: 'Forbidden',
+      404: 'NotFound',
+      409: 'Conflict',
+      410: 'Expired',
+      422: 'Invalid',
+      429: 'TooManyRequests',
+      500: 'InternalError',
+      502: 'BadGateway',
+      503: 'ServiceUnavailable',
+      504: 'Timeout',
+    }
     return new ApiError(body(code, reasons[code] ?? 'Unknown', message ?? `injected fault: HTTP ${code}`))
   },
 }

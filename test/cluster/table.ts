@@ -18,7 +18,8 @@ export function podStatus(pod: any): string {
   for (let i = 0; i < statuses.length; i++) {
     const s = statuses[i]
     if (s.state?.terminated?.exitCode === 0) continue
-    if (s.state?.terminated) reason = s.state.terminated.reason ? `Init:${s.state.terminated.reason}` : `Init:ExitCode:${s.state.terminated.exitCode}`
+    if (s.state?.terminated)
+      reason = s.state.terminated.reason ? `Init:${s.state.terminated.reason}` : `Init:ExitCode:${s.state.terminated.exitCode}`
     else if (s.state?.waiting?.reason && s.state.waiting.reason !== 'PodInitializing') reason = `Init:${s.state.waiting.reason}`
     else reason = `Init:${i}/${inits.length}`
     return reason
@@ -36,21 +37,39 @@ export function toTable(rt: ResourceType, items: any[], metadata: Record<string,
   let cells = (o: any): unknown[] => [o.metadata.name, age(o.metadata.creationTimestamp)]
   if (rt.kind === 'ConfigMap') {
     columns = [col('Name', 'string', 'name'), col('Data', 'string'), col('Age')]
-    cells = o => [o.metadata.name, Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length, age(o.metadata.creationTimestamp)]
+    cells = o => [
+      o.metadata.name,
+      Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length,
+      age(o.metadata.creationTimestamp),
+    ]
   } else if (rt.kind === 'Pod') {
     columns = [col('Name', 'string', 'name'), col('Ready'), col('Status'), col('Restarts', 'string'), col('Age')]
     cells = o => {
       const cs = o.status?.containerStatuses ?? []
       const ready = cs.filter((c: any) => c.ready).length
-      const restarts = cs.reduce((n: number, c: any) => n + (c.restartCount ?? 0), 0) + (o.status?.initContainerStatuses ?? []).reduce((n: number, c: any) => n + (c.restartCount ?? 0), 0)
-      return [o.metadata.name, `${ready}/${(o.spec?.containers ?? []).length}`, podStatus(o), String(restarts), age(o.metadata.creationTimestamp)]
+      const restarts =
+        cs.reduce((n: number, c: any) => n + (c.restartCount ?? 0), 0) +
+        (o.status?.initContainerStatuses ?? []).reduce((n: number, c: any) => n + (c.restartCount ?? 0), 0)
+      return [
+        o.metadata.name,
+        `${ready}/${(o.spec?.containers ?? []).length}`,
+        podStatus(o),
+        String(restarts),
+        age(o.metadata.creationTimestamp),
+      ]
     }
   } else if (rt.kind === 'Namespace') {
     columns = [col('Name', 'string', 'name'), col('Status'), col('Age')]
     cells = o => [o.metadata.name, o.status?.phase ?? 'Active', age(o.metadata.creationTimestamp)]
   } else if (rt.kind === 'Deployment') {
     columns = [col('Name', 'string', 'name'), col('Ready'), col('Up-to-date'), col('Available'), col('Age')]
-    cells = o => [o.metadata.name, `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 1}`, o.status?.updatedReplicas ?? 0, o.status?.availableReplicas ?? 0, age(o.metadata.creationTimestamp)]
+    cells = o => [
+      o.metadata.name,
+      `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 1}`,
+      o.status?.updatedReplicas ?? 0,
+      o.status?.availableReplicas ?? 0,
+      age(o.metadata.creationTimestamp),
+    ]
   }
   return {
     kind: 'Table',

@@ -23,7 +23,11 @@ interface File {
 
 const files: File[] = readdirSync(DIR, {withFileTypes: true})
   .filter(d => d.isDirectory())
-  .flatMap(d => readdirSync(join(DIR, d.name)).filter(f => f.endsWith('.json')).map(f => join(d.name, f)))
+  .flatMap(d =>
+    readdirSync(join(DIR, d.name))
+      .filter(f => f.endsWith('.json'))
+      .map(f => join(d.name, f)),
+  )
   .map(p => ({path: p, ...JSON.parse(readFileSync(join(DIR, p), 'utf8'))}))
 
 const of = (test: string) => files.filter(f => f.source.test === test)
@@ -41,7 +45,12 @@ test('the ported tables are all here', () => {
 })
 
 describe('IsStorageUriSupported: prefix, else a Go RE2 regex, unanchored', () => {
-  const cases = [...rows('TestStorageContainerSpec_IsStorageUriSupported'), ...of('(none: derived from KServe source code, NOT an upstream test)').flatMap(f => f.cases.filter(c => c.call === 'StorageContainerSpec.IsStorageUriSupported').map(c => [cite(f, c), f, c] as [string, File, any]))]
+  const cases = [
+    ...rows('TestStorageContainerSpec_IsStorageUriSupported'),
+    ...of('(none: derived from KServe source code, NOT an upstream test)').flatMap(f =>
+      f.cases.filter(c => c.call === 'StorageContainerSpec.IsStorageUriSupported').map(c => [cite(f, c), f, c] as [string, File, any]),
+    ),
+  ]
   test.each(cases)('%s', (_n, _f, c) => {
     let supported = false
     let error: string | undefined
@@ -66,17 +75,34 @@ function initContainerOf(i: Injection): {error: boolean; container?: any; candid
 const picked = (c: any) => ({name: c?.name, image: c?.image, args: c?.args, resources: c?.resources ?? {}})
 
 describe('the storage-initializer a pod gets (InjectStorageInitializer)', () => {
-  const tests = ['TestStorageContainerCRDInjection', 'TestStorageInitializerConfigmap', 'TestStorageInitializerInjector', 'TestDirectVolumeMountForPvc', 'TestTransformerCollocation', 'TestCustomSpecStorageUriInjection']
+  const tests = [
+    'TestStorageContainerCRDInjection',
+    'TestStorageInitializerConfigmap',
+    'TestStorageInitializerInjector',
+    'TestDirectVolumeMountForPvc',
+    'TestTransformerCollocation',
+    'TestCustomSpecStorageUriInjection',
+  ]
   // not modelled: a pod that has its init container already, the user container missing, a storage spec (the URI is
   // built from the storage secret)
   const cases = tests
     .flatMap(rows)
     .filter(([, , c]) => c.call === 'InjectStorageInitializer' && c.pod?.annotations?.[SOURCE_URI])
-    .filter(([, , c]) => !String(c.expected?.errorPrefix ?? '').includes('cannot find container') && !(c.pod.initContainers ?? []).length && !c.pod.annotations['internal.serving.kserve.io/storage-spec'])
+    .filter(
+      ([, , c]) =>
+        !String(c.expected?.errorPrefix ?? '').includes('cannot find container') &&
+        !(c.pod.initContainers ?? []).length &&
+        !c.pod.annotations['internal.serving.kserve.io/storage-spec'],
+    )
   test.each(cases)('%s', (_n, f, c) => {
     const uri = c.pod.annotations[SOURCE_URI]
     const got = initContainerOf(
-      selectInjection(uri, c.config ?? {}, (c.clusterStorageContainers ?? []).map(fromResource), {release: releaseOf(f), storageContainerName: c.pod.annotations[CSC_NAME], crdInstalled: true, controller: false}),
+      selectInjection(uri, c.config ?? {}, (c.clusterStorageContainers ?? []).map(fromResource), {
+        release: releaseOf(f),
+        storageContainerName: c.pod.annotations[CSC_NAME],
+        crdInstalled: true,
+        controller: false,
+      }),
     )
     const want = (c.expected.initContainers ?? []).find((x: any) => x.args?.[1] === '/mnt/models')
     if (c.expected.error || c.expected.errorPrefix) return expect(got.error).toBe(true)
@@ -94,7 +120,12 @@ describe('which ClusterStorageContainer serves a URI (GetStorageContainerSpec, b
   const cases = [...rows('TestGetStorageContainerSpec'), ...rows('TestExplicitStorageContainerName')]
   test.each(cases)('%s', (_n, f, c) => {
     const cscs = (c.clusterStorageContainers ?? []).map(fromResource)
-    const i = selectInjection(c.storageUri, {}, cscs, {release: releaseOf(f), storageContainerName: c.storageContainerName || undefined, crdInstalled: true, controller: false})
+    const i = selectInjection(c.storageUri, {}, cscs, {
+      release: releaseOf(f),
+      storageContainerName: c.storageContainerName || undefined,
+      crdInstalled: true,
+      controller: false,
+    })
     const e = c.expected
     if (e.exactError || e.errorContains || (e.error && e.error !== null)) {
       expect(i.source).toBe('error')
@@ -114,15 +145,18 @@ describe('which ClusterStorageContainer serves a URI (GetStorageContainerSpec, b
   })
 })
 
-describe('the CSC container merged over the ConfigMap\'s (MergeContainerWithPatch)', () => {
+describe("the CSC container merged over the ConfigMap's (MergeContainerWithPatch)", () => {
   const get = (o: any, path: string) => path.split('.').reduce((x, k) => x?.[k], o)
   test.each([...rows('TestMergeContainerWithPatch'), ...rows('TestMergeContainerSpecs_EnvHandling')])('%s', (_n, _f, c) => {
     const m = mergeContainer(c.base, c.overlay, {reconcileEnv: true})
     for (const [k, v] of Object.entries(c.expected as Record<string, unknown>)) {
       if (k.startsWith('_')) continue
       if (k === 'envLength') expect(m.env).toHaveLength(v as number)
-      else if (k === 'noEntryHasBothValueAndValueFrom') expect((m.env ?? []).some((e: any) => e.value !== undefined && e.valueFrom !== undefined)).toBe(false)
-      else if (k === 'envByName') for (const [name, want] of Object.entries(v as object)) expect(m.env.find((e: any) => e.name === name)).toEqual({name, ...(want as object)})
+      else if (k === 'noEntryHasBothValueAndValueFrom')
+        expect((m.env ?? []).some((e: any) => e.value !== undefined && e.valueFrom !== undefined)).toBe(false)
+      else if (k === 'envByName')
+        for (const [name, want] of Object.entries(v as object))
+          expect(m.env.find((e: any) => e.name === name)).toEqual({name, ...(want as object)})
       else if (k.includes('.')) expect(get(m, k)).toEqual(v)
       else expect(m[k]).toEqual(v)
     }
@@ -132,10 +166,13 @@ describe('the CSC container merged over the ConfigMap\'s (MergeContainerWithPatc
 describe('the storageInitializer document as Go decodes it (keys case-insensitive)', () => {
   test.each([...rows('TestGetStorageInitializerConfigs')].filter(([, , c]) => c.expected?.config))('%s', (_n, f, c) => {
     const d = decodeStorageInitializer(c.configMapData.storageInitializer, releaseOf(f))
-    for (const [k, v] of Object.entries(c.expected.config as Record<string, unknown>)) if (v !== '' && v !== false && v !== null) expect([k, d.config[k]]).toEqual([k, v])
+    for (const [k, v] of Object.entries(c.expected.config as Record<string, unknown>))
+      if (v !== '' && v !== false && v !== null) expect([k, d.config[k]]).toEqual([k, v])
     expect(d.errors).toEqual([])
   })
-  test.each(rows('TestGetStorageInitializerConfigs').filter(([, , c]) => c.source?.file !== undefined || c.expected?.ociModelMode !== undefined))('%s', (_n, f, c) => {
+  test.each(
+    rows('TestGetStorageInitializerConfigs').filter(([, , c]) => c.source?.file !== undefined || c.expected?.ociModelMode !== undefined),
+  )('%s', (_n, f, c) => {
     const d = decodeStorageInitializer(c.configMapData.storageInitializer, releaseOf(f))
     expect(d.config.ociModelMode ?? '').toBe(c.expected.ociModelMode)
   })
@@ -151,20 +188,34 @@ describe('OCI modes (ParseOciScheme, ResolveOciModelMode)', () => {
 })
 
 describe('schemes the controller accepts (ValidateStorageURI)', () => {
-  const cases = ['TestValidateStorageURIForDefaultStorageInitializer', 'TestValidateStorageURIForCustomPrefix', 'TestValidateStorageURIForDefaultStorageInitializerCRD'].flatMap(rows)
+  const cases = [
+    'TestValidateStorageURIForDefaultStorageInitializer',
+    'TestValidateStorageURIForCustomPrefix',
+    'TestValidateStorageURIForDefaultStorageInitializerCRD',
+  ].flatMap(rows)
   test.each(cases)('%s', (_n, f, c) => {
-    const i = selectInjection(c.storageUri, {}, (c.clusterStorageContainers ?? []).map(fromResource), {release: releaseOf(f), crdInstalled: true})
+    const i = selectInjection(c.storageUri, {}, (c.clusterStorageContainers ?? []).map(fromResource), {
+      release: releaseOf(f),
+      crdInstalled: true,
+    })
     const refused = i.source === 'error' && /ValidateStorageURI/.test(i.reason)
     expect(refused).toBe(Boolean(c.expected.error || c.expected.errorPrefix))
   })
 })
 
 describe('cases derived from the code (not upstream tests; see derived/)', () => {
-  const cases = of('(none: derived from KServe source code, NOT an upstream test)').flatMap(f => f.cases.filter(c => c.call !== 'StorageContainerSpec.IsStorageUriSupported').map(c => [cite(f, c), f, c] as [string, File, any]))
+  const cases = of('(none: derived from KServe source code, NOT an upstream test)').flatMap(f =>
+    f.cases.filter(c => c.call !== 'StorageContainerSpec.IsStorageUriSupported').map(c => [cite(f, c), f, c] as [string, File, any]),
+  )
   const resolve = (f: File, c: any, release: Release | undefined) => {
     const uri = c.storageUri ?? c.pod?.annotations?.[SOURCE_URI]
     const name = c.storageContainerName || c.pod?.annotations?.[CSC_NAME] || undefined
-    return selectInjection(uri, c.config ?? {}, (c.clusterStorageContainersInListOrder ?? []).map(fromResource), {release, storageContainerName: name, crdInstalled: true, controller: false})
+    return selectInjection(uri, c.config ?? {}, (c.clusterStorageContainersInListOrder ?? []).map(fromResource), {
+      release,
+      storageContainerName: name,
+      crdInstalled: true,
+      controller: false,
+    })
   }
   test('every one is checked below', () => expect(cases.length).toBe(12))
   test.each(cases)('%s', (_n, f, c) => {

@@ -15,7 +15,13 @@ beforeEach(async () => {
 })
 afterEach(() => s.stop())
 
-const opts = (o: Partial<ChangeOptions> = {}): ChangeOptions => ({dryRun: 'none', fieldManager: 'kubectl-storage-init', historyLimit: 10, command: 'kubectl storage-init test', ...o})
+const opts = (o: Partial<ChangeOptions> = {}): ChangeOptions => ({
+  dryRun: 'none',
+  fieldManager: 'kubectl-storage-init',
+  historyLimit: 10,
+  command: 'kubectl storage-init test',
+  ...o,
+})
 const image = (tag: string) => imagePlanner(imageChangeOf({tag}, false), {allowUnpinned: false, warn: () => {}})
 const cm = () => s.cluster.store.get('/configmaps', 'kserve', 'inferenceservice-config')
 const csc = () => s.cluster.store.get('serving.kserve.io/clusterstoragecontainers', undefined, 'default')
@@ -27,10 +33,14 @@ test('set-image writes the ConfigMap and the ClusterStorageContainer serving its
   expect(csc().spec.container.image).toBe('kserve/storage-initializer:v0.30.1')
   const after = cm()
   for (const k of Object.keys(before.data).filter(k => k !== 'storageInitializer')) expect(after.data[k]).toBe(before.data[k])
-  expect(after.data.storageInitializer).toBe(before.data.storageInitializer.replace(/"image" *: *"[^"]*"/, (m: string) => m.replace(/:v[^"]*"$/, ':v0.30.1"')))
+  expect(after.data.storageInitializer).toBe(
+    before.data.storageInitializer.replace(/"image" *: *"[^"]*"/, (m: string) => m.replace(/:v[^"]*"$/, ':v0.30.1"')),
+  )
   expect(out.revision).toBe(1)
   const h = await readHistory(s.client, 'kserve')
-  expect(h.records.map(r => [r.revision, r.command, r.targets.map(t => t.target)])).toEqual([[1, 'kubectl storage-init test', ['configmap', 'storage-container/default']]])
+  expect(h.records.map(r => [r.revision, r.command, r.targets.map(t => t.target)])).toEqual([
+    [1, 'kubectl storage-init test', ['configmap', 'storage-container/default']],
+  ])
 })
 
 test('set-resources maps --requests cpu to cpuRequest; a server dry run stores nothing and records nothing', async () => {
@@ -85,7 +95,12 @@ test('a write refused half-way is recorded as incomplete, and the error names wh
 test('conflicts that never end after part of a change was written: refused, and what was written is recorded', async () => {
   s.cluster.faults.add({verb: 'patch', resource: 'clusterstoragecontainers', status: 409})
   const err = await runChange(s.client, image('v0.30.5'), opts()).catch(e => e)
-  expect(err.message).toMatch(/^the configuration kept changing under us \(5 attempts\).*; changed: configmap, recorded as revision 1; not changed: storage-container\/default$/)
+  expect(err.message).toMatch(
+    /^the configuration kept changing under us \(5 attempts\).*; changed: configmap, recorded as revision 1; not changed: storage-container\/default$/,
+  )
   const [r] = (await readHistory(s.client, 'kserve')).records
-  expect(r).toMatchObject({incomplete: ['storage-container/default'], targets: [{target: 'configmap', after: expect.stringContaining('v0.30.5')}]})
+  expect(r).toMatchObject({
+    incomplete: ['storage-container/default'],
+    targets: [{target: 'configmap', after: expect.stringContaining('v0.30.5')}],
+  })
 }, 20_000)

@@ -22,12 +22,27 @@ function pod(name: string, status: any, logs?: Record<string, (string | ScriptLi
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {name, namespace: 'ml', labels: MODEL, ...(logs ? {annotations: {'sim.storage-init.dev/logs': JSON.stringify(logs)}} : {})},
-    spec: {initContainers: [{name: 'storage-initializer', image: 'kserve/storage-initializer:v0.20.0'}], containers: [{name: 'kserve-container', image: 'kserve/huggingfaceserver:v0.20.0'}]},
+    spec: {
+      initContainers: [{name: 'storage-initializer', image: 'kserve/storage-initializer:v0.20.0'}],
+      containers: [{name: 'kserve-container', image: 'kserve/huggingfaceserver:v0.20.0'}],
+    },
     status,
   }
 }
-const running = (startedSecondsAgo: number) => ({phase: 'Pending', initContainerStatuses: [{name: 'storage-initializer', restartCount: 0, state: {running: {startedAt: ago(startedSecondsAgo)}}}]})
-const terminated = (start: number, end: number) => ({phase: 'Running', initContainerStatuses: [{name: 'storage-initializer', restartCount: 0, state: {terminated: {exitCode: 0, reason: 'Completed', startedAt: ago(start), finishedAt: ago(end)}}}]})
+const running = (startedSecondsAgo: number) => ({
+  phase: 'Pending',
+  initContainerStatuses: [{name: 'storage-initializer', restartCount: 0, state: {running: {startedAt: ago(startedSecondsAgo)}}}],
+})
+const terminated = (start: number, end: number) => ({
+  phase: 'Running',
+  initContainerStatuses: [
+    {
+      name: 'storage-initializer',
+      restartCount: 0,
+      state: {terminated: {exitCode: 0, reason: 'Completed', startedAt: ago(start), finishedAt: ago(end)}},
+    },
+  ],
+})
 /** the pod's init container ends now (its log stream, followed, ends with it) */
 const finish = (name: string) => s.cluster.seed({...s.cluster.store.get('/pods', 'ml', name), status: terminated(3, 0)})
 
@@ -37,10 +52,22 @@ const DOWNLOADING_LOG = ['Initializing']
 
 beforeEach(async () => {
   s = await inProcess('kserve-v0.20.0.yaml')
-  s.cluster.seed({apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: {name: 'llm', namespace: 'ml'}, spec: {predictor: {model: {modelFormat: {name: 'huggingface'}, storageUri: 'hf://org/llm'}}}})
+  s.cluster.seed({
+    apiVersion: 'serving.kserve.io/v1beta1',
+    kind: 'InferenceService',
+    metadata: {name: 'llm', namespace: 'ml'},
+    spec: {predictor: {model: {modelFormat: {name: 'huggingface'}, storageUri: 'hf://org/llm'}}},
+  })
   s.cluster.seed(pod('llm-done', terminated(100, 88), {'storage-initializer': DONE_LOG}))
   s.cluster.seed(pod('llm-downloading', running(1), {'storage-initializer': DOWNLOADING_LOG}))
-  s.cluster.seed(pod('llm-pull', {phase: 'Pending', initContainerStatuses: [{name: 'storage-initializer', restartCount: 0, state: {waiting: {reason: 'ImagePullBackOff', message: 'Back-off pulling image'}}}]}))
+  s.cluster.seed(
+    pod('llm-pull', {
+      phase: 'Pending',
+      initContainerStatuses: [
+        {name: 'storage-initializer', restartCount: 0, state: {waiting: {reason: 'ImagePullBackOff', message: 'Back-off pulling image'}}},
+      ],
+    }),
+  )
 })
 afterEach(() => s.stop())
 
@@ -51,7 +78,15 @@ function capture() {
   const out: string[] = []
   const err: string[] = []
   const events: LogEvent[] = []
-  const print = makePrinter({json: false, prefix: true, timestamps: false, withNamespace: false, color: {stdout: false, stderr: false}, out: t => out.push(t), err: t => err.push(t)})
+  const print = makePrinter({
+    json: false,
+    prefix: true,
+    timestamps: false,
+    withNamespace: false,
+    color: {stdout: false, stderr: false},
+    out: t => out.push(t),
+    err: t => err.push(t),
+  })
   const emit = (e: LogEvent) => {
     events.push(e)
     print(e)
@@ -77,37 +112,84 @@ test("a model's pods: each log line once, prefixed [pod/NAME/CONTAINER] on stdou
   expect(c.lines('llm-downloading')).toEqual(DOWNLOADING_LOG)
   // every write is one whole line; the order between pods is the streams', the order within one pod the log's
   const prefix = (p: string) => `[pod/${p}/storage-initializer] `
-  expect([...c.out].sort()).toEqual([...DONE_LOG.map(l => `${prefix('llm-done')}${l}\n`), ...DOWNLOADING_LOG.map(l => `${prefix('llm-downloading')}${l}\n`)].sort())
+  expect([...c.out].sort()).toEqual(
+    [...DONE_LOG.map(l => `${prefix('llm-done')}${l}\n`), ...DOWNLOADING_LOG.map(l => `${prefix('llm-downloading')}${l}\n`)].sort(),
+  )
   // the pod that cannot run: one status line; the finished one: how and how fast (started 100 s ago, ended 88 s ago)
-  expect(c.err.filter(l => l.startsWith(`${prefix('llm-pull')}status: ImagePullBackOff: Back-off pulling image (check the image kserve/storage-initializer:v0.20.0 exists`))).toHaveLength(1)
+  expect(
+    c.err.filter(l =>
+      l.startsWith(
+        `${prefix('llm-pull')}status: ImagePullBackOff: Back-off pulling image (check the image kserve/storage-initializer:v0.20.0 exists`,
+      ),
+    ),
+  ).toHaveLength(1)
   expect(c.err).toContain(`${prefix('llm-done')}finished: exit 0 (Completed) after 12.0s\n`)
   expect(c.err).toHaveLength(2)
 })
 
 test('what is not there is a one-line error: a model of no such name, a namespace that does not exist, a container no pod has', async () => {
   const why = async (p: Promise<unknown>) => {
-    const e = await p.then(() => undefined, x => x)
+    const e = await p.then(
+      () => undefined,
+      x => x,
+    )
     expect(isCliError(e)).toBe(true)
     return (e as Error).message
   }
-  expect(await why(selectPods(s.client, 'ml', {model: 'nope'}))).toBe('inferenceservice "nope" not found in namespace "ml" (nor an llminferenceservice)')
+  expect(await why(selectPods(s.client, 'ml', {model: 'nope'}))).toBe(
+    'inferenceservice "nope" not found in namespace "ml" (nor an llminferenceservice)',
+  )
   const signal = new AbortController().signal
   expect(await why(runLogs(s.client, await selectPods(s.client, 'nope', {}), opts(), () => {}, signal))).toBe('namespaces "nope" not found')
-  expect(await why(runLogs(s.client, await selectPods(s.client, 'ml', {pod: 'llm-done'}), opts({container: 'nope'}), () => {}, signal))).toBe('container nope is not valid for pod llm-done')
+  expect(
+    await why(runLogs(s.client, await selectPods(s.client, 'ml', {pod: 'llm-done'}), opts({container: 'nope'}), () => {}, signal)),
+  ).toBe('container nope is not valid for pod llm-done')
 })
 
 test('--summary: one row per model, outcomes counted by reason, median and slowest download; the table and the JSON document', async () => {
-  s.cluster.seed(pod('llm-oom', {phase: 'Pending', initContainerStatuses: [{name: 'storage-initializer', restartCount: 2, state: {waiting: {reason: 'CrashLoopBackOff'}}, lastState: {terminated: {exitCode: 137, reason: 'OOMKilled'}}}]}))
+  s.cluster.seed(
+    pod('llm-oom', {
+      phase: 'Pending',
+      initContainerStatuses: [
+        {
+          name: 'storage-initializer',
+          restartCount: 2,
+          state: {waiting: {reason: 'CrashLoopBackOff'}},
+          lastState: {terminated: {exitCode: 137, reason: 'OOMKilled'}},
+        },
+      ],
+    }),
+  )
   s.cluster.seed(pod('llm-fast', terminated(60, 56)))
   const rows = await summarisePods(s.client, await selectPods(s.client, 'ml', {}))
   const llm = rows.find(r => r.inferenceService === 'llm')
   // two downloads finished (12 s and 4 s), one pull and one OOM failed, one still downloading
-  expect(llm).toEqual({namespace: 'ml', kind: 'InferenceService', inferenceService: 'llm', pods: 5, succeeded: 2, failed: {ImagePullBackOff: 1, OOMKilled: 1}, initializing: 1, images: ['kserve/storage-initializer:v0.20.0'], medianSeconds: 8, slowestSeconds: 12})
+  expect(llm).toEqual({
+    namespace: 'ml',
+    kind: 'InferenceService',
+    inferenceService: 'llm',
+    pods: 5,
+    succeeded: 2,
+    failed: {ImagePullBackOff: 1, OOMKilled: 1},
+    initializing: 1,
+    images: ['kserve/storage-initializer:v0.20.0'],
+    medianSeconds: 8,
+    slowestSeconds: 12,
+  })
 
   const text = summaryTable(rows, {withNamespace: false, headers: true}).split('\n')
   expect(text.at(-1)).toBe('')
   expect(text[0].split(/\s{3,}/)).toEqual(['MODEL', 'PODS', 'SUCCEEDED', 'FAILED', 'INITIALIZING', 'IMAGE', 'MEDIAN', 'SLOWEST'])
-  expect(text.find(l => l.startsWith('inferenceservice/llm '))?.split(/\s{3,}/)).toEqual(['inferenceservice/llm', '5', '2', '1 ImagePullBackOff, 1 OOMKilled', '1', 'kserve/storage-initializer:v0.20.0', '8.0s', '12.0s'])
+  expect(text.find(l => l.startsWith('inferenceservice/llm '))?.split(/\s{3,}/)).toEqual([
+    'inferenceservice/llm',
+    '5',
+    '2',
+    '1 ImagePullBackOff, 1 OOMKilled',
+    '1',
+    'kserve/storage-initializer:v0.20.0',
+    '8.0s',
+    '12.0s',
+  ])
   expect(text).toHaveLength(rows.length + 2)
   // --no-headers: the same rows without the header; every namespace (-A): a namespace column first
   expect(summaryTable(rows, {withNamespace: false, headers: false})).toBe(text.slice(1).join('\n'))
@@ -150,8 +232,16 @@ test('a stream cut before its end is resumed without -f too: every line once; a 
   expect(c.events.filter(e => e.type === 'resumed')).toHaveLength(1)
   // for good: the command fails in one line, after what could be read
   s.cluster.faults.add({verb: 'get', resource: 'pods/log', name: 'llm-cut', dropAfterLines: 7, midLine: true})
-  const err = await runLogs(s.client, await selectPods(s.client, 'ml', {pod: 'llm-cut'}), opts(), capture().emit, new AbortController().signal).catch(e => e)
-  expect(isCliError(err) && err.message).toMatch(/^the log of pod ml\/llm-cut \(container storage-initializer\) kept breaking off: 6 attempts( \(the last: .*\))?; the lines above are all that could be read$/)
+  const err = await runLogs(
+    s.client,
+    await selectPods(s.client, 'ml', {pod: 'llm-cut'}),
+    opts(),
+    capture().emit,
+    new AbortController().signal,
+  ).catch(e => e)
+  expect(isCliError(err) && err.message).toMatch(
+    /^the log of pod ml\/llm-cut \(container storage-initializer\) kept breaking off: 6 attempts( \(the last: .*\))?; the lines above are all that could be read$/,
+  )
 }, 20_000)
 
 test('--limit-bytes caps the whole log, not each reconnection: a resumed stream asks for what is left, and the cap ends it', async () => {
@@ -167,7 +257,13 @@ test('--limit-bytes caps the whole log, not each reconnection: a resumed stream 
   const cap = bytes(0, 20) + 31 + 'lin'.length
   const c = capture()
   const ac = new AbortController()
-  const done = runLogs(s.client, await selectPods(s.client, 'ml', {pod: 'llm-cap'}), opts({follow: true, limitBytes: cap}), c.emit, ac.signal)
+  const done = runLogs(
+    s.client,
+    await selectPods(s.client, 'ml', {pod: 'llm-cap'}),
+    opts({follow: true, limitBytes: cap}),
+    c.emit,
+    ac.signal,
+  )
   await until('the line cut by the cap', () => c.lines('llm-cap').includes('lin'))
   // time for another resume (after 400 ms) if the cap's end were taken for a cut
   await new Promise(r => setTimeout(r, 500))
@@ -176,7 +272,9 @@ test('--limit-bytes caps the whole log, not each reconnection: a resumed stream 
   // 20 whole lines, and the cap falls 3 bytes into the text of the next, as kubectl --limit-bytes prints it
   expect(c.lines('llm-cap')).toEqual([...lines.slice(0, 20).map(l => l.text), 'lin'])
   expect(c.events.filter(e => e.type === 'resumed')).toHaveLength(1)
-  const asked = s.cluster.requests.filter(q => q.path === '/api/v1/namespaces/ml/pods/llm-cap/log').map(q => Number(new URLSearchParams(q.query).get('limitBytes')))
+  const asked = s.cluster.requests
+    .filter(q => q.path === '/api/v1/namespaces/ml/pods/llm-cap/log')
+    .map(q => Number(new URLSearchParams(q.query).get('limitBytes')))
   // resumed: what is left of the cap (17 lines delivered), plus the lines of the second resumed at (15 and 16), sent again
   expect(asked).toEqual([cap, cap - bytes(0, 17) + bytes(15, 17)])
 })

@@ -24,13 +24,22 @@ beforeEach(async () => {
 })
 afterEach(() => s.stop())
 
-const opts = (o: Partial<ChangeOptions> = {}): ChangeOptions => ({dryRun: 'none', fieldManager: 'kubectl-storage-init', historyLimit: 10, command: 'kubectl storage-init test', ...o})
+const opts = (o: Partial<ChangeOptions> = {}): ChangeOptions => ({
+  dryRun: 'none',
+  fieldManager: 'kubectl-storage-init',
+  historyLimit: 10,
+  command: 'kubectl storage-init test',
+  ...o,
+})
 const csc = () => s.cluster.store.get('serving.kserve.io/clusterstoragecontainers', undefined, 'default')
 
 /** an edit made outside the plugin (kubectl edit), of the storageInitializer's fields */
 function editOutside(fields: Record<string, string>): void {
   const cm = s.cluster.store.get('/configmaps', 'kserve', 'inferenceservice-config')
-  s.cluster.store.update('/configmaps', {...cm, data: {...cm.data, storageInitializer: JSON.stringify({...JSON.parse(cm.data.storageInitializer), ...fields}, null, 4)}})
+  s.cluster.store.update('/configmaps', {
+    ...cm,
+    data: {...cm.data, storageInitializer: JSON.stringify({...JSON.parse(cm.data.storageInitializer), ...fields}, null, 4)},
+  })
 }
 
 /** Roll back as the command does: the plan's warnings and diffs collected, the plan kept for its report lines. */
@@ -91,7 +100,9 @@ test('an outside edit of the same field is refused without --force, with the dif
   expect((await readHistory(s.client, 'kserve')).records).toHaveLength(2)
 
   const forced = await rollback({force: true})
-  expect(forced.said.warnings).toContain('--force: overwriting changes made outside kubectl storage-init since revision 2: configmap memoryLimit (live "3Gi", rollback "1Gi")')
+  expect(forced.said.warnings).toContain(
+    '--force: overwriting changes made outside kubectl storage-init since revision 2: configmap memoryLimit (live "3Gi", rollback "1Gi")',
+  )
   expect(liveConfig(s)).toMatchObject({memoryLimit: '1Gi', cpuLimit: '3', image: 'kserve/storage-initializer:v0.30.1'})
   expect((await readHistory(s.client, 'kserve')).records).toHaveLength(3)
 })
@@ -100,7 +111,11 @@ test('the conflict check is per field: a refused rollback shows the diff of the 
   editOutside({memoryLimit: '3Gi'})
   const said: string[] = []
   await expect(
-    runChange(s.client, live => planRollback(live, {force: false}, {warn: () => {}, diff: target => said.push(target)}), opts({requireDoc: false})),
+    runChange(
+      s.client,
+      live => planRollback(live, {force: false}, {warn: () => {}, diff: target => said.push(target)}),
+      opts({requireDoc: false}),
+    ),
   ).rejects.toThrow(/^the live configuration differs from what revision 2 recorded/)
   expect(said).toEqual(['configmap'])
 })
@@ -138,7 +153,10 @@ test('with nothing recorded, history says so on stderr', async () => {
   const fresh = await inProcess('kserve-v0.15.2.yaml')
   try {
     const {live, items} = await loadHistory(fresh.client)
-    expect(await renderHistory(live.namespace, items, {})).toEqual({stdout: '', stderr: 'No revisions recorded in configmap kserve/storage-initializer-history.\n'})
+    expect(await renderHistory(live.namespace, items, {})).toEqual({
+      stdout: '',
+      stderr: 'No revisions recorded in configmap kserve/storage-initializer-history.\n',
+    })
   } finally {
     fresh.stop()
   }

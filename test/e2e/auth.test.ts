@@ -30,18 +30,45 @@ beforeAll(async () => {
   ssl('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', '/CN=storage-init-test-client-ca')
   writeFileSync(join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\n')
   ssl('req', ...ec, '-keyout', 'client.key', '-out', 'client.csr', '-subj', '/O=system:masters/CN=storage-init-tester')
-  ssl('x509', '-req', '-in', 'client.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'client.crt', '-days', '1', '-extfile', 'client.ext')
+  ssl(
+    'x509',
+    '-req',
+    '-in',
+    'client.csr',
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'client.crt',
+    '-days',
+    '1',
+    '-extfile',
+    'client.ext',
+  )
   const certs = s.cluster.certs!
   const admin = s.cluster.users['sim-admin'].token
-  front = https.createServer({key: certs.keyPem, cert: certs.certPem, ca: pem('ca.crt'), requestCert: true, rejectUnauthorized: true}, (req, res) => {
-    seen.push((req.socket as any).getPeerCertificate().subject.CN)
-    const up = https.request(`${s.cluster.url}${req.url}`, {method: req.method, ca: certs.caPem, headers: {...req.headers, host: new URL(s.cluster.url).host, authorization: `Bearer ${admin}`}}, r => {
-      res.writeHead(r.statusCode!, r.headers)
-      r.pipe(res)
-    })
-    up.on('error', () => res.destroy())
-    req.pipe(up)
-  })
+  front = https.createServer(
+    {key: certs.keyPem, cert: certs.certPem, ca: pem('ca.crt'), requestCert: true, rejectUnauthorized: true},
+    (req, res) => {
+      seen.push((req.socket as any).getPeerCertificate().subject.CN)
+      const up = https.request(
+        `${s.cluster.url}${req.url}`,
+        {
+          method: req.method,
+          ca: certs.caPem,
+          headers: {...req.headers, host: new URL(s.cluster.url).host, authorization: `Bearer ${admin}`},
+        },
+        r => {
+          res.writeHead(r.statusCode!, r.headers)
+          r.pipe(res)
+        },
+      )
+      up.on('error', () => res.destroy())
+      req.pipe(up)
+    },
+  )
   await new Promise<void>(r => front.listen(0, '127.0.0.1', r))
   frontUrl = `https://127.0.0.1:${(front.address() as AddressInfo).port}`
 })
@@ -55,7 +82,17 @@ afterAll(async () => {
 function kubeconfig(name: string, user: Record<string, unknown>, server = frontUrl): string {
   const file = join(dir, `${name}.kubeconfig`)
   const ca = Buffer.from(s.cluster.certs!.caPem).toString('base64')
-  writeFileSync(file, stringify({apiVersion: 'v1', kind: 'Config', clusters: [{name: 'c', cluster: {server, 'certificate-authority-data': ca}}], users: [{name, user}], contexts: [{name, context: {cluster: 'c', user: name}}], 'current-context': name}))
+  writeFileSync(
+    file,
+    stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{name: 'c', cluster: {server, 'certificate-authority-data': ca}}],
+      users: [{name, user}],
+      contexts: [{name, context: {cluster: 'c', user: name}}],
+      'current-context': name,
+    }),
+  )
   return file
 }
 
@@ -63,9 +100,20 @@ function kubeconfig(name: string, user: Record<string, unknown>, server = frontU
 function execPlugin(name: string, status: Record<string, unknown>): Record<string, unknown> {
   const script = join(dir, `${name}.sh`)
   const credential = JSON.stringify({apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status})
-  writeFileSync(script, `#!/bin/sh\n# test exec credential plugin\n[ "$1" = "get-token" ] && [ "$SI_TEST_CLUSTER" = "sim" ] || { echo "bad call: $* SI_TEST_CLUSTER=$SI_TEST_CLUSTER" >&2; exit 3; }\ncat <<'EOF'\n${credential}\nEOF\n`)
+  writeFileSync(
+    script,
+    `#!/bin/sh\n# test exec credential plugin\n[ "$1" = "get-token" ] && [ "$SI_TEST_CLUSTER" = "sim" ] || { echo "bad call: $* SI_TEST_CLUSTER=$SI_TEST_CLUSTER" >&2; exit 3; }\ncat <<'EOF'\n${credential}\nEOF\n`,
+  )
   chmodSync(script, 0o755)
-  return {exec: {apiVersion: 'client.authentication.k8s.io/v1', command: script, args: ['get-token'], env: [{name: 'SI_TEST_CLUSTER', value: 'sim'}], interactiveMode: 'Never'}}
+  return {
+    exec: {
+      apiVersion: 'client.authentication.k8s.io/v1',
+      command: script,
+      args: ['get-token'],
+      env: [{name: 'SI_TEST_CLUSTER', value: 'sim'}],
+      interactiveMode: 'Never',
+    },
+  }
 }
 
 async function getsConfig(kc: string, cn?: string) {
@@ -78,11 +126,17 @@ async function getsConfig(kc: string, cn?: string) {
 }
 
 test('a client certificate given inline (client-certificate-data, client-key-data)', async () => {
-  await getsConfig(kubeconfig('inline', {'client-certificate-data': b64('client.crt'), 'client-key-data': b64('client.key')}), 'storage-init-tester')
+  await getsConfig(
+    kubeconfig('inline', {'client-certificate-data': b64('client.crt'), 'client-key-data': b64('client.key')}),
+    'storage-init-tester',
+  )
 })
 
 test('a client certificate given as files (client-certificate, client-key)', async () => {
-  await getsConfig(kubeconfig('files', {'client-certificate': join(dir, 'client.crt'), 'client-key': join(dir, 'client.key')}), 'storage-init-tester')
+  await getsConfig(
+    kubeconfig('files', {'client-certificate': join(dir, 'client.crt'), 'client-key': join(dir, 'client.key')}),
+    'storage-init-tester',
+  )
 })
 
 test('no client certificate: the front refuses the handshake, and the command fails', async () => {
@@ -93,17 +147,37 @@ test('no client certificate: the front refuses the handshake, and the command fa
   expect(r.stderr).toMatch(/^error: .*certificate/)
 })
 
-test('the kubeconfig\'s CA is the only one trusted: a server another CA signed is refused, whatever the environment adds', async () => {
+test("the kubeconfig's CA is the only one trusted: a server another CA signed is refused, whatever the environment adds", async () => {
   const ssl = (...args: string[]) => execFileSync('openssl', args, {cwd: dir, stdio: 'ignore'})
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']
   ssl('req', '-x509', ...ec, '-keyout', 'other-ca.key', '-out', 'other-ca.crt', '-days', '1', '-subj', '/CN=another-ca')
   writeFileSync(join(dir, 'other.ext'), 'subjectAltName=IP:127.0.0.1\n')
   ssl('req', ...ec, '-keyout', 'other.key', '-out', 'other.csr', '-subj', '/CN=127.0.0.1')
-  ssl('x509', '-req', '-in', 'other.csr', '-CA', 'other-ca.crt', '-CAkey', 'other-ca.key', '-CAcreateserial', '-out', 'other.crt', '-days', '1', '-extfile', 'other.ext')
+  ssl(
+    'x509',
+    '-req',
+    '-in',
+    'other.csr',
+    '-CA',
+    'other-ca.crt',
+    '-CAkey',
+    'other-ca.key',
+    '-CAcreateserial',
+    '-out',
+    'other.crt',
+    '-days',
+    '1',
+    '-extfile',
+    'other.ext',
+  )
   const other = https.createServer({key: pem('other.key'), cert: pem('other.crt')}, (_req, res) => res.end('{}'))
   await new Promise<void>(r => other.listen(0, '127.0.0.1', r))
   try {
-    const kc = kubeconfig('other-ca', {token: s.cluster.users['sim-admin'].token}, `https://127.0.0.1:${(other.address() as AddressInfo).port}`)
+    const kc = kubeconfig(
+      'other-ca',
+      {token: s.cluster.users['sim-admin'].token},
+      `https://127.0.0.1:${(other.address() as AddressInfo).port}`,
+    )
     for (const env of [{}, {NODE_EXTRA_CA_CERTS: join(dir, 'other-ca.crt')}, {SSL_CERT_FILE: join(dir, 'other-ca.crt')}]) {
       const r = await plugin(['get', '--kubeconfig', kc], env)
       expect(r.code).toBe(1)
@@ -130,5 +204,8 @@ test('an exec credential plugin that fails is one line naming it', async () => {
 })
 
 test('an exec credential plugin that gives a client certificate', async () => {
-  await getsConfig(kubeconfig('exec-cert', execPlugin('exec-cert', {clientCertificateData: pem('client.crt'), clientKeyData: pem('client.key')})), 'storage-init-tester')
+  await getsConfig(
+    kubeconfig('exec-cert', execPlugin('exec-cert', {clientCertificateData: pem('client.crt'), clientKeyData: pem('client.key')})),
+    'storage-init-tester',
+  )
 })

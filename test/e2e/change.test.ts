@@ -7,7 +7,10 @@ import {RELEASES} from '../../scripts/make-scenarios.mjs'
 const releases: string[] = RELEASES
 const get = async (s: Started, args: string[]) => JSON.parse((await kubectl(s.kubeconfig, ['get', ...args, '-o', 'json'])).stdout)
 const cm = (s: Started) => get(s, ['cm', 'inferenceservice-config', '-n', 'kserve'])
-const csc = async (s: Started) => ((await kubectl(s.kubeconfig, ['get', 'crd', 'clusterstoragecontainers.serving.kserve.io'])).code === 0 ? get(s, ['clusterstoragecontainers']) : {items: []})
+const csc = async (s: Started) =>
+  (await kubectl(s.kubeconfig, ['get', 'crd', 'clusterstoragecontainers.serving.kserve.io'])).code === 0
+    ? get(s, ['clusterstoragecontainers'])
+    : {items: []}
 const si = (o: any) => JSON.parse(o.data.storageInitializer)
 const run = (s: Started, ...args: string[]) => plugin([...args, '--kubeconfig', s.kubeconfig])
 
@@ -44,7 +47,9 @@ describe.each(releases)('KServe %s', release => {
     // the only difference in the ConfigMap: the image inside storageInitializer
     expect(si(after)).toEqual({...si(before), image})
     expect(after.data.storageInitializer).toBe(before.data.storageInitializer.replace(/("image"\s*:\s*)"[^"]*"/, `$1"${image}"`))
-    expect(stable({...after, data: {...after.data, storageInitializer: ''}})).toEqual(stable({...before, data: {...before.data, storageInitializer: ''}}))
+    expect(stable({...after, data: {...after.data, storageInitializer: ''}})).toEqual(
+      stable({...before, data: {...before.data, storageInitializer: ''}}),
+    )
     // the default ClusterStorageContainer runs the same repository: it follows
     const afterCsc = await csc(s)
     for (const [i, c] of beforeCsc.items.entries()) {
@@ -66,7 +71,8 @@ describe.each(releases)('KServe %s', release => {
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('configmap/inferenceservice-config resource requirements updated')
     expect(si(await cm(s))).toEqual({...si(before), cpuRequest: '200m', memoryRequest: '512Mi', memoryLimit: '4Gi'})
-    for (const c of (await csc(s)).items) expect(c.spec.container.resources).toEqual({requests: {cpu: '200m', memory: '512Mi'}, limits: {cpu: '1', memory: '4Gi'}})
+    for (const c of (await csc(s)).items)
+      expect(c.spec.container.resources).toEqual({requests: {cpu: '200m', memory: '512Mi'}, limits: {cpu: '1', memory: '4Gi'}})
     expect((await run(s, 'rollback')).code).toBe(0)
     expect((await cm(s)).data).toEqual(before.data)
   })
@@ -88,7 +94,16 @@ describe('changes', () => {
       name: 'inferenceservice-config',
       count: 1,
       before: async () => {
-        theirs = await kubectl(s.kubeconfig, ['patch', 'cm', 'inferenceservice-config', '-n', 'kserve', '--type=merge', '-p', '{"data":{"theirs":"kept"},"metadata":{"labels":{"team":"ml"}}}'])
+        theirs = await kubectl(s.kubeconfig, [
+          'patch',
+          'cm',
+          'inferenceservice-config',
+          '-n',
+          'kserve',
+          '--type=merge',
+          '-p',
+          '{"data":{"theirs":"kept"},"metadata":{"labels":{"team":"ml"}}}',
+        ])
       },
     })
     const r = await run(s, 'set-image', 'kserve/storage-initializer:v0.20.1', '--target', 'configmap')
@@ -99,7 +114,11 @@ describe('changes', () => {
     expect(after.metadata.labels.team).toBe('ml')
     expect(si(after).image).toBe('kserve/storage-initializer:v0.20.1')
     // ours (409), theirs, ours again
-    expect(s.cluster.requests.filter(q => q.method === 'PATCH' && q.path.endsWith('/inferenceservice-config')).map(q => q.user)).toEqual(['sim-admin', 'sim-admin', 'sim-admin'])
+    expect(s.cluster.requests.filter(q => q.method === 'PATCH' && q.path.endsWith('/inferenceservice-config')).map(q => q.user)).toEqual([
+      'sim-admin',
+      'sim-admin',
+      'sim-admin',
+    ])
     expect(r.stdout).toBe('configmap/inferenceservice-config image updated\n')
   })
 
@@ -107,7 +126,9 @@ describe('changes', () => {
     const before = await cm(s)
     const sr = await run(s, 'set-image', '--tag', 'v0.20.1', '--dry-run=server')
     expect(sr.code).toBe(0)
-    expect(sr.stdout).toBe('configmap/inferenceservice-config image updated (server dry run)\nclusterstoragecontainer.serving.kserve.io/default image updated (server dry run)\n')
+    expect(sr.stdout).toBe(
+      'configmap/inferenceservice-config image updated (server dry run)\nclusterstoragecontainer.serving.kserve.io/default image updated (server dry run)\n',
+    )
     expect(s.cluster.requests.some(q => q.method === 'PATCH' && q.query.includes('dryRun=All'))).toBe(true)
     const cr = await run(s, 'set-image', '--tag', 'v0.20.1', '--dry-run=client', '-o', 'json')
     const list = JSON.parse(cr.stdout)
@@ -120,15 +141,21 @@ describe('changes', () => {
 
   test('--diff shows a unified diff per target', async () => {
     const r = await run(s, 'set-image', '--tag', 'v0.20.1', '--diff', '--dry-run=client')
-    expect(r.stdout).toContain('--- configmap/inferenceservice-config (live) data.storageInitializer\n+++ configmap/inferenceservice-config (after)\n')
-    expect(r.stdout).toContain('-    "image" : "kserve/storage-initializer:v0.20.0",\n+    "image" : "kserve/storage-initializer:v0.20.1",\n')
+    expect(r.stdout).toContain(
+      '--- configmap/inferenceservice-config (live) data.storageInitializer\n+++ configmap/inferenceservice-config (after)\n',
+    )
+    expect(r.stdout).toContain(
+      '-    "image" : "kserve/storage-initializer:v0.20.0",\n+    "image" : "kserve/storage-initializer:v0.20.1",\n',
+    )
     expect(r.stdout).toContain('-image: kserve/storage-initializer:v0.20.0\n+image: kserve/storage-initializer:v0.20.1\n')
   })
 
   test('nothing to change: nothing written, no revision', async () => {
     const r = await run(s, 'set-image', 'kserve/storage-initializer:v0.20.0')
     expect(r.code).toBe(0)
-    expect(r.stdout).toBe('configmap/inferenceservice-config image unchanged\nclusterstoragecontainer.serving.kserve.io/default image unchanged\n')
+    expect(r.stdout).toBe(
+      'configmap/inferenceservice-config image unchanged\nclusterstoragecontainer.serving.kserve.io/default image unchanged\n',
+    )
     expect(r.stderr).toContain('nothing to change')
     expect(s.cluster.requests.filter(q => q.method !== 'GET').length).toBe(0)
   })
@@ -136,7 +163,10 @@ describe('changes', () => {
   test('a read-only user changes nothing and is told which permission is missing', async () => {
     const before = await cm(s)
     const r = await plugin(['set-image', '--tag', 'v0.20.1', '--kubeconfig', s.kubeconfig, '--context', 'sim-readonly'])
-    expectRefused(r, 'error: forbidden: user "sim-readonly" cannot patch configmaps in namespace "kserve" (needed to change configmap/inferenceservice-config); nothing was changed (try: kubectl auth can-i patch configmaps -n kserve)')
+    expectRefused(
+      r,
+      'error: forbidden: user "sim-readonly" cannot patch configmaps in namespace "kserve" (needed to change configmap/inferenceservice-config); nothing was changed (try: kubectl auth can-i patch configmaps -n kserve)',
+    )
     expect(r.stderr.trim().split('\n')).toHaveLength(2) // the version warning, then the error
     expect(await cm(s)).toEqual(before)
     expect(s.cluster.requests.filter(q => q.method === 'PATCH').length).toBe(0)
@@ -151,7 +181,10 @@ describe('changes', () => {
       [['set-image', 'a/b:1', '--tag', 'v2'], 'give only one of IMAGE, --tag and --registry'],
       [['set-image', '--tag', '.bad'], '--tag ".bad"'],
       [['set-image', '--registry', 'https://x.io'], '--registry "https://x.io"'],
-      [['set-image', '--tag', 'v1', '--target', 'storage-container/nope'], '--target storage-container/nope: no such ClusterStorageContainer'],
+      [
+        ['set-image', '--tag', 'v1', '--target', 'storage-container/nope'],
+        '--target storage-container/nope: no such ClusterStorageContainer',
+      ],
       [['set-image', '--tag', 'v1', '--target', 'pods'], '--target pods: expected configmap, storage-container/NAME or all'],
       [['set-resources'], 'you must specify an update to requests or limits'],
       [['set-resources', '--limits', 'memory=4GB'], '--limits: memory=4GB is not a valid quantity'],
@@ -183,7 +216,10 @@ describe('changes', () => {
   test('set-resources on a ClusterStorageContainer and for the modelcar', async () => {
     const r = await run(s, 'set-resources', '--limits', 'memory=16Gi', '--target', 'storage-container/default')
     expect(r.code).toBe(0)
-    expect((await csc(s)).items[0].spec.container.resources).toEqual({requests: {cpu: '100m', memory: '100Mi'}, limits: {cpu: '1', memory: '16Gi'}})
+    expect((await csc(s)).items[0].spec.container.resources).toEqual({
+      requests: {cpu: '100m', memory: '100Mi'},
+      limits: {cpu: '1', memory: '16Gi'},
+    })
     const m = await run(s, 'set-resources', '--modelcar', '--limits', 'cpu=50m,memory=64Mi')
     expect(m.stdout).toBe('configmap/inferenceservice-config modelcar resource requirements updated\n')
     expect(si(await cm(s))).toMatchObject({cpuModelcar: '50m', memoryModelcar: '64Mi', cpuRequest: '100m'})
@@ -216,7 +252,16 @@ describe('changes', () => {
   test('rollback refuses when the live config drifted in a field it changes, shows the difference, and --force overrides that field only', async () => {
     expect((await run(s, 'set-image', '--tag', 'v0.20.1')).code).toBe(0)
     const doc = si(await cm(s))
-    await kubectl(s.kubeconfig, ['patch', 'cm', 'inferenceservice-config', '-n', 'kserve', '--type=merge', '-p', JSON.stringify({data: {storageInitializer: JSON.stringify({...doc, image: 'someone/else:v1', memoryLimit: '2Gi'})}})])
+    await kubectl(s.kubeconfig, [
+      'patch',
+      'cm',
+      'inferenceservice-config',
+      '-n',
+      'kserve',
+      '--type=merge',
+      '-p',
+      JSON.stringify({data: {storageInitializer: JSON.stringify({...doc, image: 'someone/else:v1', memoryLimit: '2Gi'})}}),
+    ])
     const r = await run(s, 'rollback')
     expect(r.code).toBe(1)
     expect(r.stderr).toContain('--- configmap (recorded)')
@@ -226,13 +271,22 @@ describe('changes', () => {
     const f = await run(s, 'rollback', '--force')
     expect(f.code).toBe(0)
     expect(f.stderr).toContain('Warning: --force: overwriting changes made outside kubectl storage-init since revision 1: configmap image')
-    expect(f.stderr).toContain('Warning: keeping the changes made outside kubectl storage-init since revision 1: configmap/inferenceservice-config (memoryLimit)')
+    expect(f.stderr).toContain(
+      'Warning: keeping the changes made outside kubectl storage-init since revision 1: configmap/inferenceservice-config (memoryLimit)',
+    )
     expect(si(await cm(s))).toEqual({...doc, image: 'kserve/storage-initializer:v0.20.0', memoryLimit: '2Gi'})
   })
 
   test('drift on a ClusterStorageContainer is shown as YAML of the recorded and live containers', async () => {
     expect((await run(s, 'set-image', '--tag', 'v0.20.1')).code).toBe(0)
-    await kubectl(s.kubeconfig, ['patch', 'clusterstoragecontainer', 'default', '--type=json', '-p', JSON.stringify([{op: 'replace', path: '/spec/container/image', value: 'someone/else:v1'}])])
+    await kubectl(s.kubeconfig, [
+      'patch',
+      'clusterstoragecontainer',
+      'default',
+      '--type=json',
+      '-p',
+      JSON.stringify([{op: 'replace', path: '/spec/container/image', value: 'someone/else:v1'}]),
+    ])
     const r = await run(s, 'rollback')
     expect(r.code).toBe(1)
     expect(r.stderr).toContain('--- storage-container/default (recorded)')
@@ -246,18 +300,26 @@ describe('changes', () => {
     s.cluster.faults.add({verb: 'patch', resource: 'clusterstoragecontainers', status: 422, count: 1})
     const r = await run(s, 'rollback')
     expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/changed: configmap, recorded as revision 2; not changed: storage-container\/default \(run the same command again to finish\)/)
+    expect(r.stderr).toMatch(
+      /changed: configmap, recorded as revision 2; not changed: storage-container\/default \(run the same command again to finish\)/,
+    )
     expect(si(await cm(s)).image).toBe('kserve/storage-initializer:v0.20.0')
     expect((await csc(s)).items[0].spec.container.image).toBe('kserve/storage-initializer:v0.20.1')
     const again = await run(s, 'rollback', '--to-revision', '0')
     expect(again.code).toBe(0)
-    expect(again.stdout).toBe('configmap/inferenceservice-config already matches\nclusterstoragecontainer.serving.kserve.io/default rolled back to revision 0\n')
+    expect(again.stdout).toBe(
+      'configmap/inferenceservice-config already matches\nclusterstoragecontainer.serving.kserve.io/default rolled back to revision 0\n',
+    )
     expect((await csc(s)).items[0].spec.container.image).toBe('kserve/storage-initializer:v0.20.0')
   })
 
   test('writes name their field manager', async () => {
     expect((await run(s, 'set-image', '--tag', 'v0.20.1', '--field-manager', 'platform-team')).code).toBe(0)
-    expect(s.cluster.requests.filter(q => q.method === 'PATCH' && q.path.includes('inferenceservice-config')).every(q => q.query.includes('fieldManager=platform-team'))).toBe(true)
+    expect(
+      s.cluster.requests
+        .filter(q => q.method === 'PATCH' && q.path.includes('inferenceservice-config'))
+        .every(q => q.query.includes('fieldManager=platform-team')),
+    ).toBe(true)
   })
 
   test('rollback with no history', async () => {
@@ -278,9 +340,13 @@ test('Helm-managed: a warning, and the values that make it last', async () => {
   try {
     const r = await run(s, 'set-image', '--tag', 'v0.15.3', '--show-helm-values')
     expect(r.code).toBe(0)
-    expect(r.stderr).toContain('Warning: configmap kserve/inferenceservice-config is managed by Helm release "kserve" (namespace kserve): the next helm upgrade will undo this change')
+    expect(r.stderr).toContain(
+      'Warning: configmap kserve/inferenceservice-config is managed by Helm release "kserve" (namespace kserve): the next helm upgrade will undo this change',
+    )
     // the v0.15 chart hard-codes the whole document (test/fixtures/kserve/v0.15.2/helm-configmap-template.yaml): no value keeps it
-    expect(r.stdout).toContain('# the kserve-resources chart v0.15.2 hard-codes "image": "kserve/storage-initializer:latest": no value keeps kserve/storage-initializer:v0.15.3')
+    expect(r.stdout).toContain(
+      '# the kserve-resources chart v0.15.2 hard-codes "image": "kserve/storage-initializer:latest": no value keeps kserve/storage-initializer:v0.15.3',
+    )
     const res = await run(s, 'set-resources', '--limits', 'memory=2Gi', '--show-helm-values')
     expect(res.stdout).toContain('hard-codes the storage-initializer resources (kserve/kserve#5412)')
     expect(res.stdout).toContain('#         memory: "2Gi"')

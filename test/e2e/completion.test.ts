@@ -17,7 +17,8 @@ beforeAll(async () => {
 })
 afterAll(() => s.cluster.stop())
 
-const complete = async (...words: string[]) => (await exec('kubectl', ['__complete', 'storage-init', ...words], env)).stdout.split('\n').filter(Boolean)
+const complete = async (...words: string[]) =>
+  (await exec('kubectl', ['__complete', 'storage-init', ...words], env)).stdout.split('\n').filter(Boolean)
 
 test('commands', async () => {
   expect(await complete('set-')).toEqual(['set-image', 'set-resources', ':4'])
@@ -42,5 +43,7 @@ test('live names: storage containers, InferenceServices, contexts, revisions', a
 
 test('--version names the version and the commit', async () => {
   const r = await plugin(['--version'])
-  expect(r.stdout).toMatch(/^kubectl-storage-init v\d+\.\d+\.\d+ \(commit ([0-9a-f]{12}|unknown)\) linux-x64 (npm node|standalone bun)-v\d+/)
+  expect(r.stdout).toMatch(
+    /^kubectl-storage-init v\d+\.\d+\.\d+ \(commit ([0-9a-f]{12}|unknown)\) linux-x64 (npm node|standalone bun)-v\d+/,
+  )
 })

@@ -47,7 +47,8 @@ function exec(cmd: string, args: string[], kubeconfig: string): Promise<{code: n
   })
 }
 
-const ours = (s: Started, args: string[]) => exec(process.execPath, [join(ROOT, 'bin', 'kubectl-storage_init'), ...args, '--history-limit', '100000'], s.kubeconfig)
+const ours = (s: Started, args: string[]) =>
+  exec(process.execPath, [join(ROOT, 'bin', 'kubectl-storage_init'), ...args, '--history-limit', '100000'], s.kubeconfig)
 
 let s: Started
 beforeAll(async () => {
@@ -57,26 +58,64 @@ afterAll(() => s.cluster.stop())
 
 test(`${RUNS} writes per writer, five writers at once, random faults (seed ${SEED}): nothing lost, every change recorded once`, async () => {
   const random = prng(SEED)
-  const chains: {name: string; field: (cm: any) => string; write: (i: number) => [string, () => Promise<{code: number | null; stderr: string}>]}[] = [
-    {name: 'image', field: cm => JSON.parse(cm.data.storageInitializer).image, write: i => [`kserve/storage-initializer:v0.30.${i}`, () => ours(s, ['set-image', '--tag', `v0.30.${i}`])]},
-    {name: 'memory limit', field: cm => JSON.parse(cm.data.storageInitializer).memoryLimit, write: i => [`${2000 + i}Mi`, () => ours(s, ['set-resources', '--limits', `memory=${2000 + i}Mi`])]},
-    {name: 'cpu request', field: cm => JSON.parse(cm.data.storageInitializer).cpuRequest, write: i => [`${200 + i}m`, () => ours(s, ['set-resources', '--requests', `cpu=${200 + i}m`])]},
+  const chains: {
+    name: string
+    field: (cm: any) => string
+    write: (i: number) => [string, () => Promise<{code: number | null; stderr: string}>]
+  }[] = [
+    {
+      name: 'image',
+      field: cm => JSON.parse(cm.data.storageInitializer).image,
+      write: i => [`kserve/storage-initializer:v0.30.${i}`, () => ours(s, ['set-image', '--tag', `v0.30.${i}`])],
+    },
+    {
+      name: 'memory limit',
+      field: cm => JSON.parse(cm.data.storageInitializer).memoryLimit,
+      write: i => [`${2000 + i}Mi`, () => ours(s, ['set-resources', '--limits', `memory=${2000 + i}Mi`])],
+    },
+    {
+      name: 'cpu request',
+      field: cm => JSON.parse(cm.data.storageInitializer).cpuRequest,
+      write: i => [`${200 + i}m`, () => ours(s, ['set-resources', '--requests', `cpu=${200 + i}m`])],
+    },
     {
       name: 'kubectl: data.logger',
       field: cm => cm.data.logger,
       write: i => {
         const v = JSON.stringify({image: `kserve/agent:v0.30.${i}`})
-        return [v, () => exec('kubectl', ['patch', 'configmap', 'inferenceservice-config', '-n', 'kserve', '--type=merge', '-p', JSON.stringify({data: {logger: v}})], s.kubeconfig)]
+        return [
+          v,
+          () =>
+            exec(
+              'kubectl',
+              ['patch', 'configmap', 'inferenceservice-config', '-n', 'kserve', '--type=merge', '-p', JSON.stringify({data: {logger: v}})],
+              s.kubeconfig,
+            ),
+        ]
       },
     },
-    {name: 'kubectl: a label', field: cm => cm.metadata.labels?.round, write: i => [`r${i}`, () => exec('kubectl', ['label', 'configmap', 'inferenceservice-config', '-n', 'kserve', `round=r${i}`, '--overwrite'], s.kubeconfig)]},
+    {
+      name: 'kubectl: a label',
+      field: cm => cm.metadata.labels?.round,
+      write: i => [
+        `r${i}`,
+        () =>
+          exec('kubectl', ['label', 'configmap', 'inferenceservice-config', '-n', 'kserve', `round=r${i}`, '--overwrite'], s.kubeconfig),
+      ],
+    },
   ]
   const initial = s.cluster.store.get('/configmaps', 'kserve', 'inferenceservice-config')
   const otherKeys = Object.fromEntries(Object.entries(initial.data).filter(([k]) => k !== 'storageInitializer' && k !== 'logger'))
 
   // random one-off faults on every kind of request, while the writers run
   let done = false
-  const kinds: (() => FaultRule)[] = [() => ({status: 500}), () => ({status: 503}), () => ({status: 429, retryAfter: 0}), () => ({reset: true}), () => ({status: 409})]
+  const kinds: (() => FaultRule)[] = [
+    () => ({status: 500}),
+    () => ({status: 503}),
+    () => ({status: 429, retryAfter: 0}),
+    () => ({reset: true}),
+    () => ({status: 409}),
+  ]
   const verbs = ['get', 'list', 'patch', 'create']
   let injected = 0
   const faults = (async () => {
@@ -116,7 +155,13 @@ test(`${RUNS} writes per writer, five writers at once, random faults (seed ${SEE
     const lastOk = o.map(x => x.code).lastIndexOf(0)
     expect({writer: c.name, lastOk: lastOk >= 0}).toEqual({writer: c.name, lastOk: true})
     // a later run that failed after writing says so ("the change was applied"); only then may its value be there
-    const allowed = [o[lastOk].value, ...o.slice(lastOk + 1).filter(x => /the change was applied|changed: configmap/.test(x.stderr)).map(x => x.value)]
+    const allowed = [
+      o[lastOk].value,
+      ...o
+        .slice(lastOk + 1)
+        .filter(x => /the change was applied|changed: configmap/.test(x.stderr))
+        .map(x => x.value),
+    ]
     expect({writer: c.name, allowed}).toEqual({writer: c.name, allowed: expect.arrayContaining([c.field(cm)])})
     // every give-up of ours was one clear error line (after any warnings), never a stack trace
     for (const x of o.filter(y => y.code !== 0 && !c.name.startsWith('kubectl'))) {

@@ -25,12 +25,21 @@ afterAll(() => s.cluster.stop())
 test('cluster unreachable', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'si-'))
   const kc = join(dir, 'kc')
-  writeFileSync(kc, 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n')
-  expectOneLine(await plugin(['get', '--kubeconfig', kc]), 'error: the connection to the server 127.0.0.1:1 was refused - did you specify the right host or port?')
+  writeFileSync(
+    kc,
+    'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n',
+  )
+  expectOneLine(
+    await plugin(['get', '--kubeconfig', kc]),
+    'error: the connection to the server 127.0.0.1:1 was refused - did you specify the right host or port?',
+  )
 })
 
 test('unknown context', async () => {
-  expectOneLine(await plugin(['get', '--kubeconfig', s.kubeconfig, '--context', 'nope']), 'error: context "nope" does not exist (known contexts: sim-admin, sim-readonly, sim-nobody)')
+  expectOneLine(
+    await plugin(['get', '--kubeconfig', s.kubeconfig, '--context', 'nope']),
+    'error: context "nope" does not exist (known contexts: sim-admin, sim-readonly, sim-nobody)',
+  )
 })
 
 test('no kubeconfig at all', async () => {
@@ -45,8 +54,14 @@ test('--kubeconfig naming a missing file', async () => {
 test('ConfigMap missing', async () => {
   const empty = await startCluster()
   try {
-    expectOneLine(await plugin(['get', '--kubeconfig', empty.kubeconfig]), `KServe's configmap "inferenceservice-config" was not found in any namespace`)
-    expectOneLine(await plugin(['get', '--kubeconfig', empty.kubeconfig, '--kserve-namespace', 'kserve']), 'configmap "inferenceservice-config" not found in namespace "kserve"')
+    expectOneLine(
+      await plugin(['get', '--kubeconfig', empty.kubeconfig]),
+      `KServe's configmap "inferenceservice-config" was not found in any namespace`,
+    )
+    expectOneLine(
+      await plugin(['get', '--kubeconfig', empty.kubeconfig, '--kserve-namespace', 'kserve']),
+      'configmap "inferenceservice-config" not found in namespace "kserve"',
+    )
   } finally {
     await empty.cluster.stop()
   }
@@ -55,8 +70,16 @@ test('ConfigMap missing', async () => {
 test('key missing', async () => {
   const c = await startCluster()
   try {
-    c.cluster.seed({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'inferenceservice-config', namespace: 'kserve'}, data: {ingress: '{}'}})
-    expectOneLine(await plugin(['get', '--kubeconfig', c.kubeconfig]), 'configmap kserve/inferenceservice-config has no key "storageInitializer"')
+    c.cluster.seed({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {name: 'inferenceservice-config', namespace: 'kserve'},
+      data: {ingress: '{}'},
+    })
+    expectOneLine(
+      await plugin(['get', '--kubeconfig', c.kubeconfig]),
+      'configmap kserve/inferenceservice-config has no key "storageInitializer"',
+    )
   } finally {
     await c.cluster.stop()
   }
@@ -67,7 +90,10 @@ test('storageInitializer is not valid JSON: says where', async () => {
   try {
     const text: string = c.cluster.store.get('/configmaps', 'kserve', 'inferenceservice-config').data.storageInitializer
     const column = text.split('\n')[1].indexOf(',,') + 2
-    expectOneLine(await plugin(['get', '--kubeconfig', c.kubeconfig]), new RegExp(`is not valid JSON: .* at line 2, column ${column} \\(KServe rejects every InferenceService pod until it is fixed`))
+    expectOneLine(
+      await plugin(['get', '--kubeconfig', c.kubeconfig]),
+      new RegExp(`is not valid JSON: .* at line 2, column ${column} \\(KServe rejects every InferenceService pod until it is fixed`),
+    )
   } finally {
     await c.cluster.stop()
   }
@@ -77,7 +103,10 @@ test('401: expired credentials', async () => {
   const c = await startCluster('kserve-v0.20.0.yaml')
   try {
     c.cluster.expireToken('sim-admin')
-    expectOneLine(await plugin(['get', '--kubeconfig', c.kubeconfig]), 'error: You must be logged in to the server (Unauthorized): the credentials of user "sim-admin" (context "sim-admin") were rejected')
+    expectOneLine(
+      await plugin(['get', '--kubeconfig', c.kubeconfig]),
+      'error: You must be logged in to the server (Unauthorized): the credentials of user "sim-admin" (context "sim-admin") were rejected',
+    )
   } finally {
     await c.cluster.stop()
   }
@@ -99,7 +128,15 @@ test('the read-only user can read', async () => {
 test('CRD not installed: no storage containers, not an error', async () => {
   const c = await startCluster(undefined, {kserveCRDs: false})
   try {
-    c.cluster.seed({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'inferenceservice-config', namespace: 'kserve'}, data: {storageInitializer: '{"image": "kserve/storage-initializer:v0.11.0", "cpuRequest": "100m", "cpuLimit": "1", "memoryRequest": "100Mi", "memoryLimit": "1Gi"}'}})
+    c.cluster.seed({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {name: 'inferenceservice-config', namespace: 'kserve'},
+      data: {
+        storageInitializer:
+          '{"image": "kserve/storage-initializer:v0.11.0", "cpuRequest": "100m", "cpuLimit": "1", "memoryRequest": "100Mi", "memoryLimit": "1Gi"}',
+      },
+    })
     const r = await plugin(['get', '-o', 'json', '--kubeconfig', c.kubeconfig])
     expect(r.code).toBe(0)
     expect(JSON.parse(r.stdout).storageContainers).toEqual({crdInstalled: false, items: []})
@@ -111,13 +148,19 @@ test('CRD not installed: no storage containers, not an error', async () => {
 test('--request-timeout: a slow server gives one line', async () => {
   // the first request: the cluster-wide search for inferenceservice-config
   s.cluster.faults.add({verb: 'list', resource: 'configmaps', latencyMs: 1500, count: 1})
-  expectOneLine(await plugin(['get', '--kubeconfig', s.kubeconfig, '--request-timeout', '300ms']), /the request to https:\/\/127\.0\.0\.1:\d+ timed out after 0\.3s/)
+  expectOneLine(
+    await plugin(['get', '--kubeconfig', s.kubeconfig, '--request-timeout', '300ms']),
+    /the request to https:\/\/127\.0\.0\.1:\d+ timed out after 0\.3s/,
+  )
   s.cluster.faults.clear()
 })
 
 test('a server that keeps failing is reported as kubectl does, after bounded retries', async () => {
   s.cluster.faults.add({verb: 'list', resource: 'configmaps', status: 503, count: 10})
-  expectOneLine(await plugin(['get', '--kubeconfig', s.kubeconfig]), /Error from server \(ServiceUnavailable\): .* \(gave up after 4 attempts\)/)
+  expectOneLine(
+    await plugin(['get', '--kubeconfig', s.kubeconfig]),
+    /Error from server \(ServiceUnavailable\): .* \(gave up after 4 attempts\)/,
+  )
   s.cluster.faults.clear()
 })
 
@@ -149,7 +192,9 @@ test('bad flag values are usage errors, exit 1', async () => {
   const r = await plugin(['get', '-o', 'xml', '--kubeconfig', s.kubeconfig])
   expect(r.code).toBe(1)
   // kubectl's own words for an output format it has no printer for
-  expect(r.stderr).toBe('error: unable to match a printer suitable for the output format "xml", allowed formats are: json,jsonpath,jsonpath-as-json,jsonpath-file,name,wide,yaml\n')
+  expect(r.stderr).toBe(
+    'error: unable to match a printer suitable for the output format "xml", allowed formats are: json,jsonpath,jsonpath-as-json,jsonpath-file,name,wide,yaml\n',
+  )
   const d = await plugin(['set-image', '--tag', 'v1', '--dry-run=maybe', '--kubeconfig', s.kubeconfig])
   expect(d.code).toBe(1)
   expect(d.stderr).toContain("See 'kubectl storage-init set-image -h' for help and examples")
@@ -165,7 +210,10 @@ test('--debug shows the stack and the requests', async () => {
 })
 
 test('an unknown InferenceService', async () => {
-  expectOneLine(await plugin(['get', '--isvc', 'nope', '-n', 'ml', '--kubeconfig', s.kubeconfig]), 'inferenceservice "nope" not found in namespace "ml"')
+  expectOneLine(
+    await plugin(['get', '--isvc', 'nope', '-n', 'ml', '--kubeconfig', s.kubeconfig]),
+    'inferenceservice "nope" not found in namespace "ml"',
+  )
 })
 
 test('a flag value of the wrong kind says what was expected', async () => {

@@ -18,13 +18,35 @@ const LOG_LINES = Array.from({length: 12}, (_, i) => `downloading shard ${i} of 
 /** a model pod whose storage-initializer finished, with a log of LOG_LINES */
 function seedModel(c: SimCluster): void {
   // logs NAME checks that the model exists
-  c.seed({apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: {name: 'llm', namespace: 'ml'}, spec: {predictor: {model: {modelFormat: {name: 'huggingface'}, storageUri: 's3://models/llm'}}}})
+  c.seed({
+    apiVersion: 'serving.kserve.io/v1beta1',
+    kind: 'InferenceService',
+    metadata: {name: 'llm', namespace: 'ml'},
+    spec: {predictor: {model: {modelFormat: {name: 'huggingface'}, storageUri: 's3://models/llm'}}},
+  })
   c.seed({
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: {name: 'llm-0', namespace: 'ml', labels: {'serving.kserve.io/inferenceservice': 'llm', component: 'predictor'}, annotations: {'sim.storage-init.dev/logs': JSON.stringify({'storage-initializer': LOG_LINES})}},
-    spec: {initContainers: [{name: 'storage-initializer', image: 'kserve/storage-initializer:v0.20.0'}], containers: [{name: 'kserve-container', image: 'kserve/huggingfaceserver:v0.20.0'}]},
-    status: {phase: 'Running', initContainerStatuses: [{name: 'storage-initializer', restartCount: 0, state: {terminated: {exitCode: 0, reason: 'Completed', startedAt: ago(60), finishedAt: ago(30)}}}]},
+    metadata: {
+      name: 'llm-0',
+      namespace: 'ml',
+      labels: {'serving.kserve.io/inferenceservice': 'llm', component: 'predictor'},
+      annotations: {'sim.storage-init.dev/logs': JSON.stringify({'storage-initializer': LOG_LINES})},
+    },
+    spec: {
+      initContainers: [{name: 'storage-initializer', image: 'kserve/storage-initializer:v0.20.0'}],
+      containers: [{name: 'kserve-container', image: 'kserve/huggingfaceserver:v0.20.0'}],
+    },
+    status: {
+      phase: 'Running',
+      initContainerStatuses: [
+        {
+          name: 'storage-initializer',
+          restartCount: 0,
+          state: {terminated: {exitCode: 0, reason: 'Completed', startedAt: ago(60), finishedAt: ago(30)}},
+        },
+      ],
+    },
   })
 }
 
@@ -59,20 +81,37 @@ interface Fault {
 }
 
 const FAULTS: Fault[] = [
-  {name: 'latency beyond --request-timeout', rules: () => [{latencyMs: 2500}], flags: ['--request-timeout', '1s'], expect: /^error: the request to https:\/\/127\.0\.0\.1:\d+ timed out after 1s \(raise --request-timeout, or check the cluster\)$/},
+  {
+    name: 'latency beyond --request-timeout',
+    rules: () => [{latencyMs: 2500}],
+    flags: ['--request-timeout', '1s'],
+    expect: /^error: the request to https:\/\/127\.0\.0\.1:\d+ timed out after 1s \(raise --request-timeout, or check the cluster\)$/,
+  },
   {name: 'latency within --request-timeout', rules: () => [{latencyMs: 150}], flags: ['--request-timeout', '5s'], expect: 'same'},
   {name: '500 once', rules: () => [{status: 500, count: 1}], expect: 'same'},
   {name: '500 on the second request', rules: () => [{status: 500, count: 1, after: 1}], expect: 'same'},
-  {name: '503 once on every kind of request', rules: () => ['get', 'list', 'patch', 'create', 'watch'].map(verb => ({verb, status: 503, count: 1})), expect: 'same'},
+  {
+    name: '503 once on every kind of request',
+    rules: () => ['get', 'list', 'patch', 'create', 'watch'].map(verb => ({verb, status: 503, count: 1})),
+    expect: 'same',
+  },
   {name: '503 for good', rules: () => [{status: 503}], expect: /^error: .*(503|unavailable|Service Unavailable)/i},
   {name: '429 with Retry-After once', rules: () => [{status: 429, retryAfter: 1, count: 1}], expect: 'same'},
   {name: '429 for good', rules: () => [{status: 429, retryAfter: 0}], expect: /^error: .*(429|too many requests)/i},
   {name: 'connection reset once', rules: () => [{reset: true, count: 1}], expect: 'same'},
   {name: 'connection reset on the second request', rules: () => [{reset: true, count: 1, after: 1}], expect: 'same'},
-  {name: 'conflicting write by someone else', rules: c => [{verb: 'patch', resource: 'configmaps', name: 'inferenceservice-config', count: 1, before: () => touch(c)}], expect: 'same'},
+  {
+    name: 'conflicting write by someone else',
+    rules: c => [{verb: 'patch', resource: 'configmaps', name: 'inferenceservice-config', count: 1, before: () => touch(c)}],
+    expect: 'same',
+  },
   {name: 'log stream cut mid-line', rules: () => [{resource: 'pods/log', dropAfterLines: 5, midLine: true, count: 1}], expect: 'same'},
   {name: 'watch expired (410 Gone)', rules: () => [{verb: 'watch', resource: 'pods', status: 410, count: 1}], expect: 'same'},
-  {name: 'token expires mid-command (401)', rules: c => [{after: 1, status: 401, before: () => c.expireToken('sim-admin')}], expect: /^error: You must be logged in to the server \(Unauthorized\)/},
+  {
+    name: 'token expires mid-command (401)',
+    rules: c => [{after: 1, status: 401, before: () => c.expireToken('sim-admin')}],
+    expect: /^error: You must be logged in to the server \(Unauthorized\)/,
+  },
 ]
 
 /** another writer changes a field we do not touch (a label), moving the resourceVersion on */
@@ -87,7 +126,11 @@ function state(c: SimCluster): unknown {
   const labels = {...cm.metadata.labels}
   delete labels['touched-by']
   const hist = c.store.get('/configmaps', 'kserve', 'storage-initializer-history')
-  const records = hist ? Object.values(hist.data ?? {}).map((r: any) => JSON.parse(r)).map(({time: _t, command: _c, ...r}: any) => r) : []
+  const records = hist
+    ? Object.values(hist.data ?? {})
+        .map((r: any) => JSON.parse(r))
+        .map(({time: _t, command: _c, ...r}: any) => r)
+    : []
   return {
     data: cm.data,
     labels,
@@ -105,7 +148,9 @@ interface Run {
 
 function run(s: Started, cmd: Command, args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'kubectl-storage_init'), ...args, '--kubeconfig', s.kubeconfig], {env: {...process.env, NO_COLOR: '1'}})
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'kubectl-storage_init'), ...args, '--kubeconfig', s.kubeconfig], {
+      env: {...process.env, NO_COLOR: '1'},
+    })
     let stdout = ''
     let stderr = ''
     let stopped = false
@@ -128,7 +173,13 @@ function run(s: Started, cmd: Command, args: string[]): Promise<Run> {
 
 /** the parts of an output that must match between runs (pod ages and the like aside) */
 function normalise(cmd: Command, out: string): unknown {
-  if (cmd.name === 'logs -f') return out.split('\n').filter(Boolean).map(l => JSON.parse(l)).filter(e => !e.type).map(e => e.message)
+  if (cmd.name === 'logs -f')
+    return out
+      .split('\n')
+      .filter(Boolean)
+      .map(l => JSON.parse(l))
+      .filter(e => !e.type)
+      .map(e => e.message)
   if (cmd.name === 'logs') return out
   if (cmd.name === 'get') {
     const j = JSON.parse(out)

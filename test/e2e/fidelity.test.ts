@@ -11,9 +11,20 @@ import {FIXTURES, kubectl, plugin, startCluster, type Started} from '../helpers.
 
 let s: Started
 const run = (...args: string[]) => plugin([...args, '--kubeconfig', s.kubeconfig])
-const cmText = async () => JSON.parse((await kubectl(s.kubeconfig, ['get', 'cm', 'inferenceservice-config', '-n', 'kserve', '-o', 'json'])).stdout).data.storageInitializer as string
+const cmText = async () =>
+  JSON.parse((await kubectl(s.kubeconfig, ['get', 'cm', 'inferenceservice-config', '-n', 'kserve', '-o', 'json'])).stdout).data
+    .storageInitializer as string
 const setDoc = (text: string) =>
-  kubectl(s.kubeconfig, ['patch', 'cm', 'inferenceservice-config', '-n', 'kserve', '--type=merge', '-p', JSON.stringify({data: {storageInitializer: text}})])
+  kubectl(s.kubeconfig, [
+    'patch',
+    'cm',
+    'inferenceservice-config',
+    '-n',
+    'kserve',
+    '--type=merge',
+    '-p',
+    JSON.stringify({data: {storageInitializer: text}}),
+  ])
 
 beforeEach(async () => {
   s = await startCluster('kserve-v0.20.0.yaml')
@@ -28,13 +39,16 @@ test('set-resources refuses a ConfigMap change that makes the merged container i
   const r = await run('set-resources', '--requests', 'memory=2Gi', '--limits', 'memory=4Gi', '--target', 'configmap')
   expect(r.code).toBe(1)
   expect(r.stderr).toContain(
-    'error: pods served by clusterstoragecontainer.serving.kserve.io/default would get memory request 2Gi above limit 1Gi (its container merged over the ConfigMap\'s): the API server would reject every one; nothing was changed',
+    "error: pods served by clusterstoragecontainer.serving.kserve.io/default would get memory request 2Gi above limit 1Gi (its container merged over the ConfigMap's): the API server would reject every one; nothing was changed",
   )
   expect(await cmText()).toBe(before)
   // and validate names the same thing when it is done by hand
   await setDoc(before.replace('"memoryRequest": "100Mi"', '"memoryRequest": "2Gi"').replace('"memoryLimit": "1Gi"', '"memoryLimit": "4Gi"'))
   const v = JSON.parse((await run('validate', '-o', 'json')).stdout)
-  expect(v.findings.find((f: any) => f.rule === 'SI022')).toMatchObject({severity: 'error', path: 'clusterstoragecontainer/default:spec.container.resources.requests.memory'})
+  expect(v.findings.find((f: any) => f.rule === 'SI022')).toMatchObject({
+    severity: 'error',
+    path: 'clusterstoragecontainer/default:spec.container.resources.requests.memory',
+  })
 })
 
 test('quantities compare by value: 700m request under a 0.7 limit is accepted', async () => {
@@ -46,7 +60,12 @@ test('quantities compare by value: 700m request under a 0.7 limit is accepted', 
 
 test('set-image edits the key Go reads: the last one, whatever its case (encoding/json)', async () => {
   const doc = await cmText()
-  await setDoc(doc.replace('{', '{\n    "Image": "kserve/storage-initializer:v0.19.0",').replace(/"image" *: *"[^"]*",/, '').replace('{\n    "Image"', '{\n    "image": "decoy:v1",\n    "Image"'))
+  await setDoc(
+    doc
+      .replace('{', '{\n    "Image": "kserve/storage-initializer:v0.19.0",')
+      .replace(/"image" *: *"[^"]*",/, '')
+      .replace('{\n    "Image"', '{\n    "image": "decoy:v1",\n    "Image"'),
+  )
   const text = await cmText()
   expect(text).toContain('"image": "decoy:v1"')
   const g = JSON.parse((await run('get', '-o', 'json')).stdout)
@@ -66,7 +85,9 @@ test('several inferenceservice-config ConfigMaps: one line naming them, and --ks
   s.cluster.seed({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'inferenceservice-config', namespace: 'odh'}, data: cm.data})
   const r = await run('get')
   expect(r.code).toBe(1)
-  expect(r.stderr.trim()).toBe('error: 2 configmaps "inferenceservice-config" exist, in namespaces kserve, odh: which KServe do you mean? (pass --kserve-namespace kserve or odh)')
+  expect(r.stderr.trim()).toBe(
+    'error: 2 configmaps "inferenceservice-config" exist, in namespaces kserve, odh: which KServe do you mean? (pass --kserve-namespace kserve or odh)',
+  )
   expect((await run('get', '--kserve-namespace', 'odh')).code).toBe(0)
 })
 
@@ -75,7 +96,9 @@ test('a controller version that cannot be read is "unknown", with the rules assu
   dep.spec.template.spec.containers[0].image = 'quay.io/opendatahub/kserve-controller:odh-master'
   s.cluster.seed(dep)
   const g = await run('get')
-  expect(g.stdout).toContain('unknown (controller image quay.io/opendatahub/kserve-controller:odh-master has no release tag; judged by the newest KServe rules known (v0.20 and later))')
+  expect(g.stdout).toContain(
+    'unknown (controller image quay.io/opendatahub/kserve-controller:odh-master has no release tag; judged by the newest KServe rules known (v0.20 and later))',
+  )
   const v = JSON.parse((await run('validate', '-o', 'json')).stdout)
   expect(v.kserve.version).toBeNull()
   expect(v.findings.find((f: any) => f.rule === 'SI014').message).toContain('quay.io/opendatahub/kserve-controller:odh-master')
@@ -86,7 +109,9 @@ test('SI030: a CA bundle ConfigMap without cabundle.crt stops reconciling (contr
   const doc = JSON.parse(await cmText())
   await setDoc(JSON.stringify({...doc, caBundleConfigMapName: 'corp-ca'}, null, 4))
   const v = JSON.parse((await run('validate', '-o', 'json')).stdout)
-  expect(v.findings.find((f: any) => f.rule === 'SI030').message).toBe('ConfigMap "corp-ca" has no key cabundle.crt (it has: ca.crt): no InferenceService reconciles until it does')
+  expect(v.findings.find((f: any) => f.rule === 'SI030').message).toBe(
+    'ConfigMap "corp-ca" has no key cabundle.crt (it has: ca.crt): no InferenceService reconciles until it does',
+  )
 })
 
 test('set-image --registry whose result is not a valid reference is refused before writing', async () => {
@@ -99,7 +124,14 @@ test('set-image --registry whose result is not a valid reference is refused befo
 
 test('Helm values for a digest render a valid reference; resources say the chart hard-codes them (chart v0.20.0)', async () => {
   const cm = JSON.parse((await kubectl(s.kubeconfig, ['get', 'cm', 'inferenceservice-config', '-n', 'kserve', '-o', 'json'])).stdout)
-  s.cluster.seed({...cm, metadata: {...cm.metadata, labels: {'app.kubernetes.io/managed-by': 'Helm'}, annotations: {'meta.helm.sh/release-name': 'kserve', 'meta.helm.sh/release-namespace': 'kserve'}}})
+  s.cluster.seed({
+    ...cm,
+    metadata: {
+      ...cm.metadata,
+      labels: {'app.kubernetes.io/managed-by': 'Helm'},
+      annotations: {'meta.helm.sh/release-name': 'kserve', 'meta.helm.sh/release-namespace': 'kserve'},
+    },
+  })
   const digest = `sha256:${'b'.repeat(64)}`
   const r = await run('set-image', `kserve/storage-initializer@${digest}`, '--target', 'configmap', '--show-helm-values')
   expect(r.code).toBe(0)
@@ -120,7 +152,9 @@ test('validate -f values.yaml: stock v0.20.0 values are pinned (tag | default ks
   values.kserve.storage.tag = 'latest'
   writeFileSync(file, stringify(values))
   const r = JSON.parse((await plugin(['validate', '-f', file, '-o', 'json'])).stdout)
-  expect(r.findings.find((f: any) => f.rule === 'SI071').message).toContain('kserve.storage.resources (memoryLimit 8Gi) is set, but the kserve-resources chart v0.20.0 does not render it')
+  expect(r.findings.find((f: any) => f.rule === 'SI071').message).toContain(
+    'kserve.storage.resources (memoryLimit 8Gi) is set, but the kserve-resources chart v0.20.0 does not render it',
+  )
   const unpinned = r.findings.find((f: any) => f.rule === 'SI011')
   expect(unpinned.path).toBe(`${file}:kserve.storage.image`)
   expect(unpinned.hint).toBe('change kserve.storage.image and kserve.storage.tag in the values')

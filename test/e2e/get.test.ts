@@ -121,7 +121,10 @@ describe('variants', () => {
     try {
       const cm = s.cluster.store.get('/configmaps', 'kserve', 'inferenceservice-config')
       const doc = JSON.parse(cm.data.storageInitializer)
-      s.cluster.seed({...cm, data: {...cm.data, storageInitializer: JSON.stringify({...doc, ociModelMode: 'native', cpuRequst: '1', nested: {a: [1]}})}})
+      s.cluster.seed({
+        ...cm,
+        data: {...cm.data, storageInitializer: JSON.stringify({...doc, ociModelMode: 'native', cpuRequst: '1', nested: {a: [1]}})},
+      })
       const r = await plugin(['get', '-o', 'json', '--kubeconfig', s.kubeconfig])
       const fields = Object.fromEntries(JSON.parse(r.stdout).storageInitializer.fields.map((f: any) => [f.name, f]))
       expect(fields.ociModelMode).toMatchObject({status: 'not-in-release', releases: 'v0.20 and later'})
@@ -139,10 +142,27 @@ describe('variants', () => {
   test('pods made before a change are flagged, with how to roll them', async () => {
     const s = await startCluster('kserve-v0.11.0.yaml')
     try {
-      const p = await kubectl(s.kubeconfig, ['patch', 'cm', 'inferenceservice-config', '-n', 'kserve', '--type=json', '-p', JSON.stringify([{op: 'replace', path: '/data/storageInitializer', value: JSON.stringify({...fixtureDoc('v0.11.0'), image: 'kserve/storage-initializer:v0.11.1'})}])])
+      const p = await kubectl(s.kubeconfig, [
+        'patch',
+        'cm',
+        'inferenceservice-config',
+        '-n',
+        'kserve',
+        '--type=json',
+        '-p',
+        JSON.stringify([
+          {
+            op: 'replace',
+            path: '/data/storageInitializer',
+            value: JSON.stringify({...fixtureDoc('v0.11.0'), image: 'kserve/storage-initializer:v0.11.1'}),
+          },
+        ]),
+      ])
       expect(p.code).toBe(0)
       const r = await plugin(['get', '--isvc', 'sklearn-iris', '-n', 'ml', '--kubeconfig', s.kubeconfig])
-      expect(r.stdout).toContain('no: made before the last change (image kserve/storage-initializer:v0.11.0 -> kserve/storage-initializer:v0.11.1)')
+      expect(r.stdout).toContain(
+        'no: made before the last change (image kserve/storage-initializer:v0.11.0 -> kserve/storage-initializer:v0.11.1)',
+      )
       // v0.11's default deployment mode is Serverless (the ConfigMap's deploy key): a Knative revision never changes,
       // new pods of it pass the webhook again (constants.go ParseDeploymentMode@v0.20.0, ksvc_reconciler.go)
       expect(r.stdout).toContain('InferenceService ml/sklearn-iris (KServe v0.11.0, namespace kserve, Knative)')
@@ -156,10 +176,23 @@ describe('variants', () => {
     const s = await startCluster('kserve-v0.20.0.yaml')
     try {
       const csc = s.cluster.store.get('serving.kserve.io/clusterstoragecontainers', undefined, 'default')
-      s.cluster.seed({...csc, metadata: {name: 'aaa-disabled'}, disabled: true, spec: {...csc.spec, container: {...csc.spec.container, image: 'registry.example.com/si:1'}}})
-      s.cluster.seed({...csc, metadata: {name: 'custom'}, spec: {...csc.spec, container: {...csc.spec.container, image: 'registry.example.com/si:2', resources: {limits: {memory: '8Gi'}}}}})
+      s.cluster.seed({
+        ...csc,
+        metadata: {name: 'aaa-disabled'},
+        disabled: true,
+        spec: {...csc.spec, container: {...csc.spec.container, image: 'registry.example.com/si:1'}},
+      })
+      s.cluster.seed({
+        ...csc,
+        metadata: {name: 'custom'},
+        spec: {...csc.spec, container: {...csc.spec.container, image: 'registry.example.com/si:2', resources: {limits: {memory: '8Gi'}}}},
+      })
       const isvc = s.cluster.store.get('serving.kserve.io/inferenceservices', 'ml', 'sklearn-iris')
-      s.cluster.seed({...isvc, metadata: {name: 'named', namespace: 'ml'}, spec: {predictor: {...isvc.spec.predictor, storageContainerName: 'custom'}}})
+      s.cluster.seed({
+        ...isvc,
+        metadata: {name: 'named', namespace: 'ml'},
+        spec: {predictor: {...isvc.spec.predictor, storageContainerName: 'custom'}},
+      })
       const a = JSON.parse((await plugin(['get', '--isvc', 'sklearn-iris', '-n', 'ml', '-o', 'json', '--kubeconfig', s.kubeconfig])).stdout)
       // custom and default both serve s3:// (the disabled one does not): the webhook's informer cache may hand out either
       // (storage_initializer_injector.go GetStorageContainerSpec@v0.20.0)
@@ -171,7 +204,10 @@ describe('variants', () => {
       const text = (await plugin(['get', '--isvc', 'sklearn-iris', '-n', 'ml', '--kubeconfig', s.kubeconfig])).stdout
       expect(text).toContain('any of: clusterstoragecontainer/custom, clusterstoragecontainer/default')
       const b = JSON.parse((await plugin(['get', '--isvc', 'named', '-n', 'ml', '-o', 'json', '--kubeconfig', s.kubeconfig])).stdout)
-      expect(b.storage[0].injection).toMatchObject({sourceName: 'clusterstoragecontainer/custom', reason: 'named by the InferenceService (spec.predictor.storageContainerName)'})
+      expect(b.storage[0].injection).toMatchObject({
+        sourceName: 'clusterstoragecontainer/custom',
+        reason: 'named by the InferenceService (spec.predictor.storageContainerName)',
+      })
       expect(b.storage[0].injection.resources).toEqual({requests: {cpu: '100m', memory: '100Mi'}, limits: {cpu: '1', memory: '8Gi'}})
     } finally {
       await s.cluster.stop()

@@ -23,7 +23,11 @@ function write(name: string, doc: unknown): string {
 test('first file wins for duplicate names and for current-context; missing files are skipped', async () => {
   const real = parse(s.cluster.kubeconfig())
   // the first file: the real cluster and a context "shared" that points at it
-  const first = write('first', {...real, contexts: [...real.contexts, {name: 'shared', context: {cluster: 'sim', user: 'sim-readonly'}}], 'current-context': 'shared'})
+  const first = write('first', {
+    ...real,
+    contexts: [...real.contexts, {name: 'shared', context: {cluster: 'sim', user: 'sim-readonly'}}],
+    'current-context': 'shared',
+  })
   // the second file: the same names pointing nowhere, and another current-context
   const second = write('second', {
     apiVersion: 'v1',
@@ -45,7 +49,10 @@ test('first file wins for duplicate names and for current-context; missing files
 })
 
 test('kubectl finds the plugin on PATH: kubectl storage-init get', async () => {
-  const r = await exec('kubectl', ['storage-init', 'get', '-o', 'json'], {PATH: `${join(ROOT, 'bin')}${delimiter}${process.env.PATH}`, KUBECONFIG: s.kubeconfig})
+  const r = await exec('kubectl', ['storage-init', 'get', '-o', 'json'], {
+    PATH: `${join(ROOT, 'bin')}${delimiter}${process.env.PATH}`,
+    KUBECONFIG: s.kubeconfig,
+  })
   expect(r.stderr).toBe('')
   expect(JSON.parse(r.stdout).kserve.version).toBe('v0.20.0')
   const list = await exec('kubectl', ['plugin', 'list', '--name-only'], {PATH: `${join(ROOT, 'bin')}${delimiter}${process.env.PATH}`})
@@ -64,7 +71,10 @@ describe('proxy-url', () => {
     const tunnels = proxy.tunnels
     try {
       const real = parse(s.cluster.kubeconfig())
-      const f = write('proxied', {...real, clusters: real.clusters.map((c: any) => ({...c, cluster: {...c.cluster, 'proxy-url': proxy.url}}))})
+      const f = write('proxied', {
+        ...real,
+        clusters: real.clusters.map((c: any) => ({...c, cluster: {...c.cluster, 'proxy-url': proxy.url}})),
+      })
       const r = await plugin(['get', '-o', 'json'], {KUBECONFIG: f})
       expect(r.stderr).toBe('')
       expect(JSON.parse(r.stdout).configMap.name).toBe('inferenceservice-config')
@@ -79,15 +89,20 @@ describe('proxy-url', () => {
     const {createServer} = await import('node:net')
     let greeted = false
     // answers the SOCKS5 greeting with "no acceptable methods", so the client gives up
-    const socks = createServer(sock => sock.once('data', d => {
-      greeted = d[0] === 5
-      sock.end(Buffer.from([5, 0xff]))
-    }))
+    const socks = createServer(sock =>
+      sock.once('data', d => {
+        greeted = d[0] === 5
+        sock.end(Buffer.from([5, 0xff]))
+      }),
+    )
     await new Promise<void>(r => socks.listen(0, '127.0.0.1', r))
     try {
       const real = parse(s.cluster.kubeconfig())
       const port = (socks.address() as {port: number}).port
-      const f = write('socks', {...real, clusters: real.clusters.map((c: any) => ({...c, cluster: {...c.cluster, 'proxy-url': `socks5://127.0.0.1:${port}`}}))})
+      const f = write('socks', {
+        ...real,
+        clusters: real.clusters.map((c: any) => ({...c, cluster: {...c.cluster, 'proxy-url': `socks5://127.0.0.1:${port}`}})),
+      })
       const r = await plugin(['get', '-o', 'json', '--request-timeout', '5s'], {KUBECONFIG: f})
       expect(greeted).toBe(true)
       expect(r.code).toBe(1)

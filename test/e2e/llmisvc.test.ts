@@ -13,7 +13,11 @@ let s: Started
 const run = (...args: string[]) => plugin([...args, '--kubeconfig', s.kubeconfig])
 const sample = () => parse(readFileSync(join(FIXTURES, 'kserve', 'v0.20.0', 'llminferenceservice-sample.yaml'), 'utf8'))
 const NAME = 'facebook-opt-125m-single'
-const labels = {'app.kubernetes.io/name': NAME, 'app.kubernetes.io/part-of': 'llminferenceservice', 'app.kubernetes.io/component': 'llminferenceservice-workload'}
+const labels = {
+  'app.kubernetes.io/name': NAME,
+  'app.kubernetes.io/part-of': 'llminferenceservice',
+  'app.kubernetes.io/component': 'llminferenceservice-workload',
+}
 const ago = (sec: number) => new Date(Date.now() - sec * 1000).toISOString().replace(/\.\d+Z$/, 'Z')
 
 /** The Deployment the controller made, with the storage-initializer it runs, and one pod of it. */
@@ -22,14 +26,47 @@ function running(image: string) {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: {name: `${NAME}-kserve`, namespace: 'ml', labels},
-    spec: {selector: {matchLabels: labels}, template: {metadata: {labels}, spec: {initContainers: [{name: 'storage-initializer', image, args: ['hf://facebook/opt-125m', '/mnt/models']}], containers: [{name: 'main', image: 'vllm'}]}}},
+    spec: {
+      selector: {matchLabels: labels},
+      template: {
+        metadata: {labels},
+        spec: {
+          initContainers: [{name: 'storage-initializer', image, args: ['hf://facebook/opt-125m', '/mnt/models']}],
+          containers: [{name: 'main', image: 'vllm'}],
+        },
+      },
+    },
   })
   s.cluster.seed({
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: {name: `${NAME}-kserve-abc`, namespace: 'ml', labels, annotations: {'sim.storage-init.dev/logs': JSON.stringify({'storage-initializer': ['Downloading hf://facebook/opt-125m', 'Model downloaded in 3.0 seconds.']})}},
-    spec: {initContainers: [{name: 'storage-initializer', image, resources: {requests: {cpu: '100m', memory: '100Mi'}, limits: {cpu: '1', memory: '1Gi'}}}], containers: [{name: 'main', image: 'vllm'}]},
-    status: {phase: 'Running', initContainerStatuses: [{name: 'storage-initializer', restartCount: 0, state: {terminated: {exitCode: 0, reason: 'Completed', startedAt: ago(20), finishedAt: ago(17)}}}], containerStatuses: [{name: 'main', state: {running: {}}}]},
+    metadata: {
+      name: `${NAME}-kserve-abc`,
+      namespace: 'ml',
+      labels,
+      annotations: {
+        'sim.storage-init.dev/logs': JSON.stringify({
+          'storage-initializer': ['Downloading hf://facebook/opt-125m', 'Model downloaded in 3.0 seconds.'],
+        }),
+      },
+    },
+    spec: {
+      initContainers: [
+        {name: 'storage-initializer', image, resources: {requests: {cpu: '100m', memory: '100Mi'}, limits: {cpu: '1', memory: '1Gi'}}},
+      ],
+      containers: [{name: 'main', image: 'vllm'}],
+    },
+    status: {
+      phase: 'Running',
+      initContainerStatuses: [
+        {
+          name: 'storage-initializer',
+          restartCount: 0,
+          state: {terminated: {exitCode: 0, reason: 'Completed', startedAt: ago(20), finishedAt: ago(17)}},
+        },
+      ],
+      containerStatuses: [{name: 'main', state: {running: {}}}],
+    },
   })
 }
 
@@ -46,12 +83,20 @@ test('get: its own section, built from the ConfigMap although a ClusterStorageCo
   expect(j.llmInferenceServices.crdInstalled).toBe(true)
   expect(j.llmInferenceServices.items).toHaveLength(1)
   const item = j.llmInferenceServices.items[0]
-  expect([item.namespace, item.name, item.uri, item.injection.source, item.injection.image]).toEqual(['ml', NAME, 'hf://facebook/opt-125m', 'configmap', 'kserve/storage-initializer:v0.20.0'])
+  expect([item.namespace, item.name, item.uri, item.injection.source, item.injection.image]).toEqual([
+    'ml',
+    NAME,
+    'hf://facebook/opt-125m',
+    'configmap',
+    'kserve/storage-initializer:v0.20.0',
+  ])
   const served = Object.fromEntries(j.uriFormats.map((u: any) => [u.format, u.sourceName]))
   expect(served['hf://']).toBe('clusterstoragecontainer/default')
   expect(served['hf:// (LLMInferenceService)']).toBe('configmap')
   const t = (await run('get')).stdout
-  expect(t).toContain('LLM INFERENCE SERVICES (storage-initializer from the LLM controller: the ConfigMap, never a ClusterStorageContainer)')
+  expect(t).toContain(
+    'LLM INFERENCE SERVICES (storage-initializer from the LLM controller: the ConfigMap, never a ClusterStorageContainer)',
+  )
   expect(t).toMatch(new RegExp(`^ml\\s+${NAME}\\s+hf://facebook/opt-125m\\s+configmap\\s+kserve/storage-initializer:v0.20.0`, 'm'))
 })
 
@@ -67,18 +112,34 @@ test('get --isvc falls back to an LLMInferenceService; the running image is kept
   expect(same.storage).toEqual(j.storage)
   const none = await run('get', '--isvc', 'nope', '-n', 'ml')
   expect(none.code).toBe(1)
-  expect(none.stderr.trim()).toBe('error: inferenceservice "nope" not found in namespace "ml" (nor an llminferenceservice) (list them with: kubectl get inferenceservices,llminferenceservices -n ml)')
+  expect(none.stderr.trim()).toBe(
+    'error: inferenceservice "nope" not found in namespace "ml" (nor an llminferenceservice) (list them with: kubectl get inferenceservices,llminferenceservices -n ml)',
+  )
 })
 
 test('spec.template.initContainers[storage-initializer] is merged over it (kserve#5614); enabled: false turns it off', async () => {
   const l = sample()
-  l.spec.template.initContainers = [{name: 'storage-initializer', resources: {limits: {memory: '8Gi'}, requests: {memory: '4Gi'}}, args: ['ignored']}]
+  l.spec.template.initContainers = [
+    {name: 'storage-initializer', resources: {limits: {memory: '8Gi'}, requests: {memory: '4Gi'}}, args: ['ignored']},
+  ]
   await kubectl(s.kubeconfig, ['apply', '-n', 'ml', '-f', '-'], JSON.stringify(l))
   const j = JSON.parse((await run('get', '--llmisvc', NAME, '-n', 'ml', '-o', 'json')).stdout)
   const inj = j.storage[0].injection
-  expect([inj.sourceName, inj.resources]).toEqual(['configmap+override', {limits: {cpu: '1', memory: '8Gi'}, requests: {cpu: '100m', memory: '4Gi'}}])
+  expect([inj.sourceName, inj.resources]).toEqual([
+    'configmap+override',
+    {limits: {cpu: '1', memory: '8Gi'}, requests: {cpu: '100m', memory: '4Gi'}},
+  ])
   expect(inj.container.args).toEqual(['hf://facebook/opt-125m', '/mnt/models'])
-  await kubectl(s.kubeconfig, ['patch', 'llminferenceservice', NAME, '-n', 'ml', '--type=merge', '-p', JSON.stringify({spec: {storageInitializer: {enabled: false}}})])
+  await kubectl(s.kubeconfig, [
+    'patch',
+    'llminferenceservice',
+    NAME,
+    '-n',
+    'ml',
+    '--type=merge',
+    '-p',
+    JSON.stringify({spec: {storageInitializer: {enabled: false}}}),
+  ])
   const off = JSON.parse((await run('get', '--llmisvc', NAME, '-n', 'ml', '-o', 'json')).stdout)
   expect(off.storage[0].injection.source).toBe('none')
 })
@@ -102,5 +163,7 @@ test('logs NAME finds its pods; --summary counts them; completion offers its nam
 test('validate says a ClusterStorageContainer change does not reach LLMInferenceServices (SI056)', async () => {
   const v = JSON.parse((await run('validate', '-o', 'json')).stdout)
   const f = v.findings.find((x: any) => x.rule === 'SI056')
-  expect(f.message).toContain(`default serves the URIs of 1 LLMInferenceService(s) (ml/${NAME}), but the LLM controller builds their storage-initializer from the ConfigMap only`)
+  expect(f.message).toContain(
+    `default serves the URIs of 1 LLMInferenceService(s) (ml/${NAME}), but the LLM controller builds their storage-initializer from the ConfigMap only`,
+  )
 })

@@ -33,7 +33,19 @@ describe('help, flag order, typos', () => {
     expect(k.stdout).toContain('$ kubectl storage-init logs')
   })
   test('global flags before the command, as kubectl -n ml logs', async () => {
-    const r = await plugin(['--kubeconfig', s.kubeconfig, '-n', 'ml', '--context', 'sim-readonly', 'get', '--isvc', 'sklearn-iris', '-o', 'json'])
+    const r = await plugin([
+      '--kubeconfig',
+      s.kubeconfig,
+      '-n',
+      'ml',
+      '--context',
+      'sim-readonly',
+      'get',
+      '--isvc',
+      'sklearn-iris',
+      '-o',
+      'json',
+    ])
     expect(r.stderr).toBe('')
     expect(JSON.parse(r.stdout).inferenceService.namespace).toBe('ml')
     expect(JSON.parse(r.stdout).context).toBe('sim-readonly')
@@ -41,10 +53,14 @@ describe('help, flag order, typos', () => {
   test('a typo gets kubectl\'s "Did you mean"; an extra argument is one usage line', async () => {
     const t = await plugin(['gte'])
     expect(t.code).toBe(1)
-    expect(t.stderr).toBe('error: unknown command "gte" for "kubectl storage-init"\n\nDid you mean this?\n\tget\n\nRun \'kubectl storage-init --help\' for usage.\n')
+    expect(t.stderr).toBe(
+      'error: unknown command "gte" for "kubectl storage-init"\n\nDid you mean this?\n\tget\n\nRun \'kubectl storage-init --help\' for usage.\n',
+    )
     const x = await plugin(['get', 'extra-arg', ...kc()])
     expect(x.code).toBe(1)
-    expect(x.stderr).toBe('error: unexpected argument "extra-arg" for "kubectl storage-init get": it takes no arguments\nSee \'kubectl storage-init get -h\' for help and examples\n')
+    expect(x.stderr).toBe(
+      'error: unexpected argument "extra-arg" for "kubectl storage-init get": it takes no arguments\nSee \'kubectl storage-init get -h\' for help and examples\n',
+    )
   })
 })
 
@@ -65,7 +81,7 @@ describe('connection flags', () => {
     const bad = await plugin(['get', '-s', s.cluster.url, '--token', 'nope', '--insecure-skip-tls-verify'], env)
     expect(bad.code).toBe(1)
   })
-  test('--user and --cluster pick kubeconfig entries; --token replaces the user\'s credentials', async () => {
+  test("--user and --cluster pick kubeconfig entries; --token replaces the user's credentials", async () => {
     const r = await plugin(['set-image', '--tag', 'v0.20.1', '--dry-run=server', '--user', 'sim-readonly', ...kc()])
     expect(r.code).toBe(1)
     expect(r.stderr).toContain('forbidden')
@@ -80,8 +96,26 @@ describe('connection flags', () => {
     expect(r.code).toBe(1)
     expect(r.stderr).toContain('forbidden')
     expect(r.stderr).toContain(`"${as}"`)
-    expect(s.cluster.requests.slice(before).filter(q => q.method !== 'GET' || q.path.includes('configmaps')).every(q => q.user === as)).toBe(true)
-    const g = await plugin(['get', '-o', 'json', '--as', 'someone', '--as-group', 'system:masters', '--as-group', 'team', '--as-uid', '42', ...kc()])
+    expect(
+      s.cluster.requests
+        .slice(before)
+        .filter(q => q.method !== 'GET' || q.path.includes('configmaps'))
+        .every(q => q.user === as),
+    ).toBe(true)
+    const g = await plugin([
+      'get',
+      '-o',
+      'json',
+      '--as',
+      'someone',
+      '--as-group',
+      'system:masters',
+      '--as-group',
+      'team',
+      '--as-uid',
+      '42',
+      ...kc(),
+    ])
     expect(g.stderr).toBe('')
     expect(s.cluster.requests.slice(before).some(q => q.user === 'someone')).toBe(true)
   })
@@ -92,7 +126,7 @@ describe('connection flags', () => {
 })
 
 describe('environment', () => {
-  test('HTTPS_PROXY is used for the API server unless NO_PROXY covers it; loopback is never proxied (Go\'s ProxyFromEnvironment)', async () => {
+  test("HTTPS_PROXY is used for the API server unless NO_PROXY covers it; loopback is never proxied (Go's ProxyFromEnvironment)", async () => {
     const port = new URL(s.cluster.url).port
     // the proxy knows the name "sim.example" (no resolver here does)
     const proxy = await connectProxy()
@@ -100,7 +134,16 @@ describe('environment', () => {
     try {
       const real = parse(s.cluster.kubeconfig())
       const f = join(dir, 'named')
-      writeFileSync(f, JSON.stringify({...real, clusters: real.clusters.map((c: any) => ({...c, cluster: {...c.cluster, server: `https://sim.example:${port}`, 'tls-server-name': 'localhost'}}))}))
+      writeFileSync(
+        f,
+        JSON.stringify({
+          ...real,
+          clusters: real.clusters.map((c: any) => ({
+            ...c,
+            cluster: {...c.cluster, server: `https://sim.example:${port}`, 'tls-server-name': 'localhost'},
+          })),
+        }),
+      )
       const env = {HTTPS_PROXY: proxy.url}
       const r = await plugin(['get', '-o', 'json', '--kubeconfig', f], env)
       expect(r.stderr).toBe('')
@@ -123,7 +166,13 @@ describe('environment', () => {
     writeFileSync(join(sa, 'ca.crt'), s.cluster.certs!.caPem)
     writeFileSync(join(sa, 'namespace'), 'ml')
     const u = new URL(s.cluster.url)
-    const env = {KUBECONFIG: '', HOME: join(dir, 'nohome'), KUBERNETES_SERVICE_HOST: u.hostname, KUBERNETES_SERVICE_PORT: u.port, STORAGE_INIT_SERVICEACCOUNT_DIR: sa}
+    const env = {
+      KUBECONFIG: '',
+      HOME: join(dir, 'nohome'),
+      KUBERNETES_SERVICE_HOST: u.hostname,
+      KUBERNETES_SERVICE_PORT: u.port,
+      STORAGE_INIT_SERVICEACCOUNT_DIR: sa,
+    }
     const r = await plugin(['get', '--isvc', 'sklearn-iris', '-o', 'json'], env)
     expect(r.stderr).toBe('')
     expect(JSON.parse(r.stdout)).toMatchObject({context: 'in-cluster', inferenceService: {namespace: 'ml'}})
@@ -133,7 +182,10 @@ describe('environment', () => {
 describe('logs as kubectl logs and stern', () => {
   test('a missing model, namespace or container is one line and exit 1; a name is a Kubernetes name', async () => {
     const m = await plugin(['logs', 'nope', '-n', 'ml', ...kc()])
-    expect([m.code, m.stderr]).toEqual([1, 'error: inferenceservice "nope" not found in namespace "ml" (nor an llminferenceservice) (list them with: kubectl get inferenceservices,llminferenceservices -n ml)\n'])
+    expect([m.code, m.stderr]).toEqual([
+      1,
+      'error: inferenceservice "nope" not found in namespace "ml" (nor an llminferenceservice) (list them with: kubectl get inferenceservices,llminferenceservices -n ml)\n',
+    ])
     const f = await plugin(['logs', 'nope', '-n', 'ml', '-f', ...kc()])
     expect(f.code).toBe(1)
     const ns = await plugin(['logs', '--all', '-n', 'nope', ...kc()])
@@ -151,7 +203,17 @@ describe('logs as kubectl logs and stern', () => {
     expect(one.code).toBe(0)
     const all = one.stdout.split('\n').filter(Boolean)
     expect(all.length).toBeGreaterThan(2)
-    const inc = await plugin(['logs', 'sklearn-iris', '-n', 'ml', '--include', 'Copying|Successfully', '--exclude', 'Successfully', ...kc()])
+    const inc = await plugin([
+      'logs',
+      'sklearn-iris',
+      '-n',
+      'ml',
+      '--include',
+      'Copying|Successfully',
+      '--exclude',
+      'Successfully',
+      ...kc(),
+    ])
     expect(inc.stdout.split('\n').filter(Boolean)).toEqual(all.filter(l => /Copying/.test(l)))
     const only = await plugin(['logs', 'sklearn-iris', '-n', 'ml', '--only-log-lines', ...kc()])
     expect(only.stderr).toBe('')
@@ -173,7 +235,12 @@ describe('output formats', () => {
   test('-o name, -o jsonpath and jsonpath-as-json, --no-headers; go-template is one clear line', async () => {
     const name = await plugin(['get', '-o', 'name', ...kc()])
     expect(name.stdout).toBe('configmap/inferenceservice-config\nclusterstoragecontainer.serving.kserve.io/default\n')
-    const jp = await plugin(['get', '-o', 'jsonpath={.storageInitializer.image}{"\\n"}{range .storageContainers.items[*]}{.name}={.image}{"\\n"}{end}', ...kc()])
+    const jp = await plugin([
+      'get',
+      '-o',
+      'jsonpath={.storageInitializer.image}{"\\n"}{range .storageContainers.items[*]}{.name}={.image}{"\\n"}{end}',
+      ...kc(),
+    ])
     expect(jp.stdout).toBe('kserve/storage-initializer:v0.20.0\ndefault=kserve/storage-initializer:v0.20.0\n')
     const filter = await plugin(['get', '-o', 'jsonpath={.uriFormats[?(@.format=="s3://")].sourceName}', ...kc()])
     expect(filter.stdout).toBe('clusterstoragecontainer/default')
@@ -182,9 +249,14 @@ describe('output formats', () => {
     const missing = await plugin(['get', '-o', 'jsonpath={.nope}', ...kc()])
     expect([missing.code, missing.stderr]).toEqual([1, 'error: error executing jsonpath "{.nope}": nope is not found\n'])
     const gt = await plugin(['get', '-o', 'go-template={{.x}}', ...kc()])
-    expect([gt.code, gt.stderr]).toEqual([1, 'error: -o go-template is not supported: Go templates need Go; use -o jsonpath=… (kubectl\'s JSONPath) instead\n'])
+    expect([gt.code, gt.stderr]).toEqual([
+      1,
+      "error: -o go-template is not supported: Go templates need Go; use -o jsonpath=… (kubectl's JSONPath) instead\n",
+    ])
     const bad = await plugin(['get', '-o', 'xml', ...kc()])
-    expect(bad.stderr).toBe('error: unable to match a printer suitable for the output format "xml", allowed formats are: json,jsonpath,jsonpath-as-json,jsonpath-file,name,wide,yaml\n')
+    expect(bad.stderr).toBe(
+      'error: unable to match a printer suitable for the output format "xml", allowed formats are: json,jsonpath,jsonpath-as-json,jsonpath-file,name,wide,yaml\n',
+    )
     const nh = await plugin(['get', '--no-headers', ...kc()])
     expect(nh.stdout).not.toMatch(/^NAME\s{3,}IMAGE/m)
     expect(nh.stdout).toMatch(/^default\s{3,}kserve\/storage-initializer:v0\.20\.0/m)
@@ -211,7 +283,20 @@ describe('progress while following', () => {
     const cmd = `stty cols 120 rows 40; env -u CI TERM=xterm timeout -s INT 2.5 ${bin} logs -f -l app=not-yet -n ml --kubeconfig ${s.kubeconfig}`
     const tty = await exec('script', ['-qec', cmd, '/dev/null'])
     expect(tty.stdout).toContain('waiting for the storage-initializer of app=not-yet to start (Ctrl-C to stop)')
-    const pipe = await exec('timeout', ['-s', 'INT', '2.5', process.execPath, join(ROOT, 'bin', 'kubectl-storage_init'), 'logs', '-f', '-l', 'app=not-yet', '-n', 'ml', ...kc()])
+    const pipe = await exec('timeout', [
+      '-s',
+      'INT',
+      '2.5',
+      process.execPath,
+      join(ROOT, 'bin', 'kubectl-storage_init'),
+      'logs',
+      '-f',
+      '-l',
+      'app=not-yet',
+      '-n',
+      'ml',
+      ...kc(),
+    ])
     expect(pipe.stderr).not.toContain('waiting for')
     expect(pipe.stdout).toBe('')
   })
@@ -220,16 +305,28 @@ describe('progress while following', () => {
 describe('chunked lists', () => {
   test('pods are read in chunks of --chunk-size (500 by default, as kubectl), every page followed', async () => {
     for (let i = 0; i < 5; i++)
-      s.cluster.seed({apiVersion: 'v1', kind: 'Pod', metadata: {name: `chunk-${i}`, namespace: 'ml', labels: {'serving.kserve.io/inferenceservice': 'chunky'}}, spec: {containers: [{name: 'c', image: 'i'}]}})
+      s.cluster.seed({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {name: `chunk-${i}`, namespace: 'ml', labels: {'serving.kserve.io/inferenceservice': 'chunky'}},
+        spec: {containers: [{name: 'c', image: 'i'}]},
+      })
     const before = s.cluster.requests.length
     const r = await plugin(['logs', '--summary', '-A', '-o', 'json', '--chunk-size', '2', ...kc()])
-    const pages = s.cluster.requests.slice(before).filter(q => q.path === '/api/v1/pods' && q.query.includes('inferenceservice') && !q.query.includes('part-of'))
+    const pages = s.cluster.requests
+      .slice(before)
+      .filter(q => q.path === '/api/v1/pods' && q.query.includes('inferenceservice') && !q.query.includes('part-of'))
     expect(pages.length).toBeGreaterThanOrEqual(3)
     expect(pages.every(q => new URLSearchParams(q.query).get('limit') === '2')).toBe(true)
     expect(pages.slice(1).every(q => new URLSearchParams(q.query).has('continue'))).toBe(true)
     expect(JSON.parse(r.stdout).items.find((x: any) => x.inferenceService === 'chunky').pods).toBe(5)
     const d = s.cluster.requests.length
     await plugin(['logs', '--summary', '-A', '-o', 'json', ...kc()])
-    expect(s.cluster.requests.slice(d).filter(q => q.path === '/api/v1/pods').every(q => new URLSearchParams(q.query).get('limit') === '500')).toBe(true)
+    expect(
+      s.cluster.requests
+        .slice(d)
+        .filter(q => q.path === '/api/v1/pods')
+        .every(q => new URLSearchParams(q.query).get('limit') === '500'),
+    ).toBe(true)
   })
 })

@@ -32,22 +32,39 @@ describe('KServe v0.20.0', () => {
     expect(r.stdout).toContain('inferenceservice.serving.kserve.io/sklearn-iris -n ml storageContainerName updated')
     // the dedicated container: labelled as ours, the model's effective container with the change, formats = its URI only
     const csc = await get('clusterstoragecontainer', CSC)
-    expect(csc.metadata.labels).toMatchObject({'app.kubernetes.io/managed-by': 'kubectl-storage-init', 'storage-init.kserve.io/dedicated': 'true'})
+    expect(csc.metadata.labels).toMatchObject({
+      'app.kubernetes.io/managed-by': 'kubectl-storage-init',
+      'storage-init.kserve.io/dedicated': 'true',
+    })
     expect(csc.metadata.annotations['storage-init.kserve.io/model']).toBe('ml/sklearn-iris')
     expect(csc.spec.supportedUriFormats).toEqual([{regex: '^gs://kfserving-examples/models/sklearn/1\\.0/model$'}])
-    expect(csc.spec.container).toMatchObject({name: 'storage-initializer', image: 'kserve/storage-initializer:v0.20.0', resources: {requests: {cpu: '100m', memory: '8Gi'}, limits: {cpu: '1', memory: '8Gi'}}})
+    expect(csc.spec.container).toMatchObject({
+      name: 'storage-initializer',
+      image: 'kserve/storage-initializer:v0.20.0',
+      resources: {requests: {cpu: '100m', memory: '8Gi'}, limits: {cpu: '1', memory: '8Gi'}},
+    })
     expect(csc.spec.container.args).toBeUndefined()
     expect((await get('inferenceservice', 'sklearn-iris', '-n', 'ml')).spec.predictor.storageContainerName).toBe(CSC)
     // nothing else changed
     expect((await get('cm', 'inferenceservice-config', '-n', 'kserve')).data.storageInitializer).toBe(cmBefore)
     const g = JSON.parse((await run('get', '--isvc', 'sklearn-iris', '-n', 'ml', '-o', 'json')).stdout)
-    expect(g.storage[0].injection).toMatchObject({sourceName: `clusterstoragecontainer/${CSC}`, reason: 'named by the InferenceService (spec.predictor.storageContainerName)'})
+    expect(g.storage[0].injection).toMatchObject({
+      sourceName: `clusterstoragecontainer/${CSC}`,
+      reason: 'named by the InferenceService (spec.predictor.storageContainerName)',
+    })
     expect(g.storage[0].injection.resources.limits.memory).toBe('8Gi')
-    expect((await run('get')).stdout).toMatch(new RegExp(`^ml\\s+inferenceservice/sklearn-iris\\s+clusterstoragecontainer/${CSC}\\s+kserve/storage-initializer:v0.20.0\\s+cpu=100m,memory=8Gi\\s+cpu=1,memory=8Gi`, 'm'))
+    expect((await run('get')).stdout).toMatch(
+      new RegExp(
+        `^ml\\s+inferenceservice/sklearn-iris\\s+clusterstoragecontainer/${CSC}\\s+kserve/storage-initializer:v0.20.0\\s+cpu=100m,memory=8Gi\\s+cpu=1,memory=8Gi`,
+        'm',
+      ),
+    )
     const v = JSON.parse((await run('validate', '-o', 'json')).stdout)
     expect(v.findings.filter((f: any) => ['SI051', 'SI057', 'SI058', 'SI022'].includes(f.rule))).toEqual([])
     // the other models still get the shared container: the dedicated one matches only this model's URI
-    const served = Object.fromEntries(JSON.parse((await run('get', '-o', 'json')).stdout).uriFormats.map((u: any) => [u.format, u.sourceName]))
+    const served = Object.fromEntries(
+      JSON.parse((await run('get', '-o', 'json')).stdout).uriFormats.map((u: any) => [u.format, u.sourceName]),
+    )
     expect(served['gs://']).toBe('clusterstoragecontainer/default')
     // one rollback: the field goes, the container goes, recorded as a revision
     const h = (await run('history')).stdout
@@ -82,13 +99,27 @@ describe('KServe v0.20.0', () => {
 
   test('validate flags an orphaned per-model container, and one that matches other models', async () => {
     expect((await run('set-image', '--tag', 'v0.20.1', '--isvc', 'sklearn-iris', '-n', 'ml')).code).toBe(0)
-    await kubectl(s.kubeconfig, ['patch', 'clusterstoragecontainer', CSC, '--type=merge', '-p', JSON.stringify({spec: {supportedUriFormats: [{prefix: 'gs://'}]}})])
-    s.cluster.seed({apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: {name: 'other', namespace: 'ml'}, spec: {predictor: {model: {modelFormat: {name: 'sklearn'}, storageUri: 'gs://b/other'}}}})
+    await kubectl(s.kubeconfig, [
+      'patch',
+      'clusterstoragecontainer',
+      CSC,
+      '--type=merge',
+      '-p',
+      JSON.stringify({spec: {supportedUriFormats: [{prefix: 'gs://'}]}}),
+    ])
+    s.cluster.seed({
+      apiVersion: 'serving.kserve.io/v1beta1',
+      kind: 'InferenceService',
+      metadata: {name: 'other', namespace: 'ml'},
+      spec: {predictor: {model: {modelFormat: {name: 'sklearn'}, storageUri: 'gs://b/other'}}},
+    })
     const v = JSON.parse((await run('validate', '-o', 'json')).stdout)
     expect(v.findings.find((f: any) => f.rule === 'SI058').message).toContain('matches the URIs of ml/other')
     await kubectl(s.kubeconfig, ['delete', 'inferenceservice', 'sklearn-iris', '-n', 'ml'])
     const o = JSON.parse((await run('validate', '-o', 'json')).stdout)
-    expect(o.findings.find((f: any) => f.rule === 'SI057').message).toBe(`${CSC} was made for ml/sklearn-iris, which does not exist any more: nothing uses it`)
+    expect(o.findings.find((f: any) => f.rule === 'SI057').message).toBe(
+      `${CSC} was made for ml/sklearn-iris, which does not exist any more: nothing uses it`,
+    )
   })
 
   test('an LLMInferenceService gets its spec.template.initContainers override; rollback takes it away', async () => {
@@ -98,7 +129,9 @@ describe('KServe v0.20.0', () => {
     expect(r.stderr).not.toContain('error:')
     expect(r.code).toBe(0)
     const o = await get('llminferenceservice', llm.metadata.name, '-n', 'ml')
-    expect(o.spec.template.initContainers).toEqual([{name: 'storage-initializer', resources: {requests: {memory: '8Gi'}, limits: {memory: '8Gi'}}}])
+    expect(o.spec.template.initContainers).toEqual([
+      {name: 'storage-initializer', resources: {requests: {memory: '8Gi'}, limits: {memory: '8Gi'}}},
+    ])
     // the main container is untouched
     expect(o.spec.template.containers[0].name).toBe('main')
     const g = JSON.parse((await run('get', '--llmisvc', llm.metadata.name, '-n', 'ml', '-o', 'json')).stdout)
@@ -113,6 +146,6 @@ test('before v0.20: a clear refusal with the options that exist', async () => {
   const r = await run('set-resources', '--limits', 'memory=8Gi', '--isvc', 'sklearn-iris', '-n', 'ml')
   expect(r.code).toBe(1)
   expect(r.stderr).toBe(
-    'error: KServe v0.19.0 has no per-model storage-initializer: spec.predictor.storageContainerName arrived in v0.20 (upgrade KServe to v0.20 or later; or change every model (set-image/set-resources without --isvc); a ClusterStorageContainer matching only this model\'s URI would still compete with the default one, which KServe may pick instead, pod by pod)\n',
+    "error: KServe v0.19.0 has no per-model storage-initializer: spec.predictor.storageContainerName arrived in v0.20 (upgrade KServe to v0.20 or later; or change every model (set-image/set-resources without --isvc); a ClusterStorageContainer matching only this model's URI would still compete with the default one, which KServe may pick instead, pod by pod)\n",
   )
 })

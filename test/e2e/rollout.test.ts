@@ -11,10 +11,24 @@ const isvcJson = async (name = 'sklearn-iris') => JSON.parse((await run('get', '
 const setDoc = async (change: Record<string, unknown>) => {
   const cm = JSON.parse((await kubectl(s.kubeconfig, ['get', 'cm', 'inferenceservice-config', '-n', 'kserve', '-o', 'json'])).stdout)
   const doc = {...JSON.parse(cm.data.storageInitializer), ...change}
-  await kubectl(s.kubeconfig, ['patch', 'cm', 'inferenceservice-config', '-n', 'kserve', '--type=merge', '-p', JSON.stringify({data: {storageInitializer: JSON.stringify(doc, null, 4)}})])
+  await kubectl(s.kubeconfig, [
+    'patch',
+    'cm',
+    'inferenceservice-config',
+    '-n',
+    'kserve',
+    '--type=merge',
+    '-p',
+    JSON.stringify({data: {storageInitializer: JSON.stringify(doc, null, 4)}}),
+  ])
 }
 const isvc = (name: string, predictor: any, annotations: Record<string, string> = {}, labels: Record<string, string> = {}) =>
-  s.cluster.seed({apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: {name, namespace: 'ml', annotations, labels}, spec: {predictor}})
+  s.cluster.seed({
+    apiVersion: 'serving.kserve.io/v1beta1',
+    kind: 'InferenceService',
+    metadata: {name, namespace: 'ml', annotations, labels},
+    spec: {predictor},
+  })
 
 beforeEach(async () => {
   s = await startCluster('kserve-v0.20.0.yaml')
@@ -37,25 +51,49 @@ test('the rollout each workload needs: Standard restarts, Knative replaces pods,
   await setDoc({memoryLimit: '2Gi'})
   // v0.20.0's ConfigMap ships "defaultDeploymentMode": "Serverless" (deploy key): Knative
   const kn = await isvcJson()
-  expect([kn.inferenceService.deploymentMode, kn.rollout.command]).toEqual(['Knative', 'kubectl delete pod -n ml -l serving.kserve.io/inferenceservice=sklearn-iris'])
+  expect([kn.inferenceService.deploymentMode, kn.rollout.command]).toEqual([
+    'Knative',
+    'kubectl delete pod -n ml -l serving.kserve.io/inferenceservice=sklearn-iris',
+  ])
   const t = (await run('get', '--isvc', 'sklearn-iris', '-n', 'ml')).stdout
-  expect(t).toContain('1 pod(s) run an older storage-initializer. Knative: the revision never changes, but each new pod passes the webhook again; replace the pods (Knative recreates them):\n  kubectl delete pod -n ml -l serving.kserve.io/inferenceservice=sklearn-iris')
+  expect(t).toContain(
+    '1 pod(s) run an older storage-initializer. Knative: the revision never changes, but each new pod passes the webhook again; replace the pods (Knative recreates them):\n  kubectl delete pod -n ml -l serving.kserve.io/inferenceservice=sklearn-iris',
+  )
   // the legacy name RawDeployment is Standard (constants.go ParseDeploymentMode@v0.20.0)
   isvc('raw', {model: {modelFormat: {name: 'sklearn'}, storageUri: 'gs://b/m'}}, {'serving.kserve.io/deploymentMode': 'RawDeployment'})
   const raw = await isvcJson('raw')
-  expect([raw.inferenceService.deploymentMode, raw.rollout.command]).toEqual(['Standard', 'kubectl rollout restart deployment -n ml -l serving.kserve.io/inferenceservice=raw'])
-  isvc('multi', {model: {modelFormat: {name: 'huggingface'}}, storageUris: [{uri: 'hf://org/base', mountPath: '/mnt/models/base'}, {uri: 's3://b/adapter', mountPath: '/mnt/models/adapter'}]})
+  expect([raw.inferenceService.deploymentMode, raw.rollout.command]).toEqual([
+    'Standard',
+    'kubectl rollout restart deployment -n ml -l serving.kserve.io/inferenceservice=raw',
+  ])
+  isvc('multi', {
+    model: {modelFormat: {name: 'huggingface'}},
+    storageUris: [
+      {uri: 'hf://org/base', mountPath: '/mnt/models/base'},
+      {uri: 's3://b/adapter', mountPath: '/mnt/models/adapter'},
+    ],
+  })
   const multi = await isvcJson('multi')
-  expect(multi.rollout.command).toMatch(/^kubectl annotate inferenceservice multi -n ml --overwrite storage-init\.kserve\.io\/reconciledAt=/)
+  expect(multi.rollout.command).toMatch(
+    /^kubectl annotate inferenceservice multi -n ml --overwrite storage-init\.kserve\.io\/reconciledAt=/,
+  )
   // one init container for every URI, chosen from the first (predictor.go@v0.20.0)
-  expect(multi.storage.map((x: any) => x.injection.sourceName)).toEqual(['clusterstoragecontainer/default', 'clusterstoragecontainer/default'])
+  expect(multi.storage.map((x: any) => x.injection.sourceName)).toEqual([
+    'clusterstoragecontainer/default',
+    'clusterstoragecontainer/default',
+  ])
 })
 
 test('a namespace with the control-plane label gets nothing from the webhook; a LocalModelCache model is a pvc mount', async () => {
   await kubectl(s.kubeconfig, ['label', 'namespace', 'ml', 'control-plane=kserve-controller-manager'])
   expect((await isvcJson()).storage[0].injection).toMatchObject({source: 'none'})
   await kubectl(s.kubeconfig, ['label', 'namespace', 'ml', 'control-plane-'])
-  isvc('cached', {model: {modelFormat: {name: 'huggingface'}, storageUri: 'hf://org/big'}}, {'internal.serving.kserve.io/localmodel-pvc-name': 'model-h100', 'internal.serving.kserve.io/localmodel-sourceuri': 'hf://org/big'}, {'internal.serving.kserve.io/localmodel': 'big'})
+  isvc(
+    'cached',
+    {model: {modelFormat: {name: 'huggingface'}, storageUri: 'hf://org/big'}},
+    {'internal.serving.kserve.io/localmodel-pvc-name': 'model-h100', 'internal.serving.kserve.io/localmodel-sourceuri': 'hf://org/big'},
+    {'internal.serving.kserve.io/localmodel': 'big'},
+  )
   const c = await isvcJson('cached')
   expect(c.storage[0].injection.source).toBe('pvc-mount')
   expect(c.storage[0].injection.reason).toContain('served from a LocalModelCache (pvc://model-h100/models/(cache))')
@@ -69,9 +107,28 @@ test('an init container a ClusterStorageContainer renamed is the storage-initial
   s.cluster.seed({
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: {name: 'renamed-predictor-1', namespace: 'ml', labels: {'serving.kserve.io/inferenceservice': 'renamed', component: 'predictor'}, annotations: {'internal.serving.kserve.io/storage-initializer-sourceuri': 'hf://org/m', 'sim.storage-init.dev/logs': JSON.stringify({'my-downloader': ['fetched hf://org/m']})}},
-    spec: {initContainers: [{name: 'my-downloader', image, args: ['hf://org/m', '/mnt/models'], resources: csc.spec.container.resources}], containers: [{name: 'kserve-container', image: 'hf'}]},
-    status: {phase: 'Running', initContainerStatuses: [{name: 'my-downloader', state: {terminated: {exitCode: 0, reason: 'Completed', startedAt: '2026-11-20T10:00:00Z', finishedAt: '2026-11-20T10:00:05Z'}}}]},
+    metadata: {
+      name: 'renamed-predictor-1',
+      namespace: 'ml',
+      labels: {'serving.kserve.io/inferenceservice': 'renamed', component: 'predictor'},
+      annotations: {
+        'internal.serving.kserve.io/storage-initializer-sourceuri': 'hf://org/m',
+        'sim.storage-init.dev/logs': JSON.stringify({'my-downloader': ['fetched hf://org/m']}),
+      },
+    },
+    spec: {
+      initContainers: [{name: 'my-downloader', image, args: ['hf://org/m', '/mnt/models'], resources: csc.spec.container.resources}],
+      containers: [{name: 'kserve-container', image: 'hf'}],
+    },
+    status: {
+      phase: 'Running',
+      initContainerStatuses: [
+        {
+          name: 'my-downloader',
+          state: {terminated: {exitCode: 0, reason: 'Completed', startedAt: '2026-11-20T10:00:00Z', finishedAt: '2026-11-20T10:00:05Z'}},
+        },
+      ],
+    },
   })
   const j = await isvcJson('renamed')
   expect(j.storage[0].injection.container.name).toBe('my-downloader')

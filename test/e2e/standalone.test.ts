@@ -25,7 +25,10 @@ let env: Record<string, string>
 let pkg: any
 let executables: any
 
-const sha256 = (f: string | Buffer) => createHash('sha256').update(typeof f === 'string' ? readFileSync(f) : f).digest('hex')
+const sha256 = (f: string | Buffer) =>
+  createHash('sha256')
+    .update(typeof f === 'string' ? readFileSync(f) : f)
+    .digest('hex')
 const version = () => JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version
 const archiveOf = (p: string) => join(out, `kubectl-storage-init_v${version()}_${p.replace('-', '_')}.tar.gz`)
 const exeOf = (p: string) => join(out, p, p.startsWith('windows') ? 'kubectl-storage_init.exe' : 'kubectl-storage_init')
@@ -37,7 +40,13 @@ beforeAll(async () => {
   executables = await import(join(ROOT, 'scripts', 'executables.mjs'))
   out = mkdtempSync(join(tmpdir(), 'si-release-'))
   // the real packaging run (Bun's runtimes come from the npm registry, cached under ~/.cache after the first run)
-  const r = await exec(process.execPath, [join(ROOT, 'scripts/package.mjs'), '--out', out, '--manifest', join(out, 'krew-manifest.yaml')], {}, undefined, 580_000)
+  const r = await exec(
+    process.execPath,
+    [join(ROOT, 'scripts/package.mjs'), '--out', out, '--manifest', join(out, 'krew-manifest.yaml')],
+    {},
+    undefined,
+    580_000,
+  )
   if (r.code !== 0) throw new Error(`npm run package failed:\n${r.stdout}\n${r.stderr}`)
   packLog = r.stderr
   manifest = parse(readFileSync(join(out, 'krew-manifest.yaml'), 'utf8'))
@@ -53,7 +62,7 @@ beforeAll(async () => {
 }, 600_000)
 afterAll(() => s?.cluster.stop())
 
-test('the committed krew-manifest.yaml passes krew\'s rules, lists the five platforms, and says what the plugin reads and writes', () => {
+test("the committed krew-manifest.yaml passes krew's rules, lists the five platforms, and says what the plugin reads and writes", () => {
   const committed = parse(readFileSync(join(ROOT, 'krew-manifest.yaml'), 'utf8'))
   expect(krewProblems(committed)).toEqual([])
   expect(committed.metadata.name).toBe('storage-init')
@@ -86,7 +95,7 @@ test('the schema check catches what krew rejects', () => {
   ])
 })
 
-test('npm run package writes a valid manifest and SHA256SUMS whose sums are the archives\', each archive holding bin, licence and notices', () => {
+test("npm run package writes a valid manifest and SHA256SUMS whose sums are the archives', each archive holding bin, licence and notices", () => {
   expect(krewProblems(manifest)).toEqual([])
   expect(manifest.spec.platforms.map((p: any) => `${p.selector.matchLabels.os}-${p.selector.matchLabels.arch}`)).toEqual(PLATFORMS)
   const sums = readFileSync(join(out, 'SHA256SUMS'), 'utf8')
@@ -119,14 +128,17 @@ test('the archives hold the full Apache-2.0 text and the notices of the runtime 
   const packages = bundled(inputs)
   expect(packages.map((p: any) => p.name)).toEqual(expect.arrayContaining(['@kubernetes/client-node', '@oclif/core', 'js-yaml', 'yaml']))
   for (const p of packages) {
-    expect(lock.packages[Object.keys(lock.packages).find(k => k.endsWith(`node_modules/${p.name}`) && lock.packages[k].version === p.version)!]).toBeDefined()
+    expect(
+      lock.packages[Object.keys(lock.packages).find(k => k.endsWith(`node_modules/${p.name}`) && lock.packages[k].version === p.version)!],
+    ).toBeDefined()
     expect(notices).toContain(`### ${p.name} ${p.version} (${p.license})`)
     expect(notices).toContain(p.files[0].text.split('\n')[0])
   }
 })
 
 test('the packaging run says what it is waiting for, platform by platform, on stderr', () => {
-  for (const p of ['linux-amd64', 'linux-arm64', 'darwin-amd64', 'darwin-arm64', 'windows-amd64']) expect(packLog).toContain(`compiling ${p}…\n`)
+  for (const p of ['linux-amd64', 'linux-arm64', 'darwin-amd64', 'darwin-arm64', 'windows-amd64'])
+    expect(packLog).toContain(`compiling ${p}…\n`)
 })
 
 test('archives are reproducible: packing the same files again gives the same bytes', async () => {
@@ -179,13 +191,17 @@ test('the signer re-signs what it is given: a broken signature becomes a valid o
   expect(executables.codeSignatureProblems(signed)).toEqual([])
   // the code is what it was given; only the load commands' sizes and the signature change
   expect(signed[0x3000]).toBe(broken[0x3000])
-  expect(signed.length - data.length).toBe(executables.machoLayout(signed).signature.datasize - executables.machoLayout(data).signature.datasize)
+  expect(signed.length - data.length).toBe(
+    executables.machoLayout(signed).signature.datasize - executables.machoLayout(data).signature.datasize,
+  )
 })
 
 test('with no Node.js on PATH, the unpacked executable runs get against the simulated cluster, as the npm build does', async () => {
   expect((await exec('/bin/sh', ['-c', 'command -v node'], env)).code).not.toBe(0)
   const v = await exec('kubectl-storage_init', ['--version'], env)
-  expect(v.stdout).toMatch(new RegExp(`^kubectl-storage-init v${version()} \\(commit [0-9a-f]{12}\\) linux-x64 standalone bun-v${pkg.BUN_VERSION}\n$`))
+  expect(v.stdout).toMatch(
+    new RegExp(`^kubectl-storage-init v${version()} \\(commit [0-9a-f]{12}\\) linux-x64 standalone bun-v${pkg.BUN_VERSION}\n$`),
+  )
   // the commit it was built from (HEAD then; someone may have committed since)
   const commit = /commit ([0-9a-f]{12})/.exec(v.stdout)![1]
   expect(() => execFileSync('git', ['merge-base', '--is-ancestor', commit, 'HEAD'], {cwd: ROOT, stdio: 'ignore'})).not.toThrow()
@@ -207,9 +223,19 @@ test('it reads no .env or bunfig.toml from the directory it runs in (Node does n
   expect(r.code).toBe(0)
 })
 
-test('the manifest\'s caveats name every resource each command requests (set-image and rollback included)', async () => {
+test("the manifest's caveats name every resource each command requests (set-image and rollback included)", async () => {
   const requested = new Set<string>()
-  for (const args of [['get'], ['get', '--isvc', 'sklearn-iris', '-n', 'ml'], ['validate'], ['set-image', '--tag', 'v0.20.1'], ['set-resources', '--limits', 'memory=2Gi'], ['history'], ['rollback'], ['logs', '--all', '-n', 'ml'], ['logs', '-A', '--summary']]) {
+  for (const args of [
+    ['get'],
+    ['get', '--isvc', 'sklearn-iris', '-n', 'ml'],
+    ['validate'],
+    ['set-image', '--tag', 'v0.20.1'],
+    ['set-resources', '--limits', 'memory=2Gi'],
+    ['history'],
+    ['rollback'],
+    ['logs', '--all', '-n', 'ml'],
+    ['logs', '-A', '--summary'],
+  ]) {
     const r = await exec('kubectl-storage_init', [...args, '--debug'], env)
     for (const m of r.stderr.matchAll(/^debug: (GET|POST|PATCH|PUT|DELETE) (\S+?)(\?\S*)? \d+ in/gm)) {
       const parts = m[2].split('/').filter(Boolean)
@@ -221,10 +247,11 @@ test('the manifest\'s caveats name every resource each command requests (set-ima
   }
   expect([...requested].sort()).toEqual(expect.arrayContaining(['clusterstoragecontainers', 'configmaps', 'pods', 'pods/log']))
   const caveats = pkg.CAVEATS.replace(/\s+/g, ' ').toLowerCase()
-  for (const resource of requested) expect([resource, caveats.includes(resource) || caveats.includes(resource.replace(/s$/, ''))]).toEqual([resource, true])
+  for (const resource of requested)
+    expect([resource, caveats.includes(resource) || caveats.includes(resource.replace(/s$/, ''))]).toEqual([resource, true])
 })
 
-test('kubectl storage-init finds it, and its errors and help are the same as the npm build\'s', async () => {
+test("kubectl storage-init finds it, and its errors and help are the same as the npm build's", async () => {
   const list = await exec('kubectl', ['plugin', 'list'], env)
   expect(list.stdout).toContain(join(bin, 'kubectl-storage_init'))
   const r = await exec('kubectl', ['storage-init', 'get'], env)
@@ -242,18 +269,21 @@ test('kubectl storage-init finds it, and its errors and help are the same as the
 test('completion answers through kubectl for commands, flags and live names', async () => {
   const install = await exec('kubectl', ['storage-init', 'completion', '--install', '--dir', bin], env)
   expect(install.code).toBe(0)
-  const complete = async (...words: string[]) => (await exec('kubectl', ['__complete', 'storage-init', ...words], env)).stdout.split('\n').filter(Boolean)
+  const complete = async (...words: string[]) =>
+    (await exec('kubectl', ['__complete', 'storage-init', ...words], env)).stdout.split('\n').filter(Boolean)
   expect(await complete('set-')).toEqual(['set-image', 'set-resources', ':4'])
   expect(await complete('logs', '--summ')).toEqual(['--summary', ':4'])
   expect(await complete('get', '-n', 'ml', '--isvc', '')).toEqual(['sklearn-iris', ':4'])
   expect(await complete('set-image', '--target', '')).toEqual(['configmap', 'all', 'storage-container/default', ':4'])
 })
 
-test('npm run release tags first, then builds from a clone of the tag: the sums are those of executables that name the tag\'s commit', async () => {
+test("npm run release tags first, then builds from a clone of the tag: the sums are those of executables that name the tag's commit", async () => {
   // a repository holding this working tree as its last commit
   const repo = mkdtempSync(join(tmpdir(), 'si-repo-'))
   const git = (...args: string[]) => execFileSync('git', args, {cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']}).trim()
-  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], {cwd: ROOT, encoding: 'utf8'}).split('\0').filter(f => f && existsSync(join(ROOT, f)))
+  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], {cwd: ROOT, encoding: 'utf8'})
+    .split('\0')
+    .filter(f => f && existsSync(join(ROOT, f)))
   for (const f of files) {
     mkdirSync(dirname(join(repo, f)), {recursive: true})
     copyFileSync(join(ROOT, f), join(repo, f))
@@ -261,7 +291,14 @@ test('npm run release tags first, then builds from a clone of the tag: the sums 
   git('init', '-q')
   git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'add', '-A')
   git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'release test')
-  const release = (...args: string[]) => exec(process.execPath, [join(repo, 'scripts', 'release.mjs'), '--node-modules', join(ROOT, 'node_modules'), '--platform', 'linux-amd64', ...args], {GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com'}, undefined, 300_000)
+  const release = (...args: string[]) =>
+    exec(
+      process.execPath,
+      [join(repo, 'scripts', 'release.mjs'), '--node-modules', join(ROOT, 'node_modules'), '--platform', 'linux-amd64', ...args],
+      {GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com'},
+      undefined,
+      300_000,
+    )
   // a change not committed is refused, and nothing is tagged
   writeFileSync(join(repo, 'README.md'), 'changed\n')
   const dirty = await release()

@@ -26,7 +26,9 @@ test('every step runs as a user would run it: exit 0', () => {
 
 test('docs/tour and docs/pictures hold what the commands print today', () => {
   for (const s of steps) {
-    expect(`${s.name}: ${readFileSync(join(ROOT, 'docs/tour', `${s.name}.txt`), 'utf8')}`).toBe(`${s.name}: $ kubectl storage-init ${s.args.join(' ')}\n${s.text}`)
+    expect(`${s.name}: ${readFileSync(join(ROOT, 'docs/tour', `${s.name}.txt`), 'utf8')}`).toBe(
+      `${s.name}: $ kubectl storage-init ${s.args.join(' ')}\n${s.text}`,
+    )
     expect(`${s.name}: ${readFileSync(join(ROOT, 'docs/pictures', `${s.name}.svg`), 'utf8')}`).toBe(`${s.name}: ${mod.svg(s)}`)
   }
 })

@@ -13,7 +13,11 @@ export default async function globalSetup() {
   let exe = process.env.SI_PLUGIN_BIN
   if (!exe) {
     const {HOST, exeName} = await import('../../scripts/package.mjs')
-    execFileSync(process.execPath, [join(root, 'scripts', 'package.mjs'), '--platform', HOST, '--no-archive', '--out', join(dir, 'build')], {stdio: ['ignore', 'ignore', 'inherit']})
+    execFileSync(
+      process.execPath,
+      [join(root, 'scripts', 'package.mjs'), '--platform', HOST, '--no-archive', '--out', join(dir, 'build')],
+      {stdio: ['ignore', 'ignore', 'inherit']},
+    )
     exe = join(dir, 'build', HOST, exeName(HOST))
   }
   // `node` for the suites: npm's bin is run as the standalone executable (exec: the same process, signals and all),
@@ -21,13 +25,16 @@ export default async function globalSetup() {
   const q = s => `'${s.replace(/'/g, "'\\''")}'`
   const shim = join(dir, 'shim', 'node')
   mkdirSync(dirname(shim), {recursive: true})
-  writeFileSync(shim, [
-    '#!/bin/sh',
-    '# `node` for the e2e suites of jest\'s standalone project (test/standalone/global-setup.mjs): npm\'s bin runs as the standalone executable',
-    `if [ "$1" = ${q(join(root, 'bin', 'kubectl-storage_init'))} ]; then shift; exec ${q(resolve(exe))} "$@"; fi`,
-    `exec ${q(process.execPath)} "$@"`,
-    '',
-  ].join('\n'))
+  writeFileSync(
+    shim,
+    [
+      '#!/bin/sh',
+      "# `node` for the e2e suites of jest's standalone project (test/standalone/global-setup.mjs): npm's bin runs as the standalone executable",
+      `if [ "$1" = ${q(join(root, 'bin', 'kubectl-storage_init'))} ]; then shift; exec ${q(resolve(exe))} "$@"; fi`,
+      `exec ${q(process.execPath)} "$@"`,
+      '',
+    ].join('\n'),
+  )
   chmodSync(shim, 0o755)
   writeFileSync(STATE, JSON.stringify({exe: resolve(exe), shim}))
 }

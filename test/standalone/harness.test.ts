@@ -6,7 +6,7 @@ import {exec, plugin, ROOT} from '../helpers.js'
 
 const STANDALONE = /^kubectl-storage-init v\S+ \(commit \S+\) \S+ standalone bun-v\d+\.\d+\.\d+\n$/
 
-test('plugin(), a spawn of npm\'s bin and kubectl\'s plugin dispatch all run the standalone executable', async () => {
+test("plugin(), a spawn of npm's bin and kubectl's plugin dispatch all run the standalone executable", async () => {
   expect(process.env.SI_PLUGIN_BIN).toBeTruthy()
   expect((await plugin(['--version'])).stdout).toMatch(STANDALONE)
   expect((await exec(process.execPath, [join(ROOT, 'bin', 'kubectl-storage_init'), '--version'])).stdout).toMatch(STANDALONE)

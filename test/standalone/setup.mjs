@@ -6,7 +6,9 @@ import {readFileSync} from 'node:fs'
 import {delimiter, dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-const {exe, shim} = JSON.parse(readFileSync(join(resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'), 'dist', 'standalone-test', 'state.json'), 'utf8'))
+const {exe, shim} = JSON.parse(
+  readFileSync(join(resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'), 'dist', 'standalone-test', 'state.json'), 'utf8'),
+)
 process.env.SI_PLUGIN_BIN = exe
 process.execPath = shim
 process.env.PATH = `${dirname(shim)}${delimiter}${process.env.PATH}`

@@ -5,19 +5,36 @@ import {proxyFor} from '../../src/kube/proxy.js'
 const COMMANDS = {get: {}, logs: {args: {isvc: {}}}, 'set-image': {args: {image: {}}}, __complete: {hidden: true, strict: false}}
 
 test.each([
-  [['-n', 'ml', 'logs', 'm', '-f'], ['logs', '-n', 'ml', 'm', '-f']],
-  [['--context=prod', '--debug', 'get', '-o', 'json'], ['get', '--context=prod', '--debug', '-o', 'json']],
-  [['get', '-h'], ['get', '--help']],
+  [
+    ['-n', 'ml', 'logs', 'm', '-f'],
+    ['logs', '-n', 'ml', 'm', '-f'],
+  ],
+  [
+    ['--context=prod', '--debug', 'get', '-o', 'json'],
+    ['get', '--context=prod', '--debug', '-o', 'json'],
+  ],
+  [
+    ['get', '-h'],
+    ['get', '--help'],
+  ],
   [['-h'], ['--help']],
-  [['logs', 'm', '--', '-h'], ['logs', 'm', '--', '-h']],
-  [['--as', 'jane', '--as-group', 'dev', 'set-image', 'x:1'], ['set-image', '--as', 'jane', '--as-group', 'dev', 'x:1']],
+  [
+    ['logs', 'm', '--', '-h'],
+    ['logs', 'm', '--', '-h'],
+  ],
+  [
+    ['--as', 'jane', '--as-group', 'dev', 'set-image', 'x:1'],
+    ['set-image', '--as', 'jane', '--as-group', 'dev', 'x:1'],
+  ],
 ])('%j is %j', (argv, want) => {
   expect(normaliseArgv(argv, COMMANDS)).toEqual({argv: want})
 })
 
 test('unknown commands and extra arguments', () => {
   expect(normaliseArgv(['lgos'], COMMANDS)).toMatchObject({error: expect.stringContaining('Did you mean this?\n\tlogs')})
-  expect(normaliseArgv(['get', 'x'], COMMANDS)).toMatchObject({error: 'unexpected argument "x" for "kubectl storage-init get": it takes no arguments'})
+  expect(normaliseArgv(['get', 'x'], COMMANDS)).toMatchObject({
+    error: 'unexpected argument "x" for "kubectl storage-init get": it takes no arguments',
+  })
   expect(suggest('set', ['get', 'set-image', 'logs'])).toEqual(['get', 'set-image'])
 })
 

@@ -7,7 +7,10 @@ import {parseRequestTimeout} from '../../src/kube/timeout.js'
 describe('image references', () => {
   test.each([
     ['kserve/storage-initializer:v0.15.2', {repository: 'kserve/storage-initializer', tag: 'v0.15.2'}],
-    ['registry.example.com:5000/team/si@sha256:' + 'a'.repeat(64), {registry: 'registry.example.com:5000', repository: 'team/si', digest: 'sha256:' + 'a'.repeat(64)}],
+    [
+      'registry.example.com:5000/team/si@sha256:' + 'a'.repeat(64),
+      {registry: 'registry.example.com:5000', repository: 'team/si', digest: 'sha256:' + 'a'.repeat(64)},
+    ],
     ['localhost/si', {registry: 'localhost', repository: 'si'}],
     ['ubuntu', {repository: 'ubuntu'}],
   ])('%s parses', (text, want) => {
@@ -47,19 +50,42 @@ describe('storageInitializer documents', () => {
 describe('which container a URI gets', () => {
   const doc = {image: 'cm:1', cpuRequest: '100m', cpuLimit: '1', memoryRequest: '100Mi', memoryLimit: '1Gi', enableModelcar: false}
   const csc = (name: string, formats: any[], extra: any = {}) =>
-    fromResource({metadata: {name}, spec: {container: {name: 'storage-initializer', image: `${name}:1`}, supportedUriFormats: formats, workloadType: 'initContainer', ...extra.spec}, ...extra.top})
+    fromResource({
+      metadata: {name},
+      spec: {
+        container: {name: 'storage-initializer', image: `${name}:1`},
+        supportedUriFormats: formats,
+        workloadType: 'initContainer',
+        ...extra.spec,
+      },
+      ...extra.top,
+    })
   test('several enabled matches are ambiguous (the webhook lists from an informer cache, in no fixed order); disabled and localModelDownloadJob ones are skipped', () => {
     // storage_initializer_injector.go GetStorageContainerSpec@v0.20.0; cmd/manager/main.go (cached client)
-    const list = [csc('zeta', [{prefix: 's3://'}]), csc('alpha', [{prefix: 's3://'}], {top: {disabled: true}}), csc('beta', [{prefix: 's3://'}], {spec: {workloadType: 'localModelDownloadJob'}}), csc('gamma', [{regex: 's3://.*'}])]
+    const list = [
+      csc('zeta', [{prefix: 's3://'}]),
+      csc('alpha', [{prefix: 's3://'}], {top: {disabled: true}}),
+      csc('beta', [{prefix: 's3://'}], {spec: {workloadType: 'localModelDownloadJob'}}),
+      csc('gamma', [{regex: 's3://.*'}]),
+    ]
     const r = selectInjection('s3://b/m', doc, list)
     expect(r.source).toBe('ambiguous')
-    expect(r.candidates!.map(c => [c.sourceName, c.image])).toEqual([['clusterstoragecontainer/gamma', 'gamma:1'], ['clusterstoragecontainer/zeta', 'zeta:1']])
+    expect(r.candidates!.map(c => [c.sourceName, c.image])).toEqual([
+      ['clusterstoragecontainer/gamma', 'gamma:1'],
+      ['clusterstoragecontainer/zeta', 'zeta:1'],
+    ])
     expect(r.candidates![0].resources).toEqual({requests: {cpu: '100m', memory: '100Mi'}, limits: {cpu: '1', memory: '1Gi'}})
-    const one = selectInjection('s3://b/m', doc, list.filter(c => c.name !== 'zeta'))
+    const one = selectInjection(
+      's3://b/m',
+      doc,
+      list.filter(c => c.name !== 'zeta'),
+    )
     expect([one.source, one.sourceName]).toEqual(['clusterstoragecontainer', 'clusterstoragecontainer/gamma'])
   })
-  test('the merged container: the CSC\'s limit over the ConfigMap\'s request (container_merge.go@v0.20.0)', () => {
-    const r = selectInjection('s3://b/m', {...doc, memoryRequest: '2Gi'}, [csc('a', [{prefix: 's3://'}], {spec: {container: {name: 'storage-initializer', resources: {limits: {memory: '1Gi'}}}}})])
+  test("the merged container: the CSC's limit over the ConfigMap's request (container_merge.go@v0.20.0)", () => {
+    const r = selectInjection('s3://b/m', {...doc, memoryRequest: '2Gi'}, [
+      csc('a', [{prefix: 's3://'}], {spec: {container: {name: 'storage-initializer', resources: {limits: {memory: '1Gi'}}}}}),
+    ])
     expect(r.container!.resources).toEqual({requests: {cpu: '100m', memory: '2Gi'}, limits: {cpu: '1', memory: '1Gi'}})
     expect(r.image).toBe('cm:1')
   })
@@ -84,17 +110,25 @@ describe('which container a URI gets', () => {
     expect(selectInjection('custom://m', doc, [csc('c', [{prefix: 'custom://'}])]).source).toBe('clusterstoragecontainer')
     expect(selectInjection('hf://o/m', doc, [], {release: parseRelease('v0.13.1')}).source).toBe('error')
   })
-  test('regex formats are unanchored, as Go\'s MatchString', () => {
-    expect(selectInjection('x-s3://b', doc, [csc('a', [{regex: 's3://'}])], {controller: false}).sourceName).toBe('clusterstoragecontainer/a')
+  test("regex formats are unanchored, as Go's MatchString", () => {
+    expect(selectInjection('x-s3://b', doc, [csc('a', [{regex: 's3://'}])], {controller: false}).sourceName).toBe(
+      'clusterstoragecontainer/a',
+    )
   })
   test('no match: the ConfigMap', () => {
     expect(selectInjection('gs://b/m', doc, [csc('a', [{prefix: 's3://'}])])).toMatchObject({source: 'configmap', image: 'cm:1'})
   })
-  test('pvc:// before v0.16 depends on enableDirectPvcVolumeMount (Go\'s zero value: false, copy mode)', () => {
-    expect(selectInjection('pvc://c/p', {...doc, enableDirectPvcVolumeMount: false}, [], {release: parseRelease('v0.13.1')}).source).toBe('configmap')
+  test("pvc:// before v0.16 depends on enableDirectPvcVolumeMount (Go's zero value: false, copy mode)", () => {
+    expect(selectInjection('pvc://c/p', {...doc, enableDirectPvcVolumeMount: false}, [], {release: parseRelease('v0.13.1')}).source).toBe(
+      'configmap',
+    )
     expect(selectInjection('pvc://c/p', doc, [], {release: parseRelease('v0.13.1')}).source).toBe('configmap')
-    expect(selectInjection('pvc://c/p', {...doc, enableDirectPvcVolumeMount: true}, [], {release: parseRelease('v0.13.1')}).source).toBe('pvc-mount')
-    expect(selectInjection('pvc://c/p', {...doc, enableDirectPvcVolumeMount: false}, [], {release: parseRelease('v0.17.1')}).source).toBe('pvc-mount')
+    expect(selectInjection('pvc://c/p', {...doc, enableDirectPvcVolumeMount: true}, [], {release: parseRelease('v0.13.1')}).source).toBe(
+      'pvc-mount',
+    )
+    expect(selectInjection('pvc://c/p', {...doc, enableDirectPvcVolumeMount: false}, [], {release: parseRelease('v0.17.1')}).source).toBe(
+      'pvc-mount',
+    )
   })
   test('oci:// with modelcar on gets no storage-initializer; oci+MODE:// overrides; fetch differs between v0.20.0 and later', () => {
     expect(selectInjection('oci://r/m:1', {...doc, enableModelcar: true}, []).source).toBe('modelcar')

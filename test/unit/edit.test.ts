@@ -47,12 +47,16 @@ test('resource lists in kubectl syntax', () => {
   expect(() => parseResourceList('limits', 'cpu')).toThrow('--limits: invalid argument syntax cpu, expected <resource>=<value>')
   expect(() => parseResourceList('requests', 'memory=4GB')).toThrow('--requests: memory=4GB is not a valid quantity')
   expect(() => parseResourceList('requests', 'gpu=1')).toThrow('unsupported resource "gpu"')
-  expect(requestsAboveLimits({memory: '2Gi', cpu: '100m'}, {memory: '1Gi', cpu: '1'})).toEqual(['memory request 2Gi is above its limit 1Gi'])
+  expect(requestsAboveLimits({memory: '2Gi', cpu: '100m'}, {memory: '1Gi', cpu: '1'})).toEqual([
+    'memory request 2Gi is above its limit 1Gi',
+  ])
 })
 
 test('image changes', () => {
   expect(applyImageChange('kserve/storage-initializer:v0.15.2', {tag: 'v0.15.3'})).toBe('kserve/storage-initializer:v0.15.3')
-  expect(applyImageChange('kserve/storage-initializer:v0.15.2', {registry: 'registry.example.com:5000/mirror'})).toBe('registry.example.com:5000/mirror/kserve/storage-initializer:v0.15.2')
+  expect(applyImageChange('kserve/storage-initializer:v0.15.2', {registry: 'registry.example.com:5000/mirror'})).toBe(
+    'registry.example.com:5000/mirror/kserve/storage-initializer:v0.15.2',
+  )
   expect(applyImageChange('quay.io/kserve/si:v1', {tag: 'sha256:' + 'a'.repeat(64)})).toBe('quay.io/kserve/si@sha256:' + 'a'.repeat(64))
   expect(isUnpinned('kserve/si')).toBe(true)
   expect(isUnpinned('kserve/si:latest')).toBe(true)
@@ -63,7 +67,13 @@ test('image changes', () => {
 })
 
 describe('history', () => {
-  const r = (revision: number, targets: [string, unknown, unknown][]): RevisionRecord => ({revision, time: '', user: '', command: '', targets: targets.map(([target, before, after]) => ({target, before, after}))})
+  const r = (revision: number, targets: [string, unknown, unknown][]): RevisionRecord => ({
+    revision,
+    time: '',
+    user: '',
+    command: '',
+    targets: targets.map(([target, before, after]) => ({target, before, after})),
+  })
   const records = [r(1, [['configmap', 'A', 'B']]), r(2, [['storage-container/default', {i: 1}, {i: 2}]]), r(3, [['configmap', 'B', 'C']])]
   test('state at every revision', () => {
     expect(Object.fromEntries(stateAt(records, 0))).toEqual({configmap: 'A', 'storage-container/default': {i: 1}})

@@ -29,7 +29,12 @@ const seed = Number(process.env.PROPERTY_SEED ?? 20261126)
 
 /** A storageInitializer text in KServe's own style (a space before the first colon). */
 const CM = (fields: Record<string, unknown>) =>
-  `{\n${[`    "image" : ${JSON.stringify(fields.image ?? 'kserve/si:v1')}`, ...Object.entries(fields).filter(([k]) => k !== 'image').map(([k, v]) => `    "${k}": ${JSON.stringify(v)}`)].join(',\n')}\n}`
+  `{\n${[
+    `    "image" : ${JSON.stringify(fields.image ?? 'kserve/si:v1')}`,
+    ...Object.entries(fields)
+      .filter(([k]) => k !== 'image')
+      .map(([k, v]) => `    "${k}": ${JSON.stringify(v)}`),
+  ].join(',\n')}\n}`
 const rec = (revision: number, targets: [string, unknown, unknown][], extra: Partial<RevisionRecord> = {}): RevisionRecord => ({
   revision,
   time: `t${revision}`,
@@ -48,7 +53,13 @@ describe('history entries', () => {
       [revisionKey(2)]: '{not json',
       [revisionKey(3)]: JSON.stringify({...rec(3, []), revision: 4}),
       [revisionKey(4)]: JSON.stringify({revision: 4, time: 't', user: 'u', command: 'c', targets: [{target: 'configmap', before: '{}'}]}),
-      [revisionKey(5)]: JSON.stringify({revision: 5, time: 't', user: 'u', command: 'c', targets: [{target: 'storage-container/x', before: 'text', after: {}}]}),
+      [revisionKey(5)]: JSON.stringify({
+        revision: 5,
+        time: 't',
+        user: 'u',
+        command: 'c',
+        targets: [{target: 'storage-container/x', before: 'text', after: {}}],
+      }),
       [revisionKey(6)]: JSON.stringify({revision: 6, time: 't', user: 'u', targets: []}),
       other: 'ignored',
     }
@@ -69,12 +80,25 @@ describe('history entries', () => {
     expect(nextRevision(h.records, h.damaged)).toBe(3)
     expect(appendRecord(data, rec(3, []), 10)).toEqual({[revisionKey(3)]: JSON.stringify(rec(3, []))})
     expect(appendRecord(data, rec(3, []), 2)).toEqual({[revisionKey(1)]: null, [revisionKey(3)]: JSON.stringify(rec(3, []))})
-    expect(appendRecord(data, rec(3, []), 1)).toEqual({[revisionKey(1)]: null, [revisionKey(2)]: null, [revisionKey(3)]: JSON.stringify(rec(3, []))})
+    expect(appendRecord(data, rec(3, []), 1)).toEqual({
+      [revisionKey(1)]: null,
+      [revisionKey(2)]: null,
+      [revisionKey(3)]: JSON.stringify(rec(3, [])),
+    })
   })
 
   test('describe what a record changed', () => {
-    expect(describeChange(rec(1, [['configmap', CM({image: 'a:1'}), CM({image: 'a:2'})], ['storage-container/default', {image: 'a:1'}, {image: 'a:2'}]]))).toBe('image=a:2 (configmap, storage-container/default)')
-    expect(describeChange(rec(2, [['configmap', CM({cpuLimit: '1'}), CM({cpuLimit: '2'})]], {undo: 1}))).toBe('Undo of revision 1: cpuLimit=2 (configmap)')
+    expect(
+      describeChange(
+        rec(1, [
+          ['configmap', CM({image: 'a:1'}), CM({image: 'a:2'})],
+          ['storage-container/default', {image: 'a:1'}, {image: 'a:2'}],
+        ]),
+      ),
+    ).toBe('image=a:2 (configmap, storage-container/default)')
+    expect(describeChange(rec(2, [['configmap', CM({cpuLimit: '1'}), CM({cpuLimit: '2'})]], {undo: 1}))).toBe(
+      'Undo of revision 1: cpuLimit=2 (configmap)',
+    )
     expect(describeChange(rec(2, [['configmap', '{x', CM({})]], {rollbackTo: 0}))).toBe('Rollback to 0: whole value replaced (configmap)')
   })
 })
@@ -108,10 +132,17 @@ describe('three-way merge of one target', () => {
     const b = {image: 'a:2', resources: {limits: {cpu: '1', memory: '1Gi'}}}
     const g = {image: 'a:2', resources: {limits: {cpu: '1', memory: '2Gi'}}}
     const l = {image: 'a:2', resources: {limits: {cpu: '3', memory: '1Gi'}}, env: [{name: 'X'}]}
-    expect(merge3('object', b, g, l)).toMatchObject({state: 'merged', value: {image: 'a:2', resources: {limits: {cpu: '3', memory: '2Gi'}}, env: [{name: 'X'}]}, kept: ['resources.limits.cpu', 'env'], reverted: ['resources.limits.memory']})
+    expect(merge3('object', b, g, l)).toMatchObject({
+      state: 'merged',
+      value: {image: 'a:2', resources: {limits: {cpu: '3', memory: '2Gi'}}, env: [{name: 'X'}]},
+      kept: ['resources.limits.cpu', 'env'],
+      reverted: ['resources.limits.memory'],
+    })
   })
   test('a field removed outside that the rollback changes is a conflict', () => {
-    expect(merge3('object', {image: 'a:2'}, {image: 'a:1'}, {}).conflicts).toEqual([{path: 'image', base: 'a:2', goal: 'a:1', live: undefined}])
+    expect(merge3('object', {image: 'a:2'}, {image: 'a:1'}, {}).conflicts).toEqual([
+      {path: 'image', base: 'a:2', goal: 'a:1', live: undefined},
+    ])
   })
 })
 
@@ -137,17 +168,32 @@ describe('planning a rollback', () => {
   test('unknown revisions, targets and empty history', () => {
     expect(() => planRestore(hist([]), live(v1))).toThrow('no revision history')
     expect(() => planRestore(h, live(v1), {toRevision: 7})).toThrow('unable to find specified revision 7 in history')
-    expect(() => planRestore(h, live(v1), {targets: ['storage-container/x']})).toThrow('--target storage-container/x: revision 2 did not change it (it changed configmap)')
+    expect(() => planRestore(h, live(v1), {targets: ['storage-container/x']})).toThrow(
+      '--target storage-container/x: revision 2 did not change it (it changed configmap)',
+    )
     expect(planRestore(h, live(v1), {toRevision: 0}).targets[0].goal).toBe(v1)
   })
   test('a damaged entry is never used: not undone, not rolled back past', () => {
     const d = [{revision: 3, key: revisionKey(3), reason: 'not valid JSON (x)'}]
-    expect(() => planRestore(hist(h.records, d), live(v3e))).toThrow('revision 3 in configmap storage-initializer-history is damaged: not valid JSON (x); it cannot be undone')
-    expect(() => planRestore(hist(h.records, d), live(v3e), {toRevision: 1})).toThrow(/revision 3 .* is damaged: .*rolling back past it is not safe/)
+    expect(() => planRestore(hist(h.records, d), live(v3e))).toThrow(
+      'revision 3 in configmap storage-initializer-history is damaged: not valid JSON (x); it cannot be undone',
+    )
+    expect(() => planRestore(hist(h.records, d), live(v3e), {toRevision: 1})).toThrow(
+      /revision 3 .* is damaged: .*rolling back past it is not safe/,
+    )
     expect(() => planRestore(hist(h.records, d), live(v3e), {toRevision: 3})).toThrow(/is damaged.*its state cannot be restored/)
     const mid = [{revision: 2, key: revisionKey(2), reason: 'x'}]
     const around = hist([rec(1, [['configmap', v1, v2]]), rec(3, [['storage-container/a', {i: 1}, {i: 2}]])], mid)
-    expect(() => planRestore(around, new Map<string, unknown>([['configmap', v2], ['storage-container/a', {i: 2}]]), {toRevision: 3})).toThrow(/the state of configmap at revision 3 is not known/)
+    expect(() =>
+      planRestore(
+        around,
+        new Map<string, unknown>([
+          ['configmap', v2],
+          ['storage-container/a', {i: 2}],
+        ]),
+        {toRevision: 3},
+      ),
+    ).toThrow(/the state of configmap at revision 3 is not known/)
     try {
       planRestore(hist(h.records, d), live(v3e))
     } catch (e) {
@@ -156,19 +202,33 @@ describe('planning a rollback', () => {
   })
   test('an incomplete rollback is finished by the same command, not undone', () => {
     const both = hist([
-      rec(1, [['configmap', v1, v2], ['storage-container/a', {image: 'si:1'}, {image: 'si:2'}]]),
+      rec(1, [
+        ['configmap', v1, v2],
+        ['storage-container/a', {image: 'si:1'}, {image: 'si:2'}],
+      ]),
       rec(2, [['configmap', v2, v1]], {undo: 1, incomplete: ['storage-container/a']}),
     ])
-    const p = planRestore(both, new Map<string, unknown>([['configmap', v1], ['storage-container/a', {image: 'si:2'}]]))
+    const p = planRestore(
+      both,
+      new Map<string, unknown>([
+        ['configmap', v1],
+        ['storage-container/a', {image: 'si:2'}],
+      ]),
+    )
     expect(p).toMatchObject({mode: 'undo', revision: 1, resumes: 2})
-    expect(p.targets.map(t => [t.target, t.merge!.state])).toEqual([['configmap', 'unchanged'], ['storage-container/a', 'restored']])
+    expect(p.targets.map(t => [t.target, t.merge!.state])).toEqual([
+      ['configmap', 'unchanged'],
+      ['storage-container/a', 'restored'],
+    ])
   })
   test('a target that no longer exists is planned as vanished', () => {
     const p = planRestore(hist([rec(1, [['storage-container/a', {image: 'si:1'}, {image: 'si:2'}]])]), new Map())
     expect(p.targets).toEqual([expect.objectContaining({target: 'storage-container/a', vanished: true})])
   })
   test('drift names the fields changed since the record', () => {
-    expect(drift(h.records, live(v3e.replace('"cpuLimit": "2"', '"cpuLimit": "4"')))).toEqual([{target: 'configmap', fields: [{path: 'cpuLimit', a: '2', b: '4'}]}])
+    expect(drift(h.records, live(v3e.replace('"cpuLimit": "2"', '"cpuLimit": "4"')))).toEqual([
+      {target: 'configmap', fields: [{path: 'cpuLimit', a: '2', b: '4'}]},
+    ])
     expect(drift(h.records, live(v3e))).toEqual([])
   })
 })
@@ -179,7 +239,10 @@ describe('planning a rollback', () => {
 // edit between records that --to-revision reverts); a refused rollback changes nothing.
 
 const TARGETS = ['configmap', 'storage-container/a'] as const
-const PATHS: Record<string, string[]> = {configmap: ['image', 'cpuLimit', 'memoryLimit', 'x-extra'], 'storage-container/a': ['image', 'resources.limits.cpu', 'resources.limits.memory', 'env']}
+const PATHS: Record<string, string[]> = {
+  configmap: ['image', 'cpuLimit', 'memoryLimit', 'x-extra'],
+  'storage-container/a': ['image', 'resources.limits.cpu', 'resources.limits.memory', 'env'],
+}
 const VALUES = ['a', 'b', 'c', '1', '2']
 
 function setField(target: string, value: unknown, path: string, v: unknown): unknown {
@@ -204,11 +267,22 @@ type Op =
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   {arbitrary: fc.record({op: fc.constant('set' as const), target: fc.nat(1), path: fc.nat(3), value: fc.nat(4)}), weight: 4},
-  {arbitrary: fc.record({op: fc.constant('edit' as const), target: fc.nat(1), path: fc.nat(3), value: fc.option(fc.nat(4), {nil: null})}), weight: 3},
+  {
+    arbitrary: fc.record({op: fc.constant('edit' as const), target: fc.nat(1), path: fc.nat(3), value: fc.option(fc.nat(4), {nil: null})}),
+    weight: 3,
+  },
   {arbitrary: fc.constant({op: 'break' as const}), weight: 1},
   {arbitrary: fc.constant({op: 'repair' as const}), weight: 1},
   {arbitrary: fc.constant({op: 'delete' as const}), weight: 1},
-  {arbitrary: fc.record({op: fc.constant('rollback' as const), to: fc.option(fc.nat(1000), {nil: null}), force: fc.boolean(), only: fc.option(fc.nat(1), {freq: 4, nil: null})}), weight: 4},
+  {
+    arbitrary: fc.record({
+      op: fc.constant('rollback' as const),
+      to: fc.option(fc.nat(1000), {nil: null}),
+      force: fc.boolean(),
+      only: fc.option(fc.nat(1), {freq: 4, nil: null}),
+    }),
+    weight: 4,
+  },
 )
 
 /** How often the property met each situation (printed with PROPERTY_STATS=1). */
@@ -240,14 +314,16 @@ test('no sequence of changes, outside edits and rollbacks loses an outside edit 
         if (b !== undefined && sameValue(fieldValue(kindOf(t), b, path), fieldValue(kindOf(t), next, path))) owned.delete(key)
         else owned.set(key, fieldValue(kindOf(t), next, path))
       }
-      const valid = () => typeof live.get('configmap') === 'string' && (() => {
-        try {
-          JSON.parse(live.get('configmap') as string)
-          return true
-        } catch {
-          return false
-        }
-      })()
+      const valid = () =>
+        typeof live.get('configmap') === 'string' &&
+        (() => {
+          try {
+            JSON.parse(live.get('configmap') as string)
+            return true
+          } catch {
+            return false
+          }
+        })()
       for (const o of ops) {
         if (o.op === 'set' || o.op === 'edit') {
           const t = TARGETS[o.target]
@@ -271,7 +347,8 @@ test('no sequence of changes, outside edits and rollbacks loses an outside edit 
           live.set('configmap', CM({image: 'si:r', cpuLimit: '1', memoryLimit: '1Gi'}))
           for (const p of PATHS.configmap) {
             const b = base('configmap')
-            if (b !== undefined && !sameValue(fieldValue('json-text', b, p), fieldValue('json-text', live.get('configmap'), p))) owned.set(`configmap|${p}`, fieldValue('json-text', live.get('configmap'), p))
+            if (b !== undefined && !sameValue(fieldValue('json-text', b, p), fieldValue('json-text', live.get('configmap'), p)))
+              owned.set(`configmap|${p}`, fieldValue('json-text', live.get('configmap'), p))
           }
         } else if (o.op === 'delete') {
           live.delete('storage-container/a')
@@ -279,7 +356,10 @@ test('no sequence of changes, outside edits and rollbacks loses an outside edit 
         } else {
           let plan
           try {
-            plan = planRestore(hist(records), live, {toRevision: o.to === null ? undefined : o.to % (records.length + 1), targets: o.only === null ? undefined : [TARGETS[o.only]]})
+            plan = planRestore(hist(records), live, {
+              toRevision: o.to === null ? undefined : o.to % (records.length + 1),
+              targets: o.only === null ? undefined : [TARGETS[o.only]],
+            })
           } catch (e) {
             expect(e).toBeInstanceOf(HistoryError)
             count('rollback: not possible (no history, --target not covered)')
@@ -291,7 +371,9 @@ test('no sequence of changes, outside edits and rollbacks loses an outside edit 
             count('rollback: refused (conflict or vanished target)')
             continue // refused: nothing written
           }
-          count(`${plan.mode}: applied${conflicts.length ? ', forced over a conflict' : ''}${gone.length ? ', skipping a vanished target' : ''}`)
+          count(
+            `${plan.mode}: applied${conflicts.length ? ', forced over a conflict' : ''}${gone.length ? ', skipping a vanished target' : ''}`,
+          )
           const said = new Set<string>()
           for (const t of plan.targets) {
             for (const c of t.merge?.conflicts ?? []) said.add(`${t.target}|${c.path}`)
@@ -312,8 +394,16 @@ test('no sequence of changes, outside edits and rollbacks loses an outside edit 
                 const [st, sp] = s.split('|')
                 return st === t && (sp === '' || sp === path || path.startsWith(sp + '.'))
               })
-              expect({lost: key, value: v, named, plan: plan.mode, revision: plan.revision}).toEqual({lost: key, value: v, named: true, plan: plan.mode, revision: plan.revision})
-              count(`an outside edit overwritten, and named (${said.size && plan.targets.some(x => x.gaps.length) ? 'edit between records' : 'forced conflict'})`)
+              expect({lost: key, value: v, named, plan: plan.mode, revision: plan.revision}).toEqual({
+                lost: key,
+                value: v,
+                named: true,
+                plan: plan.mode,
+                revision: plan.revision,
+              })
+              count(
+                `an outside edit overwritten, and named (${said.size && plan.targets.some(x => x.gaps.length) ? 'edit between records' : 'forced conflict'})`,
+              )
               owned.delete(key)
             }
             live.set(t, after)
@@ -357,7 +447,6 @@ test('without outside edits, undo restores the previous value byte for byte, and
     {numRuns: runs, seed},
   )
 })
-
 
 test('a text with a key set twice (in any case) is not merged field by field: Go reads it otherwise than JSON.parse', () => {
   const base = '{"image": "a:2", "Image": "a:2", "cpuLimit": "1"}'

@@ -13,11 +13,20 @@ function write(name: string, doc: unknown): string {
 }
 
 test('the context namespace is the default for -n', () => {
-  const f = write('ns', {clusters: [{name: 'c', cluster: {server: 'https://x'}}], users: [{name: 'u', user: {}}], contexts: [{name: 'x', context: {cluster: 'c', user: 'u', namespace: 'team-a'}}], 'current-context': 'x'})
+  const f = write('ns', {
+    clusters: [{name: 'c', cluster: {server: 'https://x'}}],
+    users: [{name: 'u', user: {}}],
+    contexts: [{name: 'x', context: {cluster: 'c', user: 'u', namespace: 'team-a'}}],
+    'current-context': 'x',
+  })
   expect(resolveContext(mergeKubeconfigs([f])).namespace).toBe('team-a')
 })
 
 test('relative certificate paths resolve against the file that names them', () => {
-  const f = write('rel', {clusters: [{name: 'c', cluster: {server: 'https://x', 'certificate-authority': 'ca.crt'}}], users: [], contexts: []})
+  const f = write('rel', {
+    clusters: [{name: 'c', cluster: {server: 'https://x', 'certificate-authority': 'ca.crt'}}],
+    users: [],
+    contexts: [],
+  })
   expect(mergeKubeconfigs([f]).clusters[0].cluster['certificate-authority']).toBe(join(dir, 'ca.crt'))
 })

@@ -9,10 +9,16 @@ import {join, relative} from 'node:path'
 import {ROOT} from '../helpers.js'
 
 const SRC = join(ROOT, 'src')
-const files = (dir: string): string[] => readdirSync(dir, {withFileTypes: true}).flatMap(e => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []))
+const files = (dir: string): string[] =>
+  readdirSync(dir, {withFileTypes: true}).flatMap(e =>
+    e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  )
 
 /** The layer of a file under src/: its first directory, or the file's name for the top level. */
-const layerOf = (file: string) => relative(SRC, file).split('/')[0].replace(/\.[jt]s$/, '')
+const layerOf = (file: string) =>
+  relative(SRC, file)
+    .split('/')[0]
+    .replace(/\.[jt]s$/, '')
 
 /** What each layer may import (besides itself, packages and node: built-ins); `type:` only as `import type`. */
 const ALLOWED: Record<string, string[]> = {

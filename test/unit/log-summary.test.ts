@@ -7,7 +7,14 @@ const pod = (name: string, labels: Record<string, string>, state: any, last?: an
   status: {initContainerStatuses: [{name: 'storage-initializer', restartCount: last ? 1 : 0, state, ...(last ? {lastState: last} : {})}]},
 })
 const isvc = {'serving.kserve.io/inferenceservice': 'm'}
-const done = (secs: number) => ({terminated: {exitCode: 0, reason: 'Completed', startedAt: '2026-11-20T10:00:00Z', finishedAt: new Date(Date.parse('2026-11-20T10:00:00Z') + secs * 1000).toISOString()}})
+const done = (secs: number) => ({
+  terminated: {
+    exitCode: 0,
+    reason: 'Completed',
+    startedAt: '2026-11-20T10:00:00Z',
+    finishedAt: new Date(Date.parse('2026-11-20T10:00:00Z') + secs * 1000).toISOString(),
+  },
+})
 
 test('outcomes by reason, the median and slowest download, the kinds of model apart', () => {
   const rows = summarise([
@@ -22,13 +29,39 @@ test('outcomes by reason, the median and slowest download, the kinds of model ap
     pod('i', {app: 'other'}, done(1)),
   ])
   expect(rows).toEqual([
-    {namespace: 'ml', kind: 'LLMInferenceService', inferenceService: 'llm', pods: 1, succeeded: 1, failed: {}, initializing: 0, images: ['kserve/storage-initializer:v0.20.0'], medianSeconds: 3, slowestSeconds: 3},
-    {namespace: 'ml', kind: 'InferenceService', inferenceService: 'm', pods: 7, succeeded: 3, failed: {OOMKilled: 2, ImagePullBackOff: 1}, initializing: 1, images: ['kserve/storage-initializer:v0.20.0'], medianSeconds: 6, slowestSeconds: 10},
+    {
+      namespace: 'ml',
+      kind: 'LLMInferenceService',
+      inferenceService: 'llm',
+      pods: 1,
+      succeeded: 1,
+      failed: {},
+      initializing: 0,
+      images: ['kserve/storage-initializer:v0.20.0'],
+      medianSeconds: 3,
+      slowestSeconds: 3,
+    },
+    {
+      namespace: 'ml',
+      kind: 'InferenceService',
+      inferenceService: 'm',
+      pods: 7,
+      succeeded: 3,
+      failed: {OOMKilled: 2, ImagePullBackOff: 1},
+      initializing: 1,
+      images: ['kserve/storage-initializer:v0.20.0'],
+      medianSeconds: 6,
+      slowestSeconds: 10,
+    },
   ])
 })
 
 test('plain selectors are matched from labels; anything else is left to the server', () => {
-  expect(simpleSelector('a, b=c,d==e')).toEqual([['a', undefined], ['b', 'c'], ['d', 'e']])
+  expect(simpleSelector('a, b=c,d==e')).toEqual([
+    ['a', undefined],
+    ['b', 'c'],
+    ['d', 'e'],
+  ])
   expect(simpleSelector('a in (b)')).toBeUndefined()
   expect(simpleSelector('a!=b')).toBeUndefined()
   expect(matchesLabels({a: 'x', b: 'c'}, simpleSelector('a,b=c')!)).toBe(true)

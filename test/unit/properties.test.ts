@@ -35,7 +35,8 @@ test('editing one field changes that field and nothing else', () => {
       const {[k]: _b, ...restAfter} = after
       expect(restAfter).toEqual(restBefore)
       // and setting the old value back restores the document byte for byte when the key existed
-      if (Object.prototype.hasOwnProperty.call(before, k)) expect(editFields(out, {[k]: before[k]})).toBe(editFields(text, {[k]: before[k]}))
+      if (Object.prototype.hasOwnProperty.call(before, k))
+        expect(editFields(out, {[k]: before[k]})).toBe(editFields(text, {[k]: before[k]}))
     }),
     params,
   )
@@ -60,7 +61,10 @@ test('image references: parse and format round-trip', () => {
     registry: fc.option(fc.constantFrom('registry.example.com', 'localhost:5000', 'quay.io', '10.0.0.1:443'), {nil: undefined}),
     path: fc.array(comp, {minLength: 1, maxLength: 3}),
     tag: fc.option(fc.stringMatching(/^[\w][\w.-]{0,20}$/), {nil: undefined}),
-    digest: fc.option(fc.stringMatching(/^[0-9a-f]{64}$/).map(h => `sha256:${h}`), {nil: undefined}),
+    digest: fc.option(
+      fc.stringMatching(/^[0-9a-f]{64}$/).map(h => `sha256:${h}`),
+      {nil: undefined},
+    ),
   })
   fc.assert(
     fc.property(ref, r => {
@@ -76,21 +80,79 @@ test('image references: parse and format round-trip', () => {
 test('known-good and known-bad image references (the distribution grammar, after its reference_test.go)', () => {
   const hex = 'f'.repeat(64)
   for (const good of [
-    'test_com', 'test.com:tag', 'test.com:5000', 'test.com/repo:tag', 'test:5000/repo', 'test:5000/repo:tag', `test:5000/repo@sha256:${hex}`,
-    `test:5000/repo:tag@sha256:${hex}`, 'lowercase:Uppercase', 'sub-dom1.foo.com/bar/baz/quux', 'sub-dom1.foo.com/bar/baz/quux:some-long-tag',
-    'b.gcr.io/test.example.com/my-app:test.example.com', 'xn--n3h.com/myimage:xn--n3h.com', 'foo_bar.com:8080', 'foo/foo_bar.com:8080',
-    'localhost:5000/kserve/storage-initializer:v0.20.0', 'kserve/storage-initializer', 'a/b__c/d-e.f', `${'a'.repeat(10)}:${'t'.repeat(128)}`,
+    'test_com',
+    'test.com:tag',
+    'test.com:5000',
+    'test.com/repo:tag',
+    'test:5000/repo',
+    'test:5000/repo:tag',
+    `test:5000/repo@sha256:${hex}`,
+    `test:5000/repo:tag@sha256:${hex}`,
+    'lowercase:Uppercase',
+    'sub-dom1.foo.com/bar/baz/quux',
+    'sub-dom1.foo.com/bar/baz/quux:some-long-tag',
+    'b.gcr.io/test.example.com/my-app:test.example.com',
+    'xn--n3h.com/myimage:xn--n3h.com',
+    'foo_bar.com:8080',
+    'foo/foo_bar.com:8080',
+    'localhost:5000/kserve/storage-initializer:v0.20.0',
+    'kserve/storage-initializer',
+    'a/b__c/d-e.f',
+    `${'a'.repeat(10)}:${'t'.repeat(128)}`,
   ])
     expect({good, ok: parseImage(good) !== undefined}).toEqual({good, ok: true})
   for (const bad of [
-    '', ':justtag', `@sha256:${hex}`, `repo@sha256:${'f'.repeat(63)}`, 'repo@sha256:xyz', 'test:5000/Uppercase/lowercase:tag', 'Uppercase:tag', 'aa/asdf$$^/aa',
-    `validname@invaliddigest:${'e'.repeat(64)}`, `repo@sha256:${'F'.repeat(64)}`, 'a//b', 'a/', '/a', 'repo:', 'repo:-tag', `repo:${'t'.repeat(129)}`, 'repo:tag:tag', 'foo/__bar', 'foo/bar_', '-foo/bar', 'foo bar', 'foo\tbar',
+    '',
+    ':justtag',
+    `@sha256:${hex}`,
+    `repo@sha256:${'f'.repeat(63)}`,
+    'repo@sha256:xyz',
+    'test:5000/Uppercase/lowercase:tag',
+    'Uppercase:tag',
+    'aa/asdf$$^/aa',
+    `validname@invaliddigest:${'e'.repeat(64)}`,
+    `repo@sha256:${'F'.repeat(64)}`,
+    'a//b',
+    'a/',
+    '/a',
+    'repo:',
+    'repo:-tag',
+    `repo:${'t'.repeat(129)}`,
+    'repo:tag:tag',
+    'foo/__bar',
+    'foo/bar_',
+    '-foo/bar',
+    'foo bar',
+    'foo\tbar',
   ])
     expect({bad, ok: parseImage(bad) === undefined}).toEqual({bad, ok: true})
 })
 
 test('known-good and known-bad quantities (Kubernetes grammar)', () => {
-  for (const good of ['0', '1', '100m', '1.5', '.5', '1e3', '1E-3', '128Ki', '1Gi', '2Ti', '5Pi', '1Ei', '500n', '10u', '+1', '-1', '1k', '1M', '1G', '1T', '1P', '1E'])
+  for (const good of [
+    '0',
+    '1',
+    '100m',
+    '1.5',
+    '.5',
+    '1e3',
+    '1E-3',
+    '128Ki',
+    '1Gi',
+    '2Ti',
+    '5Pi',
+    '1Ei',
+    '500n',
+    '10u',
+    '+1',
+    '-1',
+    '1k',
+    '1M',
+    '1G',
+    '1T',
+    '1P',
+    '1E',
+  ])
     expect({good, ok: parseQuantity(good) !== undefined}).toEqual({good, ok: true})
   for (const bad of ['', 'm', 'Gi', '1gi', '1GB', '1 Gi', '1.2.3', '--1', '1e', 'e3', '1KiB', '0x10', 'one', '1Mi ', ' 1'])
     expect({bad, ok: parseQuantity(bad) === undefined}).toEqual({bad, ok: true})

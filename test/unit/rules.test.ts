@@ -2,23 +2,50 @@
 import {parseRelease} from '../../src/domain/release.js'
 import {RULES, validate, type ValidationInput} from '../../src/domain/rules.js'
 
-const GOOD = {image: 'kserve/storage-initializer:v0.15.2', cpuRequest: '100m', cpuLimit: '1', memoryRequest: '100Mi', memoryLimit: '1Gi', caBundleConfigMapName: '', caBundleVolumeMountPath: '/etc/ssl/custom-certs', enableModelcar: true, cpuModelcar: '10m', memoryModelcar: '15Mi', uidModelcar: 1010}
+const GOOD = {
+  image: 'kserve/storage-initializer:v0.15.2',
+  cpuRequest: '100m',
+  cpuLimit: '1',
+  memoryRequest: '100Mi',
+  memoryLimit: '1Gi',
+  caBundleConfigMapName: '',
+  caBundleVolumeMountPath: '/etc/ssl/custom-certs',
+  enableModelcar: true,
+  cpuModelcar: '10m',
+  memoryModelcar: '15Mi',
+  uidModelcar: 1010,
+}
 const csc = (name: string, extra: any = {}) => ({
   apiVersion: 'serving.kserve.io/v1alpha1',
   kind: 'ClusterStorageContainer',
   metadata: {name},
   ...extra.top,
-  spec: {container: {name: 'storage-initializer', image: GOOD.image, resources: {requests: {cpu: '100m', memory: '100Mi'}, limits: {cpu: '1', memory: '1Gi'}}, ...extra.container}, supportedUriFormats: extra.formats ?? [{prefix: 's3://'}], workloadType: 'initContainer'},
+  spec: {
+    container: {
+      name: 'storage-initializer',
+      image: GOOD.image,
+      resources: {requests: {cpu: '100m', memory: '100Mi'}, limits: {cpu: '1', memory: '1Gi'}},
+      ...extra.container,
+    },
+    supportedUriFormats: extra.formats ?? [{prefix: 's3://'}],
+    workloadType: 'initContainer',
+  },
 })
 const input = (doc: unknown, more: Partial<ValidationInput> = {}): ValidationInput => ({
   configMapPath: 'configmap/inferenceservice-config',
   text: typeof doc === 'string' ? doc : JSON.stringify(doc),
   release: parseRelease('v0.15.2'),
   storageContainers: [csc('default')],
-  cluster: {configMapNames: ['inferenceservice-config'], modelNamespaces: [{namespace: 'ml', serviceAccounts: [{name: 'default', imagePullSecrets: 0}]}]},
+  cluster: {
+    configMapNames: ['inferenceservice-config'],
+    modelNamespaces: [{namespace: 'ml', serviceAccounts: [{name: 'default', imagePullSecrets: 0}]}],
+  },
   ...more,
 })
-const rules = (i: ValidationInput) => validate(i).map(f => f.rule).filter(r => r !== 'SI012')
+const rules = (i: ValidationInput) =>
+  validate(i)
+    .map(f => f.rule)
+    .filter(r => r !== 'SI012')
 
 test('the good configuration has no findings but the digest hint', () => {
   expect(rules(input(GOOD))).toEqual([])
@@ -29,7 +56,12 @@ const CASES: [string, ValidationInput][] = [
   ['SI002', input(GOOD, {text: null})],
   ['SI003', input({...GOOD, enableModelcar: 'yes'})],
   ['SI004', input({...GOOD, imagee: 'typo'})],
-  ['SI006', input(`{"image": "kserve/storage-initializer:v0.15.1", "Image": "${GOOD.image}", "cpuRequest": "100m", "cpuLimit": "1", "memoryRequest": "100Mi", "memoryLimit": "1Gi"}`)],
+  [
+    'SI006',
+    input(
+      `{"image": "kserve/storage-initializer:v0.15.1", "Image": "${GOOD.image}", "cpuRequest": "100m", "cpuLimit": "1", "memoryRequest": "100Mi", "memoryLimit": "1Gi"}`,
+    ),
+  ],
   ['SI014', input(GOOD, {versionUnknown: {image: 'quay.io/opendatahub/kserve-controller:odh-master'}})],
   ['SI005', input({...GOOD, cpuLimit: ''})],
   ['SI010', input({...GOOD, image: 'Bad/Image:1'})],
@@ -37,27 +69,100 @@ const CASES: [string, ValidationInput][] = [
   ['SI013', input({...GOOD, image: 'kserve/storage-initializer:v0.14.0'}, {storageContainers: []})],
   ['SI020', input({...GOOD, memoryLimit: '1GB'})],
   ['SI021', input({...GOOD, memoryRequest: '2Gi'})],
-  ['SI022', input({...GOOD, memoryRequest: '2Gi', memoryLimit: '4Gi'}, {storageContainers: [csc('default', {container: {resources: {limits: {memory: '1Gi'}}}})]})],
+  [
+    'SI022',
+    input(
+      {...GOOD, memoryRequest: '2Gi', memoryLimit: '4Gi'},
+      {storageContainers: [csc('default', {container: {resources: {limits: {memory: '1Gi'}}}})]},
+    ),
+  ],
   ['SI030', input({...GOOD, caBundleConfigMapName: 'my-ca'})],
   ['SI031', input({...GOOD, caBundleVolumeMountPath: 'etc/ssl'})],
-  ['SI040', input({...GOOD, image: 'kserve/storage-initializer:v0.20.0', ociModelMode: 'sideways'}, {release: parseRelease('v0.20.0'), storageContainers: []})],
+  [
+    'SI040',
+    input(
+      {...GOOD, image: 'kserve/storage-initializer:v0.20.0', ociModelMode: 'sideways'},
+      {release: parseRelease('v0.20.0'), storageContainers: []},
+    ),
+  ],
   ['SI050', input(GOOD, {storageContainers: [csc('default', {formats: [{regex: 'https://(.+'}]})]})],
   ['SI051', input(GOOD, {storageContainers: [csc('a'), csc('b', {formats: [{regex: 's3://.*'}]})]})],
   ['SI052', input(GOOD, {storageContainers: [csc('default', {container: {name: 'downloader'}})]})],
   ['SI054', input(GOOD, {storageContainers: [], storageContainerCrd: false})],
   ['SI055', input(GOOD, {storageContainers: [{...csc('default'), spec: {...csc('default').spec, workloadType: undefined}}]})],
   ['SI053', input(GOOD, {storageContainers: [csc('default', {container: {image: 'kserve/storage-initializer:v0.15.1'}})]})],
-  ['SI070', input(GOOD, {cluster: {helm: {release: 'kserve', revision: 3, storageInitializer: JSON.stringify({...GOOD, image: 'kserve/storage-initializer:v0.15.1'}), storageContainers: []}}})],
+  [
+    'SI070',
+    input(GOOD, {
+      cluster: {
+        helm: {
+          release: 'kserve',
+          revision: 3,
+          storageInitializer: JSON.stringify({...GOOD, image: 'kserve/storage-initializer:v0.15.1'}),
+          storageContainers: [],
+        },
+      },
+    }),
+  ],
   ['SI056', input(GOOD, {llmInferenceServices: [{namespace: 'ml', name: 'opt', uri: 's3://b/opt'}]})],
-  ['SI057', input(GOOD, {storageContainers: [csc('default'), csc('storage-init-ml-gone', {top: {metadata: {name: 'storage-init-ml-gone', labels: {'storage-init.kserve.io/dedicated': 'true'}, annotations: {'storage-init.kserve.io/model': 'ml/gone'}}}, formats: [{regex: '^s3://b/gone$'}]})], inferenceServices: []})],
-  ['SI058', input(GOOD, {storageContainers: [csc('storage-init-ml-a', {top: {metadata: {name: 'storage-init-ml-a', labels: {'storage-init.kserve.io/dedicated': 'true'}, annotations: {'storage-init.kserve.io/model': 'ml/a'}}}, formats: [{regex: '^s3://b/'}]})], inferenceServices: [{namespace: 'ml', name: 'a', uris: ['s3://b/a'], storageContainerName: 'storage-init-ml-a'}, {namespace: 'ml', name: 'b', uris: ['s3://b/b']}]})],
-  ['SI059', input(GOOD, {llmInferenceServices: [{namespace: 'ml', name: 'opt', uri: 'hf://o/m', override: {name: 'storage-initializer', resources: {requests: {memory: '4Gi'}}}}]})],
+  [
+    'SI057',
+    input(GOOD, {
+      storageContainers: [
+        csc('default'),
+        csc('storage-init-ml-gone', {
+          top: {
+            metadata: {
+              name: 'storage-init-ml-gone',
+              labels: {'storage-init.kserve.io/dedicated': 'true'},
+              annotations: {'storage-init.kserve.io/model': 'ml/gone'},
+            },
+          },
+          formats: [{regex: '^s3://b/gone$'}],
+        }),
+      ],
+      inferenceServices: [],
+    }),
+  ],
+  [
+    'SI058',
+    input(GOOD, {
+      storageContainers: [
+        csc('storage-init-ml-a', {
+          top: {
+            metadata: {
+              name: 'storage-init-ml-a',
+              labels: {'storage-init.kserve.io/dedicated': 'true'},
+              annotations: {'storage-init.kserve.io/model': 'ml/a'},
+            },
+          },
+          formats: [{regex: '^s3://b/'}],
+        }),
+      ],
+      inferenceServices: [
+        {namespace: 'ml', name: 'a', uris: ['s3://b/a'], storageContainerName: 'storage-init-ml-a'},
+        {namespace: 'ml', name: 'b', uris: ['s3://b/b']},
+      ],
+    }),
+  ],
+  [
+    'SI059',
+    input(GOOD, {
+      llmInferenceServices: [
+        {namespace: 'ml', name: 'opt', uri: 'hf://o/m', override: {name: 'storage-initializer', resources: {requests: {memory: '4Gi'}}}},
+      ],
+    }),
+  ],
   ['SI071', input(GOOD, {helmIgnored: ['kserve.storage.resources (memoryLimit 8Gi)']})],
   ['SI060', input({...GOOD, image: 'registry.corp.example:5000/kserve/storage-initializer:v0.15.2'}, {storageContainers: []})],
 ]
 
 test('every rule has a case', () => {
-  expect(CASES.map(c => c[0]).sort()).toEqual(RULES.map(r => r.id).filter(id => id !== 'SI012').sort())
+  expect(CASES.map(c => c[0]).sort()).toEqual(
+    RULES.map(r => r.id)
+      .filter(id => id !== 'SI012')
+      .sort(),
+  )
 })
 
 // a bad ConfigMap image also disagrees with the storage container (SI053); an older CSC image differs from the controller (SI013)
@@ -81,34 +186,68 @@ test('messages say where and what would be right', () => {
   expect(typo.hint).toBe('did you mean "memoryLimit"?')
   const later = validate(input({...GOOD, ociModelMode: 'modelcar'})).find(f => f.rule === 'SI004')!
   expect(later.message).toBe('"ociModelMode" is not read by KServe v0.15.2: it is read from v0.20')
-  const removed = validate(input({...GOOD, enableDirectPvcVolumeMount: true}, {release: parseRelease('v0.17.1')})).find(f => f.rule === 'SI004')!
+  const removed = validate(input({...GOOD, enableDirectPvcVolumeMount: true}, {release: parseRelease('v0.17.1')})).find(
+    f => f.rule === 'SI004',
+  )!
   expect(removed.message).toContain('it was read up to v0.16 (exclusive)')
-  const overlap = validate(input(GOOD, {storageContainers: [csc('a'), csc('b', {formats: [{regex: 's3://.*'}]})]})).find(f => f.rule === 'SI051')!
+  const overlap = validate(input(GOOD, {storageContainers: [csc('a'), csc('b', {formats: [{regex: 's3://.*'}]})]})).find(
+    f => f.rule === 'SI051',
+  )!
   // KServe lists them from an informer cache: either may serve (storage_initializer_injector.go GetStorageContainerSpec@v0.20.0)
   expect(overlap.message).toContain('either may serve such a pod, pod by pod (both give the same container today)')
   expect(overlap.severity).toBe('warning')
-  const differ = validate(input(GOOD, {storageContainers: [csc('a'), csc('b', {formats: [{regex: 's3://.*'}], container: {image: 'kserve/storage-initializer:v0.15.1'}})]})).find(f => f.rule === 'SI051')!
+  const differ = validate(
+    input(GOOD, {
+      storageContainers: [csc('a'), csc('b', {formats: [{regex: 's3://.*'}], container: {image: 'kserve/storage-initializer:v0.15.1'}})],
+    }),
+  ).find(f => f.rule === 'SI051')!
   expect(differ.severity).toBe('error')
   expect(differ.hint).toContain('storageContainerName')
-  expect(validate(input(GOOD, {storageContainers: [csc('a'), csc('b', {formats: [{prefix: 'gs://'}]})]})).map(f => f.rule)).not.toContain('SI051')
+  expect(validate(input(GOOD, {storageContainers: [csc('a'), csc('b', {formats: [{prefix: 'gs://'}]})]})).map(f => f.rule)).not.toContain(
+    'SI051',
+  )
 })
 
 test('SI070 is quiet when the live settings are what Helm rendered; SI030 also checks the copies in model namespaces', () => {
-  expect(rules(input(GOOD, {cluster: {helm: {release: 'kserve', revision: 3, storageInitializer: JSON.stringify(GOOD, null, 4), storageContainers: []}}}))).toEqual([])
+  expect(
+    rules(
+      input(GOOD, {
+        cluster: {helm: {release: 'kserve', revision: 3, storageInitializer: JSON.stringify(GOOD, null, 4), storageContainers: []}},
+      }),
+    ),
+  ).toEqual([])
   const withCa = {...GOOD, caBundleConfigMapName: 'corp-ca'}
-  const f = validate(input(withCa, {cluster: {configMapNames: ['corp-ca'], modelNamespaces: [{namespace: 'ml', serviceAccounts: [], configMaps: ['kube-root-ca.crt']}]}})).filter(x => x.rule === 'SI030')
+  const f = validate(
+    input(withCa, {
+      cluster: {configMapNames: ['corp-ca'], modelNamespaces: [{namespace: 'ml', serviceAccounts: [], configMaps: ['kube-root-ca.crt']}]},
+    }),
+  ).filter(x => x.rule === 'SI030')
   expect(f.map(x => [x.path, x.severity])).toEqual([['namespace/ml', 'warning']])
-  expect(validate(input(withCa, {cluster: {configMapNames: ['corp-ca'], modelNamespaces: [{namespace: 'ml', serviceAccounts: [], configMaps: ['global-ca-bundle']}]}})).filter(x => x.rule === 'SI030')).toEqual([])
+  expect(
+    validate(
+      input(withCa, {
+        cluster: {configMapNames: ['corp-ca'], modelNamespaces: [{namespace: 'ml', serviceAccounts: [], configMaps: ['global-ca-bundle']}]},
+      }),
+    ).filter(x => x.rule === 'SI030'),
+  ).toEqual([])
 })
 
-describe('as KServe\'s Go code reads the document', () => {
+describe("as KServe's Go code reads the document", () => {
   test('keys match case-insensitively, the last one wins (encoding/json): "CPURequest" counts, a lone variant is SI006', () => {
-    const f = validate(input(`{"image": "${GOOD.image}", "CPURequest": "100m", "cpuLimit": "1", "memoryRequest": "100Mi", "memoryLimit": "1Gi"}`))
+    const f = validate(
+      input(`{"image": "${GOOD.image}", "CPURequest": "100m", "cpuLimit": "1", "memoryRequest": "100Mi", "memoryLimit": "1Gi"}`),
+    )
     expect(f.map(x => x.rule).filter(r => r !== 'SI012')).toEqual(['SI006'])
-    expect(f.find(x => x.rule === 'SI006')!.message).toBe('"CPURequest" is read by KServe as cpuRequest (Go matches JSON keys case-insensitively)')
+    expect(f.find(x => x.rule === 'SI006')!.message).toBe(
+      '"CPURequest" is read by KServe as cpuRequest (Go matches JSON keys case-insensitively)',
+    )
   })
   test('a number for a string, and 1010.0 for an int64, are decode errors the webhook panics on', () => {
-    const f = validate(input(`{"image": "${GOOD.image}", "cpuRequest": 1, "cpuLimit": "1", "memoryRequest": "100Mi", "memoryLimit": "1Gi", "enableModelcar": true, "uidModelcar": 1010.0}`))
+    const f = validate(
+      input(
+        `{"image": "${GOOD.image}", "cpuRequest": 1, "cpuLimit": "1", "memoryRequest": "100Mi", "memoryLimit": "1Gi", "enableModelcar": true, "uidModelcar": 1010.0}`,
+      ),
+    )
     expect(f.filter(x => x.rule === 'SI003').map(x => x.message)).toEqual([
       'KServe cannot decode the document (json: cannot unmarshal number into Go struct field StorageInitializerConfig.cpuRequest of type string): the webhook panics and rejects every InferenceService pod',
       'KServe cannot decode the document (json: cannot unmarshal number 1010.0 into Go struct field StorageInitializerConfig.uidModelcar of type int64): the webhook panics and rejects every InferenceService pod',
@@ -120,14 +259,22 @@ describe('as KServe\'s Go code reads the document', () => {
   })
   test('RE2, not JavaScript: (?i) and (?P<name>) compile, lookahead does not', () => {
     expect(rules(input(GOOD, {storageContainers: [csc('default', {formats: [{regex: '(?i)^S3://(?P<bucket>[^/]+)/'}]})]}))).toEqual([])
-    const f = validate(input(GOOD, {storageContainers: [csc('default', {formats: [{regex: 's3://(?=x)'}]})]})).find(x => x.rule === 'SI050')!
+    const f = validate(input(GOOD, {storageContainers: [csc('default', {formats: [{regex: 's3://(?=x)'}]})]})).find(
+      x => x.rule === 'SI050',
+    )!
     expect(f.message).toContain('error parsing regexp: invalid or unsupported Perl syntax: `(?=`')
   })
   test('SI030: the CA bundle ConfigMap needs the key cabundle.crt', () => {
     const withCa = {...GOOD, caBundleConfigMapName: 'corp-ca'}
-    const f = validate(input(withCa, {cluster: {configMapNames: ['corp-ca'], configMapKeys: {'corp-ca': ['ca.crt']}}})).find(x => x.rule === 'SI030')!
+    const f = validate(input(withCa, {cluster: {configMapNames: ['corp-ca'], configMapKeys: {'corp-ca': ['ca.crt']}}})).find(
+      x => x.rule === 'SI030',
+    )!
     expect(f.message).toBe('ConfigMap "corp-ca" has no key cabundle.crt (it has: ca.crt): no InferenceService reconciles until it does')
-    expect(validate(input(withCa, {cluster: {configMapNames: ['corp-ca'], configMapKeys: {'corp-ca': ['cabundle.crt']}}})).filter(x => x.rule === 'SI030')).toEqual([])
+    expect(
+      validate(input(withCa, {cluster: {configMapNames: ['corp-ca'], configMapKeys: {'corp-ca': ['cabundle.crt']}}})).filter(
+        x => x.rule === 'SI030',
+      ),
+    ).toEqual([])
   })
   test('SI055 and workloadType: not checked before v0.14', () => {
     const bare = {...csc('default'), spec: {...csc('default').spec, workloadType: undefined}}
@@ -136,7 +283,10 @@ describe('as KServe\'s Go code reads the document', () => {
 })
 
 test('a private registry with pull secrets is fine', () => {
-  const i = input({...GOOD, image: 'registry.corp.example:5000/si:v0.15.2'}, {storageContainers: [], cluster: {modelNamespaces: [{namespace: 'ml', serviceAccounts: [{name: 'default', imagePullSecrets: 1}]}]}})
+  const i = input(
+    {...GOOD, image: 'registry.corp.example:5000/si:v0.15.2'},
+    {storageContainers: [], cluster: {modelNamespaces: [{namespace: 'ml', serviceAccounts: [{name: 'default', imagePullSecrets: 1}]}]}},
+  )
   expect(rules(i)).toEqual([])
 })
 

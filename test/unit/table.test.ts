@@ -3,17 +3,47 @@ import Table from 'cli-table3'
 
 import {table} from '../../src/render/table.js'
 
-const NONE = {top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: ''}
+const NONE = {
+  top: '',
+  'top-mid': '',
+  'top-left': '',
+  'top-right': '',
+  bottom: '',
+  'bottom-mid': '',
+  'bottom-left': '',
+  'bottom-right': '',
+  left: '',
+  'left-mid': '',
+  mid: '',
+  'mid-mid': '',
+  right: '',
+  'right-mid': '',
+  middle: '',
+}
 
 /** cli-table3 over every row at once, as table() renders short tables */
 function whole(head: string[], rows: (string | number | null)[][]): string {
-  const t = new Table({head: head.map(h => h.toUpperCase()), chars: NONE, style: {head: [], border: [], 'padding-left': 0, 'padding-right': 3}})
+  const t = new Table({
+    head: head.map(h => h.toUpperCase()),
+    chars: NONE,
+    style: {head: [], border: [], 'padding-left': 0, 'padding-right': 3},
+  })
   for (const r of rows) t.push(r.map(c => (c === null ? '-' : String(c))))
-  return t.toString().split('\n').map(l => l.trimEnd()).join('\n')
+  return t
+    .toString()
+    .split('\n')
+    .map(l => l.trimEnd())
+    .join('\n')
 }
 
 test('a long table reads exactly as if rendered in one go, the widest cell anywhere setting its column', () => {
-  const rows = Array.from({length: 1234}, (_, i) => [`team-${i % 7}`, `inferenceservice/m-${i}`, i, i % 3 ? null : 'OOMKilled', i === 1100 ? 'registry.example.com:5000/mirror/kserve/storage-initializer:v0.20.0' : 'kserve/storage-initializer:v0.20.0'])
+  const rows = Array.from({length: 1234}, (_, i) => [
+    `team-${i % 7}`,
+    `inferenceservice/m-${i}`,
+    i,
+    i % 3 ? null : 'OOMKilled',
+    i === 1100 ? 'registry.example.com:5000/mirror/kserve/storage-initializer:v0.20.0' : 'kserve/storage-initializer:v0.20.0',
+  ])
   const head = ['namespace', 'model', 'pods', 'failed', 'image']
   const got = table(head, rows)
   expect(got).toBe(whole(head, rows))

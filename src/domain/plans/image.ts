@@ -16,15 +16,24 @@ const PIN_HINT = 'give a version tag or a digest, or pass --allow-unpinned'
 /** The change the arguments ask for: exactly one of IMAGE, --tag, --registry, well-formed, pinned unless allowed. */
 export function imageChangeOf(args: {image?: string; tag?: string; registry?: string}, allowUnpinned: boolean): ImageChange {
   const given = [args.image, args.tag, args.registry].filter(x => x !== undefined).length
-  if (given !== 1) throw new PlanError('Usage', given === 0 ? 'set-image needs an IMAGE, --tag TAG or --registry HOST' : 'give only one of IMAGE, --tag and --registry')
-  const change: ImageChange = args.image !== undefined ? {image: args.image} : args.tag !== undefined ? {tag: args.tag} : {registry: args.registry!}
+  if (given !== 1)
+    throw new PlanError(
+      'Usage',
+      given === 0 ? 'set-image needs an IMAGE, --tag TAG or --registry HOST' : 'give only one of IMAGE, --tag and --registry',
+    )
+  const change: ImageChange =
+    args.image !== undefined ? {image: args.image} : args.tag !== undefined ? {tag: args.tag} : {registry: args.registry!}
   try {
     checkImageChange(change)
   } catch (e) {
     throw new PlanError('Usage', (e as Error).message)
   }
   if ('image' in change && isUnpinned(change.image) && !allowUnpinned)
-    throw new PlanError('Invalid', `image "${change.image}" is not pinned (latest or no tag): pods would get whatever it points to when they start`, PIN_HINT)
+    throw new PlanError(
+      'Invalid',
+      `image "${change.image}" is not pinned (latest or no tag): pods would get whatever it points to when they start`,
+      PIN_HINT,
+    )
   return change
 }
 
@@ -35,7 +44,8 @@ function next(current: string | undefined, change: ImageChange, allowUnpinned: b
   } catch (e) {
     throw new PlanError('Invalid', `${who}: ${(e as Error).message}`)
   }
-  if (isUnpinned(image) && !allowUnpinned) throw new PlanError('Invalid', `${who} would get "${image}", which is not pinned (latest or no tag)`, PIN_HINT)
+  if (isUnpinned(image) && !allowUnpinned)
+    throw new PlanError('Invalid', `${who} would get "${image}", which is not pinned (latest or no tag)`, PIN_HINT)
   return image
 }
 

@@ -15,8 +15,17 @@ import {storageUris} from '../model-pods.js'
 import {atLeast} from '../release.js'
 import {fromResource, mergedViolations, selectInjection, type Injection} from '../storage-containers.js'
 import {PlanError} from './plan-error.js'
-import {cscTargets, DEDICATED_LABELS, MODEL_ANNOTATION, modelTargetId, type ModelRef, type PlanInput, type PlanResult, type Planned, type Target} from './target.js'
-
+import {
+  cscTargets,
+  DEDICATED_LABELS,
+  MODEL_ANNOTATION,
+  modelTargetId,
+  type ModelRef,
+  type PlanInput,
+  type PlanResult,
+  type Planned,
+  type Target,
+} from './target.js'
 
 export interface ContainerChange {
   /** for the report line: image, resource requirements */
@@ -26,7 +35,10 @@ export interface ContainerChange {
 
 /** The dedicated ClusterStorageContainer's name: the model's, with its namespace (cluster-scoped names are shared). */
 export function dedicatedName(ref: ModelRef): string {
-  return `storage-init-${ref.namespace}-${ref.name}`.slice(0, 253).replace(/[^a-z0-9.-]/g, '-').replace(/[-.]+$/, '')
+  return `storage-init-${ref.namespace}-${ref.name}`
+    .slice(0, 253)
+    .replace(/[^a-z0-9.-]/g, '-')
+    .replace(/[-.]+$/, '')
 }
 
 /** An RE2 regular expression matching exactly this text. */
@@ -43,7 +55,12 @@ function portable(c: Container): Container {
 
 function modelTarget(live: PlanInput, ref: ModelRef): Target {
   const t = live.targets.find(x => x.id === modelTargetId(ref))
-  if (!t) throw new PlanError('NotFound', `${ref.kind.toLowerCase()} "${ref.name}" not found in namespace "${ref.namespace}"`, `list them with: kubectl get ${ref.kind.toLowerCase()}s -n ${ref.namespace}`)
+  if (!t)
+    throw new PlanError(
+      'NotFound',
+      `${ref.kind.toLowerCase()} "${ref.name}" not found in namespace "${ref.namespace}"`,
+      `list them with: kubectl get ${ref.kind.toLowerCase()}s -n ${ref.namespace}`,
+    )
   return t
 }
 
@@ -54,13 +71,16 @@ export function planModelChange(live: PlanInput, ref: ModelRef, change: Containe
   if (ref.kind === 'LLMInferenceService') return planLlm(live, target, change)
   const r = live.release
   if (r && !atLeast(r, '0.20'))
-    throw new PlanError('Invalid', `KServe ${live.version} has no per-model storage-initializer: spec.predictor.storageContainerName arrived in v0.20`,
-      'upgrade KServe to v0.20 or later; or change every model (set-image/set-resources without --isvc); a ClusterStorageContainer matching only this model\'s URI would still compete with the default one, which KServe may pick instead, pod by pod',
+    throw new PlanError(
+      'Invalid',
+      `KServe ${live.version} has no per-model storage-initializer: spec.predictor.storageContainerName arrived in v0.20`,
+      "upgrade KServe to v0.20 or later; or change every model (set-image/set-resources without --isvc); a ClusterStorageContainer matching only this model's URI would still compete with the default one, which KServe may pick instead, pod by pod",
     )
   if (!r) warn(`KServe's version is unknown: assuming v0.20 or later, where spec.predictor.storageContainerName exists`)
   const isvc = target.object
   const uris = storageUris(isvc, r).filter(u => u.component === 'predictor')
-  if (uris.length === 0) throw new PlanError('Invalid', `inferenceservice "${ref.name}" has no storage URI in its predictor: it gets no storage-initializer`)
+  if (uris.length === 0)
+    throw new PlanError('Invalid', `inferenceservice "${ref.name}" has no storage URI in its predictor: it gets no storage-initializer`)
   const multi = uris.some(u => u.multi)
   const name = dedicatedName(ref)
   const existing = cscTargets(live).find(t => t.id === `storage-container/${name}`)
@@ -68,27 +88,56 @@ export function planModelChange(live: PlanInput, ref: ModelRef, change: Containe
     .filter(t => t.object)
     .map(t => fromResource(t.object))
   // what the model gets today: through its named container, or as the webhook would choose
-  const current: Injection = selectInjection(uris[0].uri, live.doc, containers, {release: r, crdInstalled: live.crdInstalled, multiModel: multi, storageContainerName: typeof target.value === 'string' ? target.value : undefined})
+  const current: Injection = selectInjection(uris[0].uri, live.doc, containers, {
+    release: r,
+    crdInstalled: live.crdInstalled,
+    multiModel: multi,
+    storageContainerName: typeof target.value === 'string' ? target.value : undefined,
+  })
   let base: Container
   if (current.source === 'error') throw new PlanError('Invalid', `${target.display}: ${current.reason}`)
   if (current.source === 'ambiguous') {
-    warn(`${ref.namespace}/${ref.name} may get any of ${(current.candidates ?? []).map(c => c.sourceName).join(', ')} today; its own container starts from ${current.candidates?.[0]?.sourceName}`)
+    warn(
+      `${ref.namespace}/${ref.name} may get any of ${(current.candidates ?? []).map(c => c.sourceName).join(', ')} today; its own container starts from ${current.candidates?.[0]?.sourceName}`,
+    )
     base = current.candidates?.[0]?.container ?? {}
-  } else if (!current.container) throw new PlanError('Invalid', `${target.display} gets no storage-initializer (${current.reason}): there is nothing to set for it`)
+  } else if (!current.container)
+    throw new PlanError('Invalid', `${target.display} gets no storage-initializer (${current.reason}): there is nothing to set for it`)
   else base = current.container
   const container = portable(change.apply({...portable(base), name: base.name ?? 'storage-initializer'}))
   const broken = mergedViolations(live.doc, [{name, container}], r)
   if (broken.length)
-    throw new PlanError('Invalid', `pods of ${ref.namespace}/${ref.name} would get ${broken[0].problems.join(', ')} (its container merged over the ConfigMap's): the API server would reject them; nothing was changed`, 'give both --requests and --limits')
+    throw new PlanError(
+      'Invalid',
+      `pods of ${ref.namespace}/${ref.name} would get ${broken[0].problems.join(', ')} (its container merged over the ConfigMap's): the API server would reject them; nothing was changed`,
+      'give both --requests and --limits',
+    )
   const object = {
     apiVersion: apiVersionOf('clusterstoragecontainers'),
     kind: 'ClusterStorageContainer',
     metadata: {name, labels: {...DEDICATED_LABELS}, annotations: {[MODEL_ANNOTATION]: `${ref.namespace}/${ref.name}`}},
-    spec: {container, supportedUriFormats: uris.map(u => ({regex: exactRe2(u.uri)})), workloadType: 'initContainer', supportsMultiModelDownload: multi},
+    spec: {
+      container,
+      supportedUriFormats: uris.map(u => ({regex: exactRe2(u.uri)})),
+      workloadType: 'initContainer',
+      supportsMultiModelDownload: multi,
+    },
   }
-  const csc: Target = existing ?? {id: `storage-container/${name}`, display: `clusterstoragecontainer.serving.kserve.io/${name}`, kind: 'ClusterStorageContainer', name, object: undefined, value: null, serving: true}
+  const csc: Target = existing ?? {
+    id: `storage-container/${name}`,
+    display: `clusterstoragecontainer.serving.kserve.io/${name}`,
+    kind: 'ClusterStorageContainer',
+    name,
+    object: undefined,
+    value: null,
+    serving: true,
+  }
   if (existing && !existing.object?.metadata?.labels?.['storage-init.kserve.io/dedicated'])
-    throw new PlanError('Conflict', `clusterstoragecontainer/${name} exists and is not one kubectl storage-init made: not overwriting it`, 'rename or delete it, or change it with --target storage-container/' + name)
+    throw new PlanError(
+      'Conflict',
+      `clusterstoragecontainer/${name} exists and is not one kubectl storage-init made: not overwriting it`,
+      'rename or delete it, or change it with --target storage-container/' + name,
+    )
   const planned: Planned[] = [
     {target: csc, after: container, what: change.what, ...(existing ? {} : {create: object})},
     {target, after: name, what: 'storageContainerName'},
@@ -104,11 +153,21 @@ function planLlm(live: PlanInput, target: Target, change: ContainerChange): Plan
   const override = change.apply(seed)
   if (!current.image && change.what !== 'image') delete override.image
   override.name = 'storage-initializer'
-  const resolved = resolveLlm({...llm, spec: {...llm.spec, template: {...llm.spec?.template, initContainers: [override]}}}, live.doc, undefined, live.release)
+  const resolved = resolveLlm(
+    {...llm, spec: {...llm.spec, template: {...llm.spec?.template, initContainers: [override]}}},
+    live.doc,
+    undefined,
+    live.release,
+  )
   if (resolved.source === 'error' || resolved.source === 'none') throw new PlanError('Invalid', `${target.display}: ${resolved.reason}`)
   const req: Record<string, string> = resolved.resources?.requests ?? {}
   const lim: Record<string, string> = resolved.resources?.limits ?? {}
   const bad = mergedViolations({}, [{name: target.display, container: {resources: {requests: req, limits: lim}}}], live.release)
-  if (bad.length) throw new PlanError('Invalid', `pods of ${target.display} would get ${bad[0].problems.join(', ')}: the API server would reject them; nothing was changed`, 'give both --requests and --limits')
+  if (bad.length)
+    throw new PlanError(
+      'Invalid',
+      `pods of ${target.display} would get ${bad[0].problems.join(', ')}: the API server would reject them; nothing was changed`,
+      'give both --requests and --limits',
+    )
   return {planned: [{target, after: override, what: change.what}]}
 }

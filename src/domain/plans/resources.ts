@@ -29,8 +29,15 @@ const FIELDS: Record<string, [string, string]> = {cpu: ['cpuRequest', 'cpuLimit'
 const LIMIT_HINT = 'raise --limits too, or lower --requests'
 
 /** The change the arguments ask for, in kubectl's syntax. */
-export function resourceChangeOf(args: {requests?: string; limits?: string; modelcar?: boolean; targets?: string[]; perModel?: boolean}): ResourceChange {
-  if (args.requests === undefined && args.limits === undefined) throw new PlanError('Usage', 'you must specify an update to requests or limits (in the form of --requests/--limits)')
+export function resourceChangeOf(args: {
+  requests?: string
+  limits?: string
+  modelcar?: boolean
+  targets?: string[]
+  perModel?: boolean
+}): ResourceChange {
+  if (args.requests === undefined && args.limits === undefined)
+    throw new PlanError('Usage', 'you must specify an update to requests or limits (in the form of --requests/--limits)')
   let requests: List
   let limits: List
   try {
@@ -40,8 +47,11 @@ export function resourceChangeOf(args: {requests?: string; limits?: string; mode
     throw new PlanError('Usage', (e as Error).message)
   }
   if (args.modelcar) {
-    for (const r of Object.keys(requests)) if (limits[r] !== undefined && limits[r] !== requests[r]) throw new PlanError('Usage', `--modelcar: the modelcar's ${r} request and limit are one value; got ${requests[r]} and ${limits[r]}`)
-    if (args.targets?.some(t => t !== 'configmap')) throw new PlanError('Usage', '--modelcar applies to the ConfigMap only (--target configmap)')
+    for (const r of Object.keys(requests))
+      if (limits[r] !== undefined && limits[r] !== requests[r])
+        throw new PlanError('Usage', `--modelcar: the modelcar's ${r} request and limit are one value; got ${requests[r]} and ${limits[r]}`)
+    if (args.targets?.some(t => t !== 'configmap'))
+      throw new PlanError('Usage', '--modelcar applies to the ConfigMap only (--target configmap)')
     if (args.perModel) throw new PlanError('Usage', '--modelcar is a ConfigMap setting: it cannot be given per model')
   }
   return {requests, limits, modelcar: !!args.modelcar}
@@ -57,7 +67,10 @@ function merged(current: {requests?: List; limits?: List}, c: ResourceChange, wh
 
 /** The ConfigMap's current requests and limits, by resource name. */
 function configMapResources(doc: Record<string, unknown>): {requests: List; limits: List} {
-  const pick = (i: 0 | 1) => Object.fromEntries(Object.entries(FIELDS).flatMap(([r, n]) => (typeof doc[n[i]] === 'string' && doc[n[i]] !== '' ? [[r, doc[n[i]] as string]] : [])))
+  const pick = (i: 0 | 1) =>
+    Object.fromEntries(
+      Object.entries(FIELDS).flatMap(([r, n]) => (typeof doc[n[i]] === 'string' && doc[n[i]] !== '' ? [[r, doc[n[i]] as string]] : [])),
+    )
   return {requests: pick(0), limits: pick(1)}
 }
 
@@ -87,7 +100,11 @@ export function planResources<T extends ConfigMapTarget | StorageContainerTarget
     }
     const container = t.value ?? {}
     const next = merged({...container.resources}, c, t.display)
-    const resources = {...container.resources, ...(Object.keys(c.requests).length ? {requests: next.requests} : {}), ...(Object.keys(c.limits).length ? {limits: next.limits} : {})}
+    const resources = {
+      ...container.resources,
+      ...(Object.keys(c.requests).length ? {requests: next.requests} : {}),
+      ...(Object.keys(c.limits).length ? {limits: next.limits} : {}),
+    }
     return {target: t, after: {...container, resources}, what: 'resource requirements'}
   })
   // what pods get is a ClusterStorageContainer's container merged over the ConfigMap's: a change to either side must
@@ -95,7 +112,13 @@ export function planResources<T extends ConfigMapTarget | StorageContainerTarget
   const cmAfter = edits.find(e => e.target.kind === 'ConfigMap')?.after ?? ctx.configMap.value
   const config = decodeStorageInitializer(String(cmAfter), ctx.release).config
   const after = ctx.serving.map(t => ({name: t.display, container: (edits.find(e => e.target.id === t.id)?.after ?? t.value) as Container}))
-  const before = new Set(mergedViolations(ctx.doc, ctx.serving.map(t => ({name: t.display, container: t.value as Container})), ctx.release).map(v => v.name))
+  const before = new Set(
+    mergedViolations(
+      ctx.doc,
+      ctx.serving.map(t => ({name: t.display, container: t.value as Container})),
+      ctx.release,
+    ).map(v => v.name),
+  )
   const broken = mergedViolations(config, after, ctx.release).filter(v => !before.has(v.name))
   if (broken.length)
     throw new PlanError(
@@ -109,5 +132,11 @@ export function planResources<T extends ConfigMapTarget | StorageContainerTarget
 /** One model's container with the change merged into its resources. */
 export function modelResources(container: Container, c: ResourceChange): Container {
   const next = merged(container.resources ?? {}, c)
-  return {...container, resources: {...(Object.keys(next.requests).length ? {requests: next.requests} : {}), ...(Object.keys(next.limits).length ? {limits: next.limits} : {})}}
+  return {
+    ...container,
+    resources: {
+      ...(Object.keys(next.requests).length ? {requests: next.requests} : {}),
+      ...(Object.keys(next.limits).length ? {limits: next.limits} : {}),
+    },
+  }
 }

@@ -27,8 +27,14 @@ interface Base {
 
 export type ConfigMapTarget = Base & {kind: 'ConfigMap'; /** the storageInitializer text (null: the key is missing) */ value: string | null}
 export type StorageContainerTarget = Base & {kind: 'ClusterStorageContainer'; /** spec.container (null: absent) */ value: Container | null}
-export type InferenceServiceTarget = Base & {kind: 'InferenceService'; /** spec.predictor.storageContainerName (null: unset) */ value: string | null}
-export type LlmTarget = Base & {kind: 'LLMInferenceService'; /** the storage-initializer of spec.template.initContainers (null: none) */ value: Container | null}
+export type InferenceServiceTarget = Base & {
+  kind: 'InferenceService'
+  /** spec.predictor.storageContainerName (null: unset) */ value: string | null
+}
+export type LlmTarget = Base & {
+  kind: 'LLMInferenceService'
+  /** the storage-initializer of spec.template.initContainers (null: none) */ value: Container | null
+}
 
 export type Target = ConfigMapTarget | StorageContainerTarget | InferenceServiceTarget | LlmTarget
 
@@ -60,10 +66,18 @@ export function mergePatchFor(t: Target, after: unknown): Record<string, unknown
 }
 
 /** The resource of a target, as an access review and an error message name it. */
-export function resourceOf(t: Target): {resource: 'configmaps' | 'clusterstoragecontainers' | 'inferenceservices' | 'llminferenceservices'; namespace?: string; group: string} {
+export function resourceOf(t: Target): {
+  resource: 'configmaps' | 'clusterstoragecontainers' | 'inferenceservices' | 'llminferenceservices'
+  namespace?: string
+  group: string
+} {
   if (t.kind === 'ConfigMap') return {resource: 'configmaps', namespace: t.namespace, group: ''}
   if (t.kind === 'ClusterStorageContainer') return {resource: 'clusterstoragecontainers', group: 'serving.kserve.io'}
-  return {resource: t.kind === 'InferenceService' ? 'inferenceservices' : 'llminferenceservices', namespace: t.namespace, group: 'serving.kserve.io'}
+  return {
+    resource: t.kind === 'InferenceService' ? 'inferenceservices' : 'llminferenceservices',
+    namespace: t.namespace,
+    group: 'serving.kserve.io',
+  }
 }
 
 /** What a planner reads: the live configuration, as the change pipeline read it (core/change.ts Live). */
@@ -114,7 +128,8 @@ export const MODEL_ANNOTATION = 'storage-init.kserve.io/model'
 export const isDedicated = (o: any) => o?.metadata?.labels?.['storage-init.kserve.io/dedicated'] === 'true'
 
 /** The ClusterStorageContainer targets (those that exist, and one a per-model change creates). */
-export const cscTargets = (live: {targets: Target[]}) => live.targets.filter((t): t is StorageContainerTarget => t.kind === 'ClusterStorageContainer')
+export const cscTargets = (live: {targets: Target[]}) =>
+  live.targets.filter((t): t is StorageContainerTarget => t.kind === 'ClusterStorageContainer')
 
 /** The ConfigMap's target: always the first one read. */
 export function configMapTarget(live: {targets: Target[]}): ConfigMapTarget {
