@@ -161,12 +161,33 @@ export class KubeClient {
         `the connection to the server ${this.base.host} was refused - did you specify the right host or port?`,
         {cause: e},
       )
+    // the server's alert: it wants a client certificate (none given, or one it does not trust); kubectl says "remote
+    // error: tls: certificate required" (Go's words for the alert)
+    const alert = /ALERT_([A-Z_]+)$/.exec(code)?.[1]
+    if (alert)
+      return new CliError(
+        'Unreachable',
+        `unable to connect to the server ${this.base.host}: remote error: tls: ${alert === 'UNKNOWN_CA' ? 'unknown certificate authority' : alert.toLowerCase().replace(/_/g, ' ')}`,
+        {
+          hint: /CERTIFICATE|UNKNOWN_CA|HANDSHAKE_FAILURE/.test(alert)
+            ? `the server wants a client certificate it trusts: check client-certificate-data and client-key-data of user "${this.context.user}" in the kubeconfig`
+            : undefined,
+          cause: e,
+        },
+      )
     if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|SIGNATURE/.test(code))
-      return new CliError('Unreachable', `unable to connect to the server ${this.base.host}: TLS certificate not trusted (${e.message})`, {
-        hint: 'check certificate-authority in the kubeconfig',
-        cause: e,
-      })
-    const err = new CliError('Unreachable', `unable to connect to the server ${this.base.host}: ${e.message || code}`, {cause: e})
+      return new CliError(
+        'Unreachable',
+        `unable to connect to the server ${this.base.host}: TLS certificate not trusted (${firstLine(e.message)})`,
+        {
+          hint: 'check certificate-authority in the kubeconfig',
+          cause: e,
+        },
+      )
+    // one line: OpenSSL's messages end in a newline, some span several
+    const err = new CliError('Unreachable', `unable to connect to the server ${this.base.host}: ${firstLine(e.message) || code}`, {
+      cause: e,
+    })
     if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up|aborted/.test(e.message))
       (err as CliError & {transient?: boolean}).transient = true
     return err
@@ -247,3 +268,6 @@ export class KubeClient {
     if (agent && typeof agent === 'object') agent.destroy()
   }
 }
+
+/** The first line of a message, trimmed. */
+const firstLine = (text: string) => text.split('\n')[0].trim()

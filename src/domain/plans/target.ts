@@ -1,7 +1,8 @@
 /**
  * What a change can write: one union member per kind of object, each with the type of the value it holds, so that a
  * planner knows what it edits without casts; and, per kind, where that value lives in the object (the object with a new
- * value, the merge patch that writes it, the resource an access check names).
+ * value, the merge patch that writes it, the resource an access check names). Also what planners take and give: the
+ * live configuration they read (PlanInput), the writes they plan (Planned), the models a per-model change names.
  */
 import type {Container} from '../container-merge.js'
 import type {RevisionRecord} from '../history.js'
