@@ -20,12 +20,13 @@ export function parseImage(text: string): ImageReference | undefined {
   if (text.length > 255 + 128 + 80) return undefined
   const m = REFERENCE.exec(text)
   if (!m) return undefined
-  let [, registry, repository] = m
+  let registry: string | undefined = m[1]
+  let repository = m[2]
   // a first component without '.', ':' or 'localhost', and all lower-case, is a path component (docker.io/library/...);
   // one with an upper-case letter can only be a registry host (distribution's normalize splitDockerDomain)
   if (registry && !/[.:]/.test(registry) && registry !== 'localhost' && !registry.startsWith('[') && registry === registry.toLowerCase()) {
     repository = `${registry}/${repository}`
-    registry = undefined as unknown as string
+    registry = undefined
   }
   if (repository.length > 255) return undefined
   // as go-digest validates: a known algorithm, and exactly its length of lower-case hex

@@ -1,6 +1,6 @@
 /** One container's log as a stream of lines, resumed like stern when the connection breaks. */
 import {CliError, isApiStatus} from '../errors.js'
-import {LineSplitter} from '../domain/lines.js'
+import {LineSplitter, streamBytes} from '../domain/lines.js'
 import type {KubeClient} from './client.js'
 import {Attempts, isTransient, POLICIES} from './retry.js'
 import {apiPath} from './paths.js'
@@ -105,8 +105,8 @@ export async function streamLog(client: KubeClient, s: LogStream): Promise<void>
     let cut = false
     try {
       for await (const chunk of res)
-        for (const raw of lines.push(chunk)) {
-          const l = split(raw.toString('utf8'))
+        for (const raw of lines.lines(chunk)) {
+          const l = split(raw)
           if (skip) {
             // from the second we resumed at: drop what was already delivered
             if (l.time && l.time < skip.time) continue
@@ -116,8 +116,12 @@ export async function streamLog(client: KubeClient, s: LogStream): Promise<void>
             }
             skip = undefined
           }
-          inSecond = secondOf(l.time) === secondOf(lastTime) ? inSecond + raw.length + 1 : raw.length + 1
-          delivered += raw.length + 1
+          // bytes are counted only under a cap (counting costs a pass over the line)
+          if (cap !== undefined) {
+            const n = streamBytes(raw)
+            inSecond = secondOf(l.time) === secondOf(lastTime) ? inSecond + n : n
+            delivered += n
+          }
           if (l.time === lastTime) atLast++
           else {
             lastTime = l.time
@@ -133,10 +137,10 @@ export async function streamLog(client: KubeClient, s: LogStream): Promise<void>
     if (signal.aborted) return
     const tail = lines.tail
     // the server stops at limitBytes, in the middle of a line if need be: that end is the log's, not a cut
-    const capped = cap !== undefined && delivered + tail.length >= cap
+    const capped = cap !== undefined && delivered + Buffer.byteLength(tail, 'utf8') >= cap
     // a log that ended (not followed: its last line may lack a newline), or the cap reached
     if (capped || (!opts.follow && !cut)) {
-      if (tail.length > 0) onLine(split(tail.toString('utf8')))
+      if (tail.length > 0) onLine(split(tail))
       return
     }
     // followed, a stream that ends in the middle of a line was cut, whatever the socket said; a cut stream is resumed
