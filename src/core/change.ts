@@ -1,6 +1,7 @@
 /**
- * Every change is one pipeline: read (with resourceVersions) -> plan (pure) -> show -> apply (each write conditional on
- * the resourceVersion read; on 409 re-read and re-plan, bounded) -> record the revision -> report.
+ * Every change is one pipeline: read (with resourceVersions) -> plan (pure) -> check (validate's rules) -> apply (each
+ * write conditional on the resourceVersion read; on 409 re-read and re-plan, bounded) -> record the revision; the caller
+ * shows the outcome (render/outcome.ts).
  * Order: the configuration is written first and the revision recorded after it. A crash in between leaves a change
  * with no record; the next change or rollback sees the live configuration differ from the last record and says so (drift).
  * Every change is checked with validate's rules: it may not add an error, and the errors it leaves are named.
@@ -61,8 +62,9 @@ import {
   type Target,
 } from '../domain/plans/target.js'
 
-export {configMapTarget, cscTargets, type ModelRef, type Planned, type PlanResult}
 import {apiPath} from '../kube/paths.js'
+
+export {configMapTarget, cscTargets, type Planned, type PlanResult}
 
 export type DryRun = 'none' | 'client' | 'server'
 
@@ -149,7 +151,6 @@ export interface Outcome {
   /** the resulting objects (server answers, or local results for a client dry run) */
   objects: any[]
   revision?: number
-  /** running model pods whose storage-initializer differs from what they would get now, by namespace */
   /** models whose running pods differ from what they would get now (undefined: not known) */
   stalePods?: StaleModel[]
   /** the LLMInferenceServices, and how a ConfigMap change reaches them */
@@ -590,7 +591,7 @@ export async function runChange(client: KubeClient, plan: Planner, opts: ChangeO
     }
     throw new CliError(
       err instanceof CliError || err instanceof PlanError ? err.kind : 'Server',
-      `${err.message}; changed: ${[...applied.keys()].join(', ')}${recorded}; not changed: ${left.join(', ')}`,
+      `${err.message.replace(/; nothing was changed$/, '')}; changed: ${[...applied.keys()].join(', ')}${recorded}; not changed: ${left.join(', ')}`,
       {
         hint: 'run the same command again to finish',
       },

@@ -311,7 +311,7 @@ export function validateFile(filename: string, releaseFlag?: string): Report {
   return validateText(text, filename === '-' ? '<stdin>' : filename, releaseFlag)
 }
 
-export function validateText(input: string, file: string, releaseFlag?: string): Report {
+function validateText(input: string, file: string, releaseFlag?: string): Report {
   let text: string | null | undefined
   let cscs: any[] = []
   let release = releaseFlag ? parseRelease(releaseFlag) : undefined

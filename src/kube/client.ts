@@ -20,6 +20,8 @@ export interface RequestOptions {
   signal?: AbortSignal
   /** the Accept header (default application/json) */
   accept?: string
+  /** false: a GET is sent once, not retried here (its caller retries it with more around it) */
+  retry?: boolean
 }
 
 export interface KubeClientOptions {
@@ -223,7 +225,7 @@ export class KubeClient {
    * its Retry-After), 5xx and a reset connection; writes never are here (the change pipeline re-reads and re-plans).
    */
   async request<T = any>(method: string, path: string, ro: RequestOptions = {}): Promise<T> {
-    const tries = new Attempts(method === 'GET' ? POLICIES.read : POLICIES.once)
+    const tries = new Attempts(method === 'GET' && ro.retry !== false ? POLICIES.read : POLICIES.once)
     for (;;) {
       try {
         return await this.requestOnce<T>(method, path, ro)

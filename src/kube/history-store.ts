@@ -36,10 +36,13 @@ export async function readHistory(client: KubeClient, namespace: string): Promis
   }
 }
 
-/** readHistory, with the API server's errors as they are (a retry tells transient ones apart). */
-async function fetchHistory(client: KubeClient, namespace: string): Promise<StoredHistory> {
+/**
+ * readHistory, with the API server's errors as they are (a retry tells transient ones apart); `retry: false` when the
+ * caller's own loop retries it (appendRevision), so that the two do not multiply.
+ */
+async function fetchHistory(client: KubeClient, namespace: string, retry = true): Promise<StoredHistory> {
   try {
-    const object = await client.get(apiPath('configmaps', {namespace, name: HISTORY_CONFIGMAP}))
+    const object = await client.request('GET', apiPath('configmaps', {namespace, name: HISTORY_CONFIGMAP}), {retry})
     const history = readHistoryData(object.data)
     return {object, records: history.records, damaged: history.damaged, history}
   } catch (e) {
@@ -61,7 +64,7 @@ export async function appendRevision(
   for (;;) {
     try {
       verb = 'get'
-      const {object, records, damaged} = await fetchHistory(client, namespace)
+      const {object, records, damaged} = await fetchHistory(client, namespace, false)
       // a write whose answer was lost may have happened: the same record is there already
       const mine = records.find(r => r.time === rec.time && r.user === rec.user && r.command === rec.command)
       if (mine) return mine.revision

@@ -64,6 +64,8 @@ export async function streamLog(client: KubeClient, s: LogStream): Promise<void>
   // again (they count against its limitBytes, then are skipped)
   let delivered = 0
   let inSecond = 0
+  // the unterminated end of the previous answer
+  let lastTail = ''
   const cap = opts.limitBytes
   const tries = new Attempts(POLICIES.resume, signal)
   const resume = () => s.onResume?.(tries.attempt)
@@ -94,7 +96,9 @@ export async function streamLog(client: KubeClient, s: LogStream): Promise<void>
       if (!isApiStatus(e) || isTransient(e)) {
         if (await tries.again(e, resume)) continue
         if (signal.aborted) return
-        if (tries.retries > 0) throw brokeOff(e)
+        // lines were read before: say the log broke off; none: the error as it is (unreachable, refused, ...)
+        if (lastTime) throw brokeOff(e)
+        if (tries.retries > 0 && e instanceof Error) e.message += ` (gave up after ${tries.attempt} attempts)`
       }
       if (signal.aborted) return
       throw e
@@ -103,8 +107,12 @@ export async function streamLog(client: KubeClient, s: LogStream): Promise<void>
     signal.addEventListener('abort', abort, {once: true})
     const lines = new LineSplitter()
     let cut = false
+    // bytes this answer brought (the server stops at its limitBytes, even inside a character), and lines it delivered
+    let received = 0
+    let fresh = 0
     try {
-      for await (const chunk of res)
+      for await (const chunk of res) {
+        received += chunk.length
         for (const raw of lines.lines(chunk)) {
           const l = split(raw)
           if (skip) {
@@ -127,8 +135,10 @@ export async function streamLog(client: KubeClient, s: LogStream): Promise<void>
             lastTime = l.time
             atLast = 1
           }
+          fresh++
           onLine(l)
         }
+      }
     } catch {
       cut = true
     } finally {
@@ -136,10 +146,13 @@ export async function streamLog(client: KubeClient, s: LogStream): Promise<void>
     }
     if (signal.aborted) return
     const tail = lines.tail
-    // the server stops at limitBytes, in the middle of a line if need be: that end is the log's, not a cut
-    const capped = cap !== undefined && delivered + Buffer.byteLength(tail, 'utf8') >= cap
+    // the server stops at limitBytes, in the middle of a line (or a character) if need be: that end is the log's
+    const capped = limitBytes !== undefined && received >= limitBytes
+    // a followed log whose last line has no newline ends the same way again when resumed, with nothing new: its end
+    const sameEnd = !cut && tail !== '' && fresh === 0 && tail === lastTail
+    lastTail = tail
     // a log that ended (not followed: its last line may lack a newline), or the cap reached
-    if (capped || (!opts.follow && !cut)) {
+    if (capped || sameEnd || (!opts.follow && !cut)) {
       if (tail.length > 0) onLine(split(tail))
       return
     }

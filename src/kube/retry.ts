@@ -40,7 +40,7 @@ export const POLICIES = {
   rewatch: {attempts: Infinity, delayMs: () => 500},
 } satisfies Record<string, RetryPolicy>
 
-export const sleep = (ms: number) => new Promise<void>(r => setTimeout(r, ms))
+const sleep = (ms: number) => new Promise<void>(r => setTimeout(r, ms))
 
 /**
  * The attempts of one retrying loop under a policy: `again(e)` after a failed attempt answers whether another is
@@ -69,25 +69,6 @@ export class Attempts {
     this.attempt++
     if (ms > 0) await abortableSleep(ms, this.signal)
     return !this.signal?.aborted
-  }
-}
-
-/**
- * `run` until it succeeds, fails with an error that `retryable` refuses, or the policy is spent (the last error is
- * thrown).
- */
-export async function retrying<T>(
-  policy: RetryPolicy,
-  run: (attempt: number) => Promise<T>,
-  retryable: (e: unknown) => boolean = isTransient,
-): Promise<T> {
-  const tries = new Attempts(policy)
-  for (;;) {
-    try {
-      return await run(tries.attempt)
-    } catch (e) {
-      if (!retryable(e) || !(await tries.again(e))) throw e
-    }
   }
 }
 

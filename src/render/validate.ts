@@ -71,7 +71,7 @@ export function renderReport(r: Report): string {
   return out.join('\n') + '\n'
 }
 
-export function renderComparison(names: string[], rows: Difference[]): string {
+function renderComparison(names: string[], rows: Difference[]): string {
   if (rows.length === 0) return "\nThe clusters' storage-initializer settings are the same.\n"
   return (
     '\nDIFFERENCES BETWEEN CLUSTERS\n' +

@@ -1010,16 +1010,18 @@ export class SimCluster {
     res.on('close', () => (closed = true))
     const write = (l: TimedLine): boolean => {
       if (closed) return false
-      let text = (timestamps ? `${stamp(l.at)} ` : '') + l.text + '\n'
+      const text = (timestamps ? `${stamp(l.at)} ` : '') + l.text + '\n'
       if (drop?.dropAfterLines !== undefined && sent >= drop.dropAfterLines) {
         if (drop.midLine) res.write(text.slice(0, Math.max(1, text.length >> 1)))
         res.socket?.destroy()
         closed = true
         return false
       }
-      if (Buffer.byteLength(text) > limitBytes) text = Buffer.from(text).subarray(0, limitBytes).toString()
-      limitBytes -= Buffer.byteLength(text)
-      res.write(text)
+      // the kubelet's limit counts bytes and cuts where the limit falls, inside a character if need be
+      let bytes = Buffer.from(text)
+      if (bytes.length > limitBytes) bytes = bytes.subarray(0, limitBytes)
+      limitBytes -= bytes.length
+      res.write(bytes)
       sent++
       if (limitBytes <= 0) {
         res.end()

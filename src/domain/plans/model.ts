@@ -18,6 +18,7 @@ import {PlanError} from './plan-error.js'
 import {
   cscTargets,
   DEDICATED_LABELS,
+  isDedicated,
   MODEL_ANNOTATION,
   modelTargetId,
   type ModelRef,
@@ -132,7 +133,7 @@ export function planModelChange(live: PlanInput, ref: ModelRef, change: Containe
     value: null,
     serving: true,
   }
-  if (existing && !existing.object?.metadata?.labels?.['storage-init.kserve.io/dedicated'])
+  if (existing && !isDedicated(existing.object))
     throw new PlanError(
       'Conflict',
       `clusterstoragecontainer/${name} exists and is not one kubectl storage-init made: not overwriting it`,
