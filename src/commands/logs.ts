@@ -8,7 +8,7 @@ import {CliError} from '../errors.js'
 export default class Logs extends BaseCommand<typeof Logs> {
   static override summary = 'Stream the storage-initializer logs of every pod of a model, in one stream'
   static override description =
-    "Finds the pods through KServe's labels (serving.kserve.io/inferenceservice) and shows their storage-initializer (and modelcar-init) logs, prefixed like kubectl logs --prefix. Pods whose init container has not run or cannot run get one status line with the reason instead. With -f, follows every pod at once (at most --max-log-requests streams; the others wait their turn), attaches to pods created later as soon as their init container starts, ends each with a summary line (exit code, reason, download time), and resumes a broken stream without repeating or losing lines. Status lines go to stderr, log lines to stdout."
+    "Finds the pods through KServe's labels (serving.kserve.io/inferenceservice) and shows their storage-initializer (and modelcar-init) logs, prefixed like kubectl logs --prefix. Pods whose init container has not run or cannot run get one status line with the reason instead. With -f, follows every pod at once (at most --max-log-requests streams; the others wait their turn), attaches to pods created later as soon as their init container starts, ends each with a summary line (exit code, reason, download time). A broken stream, followed or not, is resumed without repeating or losing lines. Status lines go to stderr, log lines to stdout."
   static override examples = [
     '<%= config.bin %> logs my-model -n ml',
     '<%= config.bin %> logs my-model -n ml -f',
