@@ -41,7 +41,7 @@ import {atLeast, controllerVersion, parseRelease} from '../domain/release.js'
 import {validate, type Finding} from '../domain/rules.js'
 import {fromResource, selectInjection} from '../domain/storage-containers.js'
 import {llmDeploymentName, llmOverride, llmPodSelector, resolveLlm} from '../domain/llmisvc.js'
-import {eachPage} from '../kube/list.js'
+import {eachObjectPage} from '../kube/objects.js'
 import {eachPodPage} from '../kube/pods.js'
 import {deploymentMode, initContainerOf, podDifferences, rolloutFor, type Rollout} from '../domain/model-pods.js'
 import {decodeStorageInitializer} from '../domain/go-json.js'
@@ -61,8 +61,6 @@ import {
   type StorageContainerTarget,
   type Target,
 } from '../domain/plans/target.js'
-
-import {apiPath} from '../kube/paths.js'
 
 export {configMapTarget, cscTargets, type Planned, type PlanResult}
 
@@ -319,7 +317,7 @@ async function stalePods(client: KubeClient, live: Live, applied: Planned[], llm
   try {
     // the deployment mode and storageUris of each InferenceService (metadata and the few spec fields used)
     const isvcs = new Map<string, {mode: string; multi: boolean}>()
-    await eachPage(client, apiPath('inferenceservices'), {}, page => {
+    await eachObjectPage(client, 'inferenceservices', {}, page => {
       for (const i of page)
         isvcs.set(`${i.metadata.namespace}/${i.metadata.name}`, {
           mode: deploymentMode(i, cm, live.release),

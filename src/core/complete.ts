@@ -4,7 +4,8 @@
  * pods), each read with a short timeout and given up quietly (completion never prints an error).
  */
 import type {KubeClient} from '../kube/client.js'
-import {apiPath} from '../kube/paths.js'
+import {listObjects, type Selector} from '../kube/objects.js'
+import type {Resource} from '../kube/paths.js'
 
 /** The command line's flags, as completion reads them (no parsing: the line is incomplete). */
 export type FlagOf = (name: string) => string | undefined
@@ -60,12 +61,12 @@ async function fromCluster(
   namespace: string,
   kserveNamespace: string | undefined,
 ): Promise<string[]> {
-  const names = async (path: string, labelSelector?: string) =>
-    ((await client.get(path, {labelSelector}).catch(() => ({items: []}))).items as {metadata: {name: string}}[]).map(i => i.metadata.name)
-  const llms = () => names(apiPath('llminferenceservices', {namespace}))
+  const names = async (resource: Resource, s: Selector = {}) =>
+    (await listObjects<{metadata: {name: string}}>(client, resource, s).catch(() => [])).map(i => i.metadata.name)
+  const llms = () => names('llminferenceservices', {namespace})
   switch (what) {
     case 'target':
-      return ['configmap', 'all', ...(await names(apiPath('clusterstoragecontainers'))).map(n => `storage-container/${n}`)]
+      return ['configmap', 'all', ...(await names('clusterstoragecontainers')).map(n => `storage-container/${n}`)]
     case 'revision': {
       const {findConfigMap} = await import('../kube/kserve.js')
       const {readHistory} = await import('../kube/history-store.js')
@@ -75,8 +76,8 @@ async function fromCluster(
     case 'llmisvc':
       return llms()
     case 'model':
-      return [...new Set([...(await names(apiPath('inferenceservices', {namespace}))), ...(await llms())])]
+      return [...new Set([...(await names('inferenceservices', {namespace})), ...(await llms())])]
     case 'pod':
-      return names(apiPath('pods', {namespace}), 'serving.kserve.io/inferenceservice')
+      return names('pods', {namespace, labelSelector: 'serving.kserve.io/inferenceservice'})
   }
 }

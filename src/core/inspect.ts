@@ -27,7 +27,7 @@ import {
 } from '../domain/storage-containers.js'
 import {decodeStorageInitializer} from '../domain/go-json.js'
 import {describeFields, DocumentSyntaxError, parseStorageInitializer, type FieldView} from '../domain/storage-initializer.js'
-import {apiPath} from '../kube/paths.js'
+import {getObject} from '../kube/objects.js'
 import {API_VERSION} from '../domain/api-version.js'
 import {deploymentMode, localModelUri, podView, rolloutFor, storageUris, type PodView, type Rollout} from '../domain/model-pods.js'
 
@@ -248,7 +248,7 @@ export async function inspectIsvc(
 async function isvcView(client: KubeClient, loaded: Loaded, isvc: any, namespace: string, name: string): Promise<IsvcInspection> {
   const [pods, ns] = await Promise.all([
     listModelPods(client, namespace, `serving.kserve.io/inferenceservice=${name}`),
-    client.get(apiPath('namespaces', {name: namespace})).catch(() => undefined),
+    getObject(client, 'namespaces', namespace).catch(() => undefined),
   ])
   // the pod webhook's namespaceSelector: control-plane DoesNotExist (config/webhook/manifests.yaml@v0.20.0)
   const excluded = ns?.metadata?.labels && 'control-plane' in ns.metadata.labels

@@ -14,9 +14,8 @@ import {streamLog, type LogLine} from '../kube/logs.js'
 import {describeState, hintFor, initState, logContainers, seconds, type InitState} from '../domain/pod-status.js'
 import {matchesLabels, simpleSelector, summarise, summariser, type ModelSummary} from '../domain/log-summary.js'
 import {llmPodSelector} from '../domain/llmisvc.js'
-import {eachPage} from '../kube/list.js'
-import {apiPath} from '../kube/paths.js'
-import {listPods, podPath, watchPods, type Selection} from '../kube/pods.js'
+import {eachObjectPage, getObject} from '../kube/objects.js'
+import {listPods, watchPods, type Selection} from '../kube/pods.js'
 
 /** Which pods: a model by name, a label selector, or one pod (none of them: every model's pods). */
 export interface Target {
@@ -55,7 +54,7 @@ export async function selectPods(client: KubeClient, namespace: string, t: Targe
 export async function namespaceMustExist(client: KubeClient, namespace: string | undefined): Promise<void> {
   if (!namespace) return
   try {
-    await client.get(apiPath('namespaces', {name: namespace}))
+    await getObject(client, 'namespaces', namespace)
   } catch (e) {
     if (isApiStatus(e, 404)) throw new CliError('NotFound', `namespaces "${namespace}" not found`)
   }
@@ -262,7 +261,7 @@ export async function runLogs(
         }
         if (signal.aborted) return
         // the end of a followed stream: say how it ended, from the pod's status
-        const now = follow ? await client.get(apiPath('pods', {namespace: base.namespace, name: base.pod})).catch(() => undefined) : pod
+        const now = follow ? await getObject(client, 'pods', base.pod, base.namespace).catch(() => undefined) : pod
         const end = now ? initState(now, container) : undefined
         if (end && end.kind === 'terminated') {
           emit(event(now, container, end))
@@ -318,7 +317,7 @@ export async function summarisePods(client: KubeClient, sel: Selection): Promise
   }
   try {
     for (const [i, labelSelector] of selectors.entries())
-      await eachPage(client, podPath(sel), {query: {labelSelector}}, page => {
+      await eachObjectPage(client, 'pods', {namespace: sel.namespace, labelSelector}, page => {
         for (const p of page) if (!counted(p, i)) acc.add(p)
       })
   } catch (e) {

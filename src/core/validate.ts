@@ -13,8 +13,7 @@ import {controllerVersion, parseRelease, type Release} from '../domain/release.j
 import {validate, type Cluster, type Finding, type Severity} from '../domain/rules.js'
 import {llmOverride} from '../domain/llmisvc.js'
 import {storageUris} from '../domain/model-pods.js'
-import {eachPage, listAll} from '../kube/list.js'
-import {apiPath} from '../kube/paths.js'
+import {eachObjectPage, listAllObjects, listObjects} from '../kube/objects.js'
 import {API_VERSION} from '../domain/api-version.js'
 
 export interface Report {
@@ -39,9 +38,6 @@ interface Meta {
   namespace: string
   labels?: Record<string, string>
   annotations?: Record<string, string>
-}
-interface ObjectList<T> {
-  items: T[]
 }
 interface ConfigMapObject {
   metadata: Meta
@@ -126,7 +122,7 @@ export async function validateLive(client: KubeClient, kserveNamespace?: string,
       ? read<Record<string, string[]> | undefined>(
           async () =>
             Object.fromEntries(
-              (await client.get<ObjectList<ConfigMapObject>>(apiPath('configmaps', {namespace: ns}))).items.map(c => [
+              (await listObjects<ConfigMapObject>(client, 'configmaps', {namespace: ns})).map(c => [
                 c.metadata.name,
                 Object.keys({...c.data, ...c.binaryData}),
               ]),
@@ -138,14 +134,14 @@ export async function validateLive(client: KubeClient, kserveNamespace?: string,
     read(
       async () =>
         (
-          await listAll(client, apiPath('inferenceservices'), {}, (i): ModelObject => ({
+          await listAllObjects(client, 'inferenceservices', {}, (i): ModelObject => ({
             metadata: {name: i.metadata.name, namespace: i.metadata.namespace},
             spec: {predictor: i.spec?.predictor, canary: i.spec?.canary},
           }))
         ).items,
       [],
     ),
-    read(async () => (await client.get<ObjectList<LlmObject>>(apiPath('llminferenceservices'))).items, []),
+    read(() => listObjects<LlmObject>(client, 'llminferenceservices'), []),
   ])
   const modelNs = [...new Set(isvcs.map(i => i.metadata.namespace))]
   const [modelNamespaces, helm] = await Promise.all([modelNamespaceFacts(client, modelNs, read), helmRelease(client, cmObject)])
@@ -211,7 +207,7 @@ async function modelNamespaceFacts(
   const wanted = new Set(namespaces)
   const clusterWide = async () => {
     const pull = new Map<string, number>()
-    await eachPage(client, apiPath('serviceaccounts'), {}, page => {
+    await eachObjectPage(client, 'serviceaccounts', {}, page => {
       for (const sa of page)
         if (wanted.has(sa.metadata.namespace))
           pull.set(sa.metadata.namespace, (pull.get(sa.metadata.namespace) ?? 0) + (sa.imagePullSecrets ?? []).length)
@@ -220,7 +216,7 @@ async function modelNamespaceFacts(
   }
   const bundles = async () => {
     const have = new Set<string>()
-    await eachPage(client, apiPath('configmaps'), {query: {fieldSelector: 'metadata.name=global-ca-bundle'}, metadata: true}, page => {
+    await eachObjectPage(client, 'configmaps', {fieldSelector: 'metadata.name=global-ca-bundle', metadata: true}, page => {
       for (const c of page) have.add(c.metadata.namespace)
     })
     return have
@@ -245,7 +241,7 @@ async function modelNamespaceFacts(
             ? [{name: '*', imagePullSecrets: pull.get(namespace) ?? 0}]
             : await read(
                 async () =>
-                  (await client.get<ObjectList<ServiceAccountObject>>(apiPath('serviceaccounts', {namespace}))).items.map(sa => ({
+                  (await listObjects<ServiceAccountObject>(client, 'serviceaccounts', {namespace})).map(sa => ({
                     name: sa.metadata.name,
                     imagePullSecrets: (sa.imagePullSecrets ?? []).length,
                   })),
@@ -256,8 +252,7 @@ async function modelNamespaceFacts(
               ? ['global-ca-bundle']
               : []
             : await read<string[] | undefined>(
-                async () =>
-                  (await client.get<ObjectList<ConfigMapObject>>(apiPath('configmaps', {namespace}))).items.map(c => c.metadata.name),
+                async () => (await listObjects<ConfigMapObject>(client, 'configmaps', {namespace})).map(c => c.metadata.name),
                 undefined,
               ),
         })),
@@ -276,10 +271,11 @@ async function helmRelease(client: KubeClient, cm: ConfigMapObject | undefined):
   const ns = owner.releaseNamespace || cm.metadata.namespace
   const labelVersion = (s: SecretObject) => Number(s.metadata.labels?.version ?? 0)
   try {
-    const list = await client.get<Partial<ObjectList<SecretObject>>>(apiPath('secrets', {namespace: ns}), {
+    const secrets = await listObjects<SecretObject>(client, 'secrets', {
+      namespace: ns,
       labelSelector: `owner=helm,name=${owner.release},status=deployed`,
     })
-    const newest = (list.items ?? []).sort((a, b) => labelVersion(b) - labelVersion(a))[0]
+    const newest = secrets.sort((a, b) => labelVersion(b) - labelVersion(a))[0]
     if (!newest?.data?.release) return undefined
     const release = decodeRelease(newest.data.release)
     const docs = parseAllDocuments(release.manifest)

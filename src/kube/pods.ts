@@ -18,7 +18,7 @@ export interface Selection {
   pod?: string
 }
 
-export function podPath(sel: Selection): string {
+function podPath(sel: Selection): string {
   return apiPath('pods', {namespace: sel.namespace})
 }
 

@@ -1,7 +1,7 @@
 /**
  * The layers, as docs/development.md draws them: commands -> core -> kube and domain, render beside; the domain is pure
- * (it imports only itself), kube talks to the cluster and knows no use case, core never renders, and render only reads
- * core's types. Checked on every import of every source file.
+ * (it imports only itself), kube talks to the cluster and knows no use case, core never renders (nor builds a request),
+ * and render only reads core's types. Checked on every import of every source file.
  */
 import {readdirSync, readFileSync} from 'node:fs'
 import {join, relative} from 'node:path'
@@ -44,6 +44,15 @@ test.each(Object.keys(ALLOWED))('%s imports only what its layer may', layer => {
       const ok = ALLOWED[layer].includes(i.target) || (i.typeOnly && ALLOWED[layer].includes(`type:${i.target}`))
       if (!ok) bad.push(`${relative(ROOT, f)} imports ${i.typeOnly ? 'types of ' : ''}${i.target}`)
     }
+  expect(bad).toEqual([])
+})
+
+test('core names what it reads and writes; only kube builds a request (paths, client calls)', () => {
+  const bad = files(join(SRC, 'core')).flatMap(f =>
+    readFileSync(f, 'utf8')
+      .split('\n')
+      .flatMap((l, i) => (/\bapiPath\(|\bclient\.(get|request|stream)\(/.test(l) ? [`${relative(ROOT, f)}:${i + 1}: ${l.trim()}`] : [])),
+  )
   expect(bad).toEqual([])
 })
 
