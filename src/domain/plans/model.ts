@@ -25,6 +25,8 @@ import {
   type PlanInput,
   type PlanResult,
   type Planned,
+  type InferenceServiceTarget,
+  type LlmTarget,
   type Target,
 } from './target.js'
 
@@ -54,8 +56,11 @@ function portable(c: Container): Container {
   return out
 }
 
-function modelTarget(live: PlanInput, ref: ModelRef): Target {
-  const t = live.targets.find(x => x.id === modelTargetId(ref))
+function modelTarget(live: PlanInput, ref: ModelRef): InferenceServiceTarget | LlmTarget {
+  const t = live.targets.find(
+    (x): x is InferenceServiceTarget | LlmTarget =>
+      x.id === modelTargetId(ref) && x.kind !== 'ConfigMap' && x.kind !== 'ClusterStorageContainer',
+  )
   if (!t)
     throw new PlanError(
       'NotFound',
@@ -69,7 +74,7 @@ function modelTarget(live: PlanInput, ref: ModelRef): Target {
 export function planModelChange(live: PlanInput, ref: ModelRef, change: ContainerChange, warn: (t: string) => void): PlanResult {
   if (live.docError) throw live.docError
   const target = modelTarget(live, ref)
-  if (ref.kind === 'LLMInferenceService') return planLlm(live, target, change)
+  if (target.kind === 'LLMInferenceService') return planLlm(live, target, change)
   const r = live.release
   if (r && !atLeast(r, '0.20'))
     throw new PlanError(
@@ -146,7 +151,7 @@ export function planModelChange(live: PlanInput, ref: ModelRef, change: Containe
   return {planned}
 }
 
-function planLlm(live: PlanInput, target: Target, change: ContainerChange): PlanResult {
+function planLlm(live: PlanInput, target: LlmTarget, change: ContainerChange): PlanResult {
   const llm = target.object
   const current = (llmOverride(llm) as Container | undefined) ?? {name: 'storage-initializer'}
   // --tag and --registry start from the image the model gets; other changes do not pin the image in the override

@@ -12,6 +12,24 @@ import {mergeDiff} from '../merge-patch.js'
 /** The ConfigMap key that holds the storage-initializer's configuration. */
 export const KEY = 'storageInitializer'
 
+/** A Kubernetes object as read: its metadata typed, the rest as the API server sent it. */
+export interface KubeObject {
+  apiVersion?: string
+  kind?: string
+  metadata: {
+    name: string
+    namespace?: string
+    resourceVersion?: string
+    uid?: string
+    labels?: Record<string, string>
+    annotations?: Record<string, string>
+    [field: string]: unknown
+  }
+  spec?: any
+  data?: Record<string, string>
+  [field: string]: unknown
+}
+
 interface Base {
   /** configmap | storage-container/NAME | inferenceservice/NS/NAME | llminferenceservice/NS/NAME */
   id: string
@@ -20,14 +38,20 @@ interface Base {
   /** the object's name, and its namespace (none: cluster-scoped) */
   name: string
   namespace?: string
-  /** the object as read; undefined: a ClusterStorageContainer that does not exist yet (a per-model change creates it) */
-  object: any
+  /** the object as read */
+  object: KubeObject
   /** storage container: enabled, and an init container (false for the other kinds) */
   serving: boolean
 }
 
 export type ConfigMapTarget = Base & {kind: 'ConfigMap'; /** the storageInitializer text (null: the key is missing) */ value: string | null}
-export type StorageContainerTarget = Base & {kind: 'ClusterStorageContainer'; /** spec.container (null: absent) */ value: Container | null}
+export type StorageContainerTarget = Omit<Base, 'object'> & {
+  kind: 'ClusterStorageContainer'
+  /** the object as read; undefined: one that does not exist yet (a per-model change creates it) */
+  object: KubeObject | undefined
+  /** spec.container (null: absent) */
+  value: Container | null
+}
 export type InferenceServiceTarget = Base & {
   kind: 'InferenceService'
   /** spec.predictor.storageContainerName (null: unset) */ value: string | null
