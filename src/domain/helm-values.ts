@@ -13,25 +13,20 @@
 import {formatImage, parseImage} from './image.js'
 import {atLeast, parseRelease, type Release} from './release.js'
 import type {Finding} from './rules.js'
+import {isResourceField, RESOURCE_FIELDS, type ResourceField} from './storage-initializer.js'
 
 /** A values file of the chart, as far as this file reads it. */
 export interface HelmValues {
   kserve?: {version?: unknown; storage?: Record<string, any>}
 }
 
-/** Where the chart takes each resource field from: kserve.storage.resources.KIND.RESOURCE (in the order it renders them). */
-const RESOURCE_VALUES = {
-  memoryRequest: {kind: 'requests', resource: 'memory'},
-  memoryLimit: {kind: 'limits', resource: 'memory'},
-  cpuRequest: {kind: 'requests', resource: 'cpu'},
-  cpuLimit: {kind: 'limits', resource: 'cpu'},
-} as const
+/**
+ * Where the chart takes each resource field from: kserve.storage.resources.KIND.RESOURCE (the field's kind and resource,
+ * storage-initializer.ts), in the order it renders them.
+ */
+const RESOURCE_VALUES = RESOURCE_FIELDS
 
-type ResourceField = keyof typeof RESOURCE_VALUES
-
-const RESOURCE_FIELDS = Object.keys(RESOURCE_VALUES) as ResourceField[]
-
-const isResourceField = (field: string): field is ResourceField => Object.hasOwn(RESOURCE_VALUES, field)
+const RENDERED = Object.keys(RESOURCE_VALUES) as ResourceField[]
 
 /** Fields the chart renders as given, from kserve.storage.FIELD. */
 const PASSED_THROUGH = [
@@ -92,7 +87,7 @@ export function renderStorageInitializer(
     if (s.image !== undefined || s.tag) ignored.push('kserve.storage.image/tag')
   }
   const res = s.resources ?? {}
-  for (const field of RESOURCE_FIELDS) {
+  for (const field of RENDERED) {
     const v = res[RESOURCE_VALUES[field].kind]?.[RESOURCE_VALUES[field].resource]
     const fixed = CHART_FIXED[field]
     if (rules.resources) doc[field] = v === undefined ? fixed : String(v)
@@ -164,7 +159,7 @@ export function resourceValues(doc: Record<string, unknown>, r: Release | undefi
 /** kserve.storage.resources with the document's resource fields (each kind's resources in name order: cpu, memory), every line prefixed with `p`. */
 function resourcesYaml(doc: Record<string, unknown>, p: string): string {
   const lines = (kind: 'requests' | 'limits') =>
-    RESOURCE_FIELDS.filter(f => RESOURCE_VALUES[f].kind === kind && doc[f] !== undefined)
+    RENDERED.filter(f => RESOURCE_VALUES[f].kind === kind && doc[f] !== undefined)
       .sort((a, b) => RESOURCE_VALUES[a].resource.localeCompare(RESOURCE_VALUES[b].resource))
       .map(f => `${p}        ${RESOURCE_VALUES[f].resource}: ${JSON.stringify(String(doc[f]))}\n`)
       .join('')

@@ -9,7 +9,14 @@ import {compareQuantities, parseQuantity, QUANTITY_HELP} from './quantity.js'
 import {re2Error} from './re2.js'
 import {atLeast, parseRelease, type Release} from './release.js'
 import {defaultContainer, fromResource, matches, type StorageContainer} from './storage-containers.js'
-import {DocumentSyntaxError, FIELDS, fieldKnownIn, parseStorageInitializer, type FieldSpec} from './storage-initializer.js'
+import {
+  DocumentSyntaxError,
+  FIELDS,
+  fieldKnownIn,
+  parseStorageInitializer,
+  type FieldSpec,
+  type ResourceField,
+} from './storage-initializer.js'
 
 export type Severity = 'error' | 'warning' | 'info'
 
@@ -421,7 +428,7 @@ export function validate(input: ValidationInput): Finding[] {
           'keep one key, spelled ' + d.field,
         ),
       )
-    for (const k of ['cpuRequest', 'cpuLimit', 'memoryRequest', 'memoryLimit'])
+    for (const k of ['cpuRequest', 'cpuLimit', 'memoryRequest', 'memoryLimit'] satisfies ResourceField[])
       if (config[k] === undefined || config[k] === '')
         if (!go.errors.some(e => e.field === k))
           out.push(

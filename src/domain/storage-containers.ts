@@ -13,6 +13,7 @@ import {mergeContainer, type Container} from './container-merge.js'
 import {compareQuantities} from './quantity.js'
 import {Re2Error, re2Match} from './re2.js'
 import {atLeast, type Release} from './release.js'
+import {resourceField} from './storage-initializer.js'
 
 export interface UriFormat {
   prefix?: string
@@ -96,7 +97,10 @@ export function configMapContainer(config: Record<string, unknown>): ConfigMapCo
   }
   return {
     image: str('image'),
-    resources: {requests: pick(str('cpuRequest'), str('memoryRequest')), limits: pick(str('cpuLimit'), str('memoryLimit'))},
+    resources: {
+      requests: pick(str(resourceField('requests', 'cpu')), str(resourceField('requests', 'memory'))),
+      limits: pick(str(resourceField('limits', 'cpu')), str(resourceField('limits', 'memory'))),
+    },
   }
 }
 

@@ -14,6 +14,22 @@ export interface FieldSpec {
   description: string
 }
 
+/** The resource fields of the document: the Kubernetes resource and the kind (requests, limits) each one sets. */
+export const RESOURCE_FIELDS = {
+  memoryRequest: {kind: 'requests', resource: 'memory'},
+  memoryLimit: {kind: 'limits', resource: 'memory'},
+  cpuRequest: {kind: 'requests', resource: 'cpu'},
+  cpuLimit: {kind: 'limits', resource: 'cpu'},
+} as const
+
+export type ResourceField = keyof typeof RESOURCE_FIELDS
+
+export const isResourceField = (field: string): field is ResourceField => Object.hasOwn(RESOURCE_FIELDS, field)
+
+/** The field that sets a resource's request or limit: (requests, cpu) -> cpuRequest. */
+export const resourceField = (kind: 'requests' | 'limits', resource: 'cpu' | 'memory'): ResourceField =>
+  `${resource}${kind === 'requests' ? 'Request' : 'Limit'}`
+
 /** Every field KServe's StorageInitializerConfig has had (see reference/kserve-storage-initializer.md section 2). */
 export const FIELDS: FieldSpec[] = [
   {name: 'image', type: 'string', since: '0.9', description: 'init container image when no ClusterStorageContainer matches'},

@@ -11,6 +11,7 @@ import {editFields} from '../json-edit.js'
 import type {Release} from '../release.js'
 import {parseResourceList, requestsAboveLimits} from '../resources-arg.js'
 import {mergedViolations} from '../storage-containers.js'
+import {resourceField} from '../storage-initializer.js'
 import {PlanError, type Edit} from './plan-error.js'
 import type {ConfigMapTarget, StorageContainerTarget} from './target.js'
 
@@ -22,9 +23,6 @@ export interface ResourceChange {
   /** cpuModelcar / memoryModelcar instead */
   modelcar: boolean
 }
-
-/** The ConfigMap's field for each resource: [request, limit]. */
-const FIELDS: Record<string, [string, string]> = {cpu: ['cpuRequest', 'cpuLimit'], memory: ['memoryRequest', 'memoryLimit']}
 
 const LIMIT_HINT = 'raise --limits too, or lower --requests'
 
@@ -65,13 +63,21 @@ function merged(current: {requests?: List; limits?: List}, c: ResourceChange, wh
   return next
 }
 
+/** The resources the ConfigMap sets (parseResourceList takes no other). */
+const RESOURCES = ['cpu', 'memory'] as const
+const isResource = (r: string): r is (typeof RESOURCES)[number] => (RESOURCES as readonly string[]).includes(r)
+
 /** The ConfigMap's current requests and limits, by resource name. */
 function configMapResources(doc: Record<string, unknown>): {requests: List; limits: List} {
-  const pick = (i: 0 | 1) =>
-    Object.fromEntries(
-      Object.entries(FIELDS).flatMap(([r, n]) => (typeof doc[n[i]] === 'string' && doc[n[i]] !== '' ? [[r, doc[n[i]] as string]] : [])),
-    )
-  return {requests: pick(0), limits: pick(1)}
+  const pick = (kind: 'requests' | 'limits') => {
+    const out: List = {}
+    for (const r of RESOURCES) {
+      const v = doc[resourceField(kind, r)]
+      if (typeof v === 'string' && v !== '') out[r] = v
+    }
+    return out
+  }
+  return {requests: pick('requests'), limits: pick('limits')}
 }
 
 /**
@@ -94,8 +100,8 @@ export function planResources<T extends ConfigMapTarget | StorageContainerTarget
     if (t.kind === 'ConfigMap') {
       merged(configMapResources(ctx.doc), c, t.display)
       const fields: List = {}
-      for (const [r, v] of Object.entries(c.requests)) fields[FIELDS[r][0]] = v
-      for (const [r, v] of Object.entries(c.limits)) fields[FIELDS[r][1]] = v
+      for (const kind of ['requests', 'limits'] as const)
+        for (const [r, v] of Object.entries(c[kind])) if (isResource(r)) fields[resourceField(kind, r)] = v
       return {target: t, after: editFields(t.value ?? '', fields), what: 'resource requirements'}
     }
     const container = t.value ?? {}
