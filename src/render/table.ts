@@ -1,22 +1,28 @@
 /** kubectl-style tables: upper-case headers, no borders, three spaces between columns. */
 import Table from 'cli-table3'
 
-const NONE = {
-  top: '',
-  'top-mid': '',
-  'top-left': '',
-  'top-right': '',
-  bottom: '',
-  'bottom-mid': '',
-  'bottom-left': '',
-  'bottom-right': '',
-  left: '',
-  'left-mid': '',
-  mid: '',
-  'mid-mid': '',
-  right: '',
-  'right-mid': '',
-  middle: '',
+/** cli-table3's options for kubectl's look: no borders, three spaces after each column. */
+export const KUBECTL_STYLE = {
+  chars: Object.fromEntries(
+    [
+      'top',
+      'top-mid',
+      'top-left',
+      'top-right',
+      'bottom',
+      'bottom-mid',
+      'bottom-left',
+      'bottom-right',
+      'left',
+      'left-mid',
+      'mid',
+      'mid-mid',
+      'right',
+      'right-mid',
+      'middle',
+    ].map(k => [k, '']),
+  ),
+  style: {head: [], border: [], 'padding-left': 0, 'padding-right': 3},
 }
 
 /** Rows rendered by one cli-table3 table: a long table is rendered in slices of this many, so memory stays flat. */
@@ -27,8 +33,7 @@ export function table(head: string[], rows: (string | number | null | undefined)
   const render = (body: string[][], colWidths?: number[]) => {
     const t = new Table({
       head: head.map(h => h.toUpperCase()),
-      chars: NONE,
-      style: {head: [], border: [], 'padding-left': 0, 'padding-right': 3},
+      ...KUBECTL_STYLE,
       ...(colWidths ? {colWidths} : {}),
     })
     for (const r of body) t.push(r)

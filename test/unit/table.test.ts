@@ -1,32 +1,13 @@
 /** Long tables are rendered in slices with the whole table's widths: the text is the same as in one go. */
 import Table from 'cli-table3'
 
-import {table} from '../../src/render/table.js'
-
-const NONE = {
-  top: '',
-  'top-mid': '',
-  'top-left': '',
-  'top-right': '',
-  bottom: '',
-  'bottom-mid': '',
-  'bottom-left': '',
-  'bottom-right': '',
-  left: '',
-  'left-mid': '',
-  mid: '',
-  'mid-mid': '',
-  right: '',
-  'right-mid': '',
-  middle: '',
-}
+import {KUBECTL_STYLE, table} from '../../src/render/table.js'
 
 /** cli-table3 over every row at once, as table() renders short tables */
 function whole(head: string[], rows: (string | number | null)[][]): string {
   const t = new Table({
     head: head.map(h => h.toUpperCase()),
-    chars: NONE,
-    style: {head: [], border: [], 'padding-left': 0, 'padding-right': 3},
+    ...KUBECTL_STYLE,
   })
   for (const r of rows) t.push(r.map(c => (c === null ? '-' : String(c))))
   return t
