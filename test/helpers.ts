@@ -4,6 +4,9 @@ import {mkdtempSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {gzipSync} from 'node:zlib'
+
+import {stringify} from 'yaml'
 
 import {SimCluster} from './cluster/server.js'
 
@@ -90,4 +93,31 @@ export async function connectProxy(): Promise<{url: string; tunnels: string[]; c
   )
   await new Promise<void>(r => proxy.listen(0, '127.0.0.1', r))
   return {url: `http://127.0.0.1:${(proxy.address() as {port: number}).port}`, tunnels, close: () => proxy.close()}
+}
+
+/** `data.release` of a Helm release Secret: base64 (the Secret's) of base64 (Helm's) of the release JSON, gzipped or not. */
+export function helmReleaseData(release: unknown, gzip = true): string {
+  const json = Buffer.from(JSON.stringify(release))
+  return Buffer.from((gzip ? gzipSync(json) : json).toString('base64')).toString('base64')
+}
+
+/**
+ * Seed the deployed release Secret of Helm release "kserve" (revision 4) whose chart rendered the live ConfigMap with
+ * `edit` applied to its storageInitializer: what validate's SI070 compares the live configuration with.
+ */
+export function seedHelmRelease(s: Started, edit: (storageInitializer: string) => string): void {
+  const cm = s.cluster.store.get('/configmaps', 'kserve', 'inferenceservice-config')
+  const rendered = {...cm, data: {...cm.data, storageInitializer: edit(cm.data.storageInitializer)}}
+  const manifest = `---\n# Source: kserve-resources/templates/configmap.yaml\n${stringify(rendered)}`
+  s.cluster.seed({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'helm.sh/release.v1',
+    metadata: {
+      name: 'sh.helm.release.v1.kserve.v4',
+      namespace: 'kserve',
+      labels: {owner: 'helm', name: 'kserve', status: 'deployed', version: '4'},
+    },
+    data: {release: helmReleaseData({name: 'kserve', version: 4, manifest})},
+  })
 }

@@ -5,7 +5,6 @@
  */
 import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {gzipSync} from 'node:zlib'
 import {parse, stringify} from 'yaml'
 
 import {allContexts, validateFleet} from '../../src/core/fleet.js'
@@ -13,7 +12,7 @@ import {validateFile, validateLive, verdict, type Report} from '../../src/core/v
 import type {KubeClient} from '../../src/kube/client.js'
 import {connect} from '../../src/kube/connect.js'
 import {renderValidation} from '../../src/render/validate.js'
-import {SCENARIOS} from '../helpers.js'
+import {SCENARIOS, seedHelmRelease} from '../helpers.js'
 import {inProcess, type InProcess} from './harness.js'
 
 const rules = (r: Report) => r.findings.map(f => `${f.rule} ${f.path}`)
@@ -241,25 +240,7 @@ describe('KServe v0.20.0 with invalid JSON in storageInitializer', () => {
 test('Helm drift: the release Secret is decoded and compared; a user who may not read secrets is told SI070 was not checked', async () => {
   const s = await inProcess('kserve-helm.yaml')
   try {
-    const cm = s.cluster.store.get('/configmaps', 'kserve', 'inferenceservice-config')
-    const rendered = {...cm, data: {...cm.data, storageInitializer: cm.data.storageInitializer.replace('v0.15.2', 'v0.15.1')}}
-    const release = {
-      name: 'kserve',
-      version: 4,
-      manifest: `---\n# Source: kserve-resources/templates/configmap.yaml\n${stringify(rendered)}`,
-    }
-    const data = Buffer.from(gzipSync(Buffer.from(JSON.stringify(release))).toString('base64')).toString('base64')
-    s.cluster.seed({
-      apiVersion: 'v1',
-      kind: 'Secret',
-      type: 'helm.sh/release.v1',
-      metadata: {
-        name: 'sh.helm.release.v1.kserve.v4',
-        namespace: 'kserve',
-        labels: {owner: 'helm', name: 'kserve', status: 'deployed', version: '4'},
-      },
-      data: {release: data},
-    })
+    seedHelmRelease(s, si => si.replace('v0.15.2', 'v0.15.1'))
     const r = await validateLive(s.client)
     expect(r.findings.find(f => f.rule === 'SI070')?.message).toBe(
       'differs from Helm release "kserve" (revision 4) in image (live "kserve/storage-initializer:v0.15.2", release "kserve/storage-initializer:v0.15.1"): the next helm upgrade reverts it',

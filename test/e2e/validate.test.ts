@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {parse, stringify} from 'yaml'
 
-import {exec, plugin, ROOT, SCENARIOS, FIXTURES, startCluster, type Started} from '../helpers.js'
+import {exec, plugin, ROOT, SCENARIOS, FIXTURES, seedHelmRelease, startCluster, type Started} from '../helpers.js'
 
 // @ts-expect-error: a plain .mjs module
 import {RELEASES} from '../../scripts/make-scenarios.mjs'
@@ -258,26 +258,7 @@ describe('live', () => {
   test('Helm drift: live settings that differ from what the release rendered', async () => {
     const h = await startCluster('kserve-helm.yaml')
     try {
-      const {gzipSync} = await import('node:zlib')
-      const cm = h.cluster.store.get('/configmaps', 'kserve', 'inferenceservice-config')
-      const rendered = {...cm, data: {...cm.data, storageInitializer: cm.data.storageInitializer.replace('v0.15.2', 'v0.15.1')}}
-      const release = {
-        name: 'kserve',
-        version: 4,
-        manifest: `---\n# Source: kserve-resources/templates/configmap.yaml\n${stringify(rendered)}`,
-      }
-      const data = Buffer.from(gzipSync(Buffer.from(JSON.stringify(release))).toString('base64')).toString('base64')
-      h.cluster.seed({
-        apiVersion: 'v1',
-        kind: 'Secret',
-        type: 'helm.sh/release.v1',
-        metadata: {
-          name: 'sh.helm.release.v1.kserve.v4',
-          namespace: 'kserve',
-          labels: {owner: 'helm', name: 'kserve', status: 'deployed', version: '4'},
-        },
-        data: {release: data},
-      })
+      seedHelmRelease(h, si => si.replace('v0.15.2', 'v0.15.1'))
       const r = JSON.parse((await plugin(['validate', '--kubeconfig', h.kubeconfig, '-o', 'json'])).stdout)
       const drift = r.findings.find((f: any) => f.rule === 'SI070')
       expect(drift.message).toBe(

@@ -6,7 +6,6 @@
 import {readFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {gzipSync} from 'node:zlib'
 import {parse} from 'yaml'
 
 import {decodeRelease} from '../../src/domain/helm-release.js'
@@ -22,6 +21,7 @@ import {
 } from '../../src/domain/helm-values.js'
 import {parseRelease} from '../../src/domain/release.js'
 import type {Finding} from '../../src/domain/rules.js'
+import {helmReleaseData} from '../helpers.js'
 
 const FIX = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'kserve')
 const release = (tag: string) => parseRelease(tag)!
@@ -202,11 +202,9 @@ describe('findings on a values file', () => {
 
 describe('release Secrets', () => {
   const manifest = '---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: inferenceservice-config}\n'
-  const secretData = (json: string, gzip: boolean) =>
-    Buffer.from((gzip ? gzipSync(Buffer.from(json)) : Buffer.from(json)).toString('base64')).toString('base64')
   test('base64 of base64 of gzip of JSON (as Helm 3 writes it), or without gzip', () => {
-    expect(decodeRelease(secretData(JSON.stringify({name: 'kserve', version: 4, manifest}), true))).toEqual({version: 4, manifest})
-    expect(decodeRelease(secretData(JSON.stringify({name: 'kserve', manifest}), false))).toEqual({version: undefined, manifest})
+    expect(decodeRelease(helmReleaseData({name: 'kserve', version: 4, manifest}))).toEqual({version: 4, manifest})
+    expect(decodeRelease(helmReleaseData({name: 'kserve', manifest}, false))).toEqual({version: undefined, manifest})
   })
   test('what is not a release throws (the caller treats it as unreadable)', () => {
     expect(() => decodeRelease(Buffer.from('not json').toString('base64'))).toThrow()
