@@ -9,40 +9,10 @@ import {API_VERSION} from '../../src/domain/api-version.js'
 import {runLogs, selectPods, summarisePods, type LogEvent, type LogsOptions} from '../../src/core/logs.js'
 import {makePrinter} from '../../src/render/logs.js'
 import {summaryJson, summaryTable} from '../../src/render/log-summary.js'
-import type {ScriptLine} from '../cluster/logs.js'
+import {oomPod, pod, running, terminated} from '../model-pods.js'
 import {inProcess, type InProcess} from './harness.js'
 
 let s: InProcess
-const ago = (sec: number) => new Date(Date.now() - sec * 1000).toISOString().replace(/\.\d+Z$/, 'Z')
-const MODEL = {'serving.kserve.io/inferenceservice': 'llm', component: 'predictor'}
-
-/** A pod of the model `llm` in ml, its init container in `status`, with a log script (test/cluster/logs.ts). */
-function pod(name: string, status: any, logs?: Record<string, (string | ScriptLine)[]>) {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {name, namespace: 'ml', labels: MODEL, ...(logs ? {annotations: {'sim.storage-init.dev/logs': JSON.stringify(logs)}} : {})},
-    spec: {
-      initContainers: [{name: 'storage-initializer', image: 'kserve/storage-initializer:v0.20.0'}],
-      containers: [{name: 'kserve-container', image: 'kserve/huggingfaceserver:v0.20.0'}],
-    },
-    status,
-  }
-}
-const running = (startedSecondsAgo: number) => ({
-  phase: 'Pending',
-  initContainerStatuses: [{name: 'storage-initializer', restartCount: 0, state: {running: {startedAt: ago(startedSecondsAgo)}}}],
-})
-const terminated = (start: number, end: number) => ({
-  phase: 'Running',
-  initContainerStatuses: [
-    {
-      name: 'storage-initializer',
-      restartCount: 0,
-      state: {terminated: {exitCode: 0, reason: 'Completed', startedAt: ago(start), finishedAt: ago(end)}},
-    },
-  ],
-})
 /** the pod's init container ends now (its log stream, followed, ends with it) */
 const finish = (name: string) => s.cluster.seed({...s.cluster.store.get('/pods', 'ml', name), status: terminated(3, 0)})
 
@@ -147,19 +117,7 @@ test('what is not there is a one-line error: a model of no such name, a namespac
 })
 
 test('--summary: one row per model, outcomes counted by reason, median and slowest download; the table and the JSON document', async () => {
-  s.cluster.seed(
-    pod('llm-oom', {
-      phase: 'Pending',
-      initContainerStatuses: [
-        {
-          name: 'storage-initializer',
-          restartCount: 2,
-          state: {waiting: {reason: 'CrashLoopBackOff'}},
-          lastState: {terminated: {exitCode: 137, reason: 'OOMKilled'}},
-        },
-      ],
-    }),
-  )
+  s.cluster.seed(oomPod('llm-oom'))
   s.cluster.seed(pod('llm-fast', terminated(60, 56)))
   const rows = await summarisePods(s.client, await selectPods(s.client, 'ml', {}))
   const llm = rows.find(r => r.inferenceService === 'llm')

@@ -3,43 +3,9 @@ import {spawn} from 'node:child_process'
 import {join} from 'node:path'
 
 import {plugin, ROOT, startCluster, type Started} from '../helpers.js'
+import {ago, isvc, oomPod, pod, terminated} from '../model-pods.js'
 
 let s: Started
-const ago = (sec: number) => new Date(Date.now() - sec * 1000).toISOString().replace(/\.\d+Z$/, 'Z')
-
-function pod(name: string, status: any, logs?: Record<string, unknown[]>) {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      name,
-      namespace: 'ml',
-      labels: {'serving.kserve.io/inferenceservice': 'llm', component: 'predictor'},
-      ...(logs ? {annotations: {'sim.storage-init.dev/logs': JSON.stringify(logs)}} : {}),
-    },
-    spec: {
-      initContainers: [{name: 'storage-initializer', image: 'kserve/storage-initializer:v0.20.0'}],
-      containers: [{name: 'kserve-container', image: 'kserve/huggingfaceserver:v0.20.0'}],
-    },
-    status,
-  }
-}
-
-const terminated = (start: number, end: number, exitCode = 0, reason = 'Completed') => ({
-  phase: exitCode ? 'Pending' : 'Running',
-  initContainerStatuses: [
-    {name: 'storage-initializer', restartCount: 0, state: {terminated: {exitCode, reason, startedAt: ago(start), finishedAt: ago(end)}}},
-  ],
-})
-
-/** the model the pods belong to: logs NAME checks that it exists */
-const isvc = (name: string) => ({
-  apiVersion: 'serving.kserve.io/v1beta1',
-  kind: 'InferenceService',
-  metadata: {name, namespace: 'ml'},
-  spec: {predictor: {model: {modelFormat: {name: 'huggingface'}, storageUri: 'hf://org/llm'}}},
-})
-
 beforeEach(async () => {
   s = await startCluster('kserve-v0.20.0.yaml')
   s.cluster.seed(isvc('llm'))
@@ -176,19 +142,7 @@ test('a stream cut mid-line is resumed without repeating or losing a line', asyn
 }, 20000)
 
 test('--summary counts outcomes and download times, in text and JSON', async () => {
-  s.cluster.seed(
-    pod('llm-oom', {
-      phase: 'Pending',
-      initContainerStatuses: [
-        {
-          name: 'storage-initializer',
-          restartCount: 2,
-          state: {waiting: {reason: 'CrashLoopBackOff'}},
-          lastState: {terminated: {exitCode: 137, reason: 'OOMKilled'}},
-        },
-      ],
-    }),
-  )
+  s.cluster.seed(oomPod('llm-oom'))
   s.cluster.seed(pod('llm-done2', terminated(60, 56)))
   const j = JSON.parse((await plugin(['logs', '--summary', '-n', 'ml', '-o', 'json', '--kubeconfig', s.kubeconfig])).stdout)
   const llm = j.items.find((x: any) => x.inferenceService === 'llm')
