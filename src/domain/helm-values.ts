@@ -1,11 +1,11 @@
 /**
  * KServe's Helm chart (kserve-resources) and the storageInitializer document, both ways: what a values file renders,
  * and which values make a change last. Per chart release, from the chart files (test/fixtures/kserve/<tag>/helm-*):
- * - up to v0.16 the chart hard-codes the whole document (image kserve/storage-initializer:latest): no value changes it;
- * - v0.17 to v0.20.0 it renders `"image": "{{ kserve.storage.image }}:{{ kserve.storage.tag | default kserve.version }}"`
- *   and still hard-codes the resources (100Mi/1Gi/100m/1; kserve/kserve#5412): `kserve.storage.resources` is ignored;
- * - after v0.20.0 (master) the resources come from `kserve.storage.resources` too.
- * (v0.16 was not checked: it is judged as v0.15.)
+ * - every chart (v0.11.2 on, templates/configmap.yaml's `storageInitializer` key; the `_example` block above it shows
+ *   kserve/storage-initializer:latest, which is not what is rendered) renders
+ *   `"image": "{{ kserve.storage.image }}:{{ kserve.storage.tag }}"`, from v0.17 with `| default kserve.version` on the tag;
+ * - up to v0.20.0 it hard-codes the resources (100Mi/1Gi/100m/1; kserve/kserve#5412): `kserve.storage.resources` is
+ *   ignored; after v0.20.0 (master) they come from `kserve.storage.resources` too.
  * The one home of the mapping between the document's fields and the values (kserve.storage.*); a release's Secret is
  * decoded by helm-release.ts.
  */
@@ -46,20 +46,19 @@ export function valuesOf(field: string): string[] {
 }
 
 export interface ChartRules {
-  /** the chart renders the image from kserve.storage.image/tag */
-  image: boolean
+  /** an empty kserve.storage.tag renders kserve.version (v0.17 on; before, the image renders with an empty tag) */
+  tagDefaultsToVersion: boolean
   /** the chart renders the resources from kserve.storage.resources */
   resources: boolean
 }
 
 /** What a chart release reads from its values (unknown release: the newest rules). */
 export function chartRules(r: Release | undefined): ChartRules {
-  if (!r) return {image: true, resources: true}
-  return {image: atLeast(r, '0.17'), resources: atLeast(r, '0.21')}
+  if (!r) return {tagDefaultsToVersion: true, resources: true}
+  return {tagDefaultsToVersion: atLeast(r, '0.17'), resources: atLeast(r, '0.21')}
 }
 
 export const CHART_FIXED = {
-  image: 'kserve/storage-initializer:latest',
   memoryRequest: '100Mi',
   memoryLimit: '1Gi',
   cpuRequest: '100m',
@@ -79,13 +78,8 @@ export function renderStorageInitializer(
   const rules = chartRules(r)
   const ignored: string[] = []
   const doc: Record<string, unknown> = {}
-  if (rules.image) {
-    const tag = orDefault(s.tag, k.version)
-    if (s.image !== undefined) doc.image = `${s.image}${tag ? `:${tag}` : ''}`
-  } else {
-    doc.image = CHART_FIXED.image
-    if (s.image !== undefined || s.tag) ignored.push('kserve.storage.image/tag')
-  }
+  const tag = rules.tagDefaultsToVersion ? orDefault(s.tag, k.version) : s.tag
+  if (s.image !== undefined) doc.image = `${s.image}${tag ? `:${tag}` : ''}`
   const res = s.resources ?? {}
   for (const field of RENDERED) {
     const v = res[RESOURCE_VALUES[field].kind]?.[RESOURCE_VALUES[field].resource]
@@ -130,8 +124,6 @@ export function inValues(f: Finding, file: string): Finding {
  * renders `IMAGE:TAG`, so a digest needs a tag in front of it (TAG@sha256:…, the digest wins at pull).
  */
 export function imageValues(image: string, r: Release | undefined): string {
-  if (!chartRules(r).image)
-    return `# the kserve-resources chart ${r?.text ?? ''} hard-codes "image": "${CHART_FIXED.image}": no value keeps ${image};\n# the next helm upgrade restores it (charts from v0.17 render kserve.storage.image and kserve.storage.tag)\n`
   const ref = parseImage(image)
   if (!ref) return `# ${image} is not a valid image reference\n`
   const repo = formatImage({...ref, tag: undefined, digest: undefined})

@@ -188,7 +188,7 @@ export const RULES: RuleSpec[] = [
     name: 'helm-values-ignored',
     severity: 'warning',
     description:
-      'Helm values the chart does not render (charts up to v0.20.0 hard-code the storage-initializer resources, kserve/kserve#5412; up to v0.16 the image too)',
+      'Helm values the chart does not render (charts up to v0.20.0 hard-code the storage-initializer resources, kserve/kserve#5412)',
   },
   {
     id: 'SI070',
@@ -718,7 +718,7 @@ export function validate(input: ValidationInput): Finding[] {
         'SI071',
         `${input.configMapPath}`,
         `${v} is set, but the kserve-resources chart${release ? ` ${release.text}` : ''} does not render it: the ConfigMap keeps the chart's value`,
-        'upgrade the chart (resources are rendered after v0.20.0, the image from v0.17), or change the ConfigMap after each upgrade',
+        'upgrade the chart (resources are rendered after v0.20.0), or change the ConfigMap after each upgrade',
       ),
     )
   if (input.versionUnknown)

@@ -343,10 +343,8 @@ test('Helm-managed: a warning, and the values that make it last', async () => {
     expect(r.stderr).toContain(
       'Warning: configmap kserve/inferenceservice-config is managed by Helm release "kserve" (namespace kserve): the next helm upgrade will undo this change',
     )
-    // the v0.15 chart hard-codes the whole document (test/fixtures/kserve/v0.15.2/helm-configmap-template.yaml): no value keeps it
-    expect(r.stdout).toContain(
-      '# the kserve-resources chart v0.15.2 hard-codes "image": "kserve/storage-initializer:latest": no value keeps kserve/storage-initializer:v0.15.3',
-    )
+    // the v0.15 chart renders the image from kserve.storage.image and .tag (test/fixtures/kserve/v0.15.2/helm-configmap-template.yaml:653)
+    expect(r.stdout).toContain('kserve:\n  storage:\n    image: kserve/storage-initializer\n    tag: "v0.15.3"\n')
     const res = await run(s, 'set-resources', '--limits', 'memory=2Gi', '--show-helm-values')
     expect(res.stdout).toContain('hard-codes the storage-initializer resources (kserve/kserve#5412)')
     expect(res.stdout).toContain('#         memory: "2Gi"')

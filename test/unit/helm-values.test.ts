@@ -93,10 +93,15 @@ describe('values -> document', () => {
     expect(ignored).toEqual(['kserve.storage.resources (memoryLimit 8Gi)'])
   })
 
-  test('charts up to v0.16 hard-code the image too', () => {
-    const {doc, ignored} = renderStorageInitializer(storage({image: 'registry.example/si', tag: 'v1'}), release('v0.15.2'))
-    expect(doc.image).toBe('kserve/storage-initializer:latest')
-    expect(ignored).toEqual(['kserve.storage.image/tag'])
+  // every chart renders "{{ .Values.kserve.storage.image }}:{{ .Values.kserve.storage.tag }}" (charts/kserve-resources/
+  // templates/configmap.yaml at v0.11.2 .. v0.16.0; test/fixtures/kserve/v0.15.2/helm-configmap-template.yaml:653);
+  // `| default .Values.kserve.version` on the tag arrived in v0.17
+  test('charts before v0.17 render the image from the values too, but an empty tag stays empty', () => {
+    const given = renderStorageInitializer(storage({image: 'registry.example/si', tag: 'v1'}), release('v0.15.2'))
+    expect(given).toEqual({doc: expect.objectContaining({image: 'registry.example/si:v1'}), ignored: []})
+    const noTag = {kserve: {version: 'v0.15.2', storage: {image: 'registry.example/si', tag: ''}}}
+    expect(renderStorageInitializer(noTag, release('v0.15.2')).doc.image).toBe('registry.example/si')
+    expect(renderStorageInitializer(noTag, release('v0.17.0')).doc.image).toBe('registry.example/si:v0.15.2')
   })
 
   test("the stock v0.20.0 values render the release's pinned image; the release comes from kserve.version unless given", () => {
@@ -161,8 +166,8 @@ describe('document -> values', () => {
     const text = imageValues(`kserve/storage-initializer@${digest}`, release('v0.20.0'))
     expect(text).toContain(`    image: kserve/storage-initializer\n    tag: "v0.20.0@${digest}"`)
     expect(renderStorageInitializer(parse(text), release('v0.20.0')).doc.image).toBe(`kserve/storage-initializer:v0.20.0@${digest}`)
-    expect(imageValues('kserve/storage-initializer:v1', release('v0.15.2'))).toMatch(
-      /^# the kserve-resources chart v0\.15\.2 hard-codes "image"/,
+    expect(imageValues('kserve/storage-initializer:v1', release('v0.15.2'))).toBe(
+      'kserve:\n  storage:\n    image: kserve/storage-initializer\n    tag: "v1"\n',
     )
   })
 })
