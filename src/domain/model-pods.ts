@@ -133,8 +133,9 @@ export function deploymentMode(isvc: any, configMap: any, r?: Release): string {
       mode = undefined
     }
   }
-  // constants.go ParseDeploymentMode@v0.20.0: the legacy names, and Standard as the default from v0.20 (Serverless before)
-  mode ??= !r || atLeast(r, '0.20') ? 'Standard' : 'Serverless'
+  // pkg/constants/constants.go: DefaultDeployment is Standard from v0.16.0 (absent at v0.15.2, whose default was
+  // Serverless); ParseDeploymentMode (v0.17 on) maps the legacy names
+  mode ??= !r || atLeast(r, '0.16') ? 'Standard' : 'Serverless'
   return mode === 'RawDeployment' ? 'Standard' : mode === 'Serverless' ? 'Knative' : mode
 }
 
