@@ -51,7 +51,7 @@ export default class Rollback extends ChangeCommand<typeof Rollback> {
     const targets = rollback.parseTargets(f.target)
     const {client} = await this.connect()
     const {unifiedDiff} = await import('../domain/diff.js')
-    const {valueText} = await import('../render/change.js')
+    const {valueText} = await import('../render/diff.js')
     let info: import('../core/rollback.js').RollbackPlan | undefined
     const outcome = await this.change(
       client,

@@ -1,29 +1,9 @@
-/** What a change prints: diffs, kubectl-style report lines, warnings and hints (render/history.ts: the revision history). */
-import type {LlmNote, Outcome, Planned, StaleModel} from '../core/change.js'
-import {unifiedDiff} from '../domain/diff.js'
-import {stringify} from 'yaml'
+/** What a change prints: kubectl-style report lines, warnings and hints (render/diff.ts: its diffs; render/history.ts: the revision history). */
+import type {LlmNote, Outcome, StaleModel} from '../core/change.js'
 import {table} from './table.js'
 
 export function suffix(dryRun: string): string {
   return dryRun === 'client' ? ' (dry run)' : dryRun === 'server' ? ' (server dry run)' : ''
-}
-
-function show(p: Planned, v: unknown): string {
-  return valueText(p.target.id, v)
-}
-
-export function diffs(o: Outcome): string {
-  return o.planned
-    .map(p =>
-      unifiedDiff(
-        show(p, p.target.value),
-        show(p, p.after),
-        `${p.target.display} (live) ${p.target.kind === 'ConfigMap' ? 'data.storageInitializer' : 'spec.container'}`,
-        `${p.target.display} (after)`,
-      ),
-    )
-    .filter(Boolean)
-    .join('')
 }
 
 export function reportLines(o: Outcome, dryRun: string, verb = 'updated'): string[] {
@@ -82,13 +62,6 @@ export function staleNote(stale: StaleModel[] | undefined, showAll = false): str
       `  for m in ${pairs(recreate)}; do kubectl delete deployment -n "\${m%/*}" "\${m#*/}-kserve"; done   # LLMInferenceService: the controller keeps the running image until it recreates the Deployment`,
     )
   return out.join('\n')
-}
-
-/** A target's recorded or live value as text for a diff: the storageInitializer text, or spec.container as YAML. */
-export function valueText(target: string, v: unknown): string {
-  if (v === undefined || v === null) return ''
-  if (target === 'configmap' || typeof v === 'string') return String(v) + '\n'
-  return stringify(v, {lineWidth: 0})
 }
 
 /** How a ConfigMap change reaches the LLMInferenceServices: through their controller, never a ClusterStorageContainer. */

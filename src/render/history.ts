@@ -2,7 +2,7 @@
 import type {HistoryItem} from '../core/rollback.js'
 import {API_VERSION} from '../domain/api-version.js'
 import {unifiedDiff} from '../domain/diff.js'
-import {valueText} from './change.js'
+import {valueText} from './diff.js'
 import {formatStructured} from './output.js'
 import {safe, table} from './table.js'
 

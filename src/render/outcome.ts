@@ -10,7 +10,7 @@ import {join} from 'node:path'
 
 import type {Outcome} from '../core/change.js'
 import {CliError} from '../errors.js'
-import {diffs, llmNote, reportLines, staleNote, valueText} from './change.js'
+import {llmNote, reportLines, staleNote} from './change.js'
 import {formatStructured} from './output.js'
 
 /** The flags of a changing command that shape its output. */
@@ -46,7 +46,8 @@ export interface OutcomeOptions {
 export async function renderOutcome(o: Outcome, f: OutcomeFlags, opts: OutcomeOptions, w: OutcomeWriters): Promise<number> {
   if (f.diff) {
     const external = process.env.KUBECTL_EXTERNAL_DIFF
-    if (external) externalDiff(external, o, w)
+    const {diffs, valueText} = await import('./diff.js')
+    if (external) externalDiff(external, o, w, valueText)
     else w.print(diffs(o))
   }
   const lines = reportLines(o, f['dry-run'], opts.verb)
@@ -83,7 +84,7 @@ export async function renderOutcome(o: Outcome, f: OutcomeFlags, opts: OutcomeOp
 }
 
 /** kubectl diff's way: the live and the changed values in two directories, and the user's program on them. */
-function externalDiff(command: string, o: Outcome, w: OutcomeWriters): void {
+function externalDiff(command: string, o: Outcome, w: OutcomeWriters, valueText: (target: string, v: unknown) => string): void {
   const root = mkdtempSync(join(tmpdir(), 'storage-init-diff-'))
   const [live, merged] = [join(root, 'LIVE'), join(root, 'MERGED')]
   mkdirSync(live)
