@@ -132,22 +132,3 @@ export function parseStorageInitializer(text: string): Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new DocumentSyntaxError('expected a JSON object', 1, 1)
   return v as Record<string, unknown>
 }
-
-export interface OciMode {
-  mode: 'modelcar' | 'native' | 'fetch' | 'disabled'
-  why: string
-}
-
-/** KServe's OCI mode resolution: explicit ociModelMode > enableModelcar / enableOciModelSupport > disabled. */
-export function ociMode(doc: Record<string, unknown>, release?: Release): OciMode {
-  const know = (n: string) =>
-    fieldKnownIn(
-      FIELDS.find(f => f.name === n)!,
-      release,
-    )
-  if (know('ociModelMode') && typeof doc.ociModelMode === 'string' && doc.ociModelMode)
-    return {mode: doc.ociModelMode as OciMode['mode'], why: `ociModelMode is ${doc.ociModelMode}`}
-  if (know('enableModelcar') && doc.enableModelcar === true) return {mode: 'modelcar', why: 'enableModelcar is true'}
-  if (know('enableOciModelSupport') && doc.enableOciModelSupport === true) return {mode: 'modelcar', why: 'enableOciModelSupport is true'}
-  return {mode: 'disabled', why: 'no OCI mode is enabled'}
-}
