@@ -20,13 +20,8 @@ export interface HelmValues {
   kserve?: {version?: unknown; storage?: Record<string, any>}
 }
 
-/**
- * Where the chart takes each resource field from: kserve.storage.resources.KIND.RESOURCE (the field's kind and resource,
- * storage-initializer.ts), in the order it renders them.
- */
-const RESOURCE_VALUES = RESOURCE_FIELDS
-
-const RENDERED = Object.keys(RESOURCE_VALUES) as ResourceField[]
+/** Where the chart takes each resource field from: kserve.storage.resources.KIND.RESOURCE, in the order it renders them. */
+const RENDERED = Object.keys(RESOURCE_FIELDS) as ResourceField[]
 
 /** Fields the chart renders as given, from kserve.storage.FIELD. */
 const PASSED_THROUGH = [
@@ -41,7 +36,7 @@ const PASSED_THROUGH = [
 /** The values a field of the document is rendered from: the image from two (repository, then tag), any other from one. */
 export function valuesOf(field: string): string[] {
   if (field === 'image') return ['kserve.storage.image', 'kserve.storage.tag']
-  if (isResourceField(field)) return [`kserve.storage.resources.${RESOURCE_VALUES[field].kind}.${RESOURCE_VALUES[field].resource}`]
+  if (isResourceField(field)) return [`kserve.storage.resources.${RESOURCE_FIELDS[field].kind}.${RESOURCE_FIELDS[field].resource}`]
   return [`kserve.storage.${field}`]
 }
 
@@ -82,7 +77,7 @@ export function renderStorageInitializer(
   if (s.image !== undefined) doc.image = `${s.image}${tag ? `:${tag}` : ''}`
   const res = s.resources ?? {}
   for (const field of RENDERED) {
-    const v = res[RESOURCE_VALUES[field].kind]?.[RESOURCE_VALUES[field].resource]
+    const v = res[RESOURCE_FIELDS[field].kind]?.[RESOURCE_FIELDS[field].resource]
     const fixed = CHART_FIXED[field]
     if (rules.resources) doc[field] = v === undefined ? fixed : String(v)
     else {
@@ -151,9 +146,9 @@ export function resourceValues(doc: Record<string, unknown>, r: Release | undefi
 /** kserve.storage.resources with the document's resource fields (each kind's resources in name order: cpu, memory), every line prefixed with `p`. */
 function resourcesYaml(doc: Record<string, unknown>, p: string): string {
   const lines = (kind: 'requests' | 'limits') =>
-    RENDERED.filter(f => RESOURCE_VALUES[f].kind === kind && doc[f] !== undefined)
-      .sort((a, b) => RESOURCE_VALUES[a].resource.localeCompare(RESOURCE_VALUES[b].resource))
-      .map(f => `${p}        ${RESOURCE_VALUES[f].resource}: ${JSON.stringify(String(doc[f]))}\n`)
+    RENDERED.filter(f => RESOURCE_FIELDS[f].kind === kind && doc[f] !== undefined)
+      .sort((a, b) => RESOURCE_FIELDS[a].resource.localeCompare(RESOURCE_FIELDS[b].resource))
+      .map(f => `${p}        ${RESOURCE_FIELDS[f].resource}: ${JSON.stringify(String(doc[f]))}\n`)
       .join('')
   return `${p}kserve:\n${p}  storage:\n${p}    resources:\n${p}      requests:\n${lines('requests')}${p}      limits:\n${lines('limits')}`
 }
