@@ -4,6 +4,7 @@ import * as Flags from '@oclif/core/flags'
 import type * as Interfaces from '@oclif/core/interfaces'
 
 import {CliError, isCliError} from './errors.js'
+import {escapeTerminal} from './render/terminal.js'
 import {PlanError} from './domain/plans/plan-error.js'
 import type {KubeClient} from './kube/client.js'
 
@@ -77,29 +78,34 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** A client for the selected context; closed when the command ends. */
   protected async connect(): Promise<{client: KubeClient; namespace: string}> {
     const {connect} = await import('./kube/connect.js')
-    const debug = this.flags.debug || (this.flags.v ?? 0) >= 6 ? (line: string) => process.stderr.write(`debug: ${line}\n`) : undefined
+    const debug = this.flags.debug || (this.flags.v ?? 0) >= 6 ? (line: string) => this.printErr(`debug: ${line}\n`) : undefined
     const c = connect(this.flags, debug)
     this.clients.push(c.client)
     return c
   }
 
+  /** Everything a command prints goes through here or printErr: cluster data never reaches a terminal raw. */
   protected print(text: string): void {
-    process.stdout.write(text)
+    process.stdout.write(escapeTerminal(text))
+  }
+
+  protected printErr(text: string): void {
+    process.stderr.write(escapeTerminal(text))
   }
 
   protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<void> {
-    if (this.flags?.debug && err.stack) process.stderr.write(`${err.stack}\n`)
+    if (this.flags?.debug && err.stack) this.printErr(`${err.stack}\n`)
     // a planner's refusal (the domain knows no CLI): the same one line
     if (err instanceof PlanError) err = new CliError(err.kind, err.message, {hint: err.hint})
     if (isCliError(err)) {
-      process.stderr.write(`${err.oneLine()}\n`)
+      this.printErr(`${err.oneLine()}\n`)
       process.exitCode = err.exitCode
       return
     }
     if (err.oclif?.exit === 0) return
     // flag parsing and other oclif errors: kubectl's usage-error shape, exit 1
     if (err.oclif !== undefined) {
-      process.stderr.write(
+      this.printErr(
         `error: ${err.message
           .split('\n')
           .map(l => l.trim())
@@ -109,7 +115,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       process.exitCode = 1
       return
     }
-    process.stderr.write(`error: ${err.message}${this.flags?.debug ? '' : ' (run with --debug for details)'}\n`)
+    this.printErr(`error: ${err.message}${this.flags?.debug ? '' : ' (run with --debug for details)'}\n`)
     process.exitCode = 1
   }
 

@@ -3,6 +3,7 @@ import type {Command} from '@oclif/core/command'
 
 import {BaseCommand} from './base-command.js'
 import {CliError} from './errors.js'
+import {redactArgv} from './domain/redact.js'
 import type {ChangeOptions, DryRun, Outcome, Planner} from './core/change.js'
 import type {KubeClient} from './kube/client.js'
 import type {OutcomeFlags, OutcomeOptions} from './render/outcome.js'
@@ -21,8 +22,9 @@ export abstract class ChangeCommand<T extends typeof Command> extends BaseComman
     return this.flags as unknown as ChangeFlagValues
   }
 
+  /** The command line as the history records it: credentials masked (domain/redact.ts). */
   protected commandLine(): string {
-    return ['kubectl storage-init', this.id, ...this.argv].join(' ')
+    return ['kubectl storage-init', this.id, ...redactArgv(this.argv)].join(' ')
   }
 
   protected async change(client: KubeClient, plan: Planner, extra: Partial<ChangeOptions> = {}): Promise<Outcome> {
@@ -49,7 +51,7 @@ export abstract class ChangeCommand<T extends typeof Command> extends BaseComman
   protected warnOnce(text: string): void {
     if (this.warned.has(text)) return
     this.warned.add(text)
-    process.stderr.write(`Warning: ${text}\n`)
+    this.printErr(`Warning: ${text}\n`)
   }
 
   /** A per-model change (--isvc / --llmisvc): the model, and the change applied to its container. */
@@ -70,7 +72,7 @@ export abstract class ChangeCommand<T extends typeof Command> extends BaseComman
   }
 
   protected note(text: string): void {
-    process.stderr.write(`${text}\n`)
+    this.printErr(`${text}\n`)
   }
 
   /** Print what happened (render/outcome.ts). `helmValues` gives the values.yaml lines that make the change last. */

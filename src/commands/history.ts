@@ -25,6 +25,6 @@ export default class History extends BaseCommand<typeof History> {
     if (f.revision !== undefined) return this.print(await renderRevision(live.namespace, historyItem(live, items, f.revision), f.output))
     const printed = await renderHistory(live.namespace, items, f)
     this.print(printed.stdout)
-    if (printed.stderr) process.stderr.write(printed.stderr)
+    if (printed.stderr) this.printErr(printed.stderr)
   }
 }

@@ -96,7 +96,7 @@ export default class Logs extends BaseCommand<typeof Logs> {
       if (f.output === 'json') return this.print(summary.summaryJson(rows))
       if (rows.length === 0) {
         await core.namespaceMustExist(client, sel.namespace)
-        return void process.stderr.write(summary.NO_MODEL_PODS)
+        return void this.printErr(summary.NO_MODEL_PODS)
       }
       return this.print(summary.summaryTable(rows, {withNamespace: !sel.namespace, headers: !f['no-headers']}))
     }
@@ -138,7 +138,7 @@ export default class Logs extends BaseCommand<typeof Logs> {
         idle?.emit ?? print,
         ac.signal,
       )
-      if (pods === 0 && !f.follow) process.stderr.write(noPodsFound(sel))
+      if (pods === 0 && !f.follow) this.printErr(noPodsFound(sel))
     } finally {
       idle?.stop()
       process.off('SIGINT', stop)

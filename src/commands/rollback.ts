@@ -30,6 +30,15 @@ export default class Rollback extends ChangeCommand<typeof Rollback> {
         'Roll back even over edits made outside kubectl storage-init to the same fields, a target that no longer exists (skipped), or a result with errors',
     }),
     list: Flags.boolean({description: 'List the recorded revisions (same as the history command)'}),
+    'allow-field': Flags.string({
+      description:
+        "Let the rollback write this field although kubectl storage-init's own changes never write it (a history record can be forged by anyone who may write the history ConfigMap: check the values first; repeatable or comma-separated; all: any field)",
+      multiple: true,
+    }),
+    'history-version': Flags.string({
+      description:
+        'Roll back only if the history is still at this resourceVersion (the one a --dry-run preview printed), so that what runs is what was previewed',
+    }),
   }
 
   async run(): Promise<void> {
@@ -42,7 +51,7 @@ export default class Rollback extends ChangeCommand<typeof Rollback> {
       const {live, items} = await loadHistory(client, f['kserve-namespace'])
       const printed = await renderHistory(live.namespace, items, {output: f.output})
       this.print(printed.stdout)
-      if (printed.stderr) process.stderr.write(printed.stderr)
+      if (printed.stderr) this.printErr(printed.stderr)
       return
     }
     if (args.revision !== undefined && f['to-revision'] !== undefined && args.revision !== f['to-revision'])
@@ -58,19 +67,28 @@ export default class Rollback extends ChangeCommand<typeof Rollback> {
       live => {
         info = rollback.planRollback(
           live,
-          {toRevision: args.revision ?? f['to-revision'], targets, force: f.force},
+          {
+            toRevision: args.revision ?? f['to-revision'],
+            targets,
+            force: f.force,
+            allowFields: (f['allow-field'] ?? [])
+              .flatMap(x => x.split(','))
+              .map(x => x.trim())
+              .filter(Boolean),
+            historyVersion: f['history-version'],
+          },
           {
             warn: text => this.warnOnce(text),
             diff: (target, recorded, now) =>
-              process.stderr.write(
-                unifiedDiff(valueText(target, recorded), valueText(target, now), `${target} (recorded)`, `${target} (live)`),
-              ),
+              this.printErr(unifiedDiff(valueText(target, recorded), valueText(target, now), `${target} (recorded)`, `${target} (live)`)),
           },
         )
         return info
       },
       {requireDoc: false, force: f.force},
     )
-    await this.report(outcome, {verb: info!.verb, nothing: info!.nothing})
+    await this.report(outcome, {verb: info!.verb, nothing: info!.nothing, details: info!.details})
+    if (f['dry-run'] !== 'none' && outcome.changed.length && info!.historyVersion)
+      this.note(`to apply exactly this preview, add --history-version=${info!.historyVersion} (refused if the history changes meanwhile)`)
   }
 }

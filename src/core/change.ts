@@ -74,6 +74,8 @@ export interface Live extends PlanInput {
   helm?: HelmOwnership
   /** the revision history, as read with the configuration */
   history: History
+  /** the history ConfigMap's resourceVersion when it was read (undefined: there is none) */
+  historyVersion?: string
 }
 
 export type Planner = (live: Live) => Planned[] | PlanResult
@@ -219,6 +221,7 @@ export async function readLive(client: KubeClient, kserveNamespace?: string, mod
     helm: helmOwnership(cm.metadata),
     targets,
     history: hist.history,
+    historyVersion: hist.object?.metadata?.resourceVersion,
     crdInstalled: scs.installed,
   }
 }
@@ -511,6 +514,20 @@ export async function runChange(client: KubeClient, plan: Planner, opts: ChangeO
         checked = true
       }
       let conflict: unknown
+      // a restore writes what the history said when it was planned: if the history changed since, plan again
+      if (opts.restore !== undefined && opts.dryRun === 'none') {
+        const now = await readHistory(client, live.namespace)
+        if (now.object?.metadata?.resourceVersion !== live.historyVersion) {
+          if (await tries.again(new Error('the history changed while the rollback was planned'))) continue
+          throw new CliError(
+            'Conflict',
+            `configmap ${live.namespace}/${HISTORY_CONFIGMAP} kept changing while the rollback was planned; nothing was changed`,
+            {
+              hint: 'try again in a moment',
+            },
+          )
+        }
+      }
       // new objects first, removals last: a model never names a ClusterStorageContainer that is not there
       changed.sort(
         (a, b) =>

@@ -4,6 +4,7 @@ import type {KubeClient} from '../kube/client.js'
 import {
   damagedMessage,
   describeChange,
+  HISTORY_CONFIGMAP,
   drift,
   HistoryError,
   planRestore,
@@ -12,6 +13,8 @@ import {
   type RestorePlan,
   type RevisionRecord,
 } from '../domain/history.js'
+import {holdsCredential, redactCommand} from '../domain/redact.js'
+import {unsafeWrites, writtenFields} from '../domain/restore-guard.js'
 import {liveValues, readLive, type Live, type PlanResult, type Planned} from './change.js'
 
 export interface RollbackRequest {
@@ -20,6 +23,10 @@ export interface RollbackRequest {
   /** --target: only these (configmap, storage-container/NAME) */
   targets?: string[]
   force: boolean
+  /** fields beyond the plugin's own that the operator lets the rollback write (`all`: any) */
+  allowFields?: string[]
+  /** the history's resourceVersion a preview was made from: refuse when it has changed since */
+  historyVersion?: string
 }
 
 export interface RollbackPlan extends PlanResult {
@@ -28,12 +35,22 @@ export interface RollbackPlan extends PlanResult {
   verb: string
   /** the line when nothing needs to change */
   nothing: string
+  /** what the rollback writes, value by value: `configmap image: "…:v0.20.1" -> "…:v0.20.0"` */
+  details: string[]
+  /** the history's resourceVersion the plan was made from */
+  historyVersion?: string
 }
 
 export interface Say {
   warn(text: string): void
   /** a diff, on stderr */
   diff(target: string, recorded: unknown, live: unknown): void
+}
+
+/** A value in one line, cut to a length a terminal line holds (the diff shows it whole). */
+function brief(v: unknown): string {
+  const text = v === undefined || v === null ? '(absent)' : JSON.stringify(v)
+  return text.length > 200 ? `${text.slice(0, 200)}… (${text.length} characters; --diff shows it whole)` : text
 }
 
 const show = (v: unknown) => (v === undefined || v === null ? '(absent)' : typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v))
@@ -81,6 +98,12 @@ export function parseTargets(spec: string[] | undefined): string[] | undefined {
  * unless `force`; names every outside edit it keeps or, forced, overwrites.
  */
 export function planRollback(live: Live, req: RollbackRequest, say: Say): RollbackPlan {
+  if (req.historyVersion !== undefined && req.historyVersion !== (live.historyVersion ?? ''))
+    throw new CliError(
+      'Conflict',
+      `configmap ${live.namespace}/${HISTORY_CONFIGMAP} changed since the preview (resourceVersion ${req.historyVersion}, now ${live.historyVersion ?? 'none'}); nothing was changed`,
+      {hint: 'preview the rollback again (--dry-run --diff) and check what it writes'},
+    )
   let plan: RestorePlan
   try {
     plan = planRestore(live.history, liveValues(live), {toRevision: req.toRevision, targets: req.targets})
@@ -137,6 +160,33 @@ export function planRollback(live: Live, req: RollbackRequest, say: Say): Rollba
     after: t.merge!.value,
     what: 'rolled back',
   }))
+  // a record is data anyone who may write the history can forge: write only what the plugin's own changes write
+  const writes = planned
+    .filter(p => !sameValue(p.target.value, p.after))
+    .map(p => ({
+      target: p.target.id,
+      fields: writtenFields(p.target.id, p.target.value, p.after, plan.targets.find(t => t.target === p.target.id)?.base),
+      liveObject: p.target.object,
+      deletes: p.after === null && p.target.kind === 'ClusterStorageContainer',
+    }))
+  const unsafe = unsafeWrites(writes, live.history.records, req.allowFields)
+  if (unsafe.length) {
+    const names = [...new Set(unsafe.filter(u => u.field).map(u => u.field.split('.')[0]))]
+    throw new CliError(
+      'Invalid',
+      `${label} would write what no change of kubectl storage-init writes: ${unsafe.map(u => `${u.target}${u.field ? ` ${u.field} = ${brief(u.to)}` : ''} (${u.why})`).join('; ')}; a history record is data that anyone who may write configmap ${live.namespace}/${HISTORY_CONFIGMAP} can forge, so nothing was changed`,
+      {
+        hint: names.length
+          ? `check every value above against what you expect; to write them anyway: --allow-field ${names.join(',')}`
+          : 'delete it with kubectl if that is what you want',
+      },
+    )
+  }
+  const details = writes.flatMap(w =>
+    w.deletes
+      ? [`${w.target}: deleted`]
+      : w.fields.map(f => `${w.target} ${f.field || '(whole value)'}: ${brief(f.from)} -> ${brief(f.to)}`),
+  )
   // undo: "revision R-1" only when that is the same state (no edit outside the plugin between R-1 and R)
   const state =
     plan.mode === 'undo'
@@ -157,6 +207,8 @@ export function planRollback(live: Live, req: RollbackRequest, say: Say): Rollba
     plan,
     verb,
     nothing,
+    details,
+    historyVersion: live.historyVersion,
     record: plan.mode === 'undo' ? {undo: plan.revision} : {rollbackTo: plan.revision},
     restore: plan.resumes !== undefined ? `${label} (finishing revision ${plan.resumes})` : label,
   }
@@ -170,6 +222,8 @@ export interface HistoryItem extends Partial<RevisionRecord> {
   description: string
   /** a damaged entry: why */
   damaged?: string
+  /** the recorded command held a credential (an older version recorded it): masked in `command` */
+  credentialMasked?: boolean
 }
 
 /** Every history entry, oldest first, with Helm-like STATUS and DESCRIPTION. */
@@ -179,6 +233,9 @@ export function historyItems(live: Live): HistoryItem[] {
   const drifted = drift(records, liveValues(live)).length > 0
   const items: HistoryItem[] = records.map(r => ({
     ...r,
+    // a credential recorded by an older version is never shown again (validate's SI080 names the record)
+    command: redactCommand(r.command),
+    ...(holdsCredential(r.command) ? {credentialMasked: true} : {}),
     status: r.incomplete?.length ? 'incomplete' : r === newest ? (drifted ? 'drifted' : 'current') : 'superseded',
     description: describeChange(r),
   }))

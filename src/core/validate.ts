@@ -13,7 +13,8 @@ import {controllerVersion, parseRelease, type Release} from '../domain/release.j
 import {validate, type Cluster, type Finding, type Severity} from '../domain/rules.js'
 import {llmOverride} from '../domain/llmisvc.js'
 import {storageUris} from '../domain/model-pods.js'
-import {eachObjectPage, listAllObjects, listObjects} from '../kube/objects.js'
+import {eachObjectPage, getObject, listAllObjects, listObjects} from '../kube/objects.js'
+import {HISTORY_CONFIGMAP, readRecords} from '../domain/history.js'
 import {API_VERSION} from '../domain/api-version.js'
 
 export interface Report {
@@ -115,7 +116,7 @@ export async function validateLive(client: KubeClient, kserveNamespace?: string,
       throw explain(e, client, {verb: 'list', resource: 'objects'})
     }
   }
-  const [csc, dep, cms, isvcs, llms] = await Promise.all([
+  const [csc, dep, cms, isvcs, llms, hist] = await Promise.all([
     cscP,
     ns ? getController(client, ns) : undefined,
     ns
@@ -142,6 +143,10 @@ export async function validateLive(client: KubeClient, kserveNamespace?: string,
       [],
     ),
     read(() => listObjects<LlmObject>(client, 'llminferenceservices'), []),
+    // the recorded command lines, for SI080 (versions before the masking recorded --token values)
+    ns
+      ? read<ConfigMapObject | undefined>(() => getObject<ConfigMapObject>(client, 'configmaps', HISTORY_CONFIGMAP, ns), undefined)
+      : undefined,
   ])
   const modelNs = [...new Set(isvcs.map(i => i.metadata.namespace))]
   const [modelNamespaces, helm] = await Promise.all([modelNamespaceFacts(client, modelNs, read), helmRelease(client, cmObject)])
@@ -162,6 +167,7 @@ export async function validateLive(client: KubeClient, kserveNamespace?: string,
       uri: l.spec?.model?.uri,
       override: llmOverride(l),
     })),
+    historyCommands: readRecords(hist?.data).map(r => ({revision: r.revision, command: r.command})),
     inferenceServices: isvcs.map(i => ({
       namespace: i.metadata.namespace,
       name: i.metadata.name,

@@ -4,9 +4,11 @@
  */
 import {mergeContainer} from './container-merge.js'
 import {decodeStorageInitializer} from './go-json.js'
+import {HISTORY_CONFIGMAP, revisionKey} from './history.js'
 import {imageName, parseImage} from './image.js'
 import {compareQuantities, parseQuantity, QUANTITY_HELP} from './quantity.js'
 import {re2Error} from './re2.js'
+import {holdsCredential, redactCommand} from './redact.js'
 import {atLeast, parseRelease, type Release} from './release.js'
 import {defaultContainer, fromResource, matches, type StorageContainer} from './storage-containers.js'
 import {
@@ -191,6 +193,13 @@ export const RULES: RuleSpec[] = [
       'Helm values the chart does not render (charts up to v0.20.0 hard-code the storage-initializer resources, kserve/kserve#5412)',
   },
   {
+    id: 'SI080',
+    name: 'history-credential',
+    severity: 'error',
+    description:
+      'a recorded command line in storage-initializer-history holds a credential (a --token value, a password in a URL): anyone who may read the ConfigMap can read it (live only; versions before the masking recorded them)',
+  },
+  {
     id: 'SI070',
     name: 'helm-drift',
     severity: 'warning',
@@ -334,6 +343,8 @@ export interface ValidationInput {
   helmIgnored?: string[]
   /** live: the LLMInferenceServices, their model URIs and storage-initializer overrides */
   llmInferenceServices?: {namespace: string; name: string; uri?: string; override?: Record<string, any>}[]
+  /** live: the command lines recorded in the revision history (SI080) */
+  historyCommands?: {revision: number; command: string}[]
   /** live: the InferenceServices, their predictor URIs and storageContainerName */
   inferenceServices?: {namespace: string; name: string; uris: string[]; storageContainerName?: string}[]
 }
@@ -745,6 +756,16 @@ export function validate(input: ValidationInput): Finding[] {
       ),
     )
   }
+  for (const h of input.historyCommands ?? [])
+    if (holdsCredential(h.command))
+      out.push(
+        finding(
+          'SI080',
+          `configmap/${HISTORY_CONFIGMAP}:data.${revisionKey(h.revision)}`,
+          `revision ${h.revision}'s recorded command line holds a credential: ${redactCommand(h.command)}`,
+          `rotate that credential (it was readable by anyone who may read the ConfigMap), then remove the record: kubectl patch configmap ${HISTORY_CONFIGMAP} -n <kserve namespace> --type=json -p '[{"op":"remove","path":"/data/${revisionKey(h.revision)}"}]'`,
+        ),
+      )
   const order: Record<Severity, number> = {error: 0, warning: 1, info: 2}
   return out.sort((x, y) => order[x.severity] - order[y.severity] || x.rule.localeCompare(y.rule) || x.path.localeCompare(y.path))
 }

@@ -37,12 +37,20 @@ export async function renderRevision(namespace: string, item: HistoryItem, outpu
 /** The revisions, oldest first (`max`: only the newest so many). */
 export async function renderHistory(namespace: string, items: HistoryItem[], o: {output?: string; max?: number}): Promise<Printed> {
   const shown = o.max ? items.slice(-o.max) : items
+  const leaked = credentialNote(items)
   if (structured(o.output)) {
     const list: RevisionList = {apiVersion: API_VERSION, kind: 'RevisionList', namespace, items: shown}
-    return {stdout: await formatStructured(list, o.output), stderr: ''}
+    return {stdout: await formatStructured(list, o.output), stderr: leaked}
   }
   if (shown.length === 0) return {stdout: '', stderr: `No revisions recorded in configmap ${namespace}/storage-initializer-history.\n`}
-  return {stdout: historyTable(shown), stderr: ''}
+  return {stdout: historyTable(shown), stderr: leaked}
+}
+
+/** Records of older versions that hold a credential: masked in what is shown, but still in the cluster. */
+function credentialNote(items: HistoryItem[]): string {
+  const bad = items.filter(i => i.credentialMasked).map(i => i.revision)
+  if (bad.length === 0) return ''
+  return `Warning: the recorded command of revision ${bad.join(', ')} holds a credential (recorded by an older version; masked here, but readable by anyone who may read the ConfigMap): rotate it and remove the record (kubectl storage-init validate, rule SI080, shows how)\n`
 }
 
 /** `history`: Helm's columns, plus who and what. */
@@ -50,7 +58,7 @@ function historyTable(items: HistoryItem[]): string {
   const cmd = (c: string | undefined) => (c ?? '').replace(/^kubectl storage-init /, '')
   return (
     table(
-      ['revision', 'updated', 'by', 'status', 'command', 'description'],
+      ['revision', 'updated', 'recorded as', 'status', 'command', 'description'],
       items.map(i => [
         i.revision,
         i.time ?? '-',
@@ -68,7 +76,8 @@ function revisionDetail(i: HistoryItem): string {
   const rows: [string, string | undefined][] = [
     ['Revision', String(i.revision)],
     ['Updated', i.time],
-    ['By', i.user],
+    // who the record says made it: a record is written by whoever may write the ConfigMap, so it proves nothing
+    ['Recorded as', i.user],
     ['Command', i.command],
     ['Status', i.status],
     ['Description', i.description],
@@ -80,12 +89,12 @@ function revisionDetail(i: HistoryItem): string {
   const head =
     rows
       .filter(([, v]) => v !== undefined && v !== '')
-      .map(([k, v]) => `${(k + ':').padEnd(13)}${safe(v!)}`)
+      .map(([k, v]) => `${(k + ':').padEnd(14)}${safe(v!)}`)
       .join('\n') + '\n'
   const body = (i.targets ?? [])
     .map(t => {
       const d = unifiedDiff(valueText(t.target, t.before), valueText(t.target, t.after), `${t.target} (before)`, `${t.target} (after)`)
-      return `\n${t.target}:\n${d ? safe(d) : '  (no difference)\n'}`
+      return `\n${t.target}:\n${d || '  (no difference)\n'}`
     })
     .join('')
   return head + body

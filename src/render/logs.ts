@@ -3,7 +3,7 @@
  * while following, a spinner saying what is awaited; and the line said when no pod was found.
  */
 import type {LogEvent, PodSelection} from '../core/logs.js'
-import {safe} from './table.js'
+import {escapeCell, escapeTerminal} from './terminal.js'
 
 const COLOURS = [31, 32, 33, 34, 35, 36, 91, 92, 93, 94, 95, 96]
 
@@ -45,7 +45,7 @@ export function useColor(mode: string | undefined, stream: {isTTY?: boolean}, en
 export function makePrinter(o: PrinterOptions): (e: LogEvent) => void {
   const {out, err} = o
   const prefix = (e: LogEvent, color: boolean) => {
-    const p = `[${o.withNamespace ? `${e.namespace}/` : ''}pod/${e.pod}/${e.container}] `
+    const p = escapeCell(`[${o.withNamespace ? `${e.namespace}/` : ''}pod/${e.pod}/${e.container}]`) + ' '
     return color ? `\x1b[${colourOf(e.pod)}m${p}\x1b[0m` : p
   }
   const mark = (text: string) =>
@@ -63,21 +63,23 @@ export function makePrinter(o: PrinterOptions): (e: LogEvent) => void {
     if (o.json) {
       const {type, ...rest} = e
       out(
-        JSON.stringify(
-          type === 'line'
-            ? {pod: e.pod, namespace: e.namespace, container: e.container, time: e.time, message: e.message}
-            : {type, ...rest},
+        escapeTerminal(
+          JSON.stringify(
+            type === 'line'
+              ? {pod: e.pod, namespace: e.namespace, container: e.container, time: e.time, message: e.message}
+              : {type, ...rest},
+          ),
         ) + '\n',
       )
       return
     }
     if (e.type === 'line') {
-      out(`${o.prefix ? prefix(e, o.color.stdout) : ''}${o.timestamps && e.time ? `${e.time} ` : ''}${mark(safe(e.message))}\n`)
+      out(`${o.prefix ? prefix(e, o.color.stdout) : ''}${o.timestamps && e.time ? `${e.time} ` : ''}${mark(escapeTerminal(e.message))}\n`)
       return
     }
     const hint = 'hint' in e && e.hint ? ` (${e.hint})` : ''
-    const what = e.type === 'done' ? safe(e.message) : e.type === 'resumed' ? safe(e.message) : `status: ${safe(e.message)}`
-    err(`${prefix(e, o.color.stderr)}${what}${hint}\n`)
+    const what = e.type === 'done' || e.type === 'resumed' ? e.message : `status: ${e.message}`
+    err(`${prefix(e, o.color.stderr)}${escapeCell(what + hint)}\n`)
   }
 }
 

@@ -4,6 +4,8 @@
  */
 import ora, {type Ora} from 'ora'
 
+import {escapeCell} from './terminal.js'
+
 export interface Progress {
   text(t: string): void
   stop(): void
@@ -22,7 +24,7 @@ function allowed(enabled: boolean): boolean {
 export function progress(text: string, enabled = true, delayMs = 300): Progress {
   const stream = process.stderr
   if (!allowed(enabled)) return NONE
-  let current = text
+  let current = escapeCell(text)
   let spinner: Ora | undefined
   const timer = setTimeout(() => {
     spinner = ora({text: current, stream, discardStdin: false}).start()
@@ -30,8 +32,8 @@ export function progress(text: string, enabled = true, delayMs = 300): Progress 
   timer.unref()
   return {
     text(t: string) {
-      current = t
-      if (spinner) spinner.text = t
+      current = escapeCell(t)
+      if (spinner) spinner.text = current
     },
     stop() {
       clearTimeout(timer)

@@ -1,6 +1,8 @@
 /** kubectl-style tables: upper-case headers, no borders, three spaces between columns. */
 import Table from 'cli-table3'
 
+import {escapeCell} from './terminal.js'
+
 /** cli-table3's options for kubectl's look: no borders, three spaces after each column. */
 export const KUBECTL_STYLE = {
   chars: Object.fromEntries(
@@ -29,7 +31,8 @@ export const KUBECTL_STYLE = {
 const SLICE = 100
 
 export function table(head: string[], rows: (string | number | null | undefined)[][]): string {
-  const cells = (r: (string | number | null | undefined)[]) => r.map(c => (c === null || c === undefined ? '-' : String(c)))
+  // every cell escaped here: a value from the cluster cannot break a row, a column or the terminal
+  const cells = (r: (string | number | null | undefined)[]) => r.map(c => (c === null || c === undefined ? '-' : escapeCell(String(c))))
   const render = (body: string[][], colWidths?: number[]) => {
     const t = new Table({
       head: head.map(h => h.toUpperCase()),
@@ -60,9 +63,5 @@ export function table(head: string[], rows: (string | number | null | undefined)
   return out.join('\n')
 }
 
-/** Strip control characters and terminal escapes from cluster data before it reaches a terminal. */
-export function safe(text: string): string {
-  return text
-    .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '')
-    .replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, c => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
-}
+/** A cell of cluster data: every control character, line break and bidi control escaped (render/terminal.ts). */
+export const safe = escapeCell

@@ -1,6 +1,17 @@
-import {stringify} from 'yaml'
+import {Document, visit} from 'yaml'
 
-/** YAML as kubectl prints it: block style, no line folding. */
+import {hasUnsafe} from './terminal.js'
+
+/**
+ * YAML as kubectl prints it: block style, no line folding. A string holding a control or bidi character is written
+ * double-quoted, the one YAML style in which the terminal boundary's `\u00XX` escape keeps its meaning.
+ */
 export function toYaml(value: unknown): string {
-  return stringify(value, {lineWidth: 0})
+  const doc = new Document(value)
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value === 'string' && hasUnsafe(node.value)) node.type = 'QUOTE_DOUBLE'
+    },
+  })
+  return doc.toString({lineWidth: 0})
 }

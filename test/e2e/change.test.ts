@@ -233,7 +233,7 @@ describe('changes', () => {
     expect(list.items[0].command).toMatch(/^kubectl storage-init set-image --tag v0.20.1 --history-limit 3 /)
     expect(list.items[0].targets.map((t: any) => t.target)).toEqual(['configmap', 'storage-container/default'])
     const table = await run(s, 'rollback', '--list')
-    expect(table.stdout).toMatch(/^REVISION\s+UPDATED\s+BY\s+STATUS\s+COMMAND\s+DESCRIPTION\n1\s+/)
+    expect(table.stdout).toMatch(/^REVISION\s+UPDATED\s+RECORDED AS\s+STATUS\s+COMMAND\s+DESCRIPTION\n1\s+/)
     expect(table.stdout).toBe((await run(s, 'history')).stdout) // --list is the history command
     const to1 = await run(s, 'rollback', '--to-revision', '1', '--history-limit', '3')
     expect(to1.stdout).toContain('configmap/inferenceservice-config rolled back to revision 1')

@@ -463,7 +463,7 @@ describe('history', () => {
   test("Helm's columns, newest last", async () => {
     const r = ok(await run(s, 'history'))
     const lines = r.stdout.trimEnd().split('\n')
-    expect(lines[0]).toMatch(/^REVISION\s+UPDATED\s+BY\s+STATUS\s+COMMAND\s+DESCRIPTION$/)
+    expect(lines[0]).toMatch(/^REVISION\s+UPDATED\s+RECORDED AS\s+STATUS\s+COMMAND\s+DESCRIPTION$/)
     expect(lines[1]).toMatch(
       /^1\s+\d{4}-\d\d-\d\dT\S+\s+sim-admin\s+superseded\s+set-image --tag v0\.20\.1 --kubeconfig \S+\s+image=kserve\/storage-initializer:v0\.20\.1 \(configmap, storage-container\/default\)$/,
     )
@@ -493,7 +493,7 @@ describe('history', () => {
   test('--revision N: the record, and what it changed per target as a diff', async () => {
     const r = ok(await run(s, 'history', '--revision', '1'))
     expect(r.stdout).toMatch(
-      /^Revision: {4}1\nUpdated: {5}\S+\nBy: {10}sim-admin\nCommand: {5}kubectl storage-init set-image --tag v0\.20\.1 .*\nStatus: {6}superseded\nDescription: image=/,
+      /^Revision: {5}1\nUpdated: {6}\S+\nRecorded as: {2}sim-admin\nCommand: {6}kubectl storage-init set-image --tag v0\.20\.1 .*\nStatus: {7}superseded\nDescription: {2}image=/,
     )
     expect(r.stdout).toContain('configmap:\n--- configmap (before)\n+++ configmap (after)\n')
     expect(r.stdout).toContain(

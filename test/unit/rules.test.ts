@@ -154,6 +154,8 @@ const CASES: [string, ValidationInput][] = [
     }),
   ],
   ['SI071', input(GOOD, {helmIgnored: ['kserve.storage.resources (memoryLimit 8Gi)']})],
+  // a command line an older version recorded whole, its --token with it
+  ['SI080', input(GOOD, {historyCommands: [{revision: 3, command: 'kubectl storage-init rollback --token eyJhbGciOiJSUzI1NiJ9.secret'}]})],
   ['SI060', input({...GOOD, image: 'registry.corp.example:5000/kserve/storage-initializer:v0.15.2'}, {storageContainers: []})],
 ]
 
