@@ -1,5 +1,5 @@
 // npm's entry: dist/cli.cjs, through the code cache of bin/code-cache.cjs.
-import {readFileSync, statSync} from 'node:fs'
+import {readFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -8,7 +8,7 @@ const require = createRequire(import.meta.url)
 const {runCached} = require('./code-cache.cjs')
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const file = join(root, 'dist', 'cli.cjs')
-const st = statSync(file)
 // oclif reads oclif.manifest.json from the package root
 globalThis.__storageInitRoot = root
-runCached(readFileSync(file, 'utf8'), file, createRequire(file), 'npm', `${st.size}-${Math.floor(st.mtimeMs)}`)
+// the bytes, not a string: the cache's key is their sha256, cheaper to take of bytes
+runCached(readFileSync(file), file, createRequire(file), 'npm')

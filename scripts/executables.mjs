@@ -1,6 +1,10 @@
 // Checks of a built executable without running it: its format and architecture (ELF, Mach-O, PE), and for Mach-O the
-// ad-hoc code signature, every hash of its CodeDirectory recomputed (Apple Silicon kills a mis-signed binary).
+// ad-hoc code signature, every hash of its CodeDirectory recomputed (Apple Silicon kills a mis-signed binary). Also the
+// integrity of the runtime packages an executable is made from.
 import {createHash} from 'node:crypto'
+
+/** The Subresource Integrity string of `data` as npm's registry publishes it for a package (sha512-BASE64). */
+export const sri512 = data => `sha512-${createHash('sha512').update(data).digest('base64')}`
 
 /** what each krew platform's executable must be */
 export const EXPECTED = {

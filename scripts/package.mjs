@@ -19,7 +19,7 @@ import {parseArgs} from 'node:util'
 import {stringify} from 'yaml'
 
 import {buildCli} from './build.mjs'
-import {adhocSign, codeSignatureProblems, executableProblems} from './executables.mjs'
+import {adhocSign, codeSignatureProblems, executableProblems, sri512} from './executables.mjs'
 
 export const BUN_VERSION = '1.4.5'
 /**
@@ -156,7 +156,12 @@ export async function buildExecutables(wanted, out) {
   return built
 }
 
-/** Bun's runtime for platform `p`, from its npm package (cached under ~/.cache after the first download). */
+/**
+ * Bun's runtime for platform `p`, from its npm package. The package is cached under ~/.cache after the first download
+ * and checked against its pinned integrity at every use, not only when fetched (a cache is a file anyone with this
+ * account could have replaced): a mismatch deletes it and fetches it again. The runtime is compared with the one in the
+ * checked package, and taken out of it again when it differs.
+ */
 export async function bunRuntime(p) {
   const {pkg, os, integrity} = PLATFORMS[p]
   const cache = join(
@@ -167,24 +172,32 @@ export async function bunRuntime(p) {
   )
   const exe = os === 'windows' ? 'bin/bun.exe' : 'bin/bun'
   const bin = join(cache, exe)
-  if (existsSync(bin)) return bin
-  const tmp = `${cache}.${process.pid}`
-  rmSync(tmp, {recursive: true, force: true})
-  mkdirSync(tmp, {recursive: true})
-  step(`fetching ${pkg}@${BUN_VERSION} from the npm registry`)
-  const [{filename}] = JSON.parse(
-    execFileSync('npm', ['pack', `${pkg}@${BUN_VERSION}`, '--json', '--pack-destination', tmp], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }),
-  )
-  const tgz = join(tmp, filename)
-  const got = `sha512-${createHash('sha512').update(readFileSync(tgz)).digest('base64')}`
-  if (got !== integrity) throw new Error(`${pkg}@${BUN_VERSION}: integrity ${got}, pinned ${integrity}`)
-  execFileSync('tar', ['xzf', tgz, '-C', tmp, '--strip-components=1', `package/${exe}`])
-  rmSync(tgz)
-  chmodSync(join(tmp, exe), 0o755)
-  renameSync(tmp, cache)
+  const tgz = join(cache, 'package.tgz')
+  if (!existsSync(tgz) || sri512(readFileSync(tgz)) !== integrity) {
+    const tmp = `${cache}.${process.pid}`
+    rmSync(tmp, {recursive: true, force: true})
+    mkdirSync(tmp, {recursive: true})
+    step(`fetching ${pkg}@${BUN_VERSION} from the npm registry`)
+    const [{filename}] = JSON.parse(
+      execFileSync('npm', ['pack', `${pkg}@${BUN_VERSION}`, '--json', '--pack-destination', tmp], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }),
+    )
+    const got = sri512(readFileSync(join(tmp, filename)))
+    if (got !== integrity) throw new Error(`${pkg}@${BUN_VERSION}: integrity ${got}, pinned ${integrity}`)
+    renameSync(join(tmp, filename), join(tmp, 'package.tgz'))
+    rmSync(cache, {recursive: true, force: true})
+    renameSync(tmp, cache)
+  }
+  const packaged = execFileSync('tar', ['xzOf', tgz, `package/${exe}`], {maxBuffer: 1 << 30})
+  if (!existsSync(bin) || !readFileSync(bin).equals(packaged)) {
+    mkdirSync(dirname(bin), {recursive: true})
+    const tmpBin = `${bin}.${process.pid}`
+    writeFileSync(tmpBin, packaged, {mode: 0o755})
+    chmodSync(tmpBin, 0o755)
+    renameSync(tmpBin, bin)
+  }
   return bin
 }
 

@@ -29,5 +29,8 @@ if (isVersionCall(process.argv)) {
   if ('error' in n) {
     process.stderr.write(`error: ${n.error}\n${n.hint ? `${n.hint}\n` : ''}`)
     process.exitCode = 1
-  } else execute({args: n.argv, loadOptions: {root, pjson: __PJSON__, isRoot: true}})
+  } else
+    // no plugins but ours: oclif would otherwise load (and run the hooks of) the user plugins listed in
+    // $XDG_DATA_HOME/kubectl-storage-init/package.json, and dev plugins, in every command, --help included
+    execute({args: n.argv, loadOptions: {root, pjson: __PJSON__, isRoot: true, userPlugins: false, devPlugins: false, jitPlugins: false}})
 }

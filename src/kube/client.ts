@@ -3,6 +3,7 @@
  * exec plugins, OIDC) and TLS; requests go out as plain REST calls so that resourceVersion preconditions, dryRun,
  * patch content types and streams are exactly what we ask for.
  */
+import {spawn} from 'node:child_process'
 import {readFileSync} from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
@@ -59,6 +60,11 @@ export class KubeClient {
         throw new CliError('Unauthorized', `cannot read the token file ${user.user.tokenFile}: ${(e as Error).message}`, {cause: e})
       }
     }
+    // An exec credential plugin is run here, not by client-node: its ExecAuth puts the plugin's stderr (when it fails)
+    // or its output (in the JSON parser's message, when it is not JSON) into the error, and those hold credentials.
+    const exec = user.user.exec
+    delete user.user.exec
+    const credential = exec ? await runExecPlugin(exec, this.context.name) : undefined
     // HTTPS_PROXY / NO_PROXY, as kubectl honours them when the kubeconfig names no proxy
     if (!cluster.cluster['proxy-url']) {
       const envProxy = proxyFor(cluster.cluster.server)
@@ -70,10 +76,30 @@ export class KubeClient {
       contexts: newContexts([context]),
       currentContext: context.name,
     })
+    // the plugin's credential goes in where client-node's ExecAuth put it (before the agent is made, and before the
+    // kubeconfig's token, which wins): the only authenticator left for a user whose exec was taken out
+    if (credential)
+      kc.addAuthenticator({
+        isAuthProvider: () => true,
+        applyAuthentication: async (_user, opts: https.RequestOptions) => {
+          if (credential.clientCertificateData) {
+            opts.cert = credential.clientCertificateData
+            opts.key = credential.clientKeyData
+          }
+          if (credential.token) opts.headers = {...opts.headers, Authorization: `Bearer ${credential.token}`}
+        },
+      })
     const o: https.RequestOptions = {headers: {}}
     try {
       await kc.applyToHTTPSOptions(o)
     } catch (e) {
+      // client-node's gcp and azure auth-providers run cmd-path and, on failure, quote its stderr or its output
+      const provider = user.user['auth-provider']
+      if (provider?.config?.['cmd-path'] || provider?.config?.exec)
+        throw new CliError(
+          'Unauthorized',
+          `cannot get credentials for context "${this.context.name}": the command of auth-provider "${provider.name}" failed or printed no valid credential`,
+        )
       throw new CliError('Unauthorized', `cannot get credentials for context "${this.context.name}": ${(e as Error).message}`, {cause: e})
     }
     this.base = new URL(this.context.cluster.server)
@@ -273,3 +299,86 @@ export class KubeClient {
 
 /** The first line of a message, trimmed. */
 const firstLine = (text: string) => text.split('\n')[0].trim()
+
+/** What an exec credential plugin gives: a bearer token, or a client certificate and its key (PEM), or both. */
+export interface ExecCredentialStatus {
+  token?: string
+  clientCertificateData?: string
+  clientKeyData?: string
+}
+
+/**
+ * The status of the ExecCredential an exec plugin printed, checked as client-go checks it (kind, an API version of
+ * client.authentication.k8s.io, the kubeconfig's when it names one, a token or a certificate and key pair); undefined
+ * when `stdout` is not one. Nothing of `stdout` goes into an error: it holds credentials.
+ */
+export function parseExecCredential(stdout: string, apiVersion?: string): ExecCredentialStatus | undefined {
+  let c: any
+  try {
+    c = JSON.parse(stdout)
+  } catch {
+    return undefined
+  }
+  if (c === null || typeof c !== 'object' || c.kind !== 'ExecCredential') return undefined
+  if (typeof c.apiVersion !== 'string' || !c.apiVersion.startsWith('client.authentication.k8s.io/')) return undefined
+  if (apiVersion && c.apiVersion !== apiVersion) return undefined
+  const s = c.status
+  if (s === null || typeof s !== 'object') return undefined
+  const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined)
+  const [token, cert, key] = [text(s.token), text(s.clientCertificateData), text(s.clientKeyData)]
+  if (!cert !== !key || (!token && !cert)) return undefined
+  return {token, clientCertificateData: cert, clientKeyData: key}
+}
+
+/** a plugin printing more than this is not printing a credential */
+const MAX_EXEC_OUTPUT = 4 << 20
+
+/**
+ * Run the kubeconfig user's exec credential plugin (command, args, env) and answer its credential. Its stderr is not
+ * read and its output never quoted: errors name the command and what went wrong, nothing it printed.
+ */
+export function runExecPlugin(exec: Record<string, any>, context: string): Promise<ExecCredentialStatus> {
+  const command = typeof exec.command === 'string' ? exec.command : ''
+  const fail = (what: string, hint?: string) =>
+    new CliError('Unauthorized', `cannot get credentials for context "${context}": ${what}`, {hint})
+  if (!command) return Promise.reject(fail('the exec plugin of the kubeconfig user names no command'))
+  const env = {...process.env}
+  for (const e of Array.isArray(exec.env) ? exec.env : []) if (e?.name) env[String(e.name)] = String(e.value ?? '')
+  const args = Array.isArray(exec.args) ? exec.args.map(String) : []
+  const apiVersion = typeof exec.apiVersion === 'string' ? exec.apiVersion : undefined
+  return new Promise((resolvePromise, reject) => {
+    // stdin: nothing to read (a plugin waiting on it would hang the command); stderr: not ours to repeat
+    const child = spawn(command, args, {env, stdio: ['ignore', 'pipe', 'ignore']})
+    const chunks: Buffer[] = []
+    let size = 0
+    let tooMuch = false
+    child.stdout.on('data', (c: Buffer) => {
+      size += c.length
+      if (size > MAX_EXEC_OUTPUT) {
+        tooMuch = true
+        child.kill()
+      } else chunks.push(c)
+    })
+    child.on('error', (e: Error & {code?: string}) =>
+      reject(
+        fail(
+          `cannot run the exec plugin ${command} (${e.code ?? 'spawn failed'})`,
+          typeof exec.installHint === 'string' ? exec.installHint.trim().replace(/\s+/g, ' ') : undefined,
+        ),
+      ),
+    )
+    child.on('close', (code, signal) => {
+      const invalid = () =>
+        fail(
+          `the exec plugin's output is not a valid ExecCredential (command ${command})`,
+          'it must print an ExecCredential with status.token, or status.clientCertificateData and clientKeyData',
+        )
+      if (tooMuch) return reject(invalid())
+      if (signal) return reject(fail(`the exec plugin ${command} was killed by ${signal}`))
+      if (code !== 0) return reject(fail(`the exec plugin ${command} failed with exit code ${code}`))
+      const status = parseExecCredential(Buffer.concat(chunks).toString('utf8'), apiVersion)
+      if (status) resolvePromise(status)
+      else reject(invalid())
+    })
+  })
+}

@@ -173,6 +173,8 @@ export function resolveContext(mergedIn: MergedKubeconfig, contextFlag?: string,
   if (o['certificate-authority']) {
     c['certificate-authority'] = resolve(o['certificate-authority'])
     delete c['certificate-authority-data']
+    // clientcmd's merge (getCluster): a CA on the command line also replaces the kubeconfig's insecure-skip-tls-verify
+    delete c['insecure-skip-tls-verify']
   }
   if (o['insecure-skip-tls-verify']) {
     if (o['certificate-authority']) throw new CliError('Usage', 'specifying a root certificates file with the insecure flag is not allowed')
@@ -181,6 +183,13 @@ export function resolveContext(mergedIn: MergedKubeconfig, contextFlag?: string,
     delete c['certificate-authority-data']
   }
   if (o['tls-server-name']) c['tls-server-name'] = o['tls-server-name']
+  // kubectl refuses a CA with insecure-skip-tls-verify from the kubeconfig too (client-go's transport.TLSConfigFor);
+  // client-node would skip verification
+  const ca = c['certificate-authority-data'] ? 'certificate-authority-data' : c['certificate-authority'] ? 'certificate-authority' : ''
+  if (c['insecure-skip-tls-verify'] === true && ca)
+    throw new CliError('Config', 'specifying a root certificates file with the insecure flag is not allowed', {
+      hint: `cluster "${cluster.name}" in the kubeconfig has both ${ca} and insecure-skip-tls-verify: true; remove one`,
+    })
   if (!c.server) throw new CliError('Config', `cluster "${cluster.name}" has no server address`)
   const userName = o.user || ctx.context.user
   if (o.user && !merged.users.some(u => u.name === o.user)) throw new CliError('Config', `--user ${o.user} is not in the kubeconfig`)

@@ -12,6 +12,7 @@ import type {Outcome} from '../core/change.js'
 import {CliError} from '../errors.js'
 import {llmNote, reportLines, staleNote} from './change.js'
 import {formatStructured} from './output.js'
+import {escapeTerminal} from './terminal.js'
 
 /** The flags of a changing command that shape its output. */
 export interface OutcomeFlags {
@@ -40,17 +41,27 @@ export interface OutcomeOptions {
   helmValues?: () => string
   /** what to say when nothing changes */
   nothing?: string
+  /** what was written, value by value (a rollback), after the report lines */
+  details?: string[]
 }
 
 /** Print what happened; answers the exit code --exit-code asks for (1: something changed, or would). */
 export async function renderOutcome(o: Outcome, f: OutcomeFlags, opts: OutcomeOptions, w: OutcomeWriters): Promise<number> {
+  let failed: unknown
   if (f.diff) {
     const external = process.env.KUBECTL_EXTERNAL_DIFF
     const {diffs, valueText} = await import('./diff.js')
-    if (external) externalDiff(external, o, w, valueText)
-    else w.print(diffs(o))
+    if (external) {
+      // the program's failure is the command's (as kubectl diff), but only after the report: the change may be written
+      try {
+        externalDiff(external, o, w, valueText)
+      } catch (e) {
+        failed = e
+      }
+    } else w.print(diffs(o))
   }
   const lines = reportLines(o, f['dry-run'], opts.verb)
+  if (o.changed.length) lines.push(...(opts.details ?? []).map(d => `  ${d}`))
   if (f.output === 'json' || f.output === 'yaml') {
     // as kubectl: managedFields only when asked for
     const items = f['show-managed-fields']
@@ -61,6 +72,7 @@ export async function renderOutcome(o: Outcome, f: OutcomeFlags, opts: OutcomeOp
   } else w.print(lines.map(l => l + '\n').join(''))
   if (o.changed.length === 0) {
     w.note(opts.nothing ?? 'nothing to change: every target already has that value; nothing was written and no revision was recorded')
+    if (failed) throw failed
     return 0
   }
   const cmChanged = o.changed.some(p => p.target.kind === 'ConfigMap')
@@ -79,12 +91,25 @@ export async function renderOutcome(o: Outcome, f: OutcomeFlags, opts: OutcomeOp
   if (stale) w.note(stale)
   const llm = cmChanged ? llmNote(o.llms) : undefined
   if (llm) w.note(llm)
+  if (failed) throw failed
   // --exit-code: 1 when something changes (or would), as kubectl diff
   return f['exit-code'] ? 1 : 0
 }
 
-/** kubectl diff's way: the live and the changed values in two directories, and the user's program on them. */
-function externalDiff(command: string, o: Outcome, w: OutcomeWriters, valueText: (target: string, v: unknown) => string): void {
+/**
+ * kubectl diff's way: the live and the changed values in two directories, and the user's program on them. Exported for
+ * tests.
+ */
+export function externalDiff(command: string, o: Outcome, w: OutcomeWriters, valueText: (target: string, v: unknown) => string): void {
+  // as kubectl diff (DiffProgram.getCommand): the first word is the program, a further word is passed on only when it
+  // is letters, digits, dashes and equals signs (an option), so the variable cannot add paths or other operands
+  const [cmd, ...words] = command.split(' ')
+  if (!cmd) throw new CliError('Usage', 'KUBECTL_EXTERNAL_DIFF: the first word must be the diff program (it starts with a space)')
+  const args: string[] = []
+  for (const a of words)
+    if (/^[a-zA-Z0-9-=]+$/.test(a)) args.push(a)
+    else if (a)
+      w.warn(`KUBECTL_EXTERNAL_DIFF: invalid argument is ignored: ${a}, only Alphanumeric (case-insensitive), dash and equal are allowed`)
   const root = mkdtempSync(join(tmpdir(), 'storage-init-diff-'))
   const [live, merged] = [join(root, 'LIVE'), join(root, 'MERGED')]
   mkdirSync(live)
@@ -94,10 +119,14 @@ function externalDiff(command: string, o: Outcome, w: OutcomeWriters, valueText:
     writeFileSync(join(live, file), valueText(p.target.id, p.target.value))
     writeFileSync(join(merged, file), valueText(p.target.id, p.after))
   }
-  const [cmd, ...args] = command.split(' ').filter(Boolean)
   const res = spawnSync(cmd, [...args, live, merged], {encoding: 'utf8'})
   rmSync(root, {recursive: true, force: true})
   if (res.error) throw new CliError('Usage', `KUBECTL_EXTERNAL_DIFF: cannot run ${cmd}: ${res.error.message}`)
   w.print(res.stdout)
-  if (res.stderr) process.stderr.write(res.stderr)
+  // the program's own output shows cluster data: through the terminal boundary like everything else
+  if (res.stderr) process.stderr.write(escapeTerminal(res.stderr))
+  // as kubectl diff: 1 means differences, more is the program's failure, and kubectl exits with its status
+  if (res.status !== null && res.status > 1)
+    throw new CliError('Usage', `failed to run "${cmd}": exit status ${res.status}`, {exitCode: res.status})
+  if (res.signal) throw new CliError('Usage', `failed to run "${cmd}": killed by ${res.signal}`)
 }
