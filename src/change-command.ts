@@ -4,6 +4,7 @@ import type {Command} from '@oclif/core/command'
 import {BaseCommand} from './base-command.js'
 import {CliError} from './errors.js'
 import {redactArgv} from './domain/redact.js'
+import {guardInterrupts, type InterruptGuard} from './interrupts.js'
 import type {ChangeOptions, DryRun, Outcome, Planner} from './core/change.js'
 import type {KubeClient} from './kube/client.js'
 import type {OutcomeFlags, OutcomeOptions} from './render/outcome.js'
@@ -17,6 +18,7 @@ export interface ChangeFlagValues extends OutcomeFlags {
 
 export abstract class ChangeCommand<T extends typeof Command> extends BaseCommand<T> {
   private warned = new Set<string>()
+  private interrupts?: InterruptGuard
 
   protected get changeFlags(): ChangeFlagValues {
     return this.flags as unknown as ChangeFlagValues
@@ -31,9 +33,12 @@ export abstract class ChangeCommand<T extends typeof Command> extends BaseComman
     const f = this.changeFlags
     const {runChange} = await import('./core/change.js')
     const {waitingFor} = await import('./render/progress.js')
+    // held from the first write until the record is written: an interrupted change is always recorded
+    this.interrupts ??= guardInterrupts(line => this.printErr(`${line}\n`))
     return waitingFor(
       `${f['dry-run'] === 'none' ? 'changing' : 'checking'} the storage-initializer configuration on ${client.server}`,
       runChange(client, plan, {
+        interrupts: this.interrupts,
         kserveNamespace: f['kserve-namespace'],
         dryRun: f['dry-run'] as DryRun,
         fieldManager: f['field-manager'],
@@ -84,5 +89,12 @@ export abstract class ChangeCommand<T extends typeof Command> extends BaseComman
       warn: t => this.warnOnce(t),
     })
     if (code) process.exitCode = code
+    // interrupted after the last write: the change is complete and recorded, and the exit status says it was interrupted
+    if (this.interrupts?.requested) process.exitCode = this.interrupts.exitCode
+  }
+
+  protected override async finally(err: Error | undefined): Promise<void> {
+    this.interrupts?.dispose()
+    await super.finally(err)
   }
 }

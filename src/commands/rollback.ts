@@ -9,7 +9,7 @@ import {CliError} from '../errors.js'
 export default class Rollback extends ChangeCommand<typeof Rollback> {
   static override summary = 'Undo the last change, or return to any recorded revision'
   static override description =
-    "Without a revision, undoes the newest recorded change: each target it changed gets back the value it had before (like kubectl rollout undo; a second rollback undoes the first). With a revision (REVISION or --to-revision N), every recorded target returns to its state right after revision N (0: before the oldest recorded one). Edits made outside kubectl storage-init since the newest record are kept when they touch other fields than the rollback changes; when they touch the same fields, rollback shows the difference and refuses, unless --force. What it would write is checked like any change (validate's errors are refused unless --force); a damaged history entry is never written. It works when the live storageInitializer is not valid JSON (with --force, since that is an outside edit). Revisions are recorded in configmap storage-initializer-history in KServe's namespace; see the history command."
+    "Without a revision, undoes the newest recorded change: each target it changed gets back the value it had before (like kubectl rollout undo; a second rollback undoes the first). With a revision (REVISION or --to-revision N), every recorded target returns to its state right after revision N (0: before the oldest recorded one). Edits made outside kubectl storage-init since the newest record are kept when they touch other fields than the rollback changes; when they touch the same fields, rollback shows the difference and refuses, unless --force. What it would write is checked like any change (validate's errors are refused unless --allow-rejected-config); a damaged history entry is never written. It works when the live storageInitializer is not valid JSON (with --force, since that is an outside edit). Revisions are recorded in configmap storage-initializer-history in KServe's namespace; see the history command."
   static override examples = [
     '<%= config.bin %> rollback',
     '<%= config.bin %> rollback 3 --diff --dry-run=server',
@@ -27,7 +27,11 @@ export default class Rollback extends ChangeCommand<typeof Rollback> {
     }),
     force: Flags.boolean({
       description:
-        'Roll back even over edits made outside kubectl storage-init to the same fields, a target that no longer exists (skipped), or a result with errors',
+        "Roll back even over edits made outside kubectl storage-init to the same fields (they get the rollback's values), or with a target that no longer exists (skipped)",
+    }),
+    'allow-rejected-config': Flags.boolean({
+      description:
+        "Write what the rollback restores even when KServe rejects it (validate's errors: invalid JSON, a missing quantity, a storageContainerName naming no usable container): KServe refuses the pods it concerns, every model pod for a broken ConfigMap, until it is fixed",
     }),
     list: Flags.boolean({description: 'List the recorded revisions (same as the history command)'}),
     'allow-field': Flags.string({
@@ -85,7 +89,7 @@ export default class Rollback extends ChangeCommand<typeof Rollback> {
         )
         return info
       },
-      {requireDoc: false, force: f.force},
+      {requireDoc: false, allowRejected: f['allow-rejected-config']},
     )
     await this.report(outcome, {verb: info!.verb, nothing: info!.nothing, details: info!.details})
     if (f['dry-run'] !== 'none' && outcome.changed.length && info!.historyVersion)

@@ -6,12 +6,12 @@
  * with no record; the next change or rollback sees the live configuration differ from the last record and says so (drift).
  * Every change is checked with validate's rules: it may not add an error, and the errors it leaves are named.
  */
-import {CliError, isApiStatus} from '../errors.js'
-import {PlanError} from '../domain/plans/plan-error.js'
+import {CliError, isApiStatus, isCliError} from '../errors.js'
+import {PlanError, StaleReadError} from '../domain/plans/plan-error.js'
 import type {KubeClient} from '../kube/client.js'
 import {Attempts, isTransient, POLICIES} from '../kube/retry.js'
 import {preflight, whoAmI, type AccessCheck} from '../kube/access.js'
-import {appendRevision, readHistory} from '../kube/history-store.js'
+import {appendRevision, findHistoryNamespace, readHistory, recordRevision} from '../kube/history-store.js'
 import {writeTarget, type WriteVerb} from '../kube/writes.js'
 import {explain} from '../kube/explain.js'
 import {
@@ -41,9 +41,9 @@ import {atLeast, controllerVersion, parseRelease} from '../domain/release.js'
 import {validate, type Finding} from '../domain/rules.js'
 import {fromResource, selectInjection} from '../domain/storage-containers.js'
 import {llmDeploymentName, llmOverride, llmPodSelector, resolveLlm} from '../domain/llmisvc.js'
-import {eachObjectPage} from '../kube/objects.js'
+import {eachObjectPage, listAllObjects} from '../kube/objects.js'
 import {eachPodPage} from '../kube/pods.js'
-import {deploymentMode, initContainerOf, podDifferences, rolloutFor, type Rollout} from '../domain/model-pods.js'
+import {deploymentMode, initContainerOf, podDifferences, rolloutFor, storageUris, type Rollout} from '../domain/model-pods.js'
 import {decodeStorageInitializer} from '../domain/go-json.js'
 import {DocumentSyntaxError, parseStorageInitializer} from '../domain/storage-initializer.js'
 import {
@@ -59,6 +59,8 @@ import {
   type PlanInput,
   type PlanResult,
   type StorageContainerTarget,
+  type KubeObject,
+  type ModelUris,
   type Target,
 } from '../domain/plans/target.js'
 
@@ -90,8 +92,8 @@ export interface ChangeOptions {
   record?: Partial<Pick<RevisionRecord, 'rollbackTo' | 'undo'>>
   /** a restore (rollback): what it is, for messages ("rolling back to revision 3"); every target it writes must be free of errors */
   restore?: string
-  /** write even what validate calls an error (rollback --force) */
-  force?: boolean
+  /** write even what validate calls an error, which KServe rejects (rollback --allow-rejected-config) */
+  allowRejected?: boolean
   /** refuse when the configuration has errors that the change does not fix */
   strict?: boolean
   /** the change needs the storageInitializer document (set-*); rollback does not, it can repair it */
@@ -100,6 +102,8 @@ export interface ChangeOptions {
   warn?: (text: string) => void
   /** models whose objects a per-model change reads and writes (history records name the others) */
   models?: ModelRef[]
+  /** interrupts are held from the first write until the record is written (src/interrupts.ts) */
+  interrupts?: {hold(): void; release(): void; readonly requested: string | undefined; readonly exitCode: number}
 }
 
 /** The models a change or the history names, read (those that exist) as targets. */
@@ -151,6 +155,8 @@ export interface Outcome {
   /** the resulting objects (server answers, or local results for a client dry run) */
   objects: any[]
   revision?: number
+  /** revisions dropped before --history-limit to keep the history under the API server's 1 MiB limit */
+  pruned?: number[]
   /** models whose running pods differ from what they would get now (undefined: not known) */
   stalePods?: StaleModel[]
   /** the LLMInferenceServices, and how a ConfigMap change reaches them */
@@ -160,19 +166,40 @@ export interface Outcome {
 export async function readLive(client: KubeClient, kserveNamespace?: string, models: ModelRef[] = []): Promise<Live> {
   const cscP = listStorageContainers(client)
   cscP.catch(() => undefined)
-  const found = await findConfigMap(client, kserveNamespace)
+  let found: {namespace: string; object: KubeObject | undefined}
+  try {
+    found = await findConfigMap(client, kserveNamespace)
+  } catch (e) {
+    // KServe's ConfigMap was deleted: the history (in the namespace named, or the one history in the cluster) is still
+    // read, so that history works and a rollback can recreate the ConfigMap
+    if (!(isCliError(e) && e.kind === 'NotFound')) throw e
+    const ns = kserveNamespace ?? (await findHistoryNamespace(client))
+    if (!ns || !(await readHistory(client, ns)).object) throw e
+    found = {namespace: ns, object: undefined}
+  }
   const ns = found.namespace
   const [dep, scs, hist] = await Promise.all([getController(client, ns), cscP, readHistory(client, ns)])
   const cm = found.object
   const where = `configmap ${ns}/${CONFIGMAP}`
-  const raw: string | undefined = cm.data?.[KEY]
+  const raw: string | undefined = cm?.data?.[KEY]
   const version = controllerVersion(dep).version
   const release = parseRelease(version ?? undefined)
   let doc: Record<string, unknown> = {}
   let docError: CliError | undefined
-  if (raw === undefined)
+  // the repair: the value the newest record left in the ConfigMap, restored over whatever is there now
+  const recorded = [...hist.history.records].reverse().find(r => r.targets.some(t => t.target === 'configmap'))
+  const repair = recorded
+    ? `kubectl storage-init rollback --to-revision ${recorded.revision} --target configmap --force brings back the value revision ${recorded.revision} recorded`
+    : `no revision records it, so restore it from your KServe release manifests (kubectl edit configmap ${CONFIGMAP} -n ${ns})`
+  if (!cm)
+    docError = new CliError('NotFound', `${where} does not exist (deleted?); its history is still there`, {
+      hint: recorded
+        ? `kubectl storage-init rollback --to-revision ${recorded.revision} --target configmap recreates it with the storageInitializer revision ${recorded.revision} recorded (KServe's other keys must come from your KServe release)`
+        : 'reinstall it from your KServe release',
+    })
+  else if (raw === undefined)
     docError = new CliError('NotFound', `${where} has no key "${KEY}"`, {
-      hint: 'KServe falls back to nothing: restore the key (kubectl storage-init rollback --force brings back the last recorded value; see kubectl storage-init validate)',
+      hint: `KServe falls back to nothing: restore the key (${repair}; see kubectl storage-init validate)`,
     })
   else {
     try {
@@ -182,7 +209,7 @@ export async function readLive(client: KubeClient, kserveNamespace?: string, mod
     } catch (e) {
       if (!(e instanceof DocumentSyntaxError)) throw e
       docError = new CliError('Invalid', `the "${KEY}" key of ${where} is not valid JSON: ${e.message}`, {
-        hint: 'KServe rejects every InferenceService pod until it is fixed; kubectl storage-init rollback --force restores the last recorded value, kubectl storage-init validate shows where it breaks',
+        hint: `KServe rejects every InferenceService pod until it is fixed; ${repair}; kubectl storage-init validate shows where it breaks`,
       })
     }
   }
@@ -212,13 +239,33 @@ export async function readLive(client: KubeClient, kserveNamespace?: string, mod
     }),
   ]
   targets.push(...(await modelTargets(client, [...models, ...historyModels(hist.history)])))
+  // a per-model change: every model's URIs, so that its container is never one the webhook could give to another
+  const isvcRefs = models.filter(m => m.kind === 'InferenceService')
+  const allModels = isvcRefs.length
+    ? (
+        await listAllObjects(client, 'inferenceservices', {}, (i): ModelUris => ({
+          namespace: i.metadata.namespace,
+          name: i.metadata.name,
+          uris: storageUris(i, release)
+            .filter(u => u.component === 'predictor')
+            .map(u => u.uri),
+          storageContainerName:
+            typeof i.spec?.predictor?.storageContainerName === 'string' ? i.spec.predictor.storageContainerName : undefined,
+        })).catch(e => {
+          // a user who may change one model but not list the others: the check is said to be skipped
+          if (isApiStatus(e, 403)) return undefined
+          throw e
+        })
+      )?.items
+    : undefined
   return {
+    ...(allModels ? {models: allModels} : {}),
     namespace: ns,
     doc,
     docError,
     release,
     version,
-    helm: helmOwnership(cm.metadata),
+    helm: helmOwnership(cm?.metadata),
     targets,
     history: hist.history,
     historyVersion: hist.object?.metadata?.resourceVersion,
@@ -384,17 +431,34 @@ export function findingTarget(f: Finding): string | undefined {
 }
 
 /** validate's errors for the live configuration with some targets' values replaced. */
-export function configErrors(live: Live, values: Map<string, unknown> = new Map()): Finding[] {
+export function configErrors(live: Live, values: Map<string, unknown> = new Map(), creates: Map<string, unknown> = new Map()): Finding[] {
   const cm = live.targets[0]
   const text = values.has(cm.id) ? values.get(cm.id) : cm.value
   const storageContainers = cscTargets(live)
     .filter(t => (values.has(t.id) ? values.get(t.id) !== null : t.object))
-    .map(t => (values.has(t.id) ? withValue(t, values.get(t.id)) : t.object))
+    .map(t => (values.has(t.id) ? withValue(t, values.get(t.id), creates.get(t.id)) : t.object))
+  // containers the change creates (a per-model change's own): not among the live targets yet
+  const known = new Set(cscTargets(live).map(t => t.id))
+  for (const [id, object] of creates)
+    if (!known.has(id) && values.get(id) !== null)
+      storageContainers.push({...(object as any), spec: {...(object as any).spec, container: values.get(id)}})
+  // the models a change writes: their storageContainerName must name a container KServe can use for them (SI061)
+  const inferenceServices = live.targets
+    .filter(t => t.kind === 'InferenceService' && values.has(t.id))
+    .map(t => ({
+      namespace: t.namespace!,
+      name: t.name,
+      uris: storageUris(t.object, live.release)
+        .filter(u => u.component === 'predictor')
+        .map(u => u.uri),
+      storageContainerName: (values.get(t.id) as string | null) ?? undefined,
+    }))
   return validate({
     configMapPath: `configmap/${CONFIGMAP}`,
     text: typeof text === 'string' ? text : null,
     release: live.release,
     storageContainers,
+    ...(inferenceServices.length ? {inferenceServices} : {}),
   }).filter(f => f.severity === 'error')
 }
 
@@ -407,20 +471,28 @@ const listFindings = (fs: Finding[]) => fs.map(f => `${f.rule} ${f.path}: ${f.me
 function checkConfig(live: Live, changed: Planned[], opts: ChangeOptions, warn: (t: string) => void): void {
   const key = (f: Finding) => `${f.rule} ${f.path}`
   const had = new Set(configErrors(live).map(key))
-  const result = configErrors(live, new Map(changed.map(p => [p.target.id, p.after])))
+  const result = configErrors(
+    live,
+    new Map(changed.map(p => [p.target.id, p.after])),
+    new Map(changed.filter(p => p.create).map(p => [p.target.id, p.create])),
+  )
   const written = new Set(changed.map(p => p.target.id))
   // a new error is refused; a restore must also not write back an error that is already there
   const bad = result.filter(f => !had.has(key(f)) || (opts.restore !== undefined && written.has(findingTarget(f) ?? '')))
   if (bad.length) {
-    if (!opts.force)
+    if (!opts.allowRejected)
       throw new CliError(
         'Invalid',
         `${opts.restore ?? 'the change'} would write a configuration KServe rejects: ${listFindings(bad)}; nothing was changed`,
         {
-          hint: opts.restore ? 'pass --force to write it anyway' : 'see kubectl storage-init validate',
+          hint: opts.restore
+            ? 'KServe would refuse the pods it concerns until it is fixed; to write it anyway: --allow-rejected-config'
+            : 'see kubectl storage-init validate',
         },
       )
-    warn(`--force: writing a configuration KServe rejects: ${listFindings(bad)}`)
+    warn(
+      `--allow-rejected-config: writing a configuration KServe rejects (it refuses the pods it concerns until it is fixed): ${listFindings(bad)}`,
+    )
   }
   const left = result.filter(f => had.has(key(f)) && !bad.includes(f))
   if (left.length === 0) return
@@ -500,7 +572,14 @@ export async function runChange(client: KubeClient, plan: Planner, opts: ChangeO
       namespace = live.namespace
       if (live.docError && opts.requireDoc !== false) throw live.docError
       for (const t of reportDrift(live, warn, applied)) drifted.add(t)
-      const result = plan(live)
+      let result: ReturnType<Planner>
+      try {
+        result = plan(live)
+      } catch (e) {
+        // what was read changed under us between two reads: read again, as after a conflict
+        if (e instanceof StaleReadError && (await tries.again(e))) continue
+        throw e
+      }
       const planned = Array.isArray(result) ? result : result.planned
       if (!Array.isArray(result))
         opts = {...opts, ...(result.record ? {record: result.record} : {}), ...(result.restore ? {restore: result.restore} : {})}
@@ -534,7 +613,13 @@ export async function runChange(client: KubeClient, plan: Planner, opts: ChangeO
           (verbOf(a) === 'create' ? -1 : verbOf(a) === 'delete' ? 1 : 0) - (verbOf(b) === 'create' ? -1 : verbOf(b) === 'delete' ? 1 : 0),
       )
       left = changed.map(p => p.target.id)
+      if (opts.dryRun === 'none') opts.interrupts?.hold()
       for (const p of changed) {
+        // interrupted: finish nothing more; what was written is recorded as incomplete (below, in catch)
+        if (opts.interrupts?.requested)
+          throw new CliError('Cancelled', `interrupted (${opts.interrupts.requested}) before ${p.target.display} was written`, {
+            exitCode: opts.interrupts.exitCode,
+          })
         try {
           results.set(
             p.target.id,
@@ -570,7 +655,7 @@ export async function runChange(client: KubeClient, plan: Planner, opts: ChangeO
       const objects = planned.map(p => results.get(p.target.id) ?? p.target.object)
       if (opts.dryRun === 'server') return {live, planned, changed, objects}
       left = []
-      const revision = await appendRevision(
+      const {revision, pruned} = await recordRevision(
         client,
         live.namespace,
         {time: new Date().toISOString(), user: await user(), command: opts.command, targets: [...applied.values()], ...extra()},
@@ -578,7 +663,16 @@ export async function runChange(client: KubeClient, plan: Planner, opts: ChangeO
       )
       const llms: LlmNote[] = []
       const stale = await stalePods(client, live, planned, llms)
-      return {live, planned, changed: planned.filter(p => applied.has(p.target.id)), objects, revision, stalePods: stale, llms}
+      return {
+        live,
+        planned,
+        changed: planned.filter(p => applied.has(p.target.id)),
+        objects,
+        revision,
+        ...(pruned.length ? {pruned} : {}),
+        stalePods: stale,
+        llms,
+      }
     }
   } catch (e) {
     // nothing written yet, a dry run, or the record of a complete change failed (that error says the change was applied)
@@ -608,8 +702,13 @@ export async function runChange(client: KubeClient, plan: Planner, opts: ChangeO
       err instanceof CliError || err instanceof PlanError ? err.kind : 'Server',
       `${err.message.replace(/; nothing was changed$/, '')}; changed: ${[...applied.keys()].join(', ')}${recorded}; not changed: ${left.join(', ')}`,
       {
-        hint: 'run the same command again to finish',
+        hint: opts.restore
+          ? 'run the same command again to finish'
+          : 'run the same command again to finish, or undo what was written with kubectl storage-init rollback',
+        exitCode: err instanceof CliError ? err.exitCode : 1,
       },
     )
+  } finally {
+    opts.interrupts?.release()
   }
 }

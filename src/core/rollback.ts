@@ -1,12 +1,15 @@
 /** Undo and return to a recorded revision (three-way, per target), and the history as `history` shows it. */
 import {CliError} from '../errors.js'
+import {CONFIGMAP} from '../kube/kserve.js'
 import type {KubeClient} from '../kube/client.js'
 import {
   damagedMessage,
   describeChange,
+  documentOf,
   HISTORY_CONFIGMAP,
   drift,
   HistoryError,
+  kindOf,
   planRestore,
   sameValue,
   type FieldConflict,
@@ -15,7 +18,10 @@ import {
 } from '../domain/history.js'
 import {holdsCredential, redactCommand} from '../domain/redact.js'
 import {unsafeWrites, writtenFields} from '../domain/restore-guard.js'
-import {liveValues, readLive, type Live, type PlanResult, type Planned} from './change.js'
+import {dedicatedBaseline, dedicatedName, dedicatedObject} from '../domain/plans/model.js'
+import type {InferenceServiceTarget} from '../domain/plans/target.js'
+import type {Container} from '../domain/container-merge.js'
+import {configMapTarget, liveValues, readLive, type Live, type PlanResult, type Planned} from './change.js'
 
 export interface RollbackRequest {
   /** undefined: undo the newest change */
@@ -35,8 +41,8 @@ export interface RollbackPlan extends PlanResult {
   verb: string
   /** the line when nothing needs to change */
   nothing: string
-  /** what the rollback writes, value by value: `configmap image: "…:v0.20.1" -> "…:v0.20.0"` */
-  details: string[]
+  /** what the rollback writes into each target, value by value: `image: "…:v0.20.1" -> "…:v0.20.0"` */
+  details: Record<string, string[]>
   /** the history's resourceVersion the plan was made from */
   historyVersion?: string
 }
@@ -64,18 +70,31 @@ function validJson(text: string): boolean {
   }
 }
 
-function conflictText(target: string, c: FieldConflict): string {
-  if (c.path === '') {
-    const why =
-      target === 'configmap'
-        ? typeof c.live === 'string'
-          ? validJson(c.live)
-            ? 'the live value is not a JSON object'
-            : 'the live value is not valid JSON'
-          : 'the key is missing'
-        : 'the live value is not an object'
-    return `${target}: the whole value (${why})`
+function jsonObject(text: string): boolean {
+  try {
+    const v: unknown = JSON.parse(text)
+    return typeof v === 'object' && v !== null && !Array.isArray(v)
+  } catch {
+    return false
   }
+}
+
+/** Why a target is merged as a whole value: which side is not a document (the live value, before the recorded ones). */
+function wholeValueWhy(target: string, c: FieldConflict): string {
+  const kind = kindOf(target)
+  const what = kind === 'json-text' ? 'a JSON object' : 'an object'
+  if (!documentOf(kind, c.live)) {
+    if (kind !== 'json-text') return 'the live value is not an object'
+    if (typeof c.live !== 'string') return 'the key is missing'
+    if (!validJson(c.live)) return 'the live value is not valid JSON'
+    return jsonObject(c.live) ? 'the live value is nested too deep to merge field by field' : 'the live value is not a JSON object'
+  }
+  if (!documentOf(kind, c.goal)) return c.goal === null ? 'the value to restore is absent' : `the value to restore is not ${what}`
+  return `the value the newest record left is not ${what}`
+}
+
+function conflictText(target: string, c: FieldConflict): string {
+  if (c.path === '') return `${target}: the whole value (${wholeValueWhy(target, c)})`
   return `${target} ${c.path} (live ${show(c.live)}, rollback ${show(c.goal)})`
 }
 
@@ -105,8 +124,12 @@ export function planRollback(live: Live, req: RollbackRequest, say: Say): Rollba
       {hint: 'preview the rollback again (--dry-run --diff) and check what it writes'},
     )
   let plan: RestorePlan
+  // a deleted ConfigMap is a target that vanished, which a rollback recreates (below)
+  const cmTarget = configMapTarget(live)
+  const values = liveValues(live)
+  if (!cmTarget.object) values.delete('configmap')
   try {
-    plan = planRestore(live.history, liveValues(live), {toRevision: req.toRevision, targets: req.targets})
+    plan = planRestore(live.history, values, {toRevision: req.toRevision, targets: req.targets})
   } catch (e) {
     if (!(e instanceof HistoryError)) throw e
     throw new CliError(e.kind === 'Damaged' ? 'Invalid' : e.kind, e.message, {hint: e.hint})
@@ -114,7 +137,27 @@ export function planRollback(live: Live, req: RollbackRequest, say: Say): Rollba
   const label = plan.mode === 'undo' ? `undoing revision ${plan.revision}` : `rolling back to revision ${plan.revision}`
   const display = (id: string) => live.targets.find(t => t.id === id)?.display ?? id
   // targets that are gone: a ClusterStorageContainer deleted since it was recorded
-  const gone = plan.targets.filter(t => t.vanished && !sameValue(t.goal, t.base))
+  const recreate = plan.targets.filter(t => t.vanished && t.target === 'configmap' && t.goal !== null)
+  if (recreate.length)
+    say.warn(
+      `configmap ${live.namespace}/${CONFIGMAP} does not exist: ${label} recreates it (only if it still does not exist when written) with the storageInitializer the history holds; KServe's other keys in it are not in the history: restore them from your KServe release`,
+    )
+  // a per-model container the plugin made, deleted by an undo, comes back with the field naming it (undo of an undo):
+  // made again as the per-model change makes it, for the model the same record names
+  const remake = plan.targets.flatMap(t => {
+    if (!t.vanished || t.goal === null || !t.target.startsWith('storage-container/')) return []
+    const name = t.target.slice('storage-container/'.length)
+    const model = live.targets.find(
+      (m): m is InferenceServiceTarget =>
+        m.kind === 'InferenceService' &&
+        dedicatedName({kind: 'InferenceService', namespace: m.namespace!, name: m.name}) === name &&
+        plan.targets.some(x => x.target === m.id),
+    )
+    return model ? [{t, name, model}] : []
+  })
+  const gone = plan.targets.filter(
+    t => t.vanished && t.target !== 'configmap' && !remake.some(x => x.t === t) && !sameValue(t.goal, t.base),
+  )
   if (gone.length) {
     const names = gone.map(t => t.target).join(', ')
     if (!req.force) {
@@ -155,17 +198,49 @@ export function planRollback(live: Live, req: RollbackRequest, say: Say): Rollba
     say.warn(
       `${label} also reverts changes made outside kubectl storage-init after it, which later revisions recorded as their "before": ${gaps.map(g => `${g.target} ${g.path || 'the whole value'} (made between revisions ${g.from} and ${g.to})`).join(', ')}`,
     )
-  const planned: Planned[] = present.map(t => ({
-    target: live.targets.find(x => x.id === t.target)!,
-    after: t.merge!.value,
-    what: 'rolled back',
-  }))
+  const planned: Planned[] = [
+    ...recreate.map(t => ({
+      target: cmTarget,
+      after: t.goal,
+      what: 'recreated and rolled back',
+      create: {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: CONFIGMAP, namespace: live.namespace}, data: {}},
+    })),
+    ...remake.map(({t, name, model}) => ({
+      target: {
+        id: t.target,
+        display: `clusterstoragecontainer.serving.kserve.io/${name}`,
+        kind: 'ClusterStorageContainer' as const,
+        name,
+        object: undefined,
+        value: null,
+        serving: true,
+      },
+      after: t.goal,
+      what: 'recreated and rolled back',
+      create: dedicatedObject(
+        {kind: 'InferenceService', namespace: model.namespace!, name: model.name},
+        model.object,
+        t.goal as Container,
+        live.release,
+      ),
+    })),
+    ...present.map(t => ({
+      target: live.targets.find(x => x.id === t.target)!,
+      after: t.merge!.value,
+      what: 'rolled back',
+    })),
+  ]
   // a record is data anyone who may write the history can forge: write only what the plugin's own changes write
+  // a container made again is compared with what a per-model change would copy into it today: only what differs counts
+  const baseline = (id: string) => {
+    const m = remake.find(x => x.t.target === id)
+    return m ? (dedicatedBaseline(live, m.model) ?? null) : plan.targets.find(t => t.target === id)?.base
+  }
   const writes = planned
     .filter(p => !sameValue(p.target.value, p.after))
     .map(p => ({
       target: p.target.id,
-      fields: writtenFields(p.target.id, p.target.value, p.after, plan.targets.find(t => t.target === p.target.id)?.base),
+      fields: writtenFields(p.target.id, p.target.value, p.after, baseline(p.target.id)),
       liveObject: p.target.object,
       deletes: p.after === null && p.target.kind === 'ClusterStorageContainer',
     }))
@@ -182,10 +257,13 @@ export function planRollback(live: Live, req: RollbackRequest, say: Say): Rollba
       },
     )
   }
-  const details = writes.flatMap(w =>
-    w.deletes
-      ? [`${w.target}: deleted`]
-      : w.fields.map(f => `${w.target} ${f.field || '(whole value)'}: ${brief(f.from)} -> ${brief(f.to)}`),
+  const details = Object.fromEntries(
+    writes.map(w => [
+      w.target,
+      w.deletes
+        ? ['deleted (kubectl storage-init made it)']
+        : w.fields.map(f => `${f.field || '(whole value)'}: ${brief(f.from)} -> ${brief(f.to)}`),
+    ]),
   )
   // undo: "revision R-1" only when that is the same state (no edit outside the plugin between R-1 and R)
   const state =
@@ -220,8 +298,9 @@ export interface HistoryItem extends Partial<RevisionRecord> {
   revision: number
   status: HistoryStatus
   description: string
-  /** a damaged entry: why */
+  /** a damaged entry: why, and what it holds (the start of it) */
   damaged?: string
+  stored?: string
   /** the recorded command held a credential (an older version recorded it): masked in `command` */
   credentialMasked?: boolean
 }
@@ -239,7 +318,8 @@ export function historyItems(live: Live): HistoryItem[] {
     status: r.incomplete?.length ? 'incomplete' : r === newest ? (drifted ? 'drifted' : 'current') : 'superseded',
     description: describeChange(r),
   }))
-  for (const d of damaged) items.push({revision: d.revision, status: 'damaged', description: damagedMessage(d), damaged: d.reason})
+  for (const d of damaged)
+    items.push({revision: d.revision, status: 'damaged', description: damagedMessage(d), damaged: d.reason, stored: d.text})
   return items.sort((a, b) => a.revision - b.revision)
 }
 
@@ -255,10 +335,6 @@ export function historyItem(live: Live, items: HistoryItem[], n: number): Histor
   if (!item)
     throw new CliError('NotFound', `unable to find specified revision ${n} in history`, {
       hint: items.length ? `recorded: ${items.map(i => i.revision).join(', ')}` : 'nothing is recorded',
-    })
-  if (item.damaged !== undefined)
-    throw new CliError('Invalid', item.description, {
-      hint: `it is never written back; repair it with kubectl edit configmap storage-initializer-history -n ${live.namespace}, or remove the key ${`revision-${String(n).padStart(6, '0')}`}`,
     })
   return item
 }

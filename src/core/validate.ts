@@ -7,7 +7,7 @@ import type {KubeClient} from '../kube/client.js'
 import {explain} from '../kube/explain.js'
 import {CONFIGMAP, findConfigMap, getController, KEY, listStorageContainers} from '../kube/kserve.js'
 import {helmOwnership} from '../domain/helm.js'
-import {decodeRelease} from '../domain/helm-release.js'
+import {decodeRelease, manifestPart, ReleaseError} from '../domain/helm-release.js'
 import {inValues, renderValues} from '../domain/helm-values.js'
 import {controllerVersion, parseRelease, type Release} from '../domain/release.js'
 import {validate, type Cluster, type Finding, type Severity} from '../domain/rules.js'
@@ -149,7 +149,10 @@ export async function validateLive(client: KubeClient, kserveNamespace?: string,
       : undefined,
   ])
   const modelNs = [...new Set(isvcs.map(i => i.metadata.namespace))]
-  const [modelNamespaces, helm] = await Promise.all([modelNamespaceFacts(client, modelNs, read), helmRelease(client, cmObject)])
+  const [modelNamespaces, {helm, problem: helmProblem}] = await Promise.all([
+    modelNamespaceFacts(client, modelNs, read),
+    helmRelease(client, cmObject),
+  ])
   const release = releaseFlag ? parseRelease(releaseFlag) : controllerRelease(dep)
   const cluster: Cluster = {configMapNames: cms ? Object.keys(cms) : undefined, configMapKeys: cms, modelNamespaces, helm}
   const versionUnknown = !release && ns ? {image: controllerVersion(dep).image} : undefined
@@ -182,7 +185,9 @@ export async function validateLive(client: KubeClient, kserveNamespace?: string,
   if (owner?.release && !helm)
     notChecked.push({
       rule: 'SI070',
-      reason: `the Helm release "${owner.release}" (its release Secret in namespace ${owner.releaseNamespace || ns}) could not be read: no permission to read secrets, or not a release this plugin understands`,
+      reason: helmProblem
+        ? `the Helm release "${owner.release}" could not be read: ${helmProblem}`
+        : `the Helm release "${owner.release}" (its release Secret in namespace ${owner.releaseNamespace || ns}) could not be read: no permission to read secrets, or not a release this plugin understands`,
     })
   if (cms === undefined && ns) notChecked.push({rule: 'SI030', reason: `the ConfigMaps of namespace ${ns} could not be listed`})
   if (csc.error) notChecked.push({rule: 'SI050-SI056', reason: csc.error})
@@ -269,11 +274,14 @@ async function modelNamespaceFacts(
 
 /**
  * What the Helm release owning the ConfigMap rendered: its newest deployed release Secret (decoded by helm-values.ts),
- * whose `manifest` holds the rendered objects. Undefined when not Helm-managed or not readable.
+ * whose `manifest` holds the rendered objects. No `helm` when not Helm-managed or not readable; `problem` says why,
+ * in one line, when the release (or the ConfigMap's annotation naming it) could not be used.
  */
-async function helmRelease(client: KubeClient, cm: ConfigMapObject | undefined): Promise<Cluster['helm']> {
+async function helmRelease(client: KubeClient, cm: ConfigMapObject | undefined): Promise<{helm?: Cluster['helm']; problem?: string}> {
   const owner = helmOwnership(cm?.metadata)
-  if (!cm || !owner?.release) return undefined
+  if (!cm || !owner?.release) return {}
+  // an annotation that is not a namespace's name never reaches a request path (`..` would climb out of it)
+  if (owner.ignored) return {problem: owner.ignored}
   const ns = owner.releaseNamespace || cm.metadata.namespace
   const labelVersion = (s: SecretObject) => Number(s.metadata.labels?.version ?? 0)
   try {
@@ -282,20 +290,24 @@ async function helmRelease(client: KubeClient, cm: ConfigMapObject | undefined):
       labelSelector: `owner=helm,name=${owner.release},status=deployed`,
     })
     const newest = secrets.sort((a, b) => labelVersion(b) - labelVersion(a))[0]
-    if (!newest?.data?.release) return undefined
+    if (!newest?.data?.release) return {}
     const release = decodeRelease(newest.data.release)
-    const docs = parseAllDocuments(release.manifest)
+    // only the documents compared are parsed: the manifest can be tens of MB
+    const docs = parseAllDocuments(manifestPart(release.manifest, [CONFIGMAP, 'ClusterStorageContainer']))
       .map(d => d.toJS())
       .filter(Boolean)
     const rendered = docs.find(d => d.kind === 'ConfigMap' && d.metadata?.name === CONFIGMAP)
     return {
-      release: owner.release,
-      revision: release.version ?? labelVersion(newest),
-      storageInitializer: rendered?.data?.[KEY],
-      storageContainers: docs.filter(d => d.kind === 'ClusterStorageContainer'),
+      helm: {
+        release: owner.release,
+        revision: release.version ?? labelVersion(newest),
+        storageInitializer: rendered?.data?.[KEY],
+        storageContainers: docs.filter(d => d.kind === 'ClusterStorageContainer'),
+      },
     }
-  } catch {
-    return undefined // not readable (no permission to read secrets, or not a release we understand)
+  } catch (e) {
+    // not readable (no permission to read secrets, or not a release we understand); a release too large says so
+    return e instanceof ReleaseError ? {problem: `${e.message} (Secret in namespace ${ns})`} : {}
   }
 }
 

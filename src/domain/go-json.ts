@@ -1,10 +1,11 @@
 /**
  * The `storageInitializer` document as KServe's Go code reads it: `json.Unmarshal` into StorageInitializerConfig
- * (pkg/types/config.go@v0.20.0, storage_initializer_injector.go@v0.15.2). Go matches keys case-insensitively and the
- * last matching key wins (`"Image"` after `"image"` is the image), a value of the wrong JSON type is an error that
- * KServe turns into a panic (configmap.go GetStorageInitializerConfigs@v0.20.0), and an int64 field refuses `1010.0`.
+ * (pkg/types/config.go@v0.20.0, storage_initializer_injector.go@v0.15.2). Go matches keys case-insensitively, by
+ * Unicode simple case folding (`cpuRequeſt` is cpuRequest: goFieldOf in json-edit.ts), and the last matching key wins
+ * (`"Image"` after `"image"` is the image), a value of the wrong JSON type is an error that KServe turns into a panic
+ * (configmap.go GetStorageInitializerConfigs@v0.20.0), and an int64 field refuses `1010.0`.
  */
-import {members} from './json-edit.js'
+import {goFieldOf, members} from './json-edit.js'
 import {FIELDS, fieldKnownIn} from './storage-initializer.js'
 import type {Release} from './release.js'
 
@@ -31,11 +32,13 @@ function jsonType(raw: string): string {
 /** Decode as Go does, for the fields the release's struct has (no release: every field of any release). */
 export function decodeStorageInitializer(text: string, release?: Release): GoDecoded {
   const fields = FIELDS.filter(f => fieldKnownIn(f, release))
+  const names = fields.map(f => f.name)
   const out: GoDecoded = {config: {}, keyOf: {}, errors: [], duplicates: [], folded: []}
   const seen = new Map<string, string[]>()
   for (const {key, raw} of members(text)) {
-    const f = fields.find(x => x.name === key) ?? fields.find(x => x.name.toLowerCase() === key.toLowerCase())
-    if (!f) continue
+    const name = goFieldOf(key, names)
+    if (name === undefined) continue
+    const f = fields.find(x => x.name === name)!
     seen.set(f.name, [...(seen.get(f.name) ?? []), key])
     if (key !== f.name) out.folded.push({key, field: f.name})
     const t = jsonType(raw)

@@ -2,7 +2,8 @@
  * Revision records of applied changes, the configuration they describe at any revision, and undo as a three-way merge
  * (the record's before/after against the live value), as pure functions.
  */
-import {editFields, members} from './json-edit.js'
+import {editFields, goFieldOf, members} from './json-edit.js'
+import {jsonTooDeep} from './json-error.js'
 
 export interface TargetChange {
   /** configmap | storage-container/NAME | inferenceservice/NS/NAME | llminferenceservice/NS/NAME */
@@ -34,7 +35,12 @@ export interface DamagedRecord {
   revision: number
   key: string
   reason: string
+  /** what the entry holds (its first DAMAGED_SHOWN characters), to show what is damaged */
+  text?: string
 }
+
+/** How much of a damaged entry is kept to show: enough to see what is wrong, never the whole of a large one. */
+export const DAMAGED_SHOWN = 2000
 
 export interface History {
   /** usable records, oldest first */
@@ -68,6 +74,10 @@ export function parseRecord(key: string, text: string): RevisionRecord | string 
   } catch (e) {
     return `not valid JSON (${(e as Error).message.split('\n')[0]})`
   }
+  // the containers a record holds are compared, merged and printed by walks that recurse: a record nested deeper than
+  // they can go is refused whole (a storageInitializer text is a string here, whatever it holds: see documentOf)
+  const deep = jsonTooDeep(text)
+  if (deep) return deep.message.replace(/ \(.*\)$/, '')
   if (typeof r !== 'object' || r === null || Array.isArray(r)) return 'not a JSON object'
   if (r.revision !== n)
     return r.revision === undefined
@@ -107,7 +117,7 @@ export function readHistoryData(data: Record<string, string> | undefined): Histo
     const m = KEY.exec(key)
     if (!m) continue
     const r = parseRecord(key, String(text))
-    if (typeof r === 'string') damaged.push({revision: Number(m[1]), key, reason: r})
+    if (typeof r === 'string') damaged.push({revision: Number(m[1]), key, reason: r, text: String(text).slice(0, DAMAGED_SHOWN)})
     else records.push(r)
   }
   return {records: records.sort((a, b) => a.revision - b.revision), damaged: damaged.sort((a, b) => a.revision - b.revision)}
@@ -118,27 +128,108 @@ export function readRecords(data: Record<string, string> | undefined): RevisionR
   return readHistoryData(data).records
 }
 
-/** The data patch of the history ConfigMap that adds a record and keeps the newest `limit` entries, damaged ones too. */
+/**
+ * What the API server lets a ConfigMap's data hold: core.MaxSecretSize, 1 MiB, the sum of len() of every data and
+ * binaryData value (UTF-8 bytes; keys and metadata are not counted): kube-apiserver's ValidateConfigMap.
+ */
+export const CONFIGMAP_DATA_LIMIT = 1024 * 1024
+/** What the history keeps its data under: the limit less 64 KiB, so that an estimate a little off never meets it. */
+export const HISTORY_DATA_BUDGET = CONFIGMAP_DATA_LIMIT - 64 * 1024
+
+/** The bytes of a string in UTF-8, as Go's len() counts it once the API server has decoded it (a lone surrogate: U+FFFD). */
+export function utf8Bytes(s: string): number {
+  let n = 0
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 0x80) n += 1
+    else if (c < 0x800) n += 2
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4
+      i++
+    } else n += 3
+  }
+  return n
+}
+
+/** A record that the history ConfigMap cannot hold, even with every older entry dropped. */
+export class RecordTooLargeError extends Error {
+  constructor(
+    /** the record's bytes */
+    readonly bytes: number,
+    /** what the ConfigMap holds besides revisions (other keys, binaryData), which are never dropped */
+    readonly otherBytes: number,
+    readonly budget: number,
+  ) {
+    super(
+      otherBytes > 0 && bytes <= budget
+        ? `the record is ${bytes} bytes and the ConfigMap's other keys ${otherBytes} bytes, together over the ${budget} bytes the history keeps under the 1 MiB ConfigMap limit`
+        : `the record alone is ${bytes} bytes, over the ${budget} bytes the history keeps under the 1 MiB ConfigMap limit`,
+    )
+    this.name = 'RecordTooLargeError'
+  }
+}
+
+export interface AppendPlan {
+  /** the data patch of the history ConfigMap (a merge patch: null drops a key) */
+  patch: Record<string, string | null>
+  /** entries dropped to keep the newest `limit` (revision numbers, oldest first) */
+  aged: number[]
+  /** entries dropped, besides those, to keep the data under the budget (oldest first): worth a note */
+  pruned: number[]
+  /** the bytes the data holds once the patch is applied (binaryData included) */
+  bytes: number
+}
+
+/**
+ * Adding a record: keep the newest `limit` entries (damaged ones too), then drop the oldest of them until the data
+ * (values' UTF-8 bytes, other keys' and `otherBytes` too) is within `budget`. A record that cannot fit even alone throws
+ * RecordTooLargeError.
+ */
+export function planAppend(
+  data: Record<string, string> | undefined,
+  record: RevisionRecord,
+  limit: number,
+  opts: {budget?: number; otherBytes?: number} = {},
+): AppendPlan {
+  const budget = opts.budget ?? HISTORY_DATA_BUDGET
+  const key = revisionKey(record.revision)
+  const text = JSON.stringify(record)
+  const bytes = utf8Bytes(text)
+  let other = opts.otherBytes ?? 0
+  const entries: {key: string; n: number; bytes: number}[] = []
+  for (const [k, v] of Object.entries(data ?? {})) {
+    const m = KEY.exec(k)
+    if (!m) other += utf8Bytes(String(v))
+    else if (k !== key) entries.push({key: k, n: Number(m[1]), bytes: utf8Bytes(String(v))})
+  }
+  if (bytes + other > budget) throw new RecordTooLargeError(bytes, other, budget)
+  const all = [...entries, {key, n: record.revision, bytes}].sort((a, b) => a.n - b.n)
+  const newest = new Set(all.slice(-Math.max(1, limit)).map(x => x.key))
+  const aged = entries.filter(e => !newest.has(e.key)).sort((a, b) => a.n - b.n)
+  const kept = entries.filter(e => newest.has(e.key)).sort((a, b) => a.n - b.n)
+  let total = other + bytes + kept.reduce((n, e) => n + e.bytes, 0)
+  const pruned: typeof kept = []
+  while (total > budget && kept.length > 0) {
+    const e = kept.shift()!
+    pruned.push(e)
+    total -= e.bytes
+  }
+  const patch: Record<string, string | null> = {}
+  for (const e of [...aged, ...pruned]) patch[e.key] = null
+  patch[key] = text
+  return {patch, aged: aged.map(e => e.n), pruned: pruned.map(e => e.n), bytes: total}
+}
+
+/**
+ * The data patch of the history ConfigMap that adds a record and keeps the newest `limit` entries, damaged ones too,
+ * as many of them as fit under HISTORY_DATA_BUDGET (planAppend says which were dropped).
+ */
 export function appendRecord(
   data: Record<string, string> | undefined,
   record: RevisionRecord,
   limit: number,
 ): Record<string, string | null> {
-  const numbers = Object.keys(data ?? {})
-    .map(k => KEY.exec(k))
-    .filter((m): m is RegExpExecArray => !!m)
-    .map(m => ({key: m[0], n: Number(m[1])}))
-  numbers.push({key: revisionKey(record.revision), n: record.revision})
-  const keep = new Set(
-    numbers
-      .sort((a, b) => a.n - b.n)
-      .slice(-Math.max(1, limit))
-      .map(x => x.key),
-  )
-  const patch: Record<string, string | null> = {}
-  for (const {key} of numbers) if (!keep.has(key) && key !== revisionKey(record.revision)) patch[key] = null
-  patch[revisionKey(record.revision)] = JSON.stringify(record)
-  return patch
+  return planAppend(data, record, limit).patch
 }
 
 /** The next revision number: after every entry, damaged ones included (a damaged entry is never overwritten). */
@@ -192,16 +283,31 @@ export type ValueKind = 'json-text' | 'object'
 
 export const kindOf = (target: string): ValueKind => (target === 'configmap' ? 'json-text' : 'object')
 
-/** The document of a value, or undefined when it is not a JSON object (invalid JSON, absent). */
+/** An own property, whatever its name (`__proto__`, `constructor`): never one inherited. */
+const own = (o: Record<string, unknown>, k: string): unknown => (Object.hasOwn(o, k) ? o[k] : undefined)
+
+function setOwn(o: Record<string, unknown>, k: string, v: unknown): void {
+  Object.defineProperty(o, k, {value: v, enumerable: true, writable: true, configurable: true})
+}
+
+/**
+ * The document of a value, or undefined when it is not a JSON object (invalid JSON, absent). A storageInitializer text
+ * is read as KServe (Go's encoding/json) reads it: every key that Go matches to a field of its struct (`Image`,
+ * `CPULimit`, `cpuRequeſt`: goFieldOf) is that field, under the field's own name, with the value of the last such key;
+ * any other key is what JSON.parse makes of it (the last one of the same spelling). Keys keep their first place.
+ */
 export function documentOf(kind: ValueKind, v: unknown): Record<string, unknown> | undefined {
   if (kind === 'object') return isObj(v) ? v : undefined
-  if (typeof v !== 'string') return undefined
+  // a text nested too deep for the walks that compare documents (sameValue, merge3) is compared as a whole value
+  if (typeof v !== 'string' || jsonTooDeep(v)) return undefined
   try {
-    const d = JSON.parse(v)
-    return isObj(d) ? d : undefined
+    if (!isObj(JSON.parse(v))) return undefined
   } catch {
     return undefined
   }
+  const doc: Record<string, unknown> = {}
+  for (const {key, raw} of members(v)) setOwn(doc, goFieldOf(key) ?? key, JSON.parse(raw))
+  return doc
 }
 
 export interface FieldDiff {
@@ -216,7 +322,7 @@ const join = (path: string, k: string) => (path ? `${path}.${k}` : k)
 function diffValues(a: unknown, b: unknown, path: string, out: FieldDiff[]): void {
   if (sameValue(a, b)) return
   if (isObj(a) && isObj(b)) {
-    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) diffValues(a[k], b[k], join(path, k), out)
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) diffValues(own(a, k), own(b, k), join(path, k), out)
     return
   }
   out.push({path, a, b})
@@ -243,7 +349,7 @@ export function fieldDiff(kind: ValueKind, a: unknown, b: unknown): FieldDiff[] 
 export function fieldValue(kind: ValueKind, v: unknown, path: string): unknown {
   if (path === '') return v
   let cur: unknown = documentOf(kind, v)
-  for (const k of path.split('.')) cur = isObj(cur) ? cur[k] : undefined
+  for (const k of path.split('.')) cur = isObj(cur) ? own(cur, k) : undefined
   return cur
 }
 
@@ -283,15 +389,20 @@ function mergeValue(b: unknown, g: unknown, l: unknown, path: string, acc: Merge
     return l
   }
   if (sameValue(l, b)) {
-    acc.reverted.push(path)
+    // the whole document (a text that only differs from base in formatting or in the case of its keys): field by field
+    if (path === '') {
+      const fields: FieldDiff[] = []
+      diffValues(b, g, path, fields)
+      acc.reverted.push(...fields.map(d => d.path))
+    } else acc.reverted.push(path)
     return g
   }
   if (sameValue(l, g)) return l
   if (isObj(b) && isObj(g) && isObj(l)) {
     const out: Record<string, unknown> = {}
     for (const k of new Set([...Object.keys(l), ...Object.keys(g), ...Object.keys(b)])) {
-      const v = mergeValue(b[k], g[k], l[k], join(path, k), acc)
-      if (v !== undefined) out[k] = v
+      const v = mergeValue(own(b, k), own(g, k), own(l, k), join(path, k), acc)
+      if (v !== undefined) setOwn(out, k, v)
     }
     return out
   }
@@ -303,31 +414,24 @@ function mergeValue(b: unknown, g: unknown, l: unknown, path: string, acc: Merge
  * Three-way merge of one target: `base` is what kubectl storage-init last left (the newest record's after), `goal` is
  * what the rollback restores, `live` is what is there now. When live is still base the goal is written as recorded
  * (byte for byte); when live was edited outside, only the fields that differ between base and goal are set, and
- * outside edits of other fields are kept; a field that both changed is a conflict.
+ * outside edits of other fields are kept; a field that both changed is a conflict. A storageInitializer text is merged
+ * field by field as KServe reads it (documentOf): a key set twice, or in another case, is no obstacle; a key renamed
+ * in case only (`CPULimit` for `cpuLimit`) is no change; a field is written where Go reads it (editFields).
  */
 export function merge3(kind: ValueKind, base: unknown, goal: unknown, live: unknown): Merge {
   const acc: MergeAcc = {reverted: [], kept: [], conflicts: []}
   if (sameValue(live, goal)) return {value: live, state: 'unchanged', ...acc}
   if (sameValue(live, base)) return {value: goal, state: 'restored', ...acc, reverted: fieldDiff(kind, base, goal).map(d => d.path)}
   const [db, dg, dl] = [base, goal, live].map(v => documentOf(kind, v))
-  // a text with a key set twice, in any case, is read by KServe (Go) otherwise than by JSON.parse: no field merge
-  const ambiguous =
-    kind === 'json-text' &&
-    !!db &&
-    !!dg &&
-    !!dl &&
-    [base, goal, live].some(v => {
-      const keys = members(v as string).map(m => m.key.toLowerCase())
-      return new Set(keys).size !== keys.length
-    })
-  if (!db || !dg || !dl || ambiguous) return {value: goal, state: 'conflict', ...acc, conflicts: [{path: '', base, goal, live}]}
+  if (!db || !dg || !dl) return {value: goal, state: 'conflict', ...acc, conflicts: [{path: '', base, goal, live}]}
   const merged = mergeValue(db, dg, dl, '', acc) as Record<string, unknown>
   let value: unknown = merged
   if (kind === 'json-text') {
-    // set the merged fields into the live text: its formatting and every other byte stay
+    // set the merged fields into the live text: its formatting and every other byte stay; a field goes to the key Go
+    // reads it from (the last that matches), a removed one takes every key Go would read it from
     const changes: Record<string, unknown> = {}
     for (const k of new Set([...Object.keys(dl), ...Object.keys(merged)]))
-      if (!sameValue(merged[k], dl[k]) || k in dl !== k in merged) changes[k] = merged[k]
+      if (!sameValue(own(merged, k), own(dl, k)) || Object.hasOwn(dl, k) !== Object.hasOwn(merged, k)) setOwn(changes, k, own(merged, k))
     value = Object.keys(changes).length ? editFields(live as string, changes) : live
   }
   const state = acc.conflicts.length ? 'conflict' : sameValue(value, live) ? 'unchanged' : 'merged'
@@ -436,12 +540,13 @@ export function planRestore(h: History, live: Map<string, unknown>, req: Restore
   }
   const oldest = all[0]
   if (mode === 'to-revision') {
-    const known = all.includes(revision) || (revision === oldest - 1 && revision >= 0)
+    // 0 is always the state before the oldest recorded revision, also once older ones were pruned
+    const known = all.includes(revision) || (revision === oldest - 1 && revision >= 0) || revision === 0
     if (!known)
       throw new HistoryError(
         'NotFound',
         `unable to find specified revision ${revision} in history`,
-        `recorded: ${all.join(', ')} (and ${oldest - 1}, the state before ${oldest}); see kubectl storage-init history`,
+        `recorded: ${all.join(', ')}, and 0 (the state before revision ${oldest}); see kubectl storage-init history`,
       )
     const d = isDamaged(revision)
     if (d)
@@ -450,13 +555,19 @@ export function planRestore(h: History, live: Map<string, unknown>, req: Restore
         `${damagedMessage(d)}; its state cannot be restored`,
         'see kubectl storage-init history; pick another revision',
       )
-    const later = damaged.find(x => x.revision > revision)
-    if (later)
+    const later = damaged.filter(x => x.revision > revision)
+    if (later.length) {
+      // a revision after every damaged entry can be restored (a damaged one's own state cannot)
+      const last = later[later.length - 1]
+      const usable = records.find(r => r.revision > last.revision)
       throw new HistoryError(
         'Damaged',
-        `${damagedMessage(later)}; rolling back past it is not safe, since what it changed is unknown`,
-        `roll back to revision ${later.revision} or later, or repair or delete the entry`,
+        `${damagedMessage(later[0])}; rolling back past it is not safe, since what it changed is unknown`,
+        usable
+          ? `roll back to revision ${usable.revision} or later, or repair or delete the damaged ${later.length > 1 ? `entries (${later.map(d => d.revision).join(', ')})` : 'entry'}`
+          : `repair or delete the damaged ${later.length > 1 ? `entries (${later.map(d => d.revision).join(', ')})` : 'entry'}: no later revision can be restored`,
       )
+    }
   } else {
     const undone = byNumber(revision)
     if (!undone) {

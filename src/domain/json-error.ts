@@ -103,3 +103,39 @@ export function jsonSyntaxError(text: string): {offset: number; message: string}
     return {offset: (e as {offset: number}).offset, message: (e as Error).message}
   }
 }
+
+/** Go's encoding/json refuses JSON nested deeper than this ("exceeded max depth"): KServe cannot read such a document. */
+export const GO_MAX_DEPTH = 10000
+/**
+ * The deepest nesting this plugin reads. Parsing is not the problem (JSON.parse is iterative); using the result is:
+ * JSON.stringify gives up at about 4,000 levels on Node's default stack, the YAML printer at about 600, and this
+ * plugin's own walks (history comparisons, --diff, -o jsonpath) recurse too. No storageInitializer or history record
+ * is nested more than a handful of levels, so a text nested deeper is refused, in one line, before anything walks it.
+ */
+export const MAX_DEPTH = 256
+
+/**
+ * Where a text opens its (limit + 1)th level of nesting, scanning as JSON does (brackets inside strings do not count),
+ * and why that is refused; undefined when it is not nested that deep. Valid JSON or not: only the brackets are counted,
+ * iteratively, so any depth costs one pass and no stack.
+ */
+export function jsonTooDeep(text: string, limit = MAX_DEPTH): {offset: number; message: string} | undefined {
+  let depth = 0
+  let offset = -1
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 0x22) {
+      // a string: to its closing quote, escapes skipped
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++
+    } else if (c === 0x5b || c === 0x7b) {
+      depth++
+      if (depth > limit && offset < 0) offset = i
+      // deeper than Go reads: KServe fails on it too, here
+      if (depth > GO_MAX_DEPTH)
+        return {offset: i, message: `nested deeper than ${GO_MAX_DEPTH} levels (Go's limit: KServe cannot read it either)`}
+    } else if (c === 0x5d || c === 0x7d) depth--
+  }
+  return offset < 0
+    ? undefined
+    : {offset, message: `nested deeper than ${limit} levels (more than this plugin reads; Go reads up to ${GO_MAX_DEPTH})`}
+}

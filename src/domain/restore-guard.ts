@@ -106,6 +106,9 @@ export function unsafeWrites(
       continue
     }
     for (const f of w.fields) {
+      // a whole value that is not a document (invalid JSON): validate's rules refuse it as KServe would (SI001), and
+      // --allow-rejected-config is the flag that writes it; an LLMInferenceService override removed: what undo does
+      if (f.field === '' && (!model || (model.kind === 'llminferenceservice' && f.to === null))) continue
       if (ok(f) || out.some(u => u.target === f.target && u.field === f.field)) continue
       if (model?.kind === 'inferenceservice') {
         const own = dedicatedName({kind: 'InferenceService', namespace: model.namespace, name: model.name})

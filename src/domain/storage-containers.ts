@@ -11,7 +11,7 @@
  */
 import {mergeContainer, type Container} from './container-merge.js'
 import {compareQuantities} from './quantity.js'
-import {Re2Error, re2Match} from './re2.js'
+import {MAX_URI, Re2Error, re2Match, tooLongToMatch} from './re2.js'
 import {atLeast, type Release} from './release.js'
 import {resourceField} from './storage-initializer.js'
 
@@ -59,18 +59,25 @@ export function formatUriFormat(f: UriFormat): string {
 
 /**
  * IsStorageUriSupported: formats in order; a non-empty prefix by prefix, else a non-empty regex by Go's
- * regexp.MatchString (a regex Go cannot compile is an error: Re2Error); formats with neither are skipped.
+ * regexp.MatchString (a regex Go cannot compile, or one too long to match here, is an error: Re2Error); formats with
+ * neither are skipped. A URI longer than MAX_URI matches no regex (matching it would take too long): `unmatched` says so.
  */
-export function matchFormats(formats: UriFormat[], uri: string): {match: boolean; format?: UriFormat} {
+export function matchFormats(formats: UriFormat[], uri: string): {match: boolean; format?: UriFormat; unmatched?: string} {
+  let unmatched: string | undefined
   for (const f of formats) {
     if (f.prefix) {
       if (uri.startsWith(f.prefix)) return {match: true, format: f}
     } else if (f.regex) {
-      if (re2Match(f.regex, uri)) return {match: true, format: f}
+      if (uri.length > MAX_URI) unmatched ??= uriTooLong(uri)
+      else if (re2Match(f.regex, uri)) return {match: true, format: f}
     }
   }
-  return {match: false}
+  return {match: false, unmatched}
 }
+
+/** Why a URI was matched against no regex format. */
+const uriTooLong = (uri: string) =>
+  `${tooLongToMatch('the URI is', uri, MAX_URI)}: ClusterStorageContainer regexes were not tried, as if none matched`
 
 /** Does the container serve the URI; a regex Go cannot compile counts as no match here (see matchFormats). */
 export function matches(sc: StorageContainer, uri: string): boolean {
@@ -177,6 +184,7 @@ function deciders(
   uri: string,
   containers: StorageContainer[],
   r: Release | undefined,
+  notes?: Set<string>,
 ): {sc: StorageContainer; format?: UriFormat; error?: string}[] {
   const out: {sc: StorageContainer; format?: UriFormat; error?: string}[] = []
   for (const sc of [...containers].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
@@ -186,8 +194,11 @@ function deciders(
     try {
       const m = matchFormats(sc.uriFormats, uri)
       if (m.match) out.push({sc, format: m.format})
+      else if (m.unmatched) notes?.add(m.unmatched)
     } catch (e) {
-      if (e instanceof Re2Error) out.push({sc, error: `error checking storage container ${sc.name}: ${e.message}`})
+      // a regex too long to match here is not Go's error: what KServe does then is not known
+      if (e instanceof Re2Error)
+        out.push({sc, error: `error checking storage container ${sc.name}: ${e.message}${e.tooLong ? ' (KServe would try it)' : ''}`})
       else throw e
     }
   }
@@ -200,6 +211,7 @@ function lookup(
   base: Container,
   containers: StorageContainer[],
   opts: SelectOptions,
+  notes: Set<string>,
 ): {kind: 'none'} | {kind: 'found'; injection: Injection; sc: StorageContainer} | {kind: 'result'; injection: Injection} {
   const r = opts.release
   if (opts.crdInstalled === false)
@@ -240,14 +252,16 @@ function lookup(
         injection: rejected(`ClusterStorageContainer "${name}" URI check failed for "${uri}": ${(e as Error).message}`, at),
       }
     }
-    if (!m.match)
+    if (!m.match) {
+      if (m.unmatched) notes.add(m.unmatched)
       return {
         kind: 'result',
         injection: rejected(`ClusterStorageContainer "${name}" does not support storageUri "${uri}": KServe refuses the pod`, at),
       }
+    }
     return {kind: 'found', sc, injection: found(sc, base, 'named by the InferenceService (spec.predictor.storageContainerName)', r)}
   }
-  const d = deciders(uri, containers, r)
+  const d = deciders(uri, containers, r, notes)
   const one = (x: (typeof d)[number]): Injection =>
     x.error
       ? rejected(`${x.error}: KServe refuses the pod`, `clusterstoragecontainer/${x.sc.name}`)
@@ -285,7 +299,8 @@ export function ociUriMode(uri: string, config: Record<string, unknown>, r: Rele
 
 /**
  * Decide, like the controller and the webhook of the release, what a pod with this storage URI gets. `config` is the
- * ConfigMap's document as Go reads it. An unknown release is judged by the newest rules.
+ * ConfigMap's document as Go reads it. An unknown release is judged by the newest rules. What could not be judged (a
+ * URI too long to match against regexes) is said at the end of the reason.
  */
 export function selectInjection(
   uri: string,
@@ -293,12 +308,24 @@ export function selectInjection(
   containers: StorageContainer[],
   opts: SelectOptions = {},
 ): Injection {
+  const notes = new Set<string>()
+  const i = decide(uri, config, containers, opts, notes)
+  return notes.size ? {...i, reason: `${i.reason} (${[...notes].join('; ')})`} : i
+}
+
+function decide(
+  uri: string,
+  config: Record<string, unknown>,
+  containers: StorageContainer[],
+  opts: SelectOptions,
+  notes: Set<string>,
+): Injection {
   const r = opts.release
   const v16 = !r || atLeast(r, '0.16')
   const cscs = !r || atLeast(r, '0.11.1')
   // the controller refuses schemes it does not know, unless a ClusterStorageContainer serves them
   // (ValidateStorageURI: a ClusterStorageContainer that serves it, else a local path, else Azure's form, else a known prefix)
-  if (opts.controller !== false && /\w+?:\/\//.test(uri) && !(cscs && deciders(uri, containers, r).some(d => !d.error))) {
+  if (opts.controller !== false && /\w+?:\/\//.test(uri) && !(cscs && deciders(uri, containers, r, notes).some(d => !d.error))) {
     if (uri.includes('blob.core.windows.net')) {
       if (!re2Match(AZURE_BLOB, uri))
         return rejected(`${uri} is not a valid Azure blob URI (${AZURE_BLOB}): the InferenceService fails (ValidateStorageURI)`)
@@ -324,7 +351,7 @@ export function selectInjection(
   if (v16) {
     // v0.16+: the ClusterStorageContainer lookup comes first, for every URI (pvc:// and oci:// included): its errors
     // refuse those pods too, though their init container does not use what it finds
-    const l = cscs ? lookup(uri, base, containers, opts) : ({kind: 'none'} as const)
+    const l = cscs ? lookup(uri, base, containers, opts, notes) : ({kind: 'none'} as const)
     if (l.kind === 'result' && l.injection.source === 'error') return l.injection
     let other: Injection | undefined
     if (uri.startsWith('pvc://'))
@@ -386,7 +413,7 @@ export function selectInjection(
   const copied = matchUri !== uri ? ` (copy mode: matched as ${matchUri})` : ''
   // in copy mode the init container copies from the mounted claim: its argument is the mount path
   const copyBase = defaultContainer(config, matchUri)
-  const l = cscs ? lookup(matchUri, copyBase, containers, opts) : ({kind: 'none'} as const)
+  const l = cscs ? lookup(matchUri, copyBase, containers, opts, notes) : ({kind: 'none'} as const)
   if (l.kind === 'result') return l.injection
   if (l.kind === 'found') return multi({...l.injection, reason: l.injection.reason + copied}, l.sc)
   return {

@@ -1,6 +1,6 @@
 /** The `storageInitializer` document of the inferenceservice-config ConfigMap: parsing, and what each field means. */
 import {atLeast, type Release} from './release.js'
-import {jsonSyntaxError} from './json-error.js'
+import {jsonSyntaxError, jsonTooDeep} from './json-error.js'
 
 export type FieldType = 'string' | 'quantity' | 'bool' | 'int'
 
@@ -114,21 +114,31 @@ export function lineColumn(text: string, offset: number): {line: number; column:
   return {line, column: offset - before.lastIndexOf('\n')}
 }
 
-/** Parse the JSON string; a syntax error says where. The document must be a JSON object. */
+/**
+ * Parse the JSON string; a syntax error says where. The document must be a JSON object, nested at most MAX_DEPTH
+ * levels: whichever comes first in the text, a syntax error or a level too deep, is the error, as Go's scanner reports.
+ */
 export function parseStorageInitializer(text: string): Record<string, unknown> {
+  const deep = jsonTooDeep(text)
+  const at = (offset: number, what: string) => {
+    const {line, column} = lineColumn(text, offset)
+    return new DocumentSyntaxError(`${what} at line ${line}, column ${column}`, line, column)
+  }
   let v: unknown
   try {
     v = JSON.parse(text)
   } catch (e) {
     const msg = (e as Error).message
     const pos = /at position (\d+)/.exec(msg)
-    // without V8's position (Bun words every JSON error otherwise, and never says where): found and worded as V8 does
-    const found = pos ? undefined : jsonSyntaxError(text)
+    // without V8's position (Bun words every JSON error otherwise, and never says where): found and worded as V8 does;
+    // only up to a level too deep, so that its scanner, which recurses, never goes deeper than MAX_DEPTH
+    const found = pos ? undefined : jsonSyntaxError(deep ? text.slice(0, deep.offset) : text)
     const offset = pos ? Number(pos[1]) : (found?.offset ?? text.length)
-    const {line, column} = lineColumn(text, offset)
+    if (deep && offset >= deep.offset) throw at(deep.offset, deep.message)
     const what = found?.message ?? msg.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '')
-    throw new DocumentSyntaxError(`${what} at line ${line}, column ${column}`, line, column)
+    throw at(offset, what)
   }
+  if (deep) throw at(deep.offset, deep.message)
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new DocumentSyntaxError('expected a JSON object', 1, 1)
   return v as Record<string, unknown>
 }

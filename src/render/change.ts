@@ -6,12 +6,13 @@ export function suffix(dryRun: string): string {
   return dryRun === 'client' ? ' (dry run)' : dryRun === 'server' ? ' (server dry run)' : ''
 }
 
-export function reportLines(o: Outcome, dryRun: string, verb = 'updated'): string[] {
+/** One line per target; `details` (by target id): what was written into it, indented under its line. */
+export function reportLines(o: Outcome, dryRun: string, verb = 'updated', details: Record<string, string[]> = {}): string[] {
   const changed = new Set(o.changed.map(p => p.target.id))
-  return o.planned.map(p =>
+  return o.planned.flatMap(p =>
     changed.has(p.target.id)
-      ? `${p.target.display} ${p.what} ${verb}${suffix(dryRun)}`
-      : `${p.target.display} ${p.what === 'rolled back' ? 'already matches' : p.what + ' unchanged'}`,
+      ? [`${p.target.display} ${p.what} ${verb}${suffix(dryRun)}`, ...(details[p.target.id] ?? []).map(d => `  ${d}`)]
+      : [`${p.target.display} ${p.what === 'rolled back' ? 'already matches' : p.what + ' unchanged'}`],
   )
 }
 

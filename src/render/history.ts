@@ -2,9 +2,11 @@
 import type {HistoryItem} from '../core/rollback.js'
 import {API_VERSION} from '../domain/api-version.js'
 import {unifiedDiff} from '../domain/diff.js'
+import {DAMAGED_SHOWN} from '../domain/history.js'
 import {valueText} from './diff.js'
 import {formatStructured} from './output.js'
 import {safe, table} from './table.js'
+import {escapeCell} from './terminal.js'
 
 /** -o json/yaml of one revision (--revision N). */
 export type Revision = {apiVersion: typeof API_VERSION; kind: 'Revision'; namespace: string} & HistoryItem
@@ -31,7 +33,7 @@ export async function renderRevision(namespace: string, item: HistoryItem, outpu
     const revision: Revision = {apiVersion: API_VERSION, kind: 'Revision', namespace, ...item}
     return formatStructured(revision, output)
   }
-  return revisionDetail(item)
+  return item.damaged !== undefined ? damagedDetail(namespace, item) : revisionDetail(item)
 }
 
 /** The revisions, oldest first (`max`: only the newest so many). */
@@ -68,6 +70,21 @@ function historyTable(items: HistoryItem[]): string {
         safe(i.damaged !== undefined ? `damaged: ${i.damaged}` : i.description),
       ]),
     ) + '\n'
+  )
+}
+
+/** `history --revision N` of a damaged entry: why, what it holds, and how to repair it (it is never written back). */
+function damagedDetail(namespace: string, i: HistoryItem): string {
+  const key = `revision-${String(i.revision).padStart(6, '0')}`
+  const shown = i.stored ?? ''
+  return (
+    [
+      `Revision:     ${i.revision}`,
+      'Status:       damaged',
+      `Damaged:      ${escapeCell(i.damaged ?? '')}`,
+      `Stored:       ${escapeCell(shown)}${shown.length >= DAMAGED_SHOWN ? ' … (cut)' : ''}`,
+      `Repair:       kubectl edit configmap storage-initializer-history -n ${namespace} (key ${key}), or remove the key; it is never written back`,
+    ].join('\n') + '\n'
   )
 }
 

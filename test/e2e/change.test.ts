@@ -308,7 +308,8 @@ describe('changes', () => {
     const again = await run(s, 'rollback', '--to-revision', '0')
     expect(again.code).toBe(0)
     expect(again.stdout).toBe(
-      'configmap/inferenceservice-config already matches\nclusterstoragecontainer.serving.kserve.io/default rolled back to revision 0\n',
+      'configmap/inferenceservice-config already matches\nclusterstoragecontainer.serving.kserve.io/default rolled back to revision 0\n' +
+        '  image: "kserve/storage-initializer:v0.20.1" -> "kserve/storage-initializer:v0.20.0"\n',
     )
     expect((await csc(s)).items[0].spec.container.image).toBe('kserve/storage-initializer:v0.20.0')
   })

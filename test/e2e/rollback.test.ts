@@ -85,7 +85,10 @@ describe('1: undo never loses an edit made outside the plugin', () => {
     const live = await text(s)
     const back = ok(await run(s, 'rollback'))
     expect(back.stdout).toBe(
-      'configmap/inferenceservice-config rolled back to the state before revision 2\nclusterstoragecontainer.serving.kserve.io/default rolled back to the state before revision 2\n',
+      'configmap/inferenceservice-config rolled back to the state before revision 2\n' +
+        '  image: "kserve/storage-initializer:v0.15.2" -> "kserve/storage-initializer:v0.15.1"\n' +
+        'clusterstoragecontainer.serving.kserve.io/default rolled back to the state before revision 2\n' +
+        '  image: "kserve/storage-initializer:v0.15.2" -> "kserve/storage-initializer:v0.15.1"\n',
     )
     // the state before revision 2, byte for byte: the hand edit included
     expect(await text(s)).toBe(live.replace('v0.15.2', 'v0.15.1'))
@@ -169,7 +172,8 @@ describe('1: undo never loses an edit made outside the plugin', () => {
     )
     const rest = ok(await run(s, 'rollback'))
     expect(rest.stdout).toBe(
-      'configmap/inferenceservice-config already matches\nclusterstoragecontainer.serving.kserve.io/default rolled back to revision 0\n',
+      'configmap/inferenceservice-config already matches\nclusterstoragecontainer.serving.kserve.io/default rolled back to revision 0\n' +
+        '  image: "kserve/storage-initializer:v0.15.1" -> "kserve/storage-initializer:v0.15.2"\n',
     )
     expect((await csc(s)).spec.container.image).toBe('kserve/storage-initializer:v0.15.2')
     expect((await si(s)).image).toBe('kserve/storage-initializer:v0.15.2')
@@ -200,7 +204,7 @@ describe('2: what rollback writes is checked; a damaged record is never written'
     const r = await run(s, 'rollback')
     refused(
       r,
-      /^error: undoing revision 1 would write a configuration KServe rejects: SI001 configmap\/inferenceservice-config:data\.storageInitializer: invalid JSON: .*; nothing was changed \(pass --force to write it anyway\)$/,
+      /^error: undoing revision 1 would write a configuration KServe rejects: SI001 configmap\/inferenceservice-config:data\.storageInitializer: invalid JSON: .*; nothing was changed \(KServe would refuse the pods it concerns until it is fixed; to write it anyway: --allow-rejected-config\)$/,
     )
     expect(await cm(s)).toEqual(before)
     expect(writes(s)).toBe(n)
@@ -218,7 +222,8 @@ describe('2: what rollback writes is checked; a damaged record is never written'
     )
     expect(await cm(s)).toEqual(before)
     refused(await run(s, 'rollback', '--to-revision', '0', '--force'), 'revision 1 in configmap storage-initializer-history is damaged')
-    refused(await run(s, 'history', '--revision', '1'), 'revision 1 in configmap storage-initializer-history is damaged: not valid JSON')
+    // shown, not refused: what is damaged, what the entry holds, how to repair it
+    expect(ok(await run(s, 'history', '--revision', '1')).stdout).toMatch(/^Revision: +1\nStatus: +damaged\nDamaged: +not valid JSON/)
     const table = ok(await run(s, 'history'))
     expect(table.stdout).toMatch(/^1\s+-\s+-\s+damaged\s+damaged: not valid JSON/m)
     // the next change warns, and records after it instead of over it
@@ -240,7 +245,7 @@ describe('2: what rollback writes is checked; a damaged record is never written'
     )
   })
 
-  test('a revision whose configuration has errors (request above limit, missing quantity) is refused, unless --force', async () => {
+  test('a revision whose configuration has errors (request above limit, missing quantity) is refused, unless --allow-rejected-config', async () => {
     ok(await run(s, 'set-image', '--tag', 'v0.20.1', '--target', 'configmap'))
     await editRecord(s, 1, r => ({
       ...r,
@@ -248,7 +253,7 @@ describe('2: what rollback writes is checked; a damaged record is never written'
     }))
     refused(
       await run(s, 'rollback'),
-      /^error: undoing revision 1 would write a configuration KServe rejects: SI021 configmap\/inferenceservice-config:data\.storageInitializer\.cpuRequest: .*; nothing was changed \(pass --force to write it anyway\)$/,
+      /^error: undoing revision 1 would write a configuration KServe rejects: SI021 configmap\/inferenceservice-config:data\.storageInitializer\.cpuRequest: .*; nothing was changed \(KServe would refuse the pods it concerns until it is fixed; to write it anyway: --allow-rejected-config\)$/,
     )
     await editRecord(s, 1, r => ({
       ...r,
@@ -258,8 +263,10 @@ describe('2: what rollback writes is checked; a damaged record is never written'
     }))
     refused(await run(s, 'rollback', '--dry-run=server'), /SI005 configmap\/inferenceservice-config:data\.storageInitializer\.memoryLimit/)
     expect((await si(s)).image).toBe('kserve/storage-initializer:v0.20.1')
-    const forced = ok(await run(s, 'rollback', '--force'))
-    expect(forced.stderr).toMatch(/^Warning: --force: writing a configuration KServe rejects: SI005 /m)
+    // --force overrides outside edits, not KServe's rules
+    refused(await run(s, 'rollback', '--force'), /SI005 /)
+    const forced = ok(await run(s, 'rollback', '--allow-rejected-config'))
+    expect(forced.stderr).toMatch(/^Warning: --allow-rejected-config: writing a configuration KServe rejects .*SI005 /m)
     expect((await si(s)).memoryLimit).toBeUndefined()
   })
 
@@ -301,7 +308,7 @@ describe('3: rollback repairs a broken configuration', () => {
     await editText(s, breakIt)
     refused(
       await run(s, 'set-image', '--tag', 'v0.20.2'),
-      /^error: the "storageInitializer" key of configmap kserve\/inferenceservice-config is not valid JSON: .* \(KServe rejects every InferenceService pod until it is fixed; kubectl storage-init rollback --force restores the last recorded value/,
+      /^error: the "storageInitializer" key of configmap kserve\/inferenceservice-config is not valid JSON: .* \(KServe rejects every InferenceService pod until it is fixed; kubectl storage-init rollback --to-revision 1 --target configmap --force brings back the value revision 1 recorded/,
     )
     const r = await run(s, 'rollback')
     refused(
@@ -311,7 +318,10 @@ describe('3: rollback repairs a broken configuration', () => {
     expect(r.stderr).toContain('--- configmap (recorded)\n+++ configmap (live)\n')
     const f = ok(await run(s, 'rollback', '--force'))
     expect(f.stdout).toBe(
-      'configmap/inferenceservice-config rolled back to revision 0\nclusterstoragecontainer.serving.kserve.io/default rolled back to revision 0\n',
+      'configmap/inferenceservice-config rolled back to revision 0\n' +
+        '  image: "kserve/storage-initializer:v0.20.1" -> "kserve/storage-initializer:v0.20.0"\n' +
+        'clusterstoragecontainer.serving.kserve.io/default rolled back to revision 0\n' +
+        '  image: "kserve/storage-initializer:v0.20.1" -> "kserve/storage-initializer:v0.20.0"\n',
     )
     expect(f.stderr).toContain(
       'Warning: --force: overwriting changes made outside kubectl storage-init since revision 1: configmap: the whole value (the live value is not valid JSON)',
@@ -384,11 +394,15 @@ describe('4: a ClusterStorageContainer deleted after it was recorded', () => {
     )
     expect(await cm(s)).toEqual(before)
     const t = ok(await run(s, 'rollback', '--target', 'configmap'))
-    expect(t.stdout).toBe('configmap/inferenceservice-config rolled back to revision 0\n')
+    expect(t.stdout).toBe(
+      'configmap/inferenceservice-config rolled back to revision 0\n  image: "kserve/storage-initializer:v0.20.1" -> "kserve/storage-initializer:v0.20.0"\n',
+    )
     expect((await si(s)).image).toBe('kserve/storage-initializer:v0.20.0')
     ok(await run(s, 'set-image', '--tag', 'v0.20.1'))
     const f = ok(await run(s, 'rollback', '--to-revision', '0', '--force'))
-    expect(f.stdout).toBe('configmap/inferenceservice-config rolled back to revision 0\n')
+    expect(f.stdout).toBe(
+      'configmap/inferenceservice-config rolled back to revision 0\n  image: "kserve/storage-initializer:v0.20.1" -> "kserve/storage-initializer:v0.20.0"\n',
+    )
     expect(f.stderr).toContain(
       'Warning: --force: skipping storage-container/default: it no longer exists, so rolling back to revision 0 cannot restore it\n',
     )

@@ -71,7 +71,7 @@ const commands: [string[], boolean][] = [
   [['validate'], true],
   [['history'], true],
   [['history', '--revision', '1'], true],
-  [['history', '--revision', '0'], false],
+  [['history', '--revision', '0'], true],
   [['rollback', '--diff', '--dry-run'], true],
   [['set-image', '--tag', 'v0.20.1', '--diff', '--dry-run'], true],
   [['logs', 'llm', '-n', 'ml'], true],

@@ -448,10 +448,54 @@ test('without outside edits, undo restores the previous value byte for byte, and
   )
 })
 
-test('a text with a key set twice (in any case) is not merged field by field: Go reads it otherwise than JSON.parse', () => {
+test('a text with a key set twice (in any case) is merged field by field as Go reads it (test/unit/merge-go-keys.test.ts)', () => {
   const base = '{"image": "a:2", "Image": "a:2", "cpuLimit": "1"}'
   const goal = '{"image": "a:1", "Image": "a:1", "cpuLimit": "1"}'
   const live = '{"image": "a:2", "Image": "a:2", "cpuLimit": "2"}'
-  expect(merge3('json-text', base, goal, live)).toMatchObject({state: 'conflict', value: goal, conflicts: [{path: ''}]})
+  expect(merge3('json-text', base, goal, live)).toMatchObject({
+    state: 'merged',
+    value: '{"image": "a:2", "Image": "a:1", "cpuLimit": "2"}',
+    reverted: ['image'],
+    kept: ['cpuLimit'],
+    conflicts: [],
+  })
   expect(merge3('json-text', base, goal, base)).toMatchObject({state: 'restored', value: goal})
+})
+
+describe('rollback targets at the edges (#26)', () => {
+  const a = CM({image: 'kserve/si:a'})
+  const b = CM({image: 'kserve/si:b'})
+  const c = CM({image: 'kserve/si:c'})
+
+  test('0 is the state before the oldest recorded revision, also once older ones were pruned', () => {
+    // revisions 1 to 4 aged out: 5 and 6 are left
+    const h = hist([rec(5, [['configmap', a, b]]), rec(6, [['configmap', b, c]])])
+    const p = planRestore(h, new Map([['configmap', c]]), {toRevision: 0})
+    expect(p.targets[0].merge!.value).toBe(a)
+    expect(() => planRestore(h, new Map([['configmap', c]]), {toRevision: 3})).toThrow(
+      /unable to find specified revision 3 in history \(|^unable to find specified revision 3 in history$/,
+    )
+  })
+
+  test('past a damaged entry: the hint names a revision that can be restored, or none', () => {
+    const damaged = [{revision: 2, key: revisionKey(2), reason: 'not valid JSON'}]
+    const withLater = hist([rec(1, [['configmap', a, b]]), rec(3, [['configmap', b, c]])], damaged)
+    const e1 = (() => {
+      try {
+        planRestore(withLater, new Map([['configmap', c]]), {toRevision: 1})
+      } catch (e) {
+        return e as {hint?: string}
+      }
+    })()
+    expect(e1?.hint).toBe('roll back to revision 3 or later, or repair or delete the damaged entry')
+    const newestDamaged = hist([rec(1, [['configmap', a, b]])], damaged)
+    const e2 = (() => {
+      try {
+        planRestore(newestDamaged, new Map([['configmap', b]]), {toRevision: 1})
+      } catch (e) {
+        return e as {hint?: string}
+      }
+    })()
+    expect(e2?.hint).toBe('repair or delete the damaged entry: no later revision can be restored')
+  })
 })

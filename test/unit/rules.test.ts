@@ -154,6 +154,18 @@ const CASES: [string, ValidationInput][] = [
     }),
   ],
   ['SI071', input(GOOD, {helmIgnored: ['kserve.storage.resources (memoryLimit 8Gi)']})],
+  // a model naming a container that does not exist: the webhook refuses its pods
+  [
+    'SI061',
+    input(
+      {...GOOD, image: 'kserve/storage-initializer:v0.20.0'},
+      {
+        release: parseRelease('v0.20.0'),
+        storageContainers: [],
+        inferenceServices: [{namespace: 'ml', name: 'm', uris: ['s3://b/m'], storageContainerName: 'gone'}],
+      },
+    ),
+  ],
   // a command line an older version recorded whole, its --token with it
   ['SI080', input(GOOD, {historyCommands: [{revision: 3, command: 'kubectl storage-init rollback --token eyJhbGciOiJSUzI1NiJ9.secret'}]})],
   ['SI060', input({...GOOD, image: 'registry.corp.example:5000/kserve/storage-initializer:v0.15.2'}, {storageContainers: []})],
@@ -296,4 +308,10 @@ test('the README documents every rule', async () => {
   const {readFileSync} = await import('node:fs')
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
   for (const r of RULES) expect(readme).toContain(`| ${r.id} | ${r.name} | ${r.severity} | ${r.description} |`)
+})
+
+test('SI061: before v0.20 KServe has no storageContainerName and ignores it', () => {
+  const named = {inferenceServices: [{namespace: 'ml', name: 'm', uris: ['s3://b/m'], storageContainerName: 'gone'}]}
+  expect(rules(input(GOOD, {...named, release: parseRelease('v0.19.0')}))).not.toContain('SI061')
+  expect(rules(input(GOOD, {...named, release: parseRelease('v0.20.0')}))).toContain('SI061')
 })

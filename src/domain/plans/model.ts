@@ -12,9 +12,9 @@ import {apiVersionOf} from '../api-resources.js'
 import type {Container} from '../container-merge.js'
 import {llmOverride, resolveLlm} from '../llmisvc.js'
 import {storageUris} from '../model-pods.js'
-import {atLeast} from '../release.js'
+import {atLeast, type Release} from '../release.js'
 import {fromResource, mergedViolations, selectInjection, type Injection} from '../storage-containers.js'
-import {PlanError} from './plan-error.js'
+import {PlanError, StaleReadError} from './plan-error.js'
 import {
   cscTargets,
   DEDICATED_LABELS,
@@ -26,6 +26,7 @@ import {
   type PlanResult,
   type Planned,
   type InferenceServiceTarget,
+  type KubeObject,
   type LlmTarget,
   type Target,
 } from './target.js'
@@ -89,6 +90,39 @@ export function planModelChange(live: PlanInput, ref: ModelRef, change: Containe
     throw new PlanError('Invalid', `inferenceservice "${ref.name}" has no storage URI in its predictor: it gets no storage-initializer`)
   const multi = uris.some(u => u.multi)
   const name = dedicatedName(ref)
+  // the webhook gives a ClusterStorageContainer to every model whose URI it matches, unless the model names its own:
+  // a container matching exactly this model's URIs also matches any other model with the same URI
+  if (!live.models) warn(`the InferenceServices could not be listed: not checked whether other models share ${ref.name}'s storage URI`)
+  const shared = (live.models ?? []).filter(
+    m =>
+      !(m.namespace === ref.namespace && m.name === ref.name) && !m.storageContainerName && m.uris.some(u => uris.some(x => x.uri === u)),
+  )
+  if (shared.length) {
+    const who = shared.map(m => `${m.namespace}/${m.name}`)
+    const uri = uris.find(x => shared[0].uris.includes(x.uri))!.uri
+    // what would work: the others named to the container they get today, so that a's own container is not theirs
+    const today = selectInjection(
+      uri,
+      live.doc,
+      cscTargets(live)
+        .filter(t => t.object)
+        .map(t => fromResource(t.object!)),
+      {
+        release: r,
+        crdInstalled: live.crdInstalled,
+      },
+    )
+    const pin = today.sourceName.startsWith('clusterstoragecontainer/')
+      ? today.sourceName.slice('clusterstoragecontainer/'.length)
+      : undefined
+    throw new PlanError(
+      'Invalid',
+      `${who.join(', ')} ${shared.length > 1 ? 'have' : 'has'} the same storage URI as ${ref.namespace}/${ref.name} (${uri}): a container for ${ref.name} alone cannot exist, since the webhook would give it to ${shared.length > 1 ? 'them' : 'it'} too; nothing was changed`,
+      pin
+        ? `first name for ${shared.length > 1 ? 'each of them' : shared[0].name} the container it gets today (${shared.map(m => `kubectl patch inferenceservice ${m.name} -n ${m.namespace} --type=merge -p '{"spec":{"predictor":{"storageContainerName":"${pin}"}}}'`).join('; ')}), or change every model at once without --isvc`
+        : `no ClusterStorageContainer serves that URI today, so the others cannot be pinned to one: give ${ref.name} a URI of its own, or change every model at once without --isvc`,
+    )
+  }
   const existing = cscTargets(live).find(t => t.id === `storage-container/${name}`)
   const containers = cscTargets(live)
     .filter(t => t.object)
@@ -101,6 +135,11 @@ export function planModelChange(live: PlanInput, ref: ModelRef, change: Containe
     storageContainerName: typeof target.value === 'string' ? target.value : undefined,
   })
   let base: Container
+  // the model names its own container, which the list of containers does not hold: written (or removed) by another
+  // change between the two reads, since a per-model change creates the container before naming it, and unnames it
+  // before deleting it
+  if (current.source === 'error' && target.value === name && !existing)
+    throw new StaleReadError(`${target.display} names ${name}, which another change is creating or removing right now`)
   if (current.source === 'error') throw new PlanError('Invalid', `${target.display}: ${current.reason}`)
   if (current.source === 'ambiguous') {
     warn(
@@ -118,17 +157,7 @@ export function planModelChange(live: PlanInput, ref: ModelRef, change: Containe
       `pods of ${ref.namespace}/${ref.name} would get ${broken[0].problems.join(', ')} (its container merged over the ConfigMap's): the API server would reject them; nothing was changed`,
       'give both --requests and --limits',
     )
-  const object = {
-    apiVersion: apiVersionOf('clusterstoragecontainers'),
-    kind: 'ClusterStorageContainer',
-    metadata: {name, labels: {...DEDICATED_LABELS}, annotations: {[MODEL_ANNOTATION]: `${ref.namespace}/${ref.name}`}},
-    spec: {
-      container,
-      supportedUriFormats: uris.map(u => ({regex: exactRe2(u.uri)})),
-      workloadType: 'initContainer',
-      supportsMultiModelDownload: multi,
-    },
-  }
+  const object = dedicatedObject(ref, isvc, container, r)
   const csc: Target = existing ?? {
     id: `storage-container/${name}`,
     display: `clusterstoragecontainer.serving.kserve.io/${name}`,
@@ -149,6 +178,48 @@ export function planModelChange(live: PlanInput, ref: ModelRef, change: Containe
     {target, after: name, what: 'storageContainerName'},
   ]
   return {planned}
+}
+
+/**
+ * The ClusterStorageContainer of one model (labelled as ours, named after it, serving exactly its predictor's URIs),
+ * holding `container`: what a per-model change creates, and what undoing the undo of one creates again.
+ */
+export function dedicatedObject(ref: ModelRef, isvc: KubeObject, container: Container, release?: Release) {
+  const uris = storageUris(isvc, release).filter(u => u.component === 'predictor')
+  return {
+    apiVersion: apiVersionOf('clusterstoragecontainers'),
+    kind: 'ClusterStorageContainer',
+    metadata: {name: dedicatedName(ref), labels: {...DEDICATED_LABELS}, annotations: {[MODEL_ANNOTATION]: `${ref.namespace}/${ref.name}`}},
+    spec: {
+      container,
+      supportedUriFormats: uris.map(u => ({regex: exactRe2(u.uri)})),
+      workloadType: 'initContainer',
+      supportsMultiModelDownload: uris.some(u => u.multi),
+    },
+  }
+}
+
+/**
+ * What a per-model change of this model would start its container from today (the container the webhook gives it
+ * without one of its own, less what KServe must not take from a ClusterStorageContainer): the fields it copies.
+ */
+export function dedicatedBaseline(live: PlanInput, model: InferenceServiceTarget): Container | undefined {
+  const uris = storageUris(model.object, live.release).filter(u => u.component === 'predictor')
+  if (!uris.length) return undefined
+  const containers = cscTargets(live)
+    .filter(
+      t =>
+        t.object &&
+        t.id !== `storage-container/${dedicatedName({kind: 'InferenceService', namespace: model.namespace!, name: model.name})}`,
+    )
+    .map(t => fromResource(t.object!))
+  const today = selectInjection(uris[0].uri, live.doc, containers, {
+    release: live.release,
+    crdInstalled: live.crdInstalled,
+    multiModel: uris.some(u => u.multi),
+  })
+  const c = today.container ?? today.candidates?.[0]?.container
+  return c ? portable({...portable(c), name: c.name ?? 'storage-initializer'}) : undefined
 }
 
 function planLlm(live: PlanInput, target: LlmTarget, change: ContainerChange): PlanResult {

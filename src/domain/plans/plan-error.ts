@@ -13,6 +13,17 @@ export class PlanError extends Error {
   }
 }
 
+/**
+ * What was read does not hang together, because another writer changed it between two reads (a model names its own
+ * container, which the list read a moment earlier did not hold yet, or no longer): read again and plan again.
+ */
+export class StaleReadError extends PlanError {
+  constructor(message: string) {
+    super('Conflict', message, 'another change was under way; try again')
+    this.name = 'StaleReadError'
+  }
+}
+
 /** One planned edit: the target, its value after the change, and what the report line says changed. */
 export interface Edit<T> {
   target: T

@@ -44,7 +44,13 @@ interface Base {
   serving: boolean
 }
 
-export type ConfigMapTarget = Base & {kind: 'ConfigMap'; /** the storageInitializer text (null: the key is missing) */ value: string | null}
+export type ConfigMapTarget = Omit<Base, 'object'> & {
+  kind: 'ConfigMap'
+  /** the object as read; undefined: it was deleted (a rollback can recreate it from the history) */
+  object: KubeObject | undefined
+  /** the storageInitializer text (null: the key is missing, or the ConfigMap) */
+  value: string | null
+}
 export type StorageContainerTarget = Omit<Base, 'object'> & {
   kind: 'ClusterStorageContainer'
   /** the object as read; undefined: one that does not exist yet (a per-model change creates it) */
@@ -77,7 +83,12 @@ export function withValue(t: Target, after: unknown, create?: any): any {
   else if (t.kind === 'InferenceService') {
     o.spec = {...o.spec, predictor: {...o.spec?.predictor, storageContainerName: after ?? undefined}}
     if (after === null) delete o.spec.predictor.storageContainerName
-  } else o.spec = {...o.spec, template: {...o.spec?.template, initContainers: llmInitContainers(t.object, after)}}
+  } else {
+    const rest = llmInitContainers(t.object, after)
+    o.spec = {...o.spec, template: {...o.spec?.template, initContainers: rest}}
+    // the override was the only init container: the key goes, as it was before the override was added
+    if (rest.length === 0) delete o.spec.template.initContainers
+  }
   return o
 }
 
@@ -87,7 +98,8 @@ export function mergePatchFor(t: Target, after: unknown): Record<string, unknown
   if (t.kind === 'ConfigMap') return {metadata, data: {[KEY]: after}}
   if (t.kind === 'ClusterStorageContainer') return {metadata, spec: {container: mergeDiff(t.value, after)}}
   if (t.kind === 'InferenceService') return {metadata, spec: {predictor: {storageContainerName: after}}}
-  return {metadata, spec: {template: {initContainers: llmInitContainers(t.object, after)}}}
+  const rest = llmInitContainers(t.object, after)
+  return {metadata, spec: {template: {initContainers: rest.length ? rest : null}}}
 }
 
 /** The resource of a target, as an access review and an error message name it. */
@@ -116,6 +128,16 @@ export interface PlanInput {
   targets: Target[]
   /** is the ClusterStorageContainer CRD installed */
   crdInstalled: boolean
+  /** every InferenceService's predictor URIs and storageContainerName (read for a per-model change only) */
+  models?: ModelUris[]
+}
+
+/** What a per-model change needs to know of every other model: could its container be given to them too. */
+export interface ModelUris {
+  namespace: string
+  name: string
+  uris: string[]
+  storageContainerName?: string
 }
 
 /** One planned write: the target, its value after the change, and (a new object) what to create. */
