@@ -223,6 +223,16 @@ export function dedicatedBaseline(live: PlanInput, model: InferenceServiceTarget
 }
 
 function planLlm(live: PlanInput, target: LlmTarget, change: ContainerChange): PlanResult {
+  const r = live.release
+  // the LLM controller merges a user's storage-initializer over its own from v0.20.0 (workload_storage.go
+  // extractAndStripStorageInitializer@v0.20.0); v0.19.0 strips it (stripPriorControllerStorageInitializer), and
+  // v0.16 to v0.18 append their own after the template's, two init containers of one name: an invalid Deployment
+  if (r && !atLeast(r, '0.20'))
+    throw new PlanError(
+      'Invalid',
+      `KServe ${live.version}'s LLM controller does not read an override in spec.template.initContainers[storage-initializer]: ${atLeast(r, '0.19') ? 'it drops it' : 'it adds its own beside it, and a Deployment with two init containers of one name is invalid'} (the merge arrived in v0.20.0)`,
+      'upgrade KServe to v0.20 or later; or change what every LLMInferenceService gets (set-image/set-resources --target configmap)',
+    )
   const llm = target.object
   const current = (llmOverride(llm) as Container | undefined) ?? {name: 'storage-initializer'}
   // --tag and --registry start from the image the model gets; other changes do not pin the image in the override
