@@ -257,7 +257,7 @@ export function planRollback(live: Live, req: RollbackRequest, say: Say): Rollba
       },
     )
   }
-  const details = Object.fromEntries(
+  const details: Record<string, string[]> = Object.fromEntries(
     writes.map(w => [
       w.target,
       w.deletes
@@ -265,6 +265,10 @@ export function planRollback(live: Live, req: RollbackRequest, say: Say): Rollba
         : w.fields.map(f => `${f.field || '(whole value)'}: ${brief(f.from)} -> ${brief(f.to)}`),
     ]),
   )
+  // a target that already has what the rollback restores because someone put it there by hand: said, not hidden
+  for (const t of present)
+    if (t.merge!.state === 'unchanged' && !sameValue(t.live, t.base))
+      details[t.target] = [`changed outside kubectl storage-init since revision ${plan.newest}, to what ${label} restores`]
   // undo: "revision R-1" only when that is the same state (no edit outside the plugin between R-1 and R)
   const state =
     plan.mode === 'undo'

@@ -671,8 +671,23 @@ export function drift(records: RevisionRecord[], live: Map<string, unknown>): {t
 export function describeChange(r: RevisionRecord): string {
   const groups = new Map<string, string[]>()
   for (const t of r.targets) {
-    const diffs = fieldDiff(kindOf(t.target), t.before, t.after)
     const name = t.target
+    const kind = kindOf(t.target)
+    // a model's storageContainerName is one field; a container made or removed is said so, with what it holds
+    if (name.startsWith('inferenceservice/')) {
+      add(groups, t.after === null ? 'storageContainerName removed' : `storageContainerName=${String(t.after)}`, name)
+      continue
+    }
+    if (t.before === null && documentOf(kind, t.after)) {
+      const fields = leaves(documentOf(kind, t.after)!, '')
+      add(groups, `created with ${fields.map(([path, v]) => `${path}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ')}`, name)
+      continue
+    }
+    if (t.after === null && t.before !== null) {
+      add(groups, 'removed', name)
+      continue
+    }
+    const diffs = fieldDiff(kind, t.before, t.after)
     if (diffs.length === 0) add(groups, 'formatting', name)
     for (const d of diffs)
       add(

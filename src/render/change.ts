@@ -12,7 +12,10 @@ export function reportLines(o: Outcome, dryRun: string, verb = 'updated', detail
   return o.planned.flatMap(p =>
     changed.has(p.target.id)
       ? [`${p.target.display} ${p.what} ${verb}${suffix(dryRun)}`, ...(details[p.target.id] ?? []).map(d => `  ${d}`)]
-      : [`${p.target.display} ${p.what === 'rolled back' ? 'already matches' : p.what + ' unchanged'}`],
+      : [
+          `${p.target.display} ${p.what === 'rolled back' ? 'already matches' : p.what + ' unchanged'}`,
+          ...(details[p.target.id] ?? []).map(d => `  ${d}`),
+        ],
   )
 }
 

@@ -5,6 +5,7 @@
 import {runChange, type ChangeOptions} from '../../src/core/change.js'
 import {historyItem, loadHistory, planRollback, type RollbackRequest} from '../../src/core/rollback.js'
 import {renderRevision} from '../../src/render/history.js'
+import {reportLines} from '../../src/render/change.js'
 import {validateLive} from '../../src/core/validate.js'
 import {imagePlanner} from '../../src/core/settings.js'
 import {revisionKey, type RevisionRecord} from '../../src/domain/history.js'
@@ -208,4 +209,26 @@ test('per-model: undo of an undo brings back the container and the field naming 
   expect(again.metadata.labels).toEqual(made.metadata.labels)
   expect(field()).toBe(name)
   expect((await validateLive(s.client)).findings.filter(f => f.severity === 'error')).toEqual([])
+})
+
+test('"already matches" says so when an outside edit put the value there', async () => {
+  const c = cm()
+  const doc = JSON.parse(c.data.storageInitializer)
+  s.cluster.store.update('/configmaps', {
+    ...c,
+    data: {...c.data, storageInitializer: JSON.stringify({...doc, image: 'kserve/storage-initializer:v0.20.0'})},
+  })
+  let details: Record<string, string[]> = {}
+  const outcome = await runChange(
+    s.client,
+    live => {
+      const p = planRollback(live, {force: false}, {warn: () => {}, diff: () => {}})
+      details = p.details
+      return p
+    },
+    opts({requireDoc: false}),
+  )
+  const lines = reportLines(outcome, 'none', 'rolled back', details)
+  expect(lines[0]).toBe('configmap/inferenceservice-config already matches')
+  expect(lines[1]).toBe('  changed outside kubectl storage-init since revision 1, to what undoing revision 1 restores')
 })

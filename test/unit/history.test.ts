@@ -499,3 +499,25 @@ describe('rollback targets at the edges (#26)', () => {
     expect(e2?.hint).toBe('repair or delete the damaged entry: no later revision can be restored')
   })
 })
+
+test('a per-model change is described by its fields, not as a whole value replaced (#26)', () => {
+  const container = {name: 'storage-initializer', image: 'kserve/si:v1', resources: {limits: {memory: '8Gi'}}}
+  const made = rec(1, [
+    ['storage-container/storage-init-ml-m', null, container],
+    ['inferenceservice/ml/m', null, 'storage-init-ml-m'],
+  ])
+  expect(describeChange(made)).toBe(
+    'created with name=storage-initializer, image=kserve/si:v1, resources.limits.memory=8Gi (storage-container/storage-init-ml-m); storageContainerName=storage-init-ml-m (inferenceservice/ml/m)',
+  )
+  const undone = rec(
+    2,
+    [
+      ['storage-container/storage-init-ml-m', container, null],
+      ['inferenceservice/ml/m', 'storage-init-ml-m', null],
+    ],
+    {undo: 1},
+  )
+  expect(describeChange(undone)).toBe(
+    'Undo of revision 1: removed (storage-container/storage-init-ml-m); storageContainerName removed (inferenceservice/ml/m)',
+  )
+})
