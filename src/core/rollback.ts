@@ -135,6 +135,13 @@ export function planRollback(live: Live, req: RollbackRequest, say: Say): Rollba
     throw new CliError(e.kind === 'Damaged' ? 'Invalid' : e.kind, e.message, {hint: e.hint})
   }
   const label = plan.mode === 'undo' ? `undoing revision ${plan.revision}` : `rolling back to revision ${plan.revision}`
+  // each target's recorded value comes from the newest revision that touched it, not always the newest revision
+  const recordedAt = (targets: string[]) => {
+    const at = targets.map(t => ({t, n: [...live.history.records].reverse().find(r => r.targets.some(x => x.target === t))?.revision}))
+    return at.every(x => x.n === plan.newest)
+      ? `revision ${plan.newest} recorded (${targets.join(', ')})`
+      : `kubectl storage-init last recorded (${at.map(x => `${x.t} at revision ${x.n}`).join(', ')})`
+  }
   const display = (id: string) => live.targets.find(t => t.id === id)?.display ?? id
   // targets that are gone: a ClusterStorageContainer deleted since it was recorded
   const recreate = plan.targets.filter(t => t.vanished && t.target === 'configmap' && t.goal !== null)
@@ -182,7 +189,7 @@ export function planRollback(live: Live, req: RollbackRequest, say: Say): Rollba
       for (const t of conflicted) say.diff(t.target, t.base, t.live)
       throw new CliError(
         'Conflict',
-        `the live configuration differs from what revision ${plan.newest} recorded (${conflicted.map(t => t.target).join(', ')}), in what ${label} changes: ${details}; rolling back would overwrite that, so nothing was changed`,
+        `the live configuration differs from what ${recordedAt(conflicted.map(t => t.target))}, in what ${label} changes: ${details}; rolling back would overwrite that, so nothing was changed`,
         {hint: 'check the difference above; --force overwrites those fields and keeps every other outside edit'},
       )
     }

@@ -7,7 +7,8 @@ import {historyItem, loadHistory, planRollback, type RollbackRequest} from '../.
 import {renderRevision} from '../../src/render/history.js'
 import {reportLines} from '../../src/render/change.js'
 import {validateLive} from '../../src/core/validate.js'
-import {imagePlanner} from '../../src/core/settings.js'
+import {imagePlanner, resourcesPlanner} from '../../src/core/settings.js'
+import {resourceChangeOf} from '../../src/domain/plans/resources.js'
 import {revisionKey, type RevisionRecord} from '../../src/domain/history.js'
 import {imageChangeOf} from '../../src/domain/plans/image.js'
 import {dedicatedName, exactRe2, planModelChange} from '../../src/domain/plans/model.js'
@@ -231,4 +232,16 @@ test('"already matches" says so when an outside edit put the value there', async
   const lines = reportLines(outcome, 'none', 'rolled back', details)
   expect(lines[0]).toBe('configmap/inferenceservice-config already matches')
   expect(lines[1]).toBe('  changed outside kubectl storage-init since revision 1, to what undoing revision 1 restores')
+})
+
+test('a conflict names the revision that recorded each target, not the newest one when it did not touch it', async () => {
+  await runChange(s.client, resourcesPlanner(resourceChangeOf({limits: 'memory=2Gi'}), ['configmap']), opts())
+  const c = s.cluster.store.get('serving.kserve.io/clusterstoragecontainers', undefined, 'default')
+  s.cluster.store.update('serving.kserve.io/clusterstoragecontainers', {
+    ...c,
+    spec: {...c.spec, container: {...c.spec.container, image: 'someone/else:v1'}},
+  })
+  await expect(rollback({toRevision: 0})).rejects.toThrow(
+    /^the live configuration differs from what kubectl storage-init last recorded \(storage-container\/default at revision 1\), in what rolling back to revision 0 changes/,
+  )
 })
