@@ -38,7 +38,7 @@ export async function preflight(client: KubeClient, checks: AccessCheck[]): Prom
       'Forbidden',
       `forbidden: user "${client.context.user}" cannot ${denied.verb} ${res}${denied.namespace ? ` in namespace "${denied.namespace}"` : ''} (needed ${denied.why}); nothing was changed`,
       {
-        hint: `try: kubectl auth can-i ${denied.verb} ${res}${denied.namespace ? ` -n ${denied.namespace}` : ''}`,
+        hint: `try: kubectl auth can-i ${denied.verb} ${res}${denied.namespace ? ` -n ${denied.namespace}` : ''}${client.context.flags ? ` ${client.context.flags}` : ''}`,
       },
     )
   }

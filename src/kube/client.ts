@@ -70,6 +70,9 @@ export class KubeClient {
       const envProxy = proxyFor(cluster.cluster.server)
       if (envProxy) cluster.cluster['proxy-url'] = envProxy
     }
+    // a plain-HTTP server (kubectl proxy, -s http://127.0.0.1:8001): kubectl talks to it; client-node refuses http://
+    // unless TLS verification is off, which means nothing without TLS
+    if (/^http:\/\//i.test(String(cluster.cluster.server ?? ''))) cluster.cluster['insecure-skip-tls-verify'] = true
     kc.loadFromOptions({
       clusters: newClusters([cluster]),
       users: newUsers([user]),

@@ -24,7 +24,7 @@ export function explain(e: unknown, client: KubeClient, a: Action): Error {
       )
     case 403:
       return new CliError('Forbidden', `forbidden: cannot ${a.verb} ${target}: ${e.message}`, {
-        hint: `try: kubectl auth can-i ${a.verb} ${a.resource}${a.namespace ? ` -n ${a.namespace}` : ''}`,
+        hint: `try: kubectl auth can-i ${a.verb} ${a.resource}${a.namespace ? ` -n ${a.namespace}` : ''}${client.context.flags ? ` ${client.context.flags}` : ''}`,
       })
     case 404:
       return new CliError('NotFound', `${target} not found`)

@@ -81,6 +81,8 @@ export interface ResolvedContext {
   /** the kubeconfig user, or the impersonated one (--as, or the user's as) */
   user: string
   namespace: string
+  /** the flags that selected this context and identity (--context, --as, --as-group, …), for hints: `kubectl auth can-i … FLAGS` */
+  flags?: string
   /** the context's entries as the kubeconfig has them (paths made absolute), for the client library */
   raw: {
     cluster: MergedKubeconfig['clusters'][number]
@@ -134,8 +136,9 @@ function inCluster(env = process.env): MergedKubeconfig | undefined {
 export function resolveContext(mergedIn: MergedKubeconfig, contextFlag?: string, o: Overrides = {}): ResolvedContext {
   let merged = mergedIn
   if (merged.files.length === 0) merged = inCluster() ?? merged
-  // --server alone is a configuration (kubectl get --server https://… --token …)
-  if (merged.files.length === 0 && merged.contexts.length === 0 && o.server)
+  // --server alone is a configuration (kubectl get --server https://… --token …), also with a kubeconfig that names no
+  // current context (--kubeconfig /dev/null)
+  if (!contextFlag && !merged['current-context'] && o.server)
     merged = {
       clusters: [{name: 'flags', cluster: {}}],
       users: [{name: 'flags', user: {}}],
@@ -214,11 +217,22 @@ export function resolveContext(mergedIn: MergedKubeconfig, contextFlag?: string,
   if (o['as-uid']) u['as-uid'] = o['as-uid']
   const raw = {cluster, user, context: {name, context: {cluster: cluster.name, user: user.name}}}
   // who the requests act as: the impersonated user when there is one
+  // the flags that chose who and where, for the commands a hint suggests (never a credential: no --token)
+  const q = (v: string) => (/^[\w@.:/=-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`)
+  const selection = [
+    ...(contextFlag ? ['--context', q(contextFlag)] : []),
+    ...(o.cluster ? ['--cluster', q(o.cluster)] : []),
+    ...(o.user ? ['--user', q(o.user)] : []),
+    ...(o.as ? ['--as', q(o.as)] : []),
+    ...(o['as-group'] ?? []).flatMap(g => ['--as-group', q(g)]),
+    ...(o['as-uid'] ? ['--as-uid', q(o['as-uid'])] : []),
+  ]
   return {
     name,
     cluster: {name: cluster.name, server: c.server},
     user: u.as ? String(u.as) : user.name,
     namespace: ctx.context.namespace || 'default',
     raw,
+    flags: selection.join(' '),
   }
 }
