@@ -90,6 +90,7 @@ export default class Logs extends BaseCommand<typeof Logs> {
     const {client, namespace} = await this.connect()
     const core = await import('../core/logs.js')
     const sel = await core.selectPods(client, namespace, {model: args.isvc, selector: f.selector, pod, allNamespaces: f['all-namespaces']})
+    if (sel.note) this.printErr(`${sel.note}\n`)
     if (f.summary) {
       const rows = await core.summarisePods(client, sel)
       const summary = await import('../render/log-summary.js')

@@ -6,7 +6,7 @@
  */
 import {setMaxListeners} from 'node:events'
 
-import {CliError, isApiStatus} from '../errors.js'
+import {CliError, isApiStatus, isCliError} from '../errors.js'
 import type {KubeClient} from '../kube/client.js'
 import {explain} from '../kube/explain.js'
 import {findInferenceService, findLlmInferenceService} from '../kube/kserve.js'
@@ -28,7 +28,11 @@ export interface Target {
 }
 
 /** A selection whose label selectors are spelled out (the ones a message names). */
-export type PodSelection = Selection & {labelSelectors: string[]}
+export type PodSelection = Selection & {
+  labelSelectors: string[]
+  /** what could not be read, and what is done instead (one line for stderr) */
+  note?: string
+}
 
 /**
  * The selection a target means. A model's pods carry an InferenceService's label or an LLMInferenceService's labels;
@@ -37,10 +41,30 @@ export type PodSelection = Selection & {labelSelectors: string[]}
 export async function selectPods(client: KubeClient, namespace: string, t: Target): Promise<PodSelection> {
   let labelSelectors = t.selector ? [t.selector] : ['serving.kserve.io/inferenceservice', llmPodSelector()]
   if (t.model !== undefined) {
+    // a model the user may not read (a role that reads pods and their logs only): its pods are found by their labels
+    const unread: string[] = []
+    const readable = <T>(kind: string, p: Promise<T>) =>
+      p.catch(e => {
+        if (!(isCliError(e) && e.kind === 'Forbidden')) throw e
+        unread.push(kind)
+        return 'unknown' as const
+      })
     const [isvc, llm] = await Promise.all([
-      findInferenceService(client, namespace, t.model),
-      findLlmInferenceService(client, namespace, t.model),
+      readable('inferenceservices', findInferenceService(client, namespace, t.model)),
+      readable('llminferenceservices', findLlmInferenceService(client, namespace, t.model)),
     ])
+    if (unread.length) {
+      const selectors = [
+        ...(isvc ? [`serving.kserve.io/inferenceservice=${t.model}`] : []),
+        ...(llm ? [llmPodSelector(t.model)] : []),
+      ]
+      return {
+        namespace: t.allNamespaces ? undefined : namespace,
+        pod: t.pod,
+        labelSelectors: selectors,
+        note: `cannot read ${unread.join(' or ')} in namespace "${namespace}" (forbidden): finding the pods of "${t.model}" by their labels (${selectors.join(', ')})`,
+      }
+    }
     if (!isvc && !llm)
       throw new CliError('NotFound', `inferenceservice "${t.model}" not found in namespace "${namespace}" (nor an llminferenceservice)`, {
         hint: `list them with: kubectl get inferenceservices,llminferenceservices -n ${namespace}`,
