@@ -54,10 +54,7 @@ export async function selectPods(client: KubeClient, namespace: string, t: Targe
       readable('llminferenceservices', findLlmInferenceService(client, namespace, t.model)),
     ])
     if (unread.length) {
-      const selectors = [
-        ...(isvc ? [`serving.kserve.io/inferenceservice=${t.model}`] : []),
-        ...(llm ? [llmPodSelector(t.model)] : []),
-      ]
+      const selectors = [...(isvc ? [`serving.kserve.io/inferenceservice=${t.model}`] : []), ...(llm ? [llmPodSelector(t.model)] : [])]
       return {
         namespace: t.allNamespaces ? undefined : namespace,
         pod: t.pod,
