@@ -19,7 +19,7 @@ await new Promise((resolve, reject) => {
   })
   cluster.on('exit', code => reject(new Error(`the simulated cluster exited with ${code}`)))
 })
-console.log(`simulated cluster up (scenario ${scenario.replace(root + '/', '')}); KUBECONFIG=${kubeconfig}\n`)
+console.log(`simulated cluster up (scenario ${scenario.replace(root + '/', '')})\n`)
 let failed = false
 for (const args of [['get'], ['get', '--isvc', 'sklearn-iris', '-n', 'ml']]) {
   console.log(`$ kubectl storage-init ${args.join(' ')}`)
@@ -31,4 +31,7 @@ for (const args of [['get'], ['get', '--isvc', 'sklearn-iris', '-n', 'ml']]) {
   console.log('')
 }
 cluster.kill('SIGTERM')
+// the cluster is gone now: say how to keep one running rather than print a KUBECONFIG that points nowhere
+console.log('The simulated cluster has stopped. To keep one running and try every command against it:')
+console.log('  npm run cluster            # prints the KUBECONFIG to export in another terminal')
 process.exit(failed ? 1 : 0)
