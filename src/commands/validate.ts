@@ -30,6 +30,14 @@ export default class Validate extends BaseCommand<typeof Validate> {
 
   async run(): Promise<void> {
     const f = this.flags
+    if (f['kserve-version'] !== undefined) {
+      const {parseRelease} = await import('../domain/release.js')
+      if (!parseRelease(f['kserve-version']))
+        throw new CliError(
+          'Usage',
+          `--kserve-version "${f['kserve-version']}" is not a KServe release: expected vMAJOR.MINOR.PATCH, e.g. v0.20.0`,
+        )
+    }
     const contexts = f['all-contexts']
       ? (await import('../core/fleet.js')).allContexts(f.kubeconfig)
       : (f.context ?? '')

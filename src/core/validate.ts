@@ -354,7 +354,11 @@ function validateText(input: string, file: string, releaseFlag?: string): Report
         return d.toJS()
       })
     } catch (e) {
-      throw new CliError('Invalid', `${file} is neither YAML nor JSON: ${(e as Error).message.split('\n')[0]}`)
+      const why = (e as Error).message.split('\n')[0]
+      // the yaml library's guard against a billion-laughs document: say what it is, not that the file is not YAML
+      if (/alias count/i.test(why))
+        throw new CliError('Invalid', `${file} is refused: its YAML aliases expand beyond any real manifest (an alias bomb): ${why}`)
+      throw new CliError('Invalid', `${file} is neither YAML nor JSON: ${why}`)
     }
     docs = docs
       .filter(d => d && typeof d === 'object')

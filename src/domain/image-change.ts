@@ -20,6 +20,18 @@ export function checkImageChange(c: ImageChange): void {
     throw new ArgumentError(`--registry "${c.registry}" is not HOST[:PORT][/PATH], e.g. registry.example.com:5000/mirror`)
 }
 
+/**
+ * A --registry whose first part has no dot or port and is not localhost is no registry to a container runtime: it reads
+ * `mirror/kserve/storage-initializer` as docker.io/mirror/… (the distribution reference's domain rule). A warning, not
+ * an error: that may be meant.
+ */
+export function registryWarning(c: ImageChange): string | undefined {
+  if (!('registry' in c)) return undefined
+  const host = c.registry.split('/')[0]
+  if (host.includes('.') || host.includes(':') || host === 'localhost') return undefined
+  return `--registry ${c.registry}: "${host}" has no dot or port and is not localhost, so every container runtime reads it as a path on Docker Hub (docker.io/${c.registry}/…), not as a registry; give the registry's host name (e.g. ${host}.example.com or ${host}:5000)`
+}
+
 /** The new reference for a target whose current image is `current`. */
 export function applyImageChange(current: string | undefined, c: ImageChange): string {
   if ('image' in c) return c.image

@@ -4,7 +4,7 @@
  * Pure: the caller has read the targets and writes what this returns.
  */
 import type {Container} from '../container-merge.js'
-import {applyImageChange, checkImageChange, isUnpinned, type ImageChange} from '../image-change.js'
+import {applyImageChange, checkImageChange, isUnpinned, registryWarning, type ImageChange} from '../image-change.js'
 import {parseImage} from '../image.js'
 import {editFields} from '../json-edit.js'
 import {parseRelease} from '../release.js'
@@ -63,6 +63,8 @@ export function planImage<T extends ConfigMapTarget | StorageContainerTarget>(
   opts: {allowUnpinned: boolean; controllerVersion: string | null},
 ): ImagePlan<T> {
   const warnings: string[] = []
+  const registry = registryWarning(change)
+  if (registry) warnings.push(registry)
   const edits = targets.map((t): Edit<T> => {
     const current = t.kind === 'ConfigMap' ? (typeof doc.image === 'string' ? doc.image : undefined) : t.value?.image
     const image = next(current, change, opts.allowUnpinned, t.display)
