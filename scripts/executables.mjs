@@ -6,6 +6,18 @@ import {createHash} from 'node:crypto'
 /** The Subresource Integrity string of `data` as npm's registry publishes it for a package (sha512-BASE64). */
 export const sri512 = data => `sha512-${createHash('sha512').update(data).digest('base64')}`
 
+/**
+ * The `bun build --compile` arguments that fix what the bundle reads of process.env at build time. Bun inlines
+ * `process.env.NODE_ENV` as the compiling shell's NODE_ENV ("development" when unset), and oclif reads it to decide whether it is in
+ * development: there it warns `[UnparsedCommand] Command get did not parse its arguments` after every usage error.
+ */
+export const BUN_DEFINES = {'process.env.NODE_ENV': '"production"'}
+
+/** BUN_DEFINES as bun build's command-line arguments (`--define KEY=VALUE`, one pair each; no shell quoting). */
+export function bunDefineArgs(defines = BUN_DEFINES) {
+  return Object.entries(defines).flatMap(([k, v]) => ['--define', `${k}=${v}`])
+}
+
 /** what each krew platform's executable must be */
 export const EXPECTED = {
   'linux-amd64': {format: 'elf', machine: 0x3e, interpreter: '/lib64/ld-linux-x86-64.so.2'},

@@ -19,7 +19,7 @@ import {parseArgs} from 'node:util'
 import {stringify} from 'yaml'
 
 import {buildCli} from './build.mjs'
-import {adhocSign, codeSignatureProblems, executableProblems, sri512} from './executables.mjs'
+import {adhocSign, bunDefineArgs, codeSignatureProblems, executableProblems, sri512} from './executables.mjs'
 
 export const BUN_VERSION = '1.4.5'
 /**
@@ -121,6 +121,8 @@ export async function buildExecutables(wanted, out) {
       bun,
       [
         'build',
+        // NODE_ENV is production in the executable, whatever the shell that builds it says (Bun inlines it)
+        ...bunDefineArgs(),
         '--compile',
         '--bytecode',
         '--format=esm',

@@ -24,12 +24,27 @@ export const GLOBAL_VALUE_FLAGS = [
   'client-certificate',
   'client-key',
   'tls-server-name',
+  'chunk-size',
   'v',
 ]
+
+/** Global flags that take no value. */
+export const GLOBAL_BOOLEAN_FLAGS = ['insecure-skip-tls-verify', 'debug', 'help', 'h']
+
+/** Global flags whose value is an integer (cobra checks it as it parses). */
+const GLOBAL_INTEGER_FLAGS = ['chunk-size', 'v']
+
+/** What argv needs of a flag: booleans take `--name=true|false` as cobra's do. */
+export interface FlagShape {
+  type?: string
+  allowNo?: boolean
+}
 
 export interface CommandShape {
   /** positional arguments it takes, by name */
   args?: Record<string, unknown>
+  flags?: Record<string, FlagShape>
+  baseFlags?: Record<string, FlagShape>
   strict?: boolean
   hidden?: boolean
 }
@@ -52,6 +67,42 @@ export function suggest(word: string, ids: string[]): string[] {
 
 const takesValue = (flag: string) => GLOBAL_VALUE_FLAGS.includes(flag.replace(/^-+/, ''))
 
+const ROOT_HINT = "See 'kubectl storage-init -h' for help and examples"
+
+/**
+ * Flags with no command after them, checked as kubectl checks its root command's: an unknown flag, a flag without its
+ * value or an integer flag's non-integer value is a usage error; otherwise they change nothing and the help is shown.
+ */
+function flagsAlone(leading: string[]): Normalised {
+  for (let k = 0; k < leading.length; k++) {
+    const a = leading[k]
+    const long = a.startsWith('--')
+    // cobra reads `-nml` as -n ml; `-n=ml` as -n ml
+    const name = long ? a.slice(2).split('=')[0] : a.slice(1, 2)
+    const inline = long
+      ? a.includes('=')
+        ? a.slice(a.indexOf('=') + 1)
+        : undefined
+      : a.length > 2
+        ? a.slice(2).replace(/^=/, '')
+        : undefined
+    if (GLOBAL_BOOLEAN_FLAGS.includes(name) && (long || name === 'h')) continue
+    if (!GLOBAL_VALUE_FLAGS.includes(name) || (!long && name.length !== 1) || (long && name.length === 1 && name !== 'v'))
+      return {error: long ? `unknown flag: --${name}` : `unknown shorthand flag: '${name}' in ${a}`, hint: ROOT_HINT}
+    let value = inline
+    if (value === undefined) {
+      value = leading[k + 1]
+      if (value === undefined) return {error: `flag needs an argument: ${long ? `--${name}` : `'${name}' in ${a}`}`, hint: ROOT_HINT}
+      k++
+    }
+    if (GLOBAL_INTEGER_FLAGS.includes(name) && !/^-?\d+$/.test(value)) {
+      const flag = name === 'v' ? '-v, --v' : `--${name}`
+      return {error: `invalid argument ${JSON.stringify(value)} for "${flag}" flag: expected an integer`, hint: ROOT_HINT}
+    }
+  }
+  return {argv: leading.includes('--help') ? leading : ['--help', ...leading]}
+}
+
 export function normaliseArgv(argv: string[], commands: Record<string, CommandShape>): Normalised {
   const end = argv.indexOf('--')
   const head = (end < 0 ? argv : argv.slice(0, end)).map(a => (a === '-h' ? '--help' : a))
@@ -68,16 +119,25 @@ export function normaliseArgv(argv: string[], commands: Record<string, CommandSh
     i++
     if (!a.includes('=') && takesValue(a) && i < head.length) leading.push(head[i++])
   }
-  if (i >= head.length) return {argv: [...leading, ...tail]}
+  if (i >= head.length) return tail.length ? {argv: [...leading, ...tail]} : flagsAlone(leading)
   const id = head[i]
   const ids = Object.keys(commands).filter(k => !commands[k].hidden)
-  if (!(id in commands)) {
-    if (id === 'help') return {argv: [...head.slice(i), ...leading, ...tail]}
-    const near = suggest(id, ids)
+  const unknown = (word: string, what: string) => {
+    const near = suggest(word, ids)
     return {
-      error: `unknown command "${id}" for "kubectl storage-init"${near.length ? `\n\nDid you mean this?\n${near.map(n => `\t${n}`).join('\n')}\n` : ''}`,
+      error: `${what}${near.length ? `\n\nDid you mean this?\n${near.map(n => `\t${n}`).join('\n')}\n` : ''}`,
       hint: "Run 'kubectl storage-init --help' for usage.",
     }
+  }
+  if (!(id in commands)) {
+    // `help` and `help CMD` (kubectl's): the root's help, or CMD's as `CMD --help` shows it
+    if (id === 'help') {
+      const topic = head.slice(i + 1).find(a => !a.startsWith('-'))
+      if (topic === undefined) return {argv: ['--help']}
+      if (!(topic in commands)) return unknown(topic, `unknown help topic "${topic}" for "kubectl storage-init"`)
+      return {argv: [topic, '--help']}
+    }
+    return unknown(id, `unknown command "${id}" for "kubectl storage-init"`)
   }
   const rest = head.slice(i + 1)
   // a word right after a command that takes none: oclif would look it up as a sub-command ("get:extra not found")
@@ -87,5 +147,25 @@ export function normaliseArgv(argv: string[], commands: Record<string, CommandSh
       error: `unexpected argument "${rest[0]}" for "kubectl storage-init ${id}": it takes no arguments`,
       hint: `See 'kubectl storage-init ${id} -h' for help and examples`,
     }
-  return {argv: [id, ...leading, ...rest, ...tail]}
+  return {argv: [id, ...booleanValues([...leading, ...rest], shape), ...tail]}
+}
+
+/** Go's strconv.ParseBool, which cobra's boolean flags use for `--name=VALUE` */
+const GO_TRUE = ['1', 't', 'T', 'TRUE', 'true', 'True']
+const GO_FALSE = ['0', 'f', 'F', 'FALSE', 'false', 'False']
+
+/**
+ * `--name=true` and `--name=false` for a boolean flag, as cobra takes them (oclif would read `--name` and an argument
+ * "false"): `--name`, and `--no-name` (or nothing, for a flag that is false unless given).
+ */
+function booleanValues(args: string[], shape: CommandShape): string[] {
+  const flags = {...shape.baseFlags, ...shape.flags}
+  return args.flatMap(a => {
+    const m = /^--([^=]+)=(.*)$/.exec(a)
+    const flag = m && flags[m[1]]
+    if (!m || flag?.type !== 'boolean') return [a]
+    if (GO_TRUE.includes(m[2])) return [`--${m[1]}`]
+    if (GO_FALSE.includes(m[2])) return flag.allowNo ? [`--no-${m[1]}`] : []
+    return [a]
+  })
 }

@@ -5,6 +5,7 @@ import type * as Interfaces from '@oclif/core/interfaces'
 
 import {CliError, isCliError} from './errors.js'
 import {escapeTerminal} from './render/terminal.js'
+import {kubectlUsageError} from './usage-error.js'
 import {PlanError} from './domain/plans/plan-error.js'
 import type {KubeClient} from './kube/client.js'
 
@@ -94,6 +95,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<void> {
+    // handled here: oclif would otherwise warn "[UnparsedCommand] Command get did not parse its arguments" after a
+    // usage error whenever NODE_ENV is development or test
+    this.parsed = true
     if (this.flags?.debug && err.stack) this.printErr(`${err.stack}\n`)
     // a planner's refusal (the domain knows no CLI): the same one line
     if (err instanceof PlanError) err = new CliError(err.kind, err.message, {hint: err.hint})
@@ -103,14 +107,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       return
     }
     if (err.oclif?.exit === 0) return
-    // flag parsing and other oclif errors: kubectl's usage-error shape, exit 1
+    // flag parsing and other oclif errors: kubectl's usage-error shape and words, exit 1
     if (err.oclif !== undefined) {
+      const flags = {...(this.ctor as typeof BaseCommand).baseFlags, ...this.ctor.flags}
       this.printErr(
-        `error: ${err.message
-          .split('\n')
-          .map(l => l.trim())
-          .filter(l => l && !l.startsWith('See more help'))
-          .join(': ')}\nSee 'kubectl storage-init ${this.id ?? ''} -h' for help and examples\n`,
+        `error: ${kubectlUsageError(err, {argv: this.argv, flags})}\nSee 'kubectl storage-init ${this.id ?? ''} -h' for help and examples\n`,
       )
       process.exitCode = 1
       return

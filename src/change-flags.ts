@@ -12,7 +12,12 @@ export const changeFlags = {
     description:
       'Show a unified diff of what changes in each target (KUBECTL_EXTERNAL_DIFF runs your diff program on two directories, as kubectl diff does)',
   }),
-  output: Flags.string({char: 'o', description: 'Print the resulting objects', options: ['json', 'yaml']}),
+  output: Flags.string({
+    char: 'o',
+    description:
+      'Print the resulting objects (json, yaml), or their names as kubectl does (name: configmap/inferenceservice-config, clusterstoragecontainer.serving.kserve.io/NAME); the report goes to stderr',
+    options: ['json', 'yaml', 'name'],
+  }),
   'field-manager': Flags.string({description: 'Name of the manager used to track field ownership', default: 'kubectl-storage-init'}),
   'history-limit': Flags.integer({description: 'How many revisions to keep in configmap storage-initializer-history', default: 10, min: 1}),
   'show-helm-values': Flags.boolean({description: 'Print the Helm values that make the change survive the next helm upgrade'}),

@@ -19,14 +19,24 @@ With --isvc, shows which container the webhook injects for that InferenceService
     llmisvc: Flags.string({description: 'An LLMInferenceService (in -n): which init container its pods get, and why', exclusive: ['isvc']}),
     output: Flags.string({
       char: 'o',
-      description: 'Output format: json, yaml, wide, name, jsonpath=TEMPLATE, jsonpath-as-json=TEMPLATE, jsonpath-file=FILE',
+      description:
+        'Output format: json, yaml, wide, name, jsonpath=TEMPLATE, jsonpath-as-json=TEMPLATE, jsonpath-file=FILE, custom-columns=HEADER:PATH,…, custom-columns-file=FILE',
     }),
-    'no-headers': Flags.boolean({description: 'Print the tables without their column headers'}),
+    'no-headers': Flags.boolean({description: 'Print the tables (and -o custom-columns) without their column headers'}),
+    'allow-missing-template-keys': Flags.boolean({
+      description:
+        'With -o jsonpath: a field that is missing prints nothing (as kubectl); --allow-missing-template-keys=false makes it an error',
+      default: true,
+      allowNo: true,
+    }),
   }
 
   async run(): Promise<void> {
     const {parseOutput, render} = await import('../render/output.js')
-    const out = parseOutput(this.flags.output, ['json', 'yaml', 'wide', 'name', 'jsonpath'])
+    const out = parseOutput(this.flags.output, ['json', 'yaml', 'wide', 'name', 'jsonpath', 'custom-columns'], {
+      allowMissingKeys: this.flags['allow-missing-template-keys'],
+      noHeaders: this.flags['no-headers'],
+    })
     const [{client, namespace}, {inspect, inspectIsvc}] = await Promise.all([this.connect(), import('../core/inspect.js')])
     const ksNs = this.flags['kserve-namespace']
     const f = this.flags

@@ -29,8 +29,17 @@ export default class Logs extends BaseCommand<typeof Logs> {
     since: Flags.string({description: 'Only lines newer than this duration (5s, 2m, 3h)'}),
     'since-time': Flags.string({description: 'Only lines after this RFC 3339 time'}),
     tail: Flags.integer({description: 'Lines from the end of each log (-1: all)', default: -1}),
-    'no-prefix': Flags.boolean({description: 'Do not prefix lines with [pod/NAME/CONTAINER]'}),
-    'max-log-requests': Flags.integer({description: 'Streams open at once; the others queue', default: 50, min: 1}),
+    // kubectl logs --prefix: the default here; --no-prefix and --prefix=false turn it off
+    prefix: Flags.boolean({
+      description: 'Prefix each line with [pod/NAME/CONTAINER] (the default; --no-prefix or --prefix=false: none)',
+      default: true,
+      allowNo: true,
+    }),
+    'max-log-requests': Flags.integer({
+      description: 'Streams open at once; the others queue (kubectl -f refuses more streams than this; here they wait their turn)',
+      default: 50,
+      min: 1,
+    }),
     summary: Flags.boolean({
       description: "No log lines: one row per InferenceService with its pods' storage-initializer outcomes and download times",
     }),
@@ -104,7 +113,7 @@ export default class Logs extends BaseCommand<typeof Logs> {
     const {makePrinter, noPodsFound, useColor, withIdleSpinner} = await import('../render/logs.js')
     const print = makePrinter({
       json: f.output === 'json',
-      prefix: !f['no-prefix'],
+      prefix: f.prefix,
       timestamps: f.timestamps,
       withNamespace: !sel.namespace,
       color: {stdout: useColor(f.color, process.stdout), stderr: useColor(f.color, process.stderr)},

@@ -14,7 +14,20 @@ const OUTPUTS: Record<string, string[]> = {
   validate: ['json', 'yaml', 'sarif'],
   logs: ['json'],
 }
-const DEFAULT_OUTPUTS = ['json', 'yaml', 'wide', 'name', 'jsonpath=', 'jsonpath-as-json=', 'jsonpath-file=']
+const DEFAULT_OUTPUTS = [
+  'json',
+  'yaml',
+  'wide',
+  'name',
+  'jsonpath=',
+  'jsonpath-as-json=',
+  'jsonpath-file=',
+  'custom-columns=',
+  'custom-columns-file=',
+]
+
+/** Flags whose value is a file: the shell completes it (Cobra's default directive). */
+export const FILE_FLAGS = ['-f', '--filename', '--kubeconfig', '--certificate-authority', '--client-certificate', '--client-key']
 
 /** Candidates for the value after `prev` in command `cmd` (those not starting with the partial word are dropped by the caller). */
 export async function completeValue(cmd: string, prev: string, flag: FlagOf): Promise<string[]> {
@@ -24,7 +37,7 @@ export async function completeValue(cmd: string, prev: string, flag: FlagOf): Pr
   }
   if (prev === '-o' || prev === '--output') return OUTPUTS[cmd] ?? DEFAULT_OUTPUTS
   if (prev === '--dry-run') return ['none', 'client', 'server']
-  const what = clusterWord(cmd, prev)
+  const what = prev === '-n' || prev === '--namespace' ? 'namespace' : clusterWord(cmd, prev)
   if (!what) return []
   const {connect} = await import('../kube/connect.js')
   const {client, namespace} = connect({
@@ -40,7 +53,7 @@ export async function completeValue(cmd: string, prev: string, flag: FlagOf): Pr
   }
 }
 
-type ClusterWord = 'target' | 'revision' | 'llmisvc' | 'model' | 'pod'
+type ClusterWord = 'target' | 'revision' | 'llmisvc' | 'model' | 'pod' | 'namespace'
 
 /** Which cluster names complete the word after `prev`, if any. */
 function clusterWord(cmd: string, prev: string): ClusterWord | undefined {
@@ -79,5 +92,7 @@ async function fromCluster(
       return [...new Set([...(await names('inferenceservices', {namespace})), ...(await llms())])]
     case 'pod':
       return names('pods', {namespace, labelSelector: 'serving.kserve.io/inferenceservice'})
+    case 'namespace':
+      return names('namespaces')
   }
 }

@@ -1,10 +1,14 @@
-/** `history` and `rollback --list` output: the revisions as a table, or one revision with its diffs; -o json/yaml envelopes. */
+/**
+ * `history` and `rollback --list` output: the revisions as a table, or one revision with its diffs; -o json/yaml
+ * envelopes (RevisionList, Revision), which -o jsonpath and custom-columns read too (a row per revision); -o name:
+ * `revision/N` per revision.
+ */
 import type {HistoryItem} from '../core/rollback.js'
 import {API_VERSION} from '../domain/api-version.js'
 import {unifiedDiff} from '../domain/diff.js'
 import {DAMAGED_SHOWN} from '../domain/history.js'
 import {valueText} from './diff.js'
-import {formatStructured} from './output.js'
+import {parseOutput, render, type Output} from './output.js'
 import {safe, table} from './table.js'
 import {escapeCell} from './terminal.js'
 
@@ -25,27 +29,40 @@ export interface Printed {
   stderr: string
 }
 
-const structured = (output: string | undefined): output is 'json' | 'yaml' => output === 'json' || output === 'yaml'
+/** The -o formats of history (and of rollback --list, which takes a subset). */
+export const HISTORY_OUTPUTS = ['json', 'yaml', 'name', 'jsonpath', 'custom-columns']
+
+/** -o as given (checked here) or as parsed by parseOutput(…, HISTORY_OUTPUTS). */
+const outputOf = (output: string | Output | undefined): Output =>
+  typeof output === 'string' || output === undefined ? parseOutput(output, HISTORY_OUTPUTS) : output
+
+const revisionName = (i: HistoryItem) => `revision/${i.revision}`
 
 /** One revision: its record and what it changed in each target. `namespace`: KServe's, where the history is kept. */
-export async function renderRevision(namespace: string, item: HistoryItem, output?: string): Promise<string> {
-  if (structured(output)) {
+export async function renderRevision(namespace: string, item: HistoryItem, output?: string | Output): Promise<string> {
+  const out = outputOf(output)
+  if (out.kind !== 'table' && out.kind !== 'wide') {
     const revision: Revision = {apiVersion: API_VERSION, kind: 'Revision', namespace, ...item}
-    return formatStructured(revision, output)
+    return render(revision, out, () => [revisionName(item)])
   }
   return item.damaged !== undefined ? damagedDetail(namespace, item) : revisionDetail(item)
 }
 
-/** The revisions, oldest first (`max`: only the newest so many). */
-export async function renderHistory(namespace: string, items: HistoryItem[], o: {output?: string; max?: number}): Promise<Printed> {
+/** The revisions, oldest first (`max`: only the newest so many; `noHeaders`: the table without its header row). */
+export async function renderHistory(
+  namespace: string,
+  items: HistoryItem[],
+  o: {output?: string | Output; max?: number; noHeaders?: boolean},
+): Promise<Printed> {
+  const out = outputOf(o.output)
   const shown = o.max ? items.slice(-o.max) : items
   const leaked = credentialNote(items)
-  if (structured(o.output)) {
+  if (out.kind !== 'table' && out.kind !== 'wide') {
     const list: RevisionList = {apiVersion: API_VERSION, kind: 'RevisionList', namespace, items: shown}
-    return {stdout: await formatStructured(list, o.output), stderr: leaked}
+    return {stdout: await render(list, out, () => shown.map(revisionName)), stderr: leaked}
   }
   if (shown.length === 0) return {stdout: '', stderr: `No revisions recorded in configmap ${namespace}/storage-initializer-history.\n`}
-  return {stdout: historyTable(shown), stderr: leaked}
+  return {stdout: historyTable(shown, o.noHeaders), stderr: leaked}
 }
 
 /** Records of older versions that hold a credential: masked in what is shown, but still in the cluster. */
@@ -56,9 +73,9 @@ function credentialNote(items: HistoryItem[]): string {
 }
 
 /** `history`: Helm's columns, plus who and what. */
-function historyTable(items: HistoryItem[]): string {
+function historyTable(items: HistoryItem[], noHeaders = false): string {
   const cmd = (c: string | undefined) => (c ?? '').replace(/^kubectl storage-init /, '')
-  return (
+  const text =
     table(
       ['revision', 'updated', 'recorded as', 'status', 'command', 'description'],
       items.map(i => [
@@ -70,7 +87,8 @@ function historyTable(items: HistoryItem[]): string {
         safe(i.damaged !== undefined ? `damaged: ${i.damaged}` : i.description),
       ]),
     ) + '\n'
-  )
+  // the header is the first line (cells are escaped: a line break cannot come from the data)
+  return noHeaders ? text.slice(text.indexOf('\n') + 1) : text
 }
 
 /** `history --revision N` of a damaged entry: why, what it holds, and how to repair it (it is never written back). */

@@ -3,11 +3,13 @@
  * while following, a spinner saying what is awaited; and the line said when no pod was found.
  */
 import type {LogEvent, PodSelection} from '../core/logs.js'
+import {colourFor} from './colour.js'
 import {escapeCell, escapeTerminal} from './terminal.js'
 
-const COLOURS = [31, 32, 33, 34, 35, 36, 91, 92, 93, 94, 95, 96]
+/** the pods' colours: no red (31, 91), which --highlight uses */
+export const COLOURS = [32, 33, 34, 35, 36, 92, 93, 94, 95, 96]
 
-function colourOf(name: string): number {
+export function colourOf(name: string): number {
   let h = 0
   for (const c of name) h = (h * 31 + c.charCodeAt(0)) >>> 0
   return COLOURS[h % COLOURS.length]
@@ -34,11 +36,9 @@ export interface PrinterOptions {
   err: (text: string) => void
 }
 
-/** --color auto|always|never, decided for one stream (NO_COLOR and TERM=dumb say never, in auto). */
+/** --color auto|always|never, decided for one stream (auto: render/colour.ts's NO_COLOR, FORCE_COLOR, TERM=dumb, a terminal). */
 export function useColor(mode: string | undefined, stream: {isTTY?: boolean}, env = process.env): boolean {
-  if (mode === 'always') return true
-  if (mode === 'never') return false
-  return stream.isTTY === true && !env.NO_COLOR && env.TERM !== 'dumb'
+  return colourFor(mode, stream, env)
 }
 
 /** Writes are whole lines, so parallel streams never interleave mid-line. */

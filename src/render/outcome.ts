@@ -1,6 +1,6 @@
 /**
  * The output of a change (set-image, set-resources, rollback): the diff (ours, or KUBECTL_EXTERNAL_DIFF's as kubectl
- * diff runs it), the objects (-o json|yaml) or kubectl-style report lines, then notes on stderr: nothing to change, Helm,
+ * diff runs it), the objects (-o json|yaml), their names (-o name) or kubectl-style report lines, then notes on stderr: nothing to change, Helm,
  * the revision recorded, stale pods, LLMInferenceServices. The caller supplies the writers.
  */
 import {spawnSync} from 'node:child_process'
@@ -68,6 +68,10 @@ export async function renderOutcome(o: Outcome, f: OutcomeFlags, opts: OutcomeOp
       : o.objects.map(x => (x?.metadata?.managedFields ? {...x, metadata: {...x.metadata, managedFields: undefined}} : x))
     w.print(await formatStructured({apiVersion: 'v1', kind: 'List', items: JSON.parse(JSON.stringify(items))}, f.output))
     for (const l of lines) w.note(l)
+  } else if (f.output === 'name') {
+    // as kubectl's -o name: kind.group/name of each object written (or that would be), the report on stderr
+    w.print(o.planned.map((p, i) => `${objectName(o.objects[i]) ?? p.target.display.replace(/ -n \S+$/, '')}\n`).join(''))
+    for (const l of lines) w.note(l)
   } else w.print(lines.map(l => l + '\n').join(''))
   if (o.changed.length === 0) {
     w.note(opts.nothing ?? 'nothing to change: every target already has that value; nothing was written and no revision was recorded')
@@ -97,6 +101,15 @@ export async function renderOutcome(o: Outcome, f: OutcomeFlags, opts: OutcomeOp
   if (failed) throw failed
   // --exit-code: 1 when something changes (or would), as kubectl diff
   return f['exit-code'] ? 1 : 0
+}
+
+/** kubectl's -o name of an object: `configmap/x`, `clusterstoragecontainer.serving.kserve.io/default`. */
+export function objectName(obj: unknown): string | undefined {
+  const o = obj as {apiVersion?: unknown; kind?: unknown; metadata?: {name?: unknown}} | null | undefined
+  if (typeof o?.kind !== 'string' || typeof o.metadata?.name !== 'string') return undefined
+  const apiVersion = typeof o.apiVersion === 'string' ? o.apiVersion : ''
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : ''
+  return `${o.kind.toLowerCase()}${group ? `.${group}` : ''}/${o.metadata.name}`
 }
 
 /**

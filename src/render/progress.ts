@@ -4,6 +4,7 @@
  */
 import ora, {type Ora} from 'ora'
 
+import {colourEnabled} from './colour.js'
 import {escapeCell} from './terminal.js'
 
 export interface Progress {
@@ -12,6 +13,11 @@ export interface Progress {
 }
 
 const NONE: Progress = {text: () => undefined, stop: () => undefined}
+
+/** ora's options: the spinner is coloured only when colourEnabled says so (NO_COLOR, FORCE_COLOR, TERM=dumb). */
+export function spinnerOptions(text: string, stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env) {
+  return {text, stream, discardStdin: false, color: colourEnabled(stream, env) ? ('cyan' as const) : (false as const)}
+}
 
 /** A spinner may be shown: the caller allows it (human-readable output) and stderr is a real terminal outside CI. */
 function allowed(enabled: boolean): boolean {
@@ -27,7 +33,7 @@ export function progress(text: string, enabled = true, delayMs = 300): Progress 
   let current = escapeCell(text)
   let spinner: Ora | undefined
   const timer = setTimeout(() => {
-    spinner = ora({text: current, stream, discardStdin: false}).start()
+    spinner = ora(spinnerOptions(current, stream)).start()
   }, delayMs)
   timer.unref()
   return {
@@ -65,7 +71,7 @@ export function whileIdle(text: () => string, enabled = true, delayMs = 1000): {
   const arm = () => {
     if (stopped) return
     timer = setTimeout(() => {
-      spinner = ora({text: text(), stream, discardStdin: false}).start()
+      spinner = ora(spinnerOptions(text(), stream)).start()
     }, delayMs)
     timer.unref()
   }

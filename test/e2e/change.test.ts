@@ -165,7 +165,7 @@ describe('changes', () => {
     const r = await plugin(['set-image', '--tag', 'v0.20.1', '--kubeconfig', s.kubeconfig, '--context', 'sim-readonly'])
     expectRefused(
       r,
-      'error: forbidden: user "sim-readonly" cannot patch configmaps in namespace "kserve" (needed to change configmap/inferenceservice-config); nothing was changed (try: kubectl auth can-i patch configmaps -n kserve)',
+      'error: forbidden: user "sim-readonly" cannot patch configmaps in namespace "kserve" (needed to change configmap/inferenceservice-config); nothing was changed (try: kubectl auth can-i patch configmaps -n kserve --context sim-readonly)',
     )
     expect(r.stderr.trim().split('\n')).toHaveLength(2) // the version warning, then the error
     expect(await cm(s)).toEqual(before)

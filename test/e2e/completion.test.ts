@@ -24,8 +24,20 @@ test('commands', async () => {
   expect(await complete('set-')).toEqual(['set-image', 'set-resources', ':4'])
 })
 
-test('flags', async () => {
-  expect(await complete('set-image', '--tar')).toEqual(['--target', ':4'])
+test('flags, each with its description (Cobra: NAME<TAB>DESCRIPTION)', async () => {
+  const got = await complete('set-image', '--tar')
+  expect(got.map(l => l.split('\t')[0])).toEqual(['--target', ':4'])
+  expect(got[0]).toMatch(/^--target\tWhere to apply: /)
+  // a global flag before the command: global flags
+  expect((await complete('--kubec')).map(l => l.split('\t')[0])).toEqual(['--kubeconfig', ':4'])
+})
+
+test('namespaces after -n; files after -f and --kubeconfig; a global flag before the command takes its value', async () => {
+  expect(await complete('get', '-n', '')).toEqual(expect.arrayContaining(['kserve', 'ml', ':4']))
+  expect(await complete('validate', '-f', '')).toEqual([':0'])
+  expect(await complete('get', '--kubeconfig', '')).toEqual([':0'])
+  expect(await complete('--context', 'sim-r')).toEqual(['sim-readonly', ':4'])
+  expect(await complete('-n', 'm')).toEqual(['ml', ':4'])
 })
 
 test('live names: storage containers, InferenceServices, contexts, revisions', async () => {

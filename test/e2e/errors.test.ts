@@ -115,7 +115,7 @@ test('401: expired credentials', async () => {
 test('403: names the verb and resource and suggests kubectl auth can-i', async () => {
   expectOneLine(
     await plugin(['get', '--kubeconfig', s.kubeconfig, '--context', 'sim-nobody']),
-    'error: forbidden: cannot get configmaps "inferenceservice-config" in namespace "kserve": configmaps "inferenceservice-config" is forbidden: User "system:serviceaccount:default:sim-nobody" cannot get resource "configmaps" in API group "" in the namespace "kserve" (try: kubectl auth can-i get configmaps -n kserve)',
+    'error: forbidden: cannot get configmaps "inferenceservice-config" in namespace "kserve": configmaps "inferenceservice-config" is forbidden: User "system:serviceaccount:default:sim-nobody" cannot get resource "configmaps" in API group "" in the namespace "kserve" (try: kubectl auth can-i get configmaps -n kserve --context sim-nobody)',
   )
 })
 
@@ -193,7 +193,7 @@ test('bad flag values are usage errors, exit 1', async () => {
   expect(r.code).toBe(1)
   // kubectl's own words for an output format it has no printer for
   expect(r.stderr).toBe(
-    'error: unable to match a printer suitable for the output format "xml", allowed formats are: json,jsonpath,jsonpath-as-json,jsonpath-file,name,wide,yaml\n',
+    'error: unable to match a printer suitable for the output format "xml", allowed formats are: custom-columns,custom-columns-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,wide,yaml\n',
   )
   const d = await plugin(['set-image', '--tag', 'v1', '--dry-run=maybe', '--kubeconfig', s.kubeconfig])
   expect(d.code).toBe(1)
@@ -219,5 +219,8 @@ test('an unknown InferenceService', async () => {
 test('a flag value of the wrong kind says what was expected', async () => {
   const r = await plugin(['set-image', '--tag', 'v1', '--history-limit', '0', '--kubeconfig', s.kubeconfig])
   expect(r.code).toBe(1)
-  expect(r.stderr.split('\n')[0]).toMatch(/^error: Parsing --history-limit.*greater than or equal to 1/)
+  // kubectl's (pflag's) words for a flag value it cannot take
+  expect(r.stderr.split('\n')[0]).toBe(
+    'error: invalid argument "0" for "--history-limit" flag: expected an integer greater than or equal to 1',
+  )
 })

@@ -246,8 +246,13 @@ describe('output formats', () => {
     expect(filter.stdout).toBe('clusterstoragecontainer/default')
     const asJson = await plugin(['get', '-o', 'jsonpath-as-json={.storageContainers.items[*].name}', ...kc()])
     expect(JSON.parse(asJson.stdout)).toEqual(['default'])
+    // as kubectl: a missing key prints nothing (--allow-missing-template-keys defaults to true), and =false makes it an error
     const missing = await plugin(['get', '-o', 'jsonpath={.nope}', ...kc()])
-    expect([missing.code, missing.stderr]).toEqual([1, 'error: error executing jsonpath "{.nope}": nope is not found\n'])
+    expect([missing.code, missing.stdout, missing.stderr]).toEqual([0, '', ''])
+    const strict = await plugin(['get', '-o', 'jsonpath={.nope}', '--allow-missing-template-keys=false', ...kc()])
+    expect([strict.code, strict.stderr]).toEqual([1, 'error: error executing jsonpath "{.nope}": nope is not found\n'])
+    const cols = await plugin(['get', '-o', 'custom-columns=NAME:.configMap.name,NS:.kserve.namespace', ...kc()])
+    expect(cols.stdout).toBe('NAME                      NS\ninferenceservice-config   kserve\n')
     const gt = await plugin(['get', '-o', 'go-template={{.x}}', ...kc()])
     expect([gt.code, gt.stderr]).toEqual([
       1,
@@ -255,7 +260,7 @@ describe('output formats', () => {
     ])
     const bad = await plugin(['get', '-o', 'xml', ...kc()])
     expect(bad.stderr).toBe(
-      'error: unable to match a printer suitable for the output format "xml", allowed formats are: json,jsonpath,jsonpath-as-json,jsonpath-file,name,wide,yaml\n',
+      'error: unable to match a printer suitable for the output format "xml", allowed formats are: custom-columns,custom-columns-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,wide,yaml\n',
     )
     const nh = await plugin(['get', '--no-headers', ...kc()])
     expect(nh.stdout).not.toMatch(/^NAME\s{3,}IMAGE/m)
