@@ -144,6 +144,11 @@ export default class Logs extends BaseCommand<typeof Logs> {
           maxRequests: f['max-log-requests'],
           limitBytes: f['limit-bytes'],
           ignoreErrors: f['ignore-errors'],
+          // kubectl logs -f refuses more streams than --max-log-requests; this queues them, and says so once
+          onQueue: max =>
+            this.printErr(
+              `note: more than ${max} log streams to follow: at most ${max} are followed at once, the others wait their turn (kubectl logs -f would refuse; --max-log-requests raises the limit)\n`,
+            ),
         },
         idle?.emit ?? print,
         ac.signal,

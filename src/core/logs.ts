@@ -93,6 +93,8 @@ export interface LogsOptions {
   limitBytes?: number
   /** a log that cannot be read is a status line, not the end of the command */
   ignoreErrors?: boolean
+  /** following, more streams than maxRequests: said once (kubectl refuses; this queues them) */
+  onQueue?: (max: number) => void
 }
 
 export type LogEvent =
@@ -115,9 +117,18 @@ export type LogEvent =
 class Pool {
   private active = 0
   private queue: (() => void)[] = []
-  constructor(private readonly n: number) {}
+  private queued = false
+  /** `onQueue`: called once, when a task first has to wait for a place */
+  constructor(
+    private readonly n: number,
+    private readonly onQueue?: () => void,
+  ) {}
   async run<T>(f: () => Promise<T>): Promise<T> {
-    if (this.active >= this.n) await new Promise<void>(r => this.queue.push(r))
+    if (this.active >= this.n) {
+      if (!this.queued) this.onQueue?.()
+      this.queued = true
+      await new Promise<void>(r => this.queue.push(r))
+    }
     this.active++
     try {
       return await f()
@@ -237,7 +248,9 @@ export async function runLogs(
 ): Promise<{pods: number}> {
   const session = new LogSession(outer, emit)
   const signal = session.signal
-  const pool = new Pool(Math.max(1, opts.maxRequests))
+  const pool = new Pool(Math.max(1, opts.maxRequests), () => {
+    if (opts.follow) opts.onQueue?.(Math.max(1, opts.maxRequests))
+  })
   const {items, resourceVersion} = await listPods(client, sel)
 
   let containers = 0

@@ -285,3 +285,23 @@ test('-f: follows every pod and one created while following; ends when aborted, 
   // the finished pod's end line, and no end line for the streams cut by the abort
   expect(c.events.filter(e => e.type === 'done').map(e => e.pod)).toEqual(['llm-done'])
 })
+
+test('following more streams than --max-log-requests: they wait their turn, and that is said once (kubectl refuses)', async () => {
+  const sel = await selectPods(s.client, 'ml', {model: 'llm'})
+  const queued: number[] = []
+  // without -f, streams end by themselves: queueing is nothing to say
+  await runLogs(s.client, sel, opts({maxRequests: 1, onQueue: m => queued.push(m)}), capture().emit, new AbortController().signal)
+  expect(queued).toEqual([])
+  const c = capture()
+  const ac = new AbortController()
+  const run = runLogs(s.client, sel, opts({follow: true, maxRequests: 1, onQueue: m => queued.push(m)}), c.emit, ac.signal)
+  await until('the queue', () => queued.length > 0)
+  finish('llm-downloading')
+  await until(
+    'both logs',
+    () => c.lines('llm-done').length === DONE_LOG.length && c.lines('llm-downloading').length === DOWNLOADING_LOG.length,
+  )
+  ac.abort()
+  await run.catch(() => undefined)
+  expect(queued).toEqual([1])
+})
