@@ -6,6 +6,8 @@ import {
   damagedMessage,
   describeChange,
   documentOf,
+  fieldDiff,
+  fieldValue,
   HISTORY_CONFIGMAP,
   drift,
   HistoryError,
@@ -273,9 +275,14 @@ export function planRollback(live: Live, req: RollbackRequest, say: Say): Rollba
     ]),
   )
   // a target that already has what the rollback restores because someone put it there by hand: said, not hidden
-  for (const t of present)
-    if (t.merge!.state === 'unchanged' && !sameValue(t.live, t.base))
+  for (const t of present) {
+    if (t.merge!.state !== 'unchanged') continue
+    // the fields the rollback would change already hold its values: someone else put them there
+    const kind = kindOf(t.target)
+    const changes = fieldDiff(kind, t.base, t.goal)
+    if (changes.length && changes.every(d => sameValue(fieldValue(kind, t.live, d.path), fieldValue(kind, t.goal, d.path))))
       details[t.target] = [`changed outside kubectl storage-init since revision ${plan.newest}, to what ${label} restores`]
+  }
   // undo: "revision R-1" only when that is the same state (no edit outside the plugin between R-1 and R)
   const state =
     plan.mode === 'undo'
