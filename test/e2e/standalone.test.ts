@@ -272,7 +272,8 @@ test('completion answers through kubectl for commands, flags and live names', as
   const complete = async (...words: string[]) =>
     (await exec('kubectl', ['__complete', 'storage-init', ...words], env)).stdout.split('\n').filter(Boolean)
   expect(await complete('set-')).toEqual(['set-image', 'set-resources', ':4'])
-  expect(await complete('logs', '--summ')).toEqual(['--summary', ':4'])
+  // flags carry their descriptions (Cobra's NAME<TAB>DESCRIPTION)
+  expect((await complete('logs', '--summ')).map(l => l.split('\t')[0])).toEqual(['--summary', ':4'])
   expect(await complete('get', '-n', 'ml', '--isvc', '')).toEqual(['sklearn-iris', ':4'])
   expect(await complete('set-image', '--target', '')).toEqual(['configmap', 'all', 'storage-container/default', ':4'])
 })
