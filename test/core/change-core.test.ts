@@ -2,12 +2,12 @@
  * The change pipeline (src/core/change.ts, settings.ts) in-process against the simulated cluster: what is written, what
  * is recorded, and what the error says when only part of a change could be applied or recorded.
  */
-import {runChange, type ChangeOptions} from '../../src/core/change.js'
+import {runChange} from '../../src/core/change.js'
 import {imagePlanner, resourcesPlanner} from '../../src/core/settings.js'
 import {readHistory} from '../../src/kube/history-store.js'
 import {imageChangeOf} from '../../src/domain/plans/image.js'
 import {resourceChangeOf} from '../../src/domain/plans/resources.js'
-import {inProcess, liveConfig, type InProcess} from './harness.js'
+import {changeOptions, type InProcess, inProcess, liveConfig} from './harness.js'
 
 let s: InProcess
 beforeEach(async () => {
@@ -15,13 +15,7 @@ beforeEach(async () => {
 })
 afterEach(() => s.stop())
 
-const opts = (o: Partial<ChangeOptions> = {}): ChangeOptions => ({
-  dryRun: 'none',
-  fieldManager: 'kubectl-storage-init',
-  historyLimit: 10,
-  command: 'kubectl storage-init test',
-  ...o,
-})
+const opts = changeOptions
 const image = (tag: string) => imagePlanner(imageChangeOf({tag}, false), {allowUnpinned: false, warn: () => {}})
 const cm = () => s.cluster.store.get('/configmaps', 'kserve', 'inferenceservice-config')
 const csc = () => s.cluster.store.get('serving.kserve.io/clusterstoragecontainers', undefined, 'default')

@@ -2,6 +2,8 @@
  * In-process tests of the use cases in src/core: the simulated cluster runs in this process and the use case reaches it
  * through the same KubeClient the plugin uses (real HTTP/TLS, no stubs), without a build or a spawned binary.
  */
+import type {ChangeOptions} from '../../src/core/change.js'
+import {revisionKey, type RevisionRecord} from '../../src/domain/history.js'
 import {connect} from '../../src/kube/connect.js'
 import type {KubeClient} from '../../src/kube/client.js'
 import {startCluster, type Started} from '../helpers.js'
@@ -31,4 +33,16 @@ export async function inProcess(scenario: string, opts: {kserveCRDs?: boolean; c
 /** The storageInitializer document of the live ConfigMap, parsed. */
 export function liveConfig(s: Started, namespace = 'kserve'): Record<string, unknown> {
   return JSON.parse(s.cluster.store.get('/configmaps', namespace, 'inferenceservice-config').data.storageInitializer)
+}
+
+/** A change's options as the commands give them: applied, the default field manager, ten revisions kept. */
+export function changeOptions(o: Partial<ChangeOptions> = {}): ChangeOptions {
+  return {dryRun: 'none', fieldManager: 'kubectl-storage-init', historyLimit: 10, command: 'kubectl storage-init test', ...o}
+}
+
+/** Rewrite a record of the history ConfigMap, as anyone who may write it can (a forged or damaged record). */
+export function forgeRecord(s: Started, revision: number, edit: (r: RevisionRecord) => RevisionRecord): void {
+  const h = s.cluster.store.get('/configmaps', 'kserve', 'storage-initializer-history')
+  const key = revisionKey(revision)
+  s.cluster.store.update('/configmaps', {...h, data: {...h.data, [key]: JSON.stringify(edit(JSON.parse(h.data[key])))}})
 }

@@ -3,12 +3,12 @@
  * are recorded with the oldest revisions dropped to stay under it; a record that cannot fit even alone, or a server
  * that still refuses, gives one line saying the change was applied but not recorded.
  */
-import {runChange, type ChangeOptions} from '../../src/core/change.js'
+import {runChange} from '../../src/core/change.js'
 import {imagePlanner} from '../../src/core/settings.js'
 import {CONFIGMAP_DATA_LIMIT, HISTORY_CONFIGMAP, utf8Bytes} from '../../src/domain/history.js'
 import {imageChangeOf} from '../../src/domain/plans/image.js'
 import {readHistory, recordRevision} from '../../src/kube/history-store.js'
-import {inProcess, liveConfig, type InProcess} from './harness.js'
+import {changeOptions, type InProcess, inProcess, liveConfig} from './harness.js'
 
 let s: InProcess
 beforeEach(async () => {
@@ -16,13 +16,7 @@ beforeEach(async () => {
 })
 afterEach(() => s.stop())
 
-const opts = (o: Partial<ChangeOptions> = {}): ChangeOptions => ({
-  dryRun: 'none',
-  fieldManager: 'kubectl-storage-init',
-  historyLimit: 10,
-  command: 'kubectl storage-init test',
-  ...o,
-})
+const opts = changeOptions
 const image = (tag: string) => imagePlanner(imageChangeOf({tag}, false), {allowUnpinned: false, warn: () => {}})
 const history = () => s.cluster.store.get('/configmaps', 'kserve', HISTORY_CONFIGMAP)
 const dataBytes = (o: any) => Object.values<string>(o?.data ?? {}).reduce((n, v) => n + utf8Bytes(v), 0)

@@ -3,14 +3,14 @@
  * case (issue #26 item 3): it merges on the keys as KServe (Go) reads them, where it used to call the text "not a JSON
  * object" and, with --force, replace the whole value, losing an outside edit of another field.
  */
-import {runChange, type ChangeOptions} from '../../src/core/change.js'
+import {runChange} from '../../src/core/change.js'
 import {planRollback, type RollbackRequest} from '../../src/core/rollback.js'
 import {imagePlanner, resourcesPlanner} from '../../src/core/settings.js'
 import {decodeStorageInitializer} from '../../src/domain/go-json.js'
 import {imageChangeOf} from '../../src/domain/plans/image.js'
 import {resourceChangeOf} from '../../src/domain/plans/resources.js'
 import {readHistory} from '../../src/kube/history-store.js'
-import {inProcess, liveConfig, type InProcess} from './harness.js'
+import {changeOptions, type InProcess, inProcess, liveConfig} from './harness.js'
 
 let s: InProcess
 let original: Record<string, unknown>
@@ -23,13 +23,7 @@ beforeEach(async () => {
 })
 afterEach(() => s.stop())
 
-const opts = (o: Partial<ChangeOptions> = {}): ChangeOptions => ({
-  dryRun: 'none',
-  fieldManager: 'kubectl-storage-init',
-  historyLimit: 10,
-  command: 'kubectl storage-init test',
-  ...o,
-})
+const opts = changeOptions
 
 const liveText = (): string => s.cluster.store.get('/configmaps', 'kserve', 'inferenceservice-config').data.storageInitializer
 /** what KServe reads from the live ConfigMap */

@@ -3,14 +3,14 @@
  * undone; an outside edit of another field kept (three-way merge), one of the same field refused unless forced; the
  * history gaining the rollback's record, as `history` shows it.
  */
-import {runChange, type ChangeOptions} from '../../src/core/change.js'
+import {runChange} from '../../src/core/change.js'
 import {historyItem, loadHistory, planRollback, type RollbackPlan, type RollbackRequest} from '../../src/core/rollback.js'
 import {imagePlanner, resourcesPlanner} from '../../src/core/settings.js'
 import {imageChangeOf} from '../../src/domain/plans/image.js'
 import {resourceChangeOf} from '../../src/domain/plans/resources.js'
 import {readHistory} from '../../src/kube/history-store.js'
 import {renderHistory, renderRevision} from '../../src/render/history.js'
-import {inProcess, liveConfig, type InProcess} from './harness.js'
+import {changeOptions, type InProcess, inProcess, liveConfig} from './harness.js'
 
 let s: InProcess
 /** the storageInitializer as first read, before any change */
@@ -24,13 +24,7 @@ beforeEach(async () => {
 })
 afterEach(() => s.stop())
 
-const opts = (o: Partial<ChangeOptions> = {}): ChangeOptions => ({
-  dryRun: 'none',
-  fieldManager: 'kubectl-storage-init',
-  historyLimit: 10,
-  command: 'kubectl storage-init test',
-  ...o,
-})
+const opts = changeOptions
 const csc = () => s.cluster.store.get('serving.kserve.io/clusterstoragecontainers', undefined, 'default')
 
 /** an edit made outside the plugin (kubectl edit), of the storageInitializer's fields */

@@ -3,15 +3,15 @@
  * forge, so a rollback writes only what the plugin's own changes write, says every value it writes, and refuses the
  * rest unless the operator names the field; records that hold credentials are masked where shown and flagged.
  */
-import {runChange, type ChangeOptions} from '../../src/core/change.js'
+import {runChange} from '../../src/core/change.js'
 import {historyItems, loadHistory, planRollback, type RollbackPlan, type RollbackRequest} from '../../src/core/rollback.js'
 import {imagePlanner} from '../../src/core/settings.js'
 import {validateLive} from '../../src/core/validate.js'
-import {revisionKey, type RevisionRecord} from '../../src/domain/history.js'
+import type {RevisionRecord} from '../../src/domain/history.js'
 import {imageChangeOf} from '../../src/domain/plans/image.js'
 import {holdsCredential, redactArgv, redactCommand} from '../../src/domain/redact.js'
 import {renderHistory} from '../../src/render/history.js'
-import {inProcess, liveConfig, type InProcess} from './harness.js'
+import {changeOptions, forgeRecord, inProcess, type InProcess, liveConfig} from './harness.js'
 
 let s: InProcess
 beforeEach(async () => {
@@ -21,22 +21,11 @@ beforeEach(async () => {
 })
 afterEach(() => s.stop())
 
-const opts = (o: Partial<ChangeOptions> = {}): ChangeOptions => ({
-  dryRun: 'none',
-  fieldManager: 'kubectl-storage-init',
-  historyLimit: 10,
-  command: 'kubectl storage-init test',
-  ...o,
-})
+const opts = changeOptions
 const history = () => s.cluster.store.get('/configmaps', 'kserve', 'storage-initializer-history')
 const csc = () => s.cluster.store.get('serving.kserve.io/clusterstoragecontainers', undefined, 'default')
 
-/** Rewrite a record in the history ConfigMap, as anyone who may write it can. */
-function forge(revision: number, edit: (r: RevisionRecord) => RevisionRecord): void {
-  const h = history()
-  const key = revisionKey(revision)
-  s.cluster.store.update('/configmaps', {...h, data: {...h.data, [key]: JSON.stringify(edit(JSON.parse(h.data[key])))}})
-}
+const forge = (revision: number, edit: (r: RevisionRecord) => RevisionRecord) => forgeRecord(s, revision, edit)
 
 async function rollback(req: Partial<RollbackRequest> = {}) {
   let plan: RollbackPlan | undefined

@@ -2,7 +2,7 @@
  * Write safety (#26) in-process against the simulated cluster: --force overrides outside edits only; writing what KServe
  * rejects (invalid JSON from a record, a storageContainerName naming no usable container) needs its own flag.
  */
-import {runChange, type ChangeOptions} from '../../src/core/change.js'
+import {runChange} from '../../src/core/change.js'
 import {historyItem, loadHistory, planRollback, type RollbackRequest} from '../../src/core/rollback.js'
 import {renderRevision} from '../../src/render/history.js'
 import {reportLines} from '../../src/render/change.js'
@@ -14,7 +14,7 @@ import {imageChangeOf} from '../../src/domain/plans/image.js'
 import {dedicatedName, exactRe2, planModelChange} from '../../src/domain/plans/model.js'
 import {DEDICATED_LABELS, MODEL_ANNOTATION} from '../../src/domain/plans/target.js'
 import {kubectl} from '../helpers.js'
-import {inProcess, type InProcess} from './harness.js'
+import {changeOptions, forgeRecord, inProcess, type InProcess} from './harness.js'
 
 let s: InProcess
 beforeEach(async () => {
@@ -23,20 +23,10 @@ beforeEach(async () => {
 })
 afterEach(() => s.stop())
 
-const opts = (o: Partial<ChangeOptions> = {}): ChangeOptions => ({
-  dryRun: 'none',
-  fieldManager: 'kubectl-storage-init',
-  historyLimit: 10,
-  command: 'kubectl storage-init test',
-  ...o,
-})
+const opts = changeOptions
 const cm = () => s.cluster.store.get('/configmaps', 'kserve', 'inferenceservice-config')
 
-function forge(revision: number, edit: (r: RevisionRecord) => RevisionRecord): void {
-  const h = s.cluster.store.get('/configmaps', 'kserve', 'storage-initializer-history')
-  const key = revisionKey(revision)
-  s.cluster.store.update('/configmaps', {...h, data: {...h.data, [key]: JSON.stringify(edit(JSON.parse(h.data[key])))}})
-}
+const forge = (revision: number, edit: (r: RevisionRecord) => RevisionRecord) => forgeRecord(s, revision, edit)
 
 async function rollback(req: Partial<RollbackRequest> = {}, allowRejected = false) {
   const warnings: string[] = []
