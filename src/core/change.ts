@@ -208,9 +208,13 @@ export async function readLive(client: KubeClient, kserveNamespace?: string, mod
       doc = decodeStorageInitializer(raw, release).config
     } catch (e) {
       if (!(e instanceof DocumentSyntaxError)) throw e
-      docError = new CliError('Invalid', `the "${KEY}" key of ${where} is not valid JSON: ${e.message}`, {
-        hint: `KServe rejects every InferenceService pod until it is fixed; ${repair}; kubectl storage-init validate shows where it breaks`,
-      })
+      docError = e.beyondPlugin
+        ? new CliError('Invalid', `the "${KEY}" key of ${where} is ${e.message}: the plugin cannot change it safely`, {
+            hint: 'KServe can still read it; flatten the unknown nested field by hand (kubectl edit configmap)',
+          })
+        : new CliError('Invalid', `the "${KEY}" key of ${where} is not valid JSON: ${e.message}`, {
+            hint: `KServe rejects every InferenceService pod until it is fixed; ${repair}; kubectl storage-init validate shows where it breaks`,
+          })
     }
   }
   const targets: Target[] = [

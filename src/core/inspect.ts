@@ -108,9 +108,13 @@ export async function inspect(client: KubeClient, kserveNamespace?: string): Pro
     rawDoc = parseStorageInitializer(raw)
   } catch (e) {
     if (e instanceof DocumentSyntaxError)
-      throw new CliError('Invalid', `the "${KEY}" key of ${where} is not valid JSON: ${e.message}`, {
-        hint: 'KServe rejects every InferenceService pod until it is fixed; check it with kubectl storage-init validate',
-      })
+      throw e.beyondPlugin
+        ? new CliError('Invalid', `the "${KEY}" key of ${where} is ${e.message}`, {
+            hint: 'KServe can still read it; this plugin does not walk values nested that deep',
+          })
+        : new CliError('Invalid', `the "${KEY}" key of ${where} is not valid JSON: ${e.message}`, {
+            hint: 'KServe rejects every InferenceService pod until it is fixed; check it with kubectl storage-init validate',
+          })
     throw e
   }
   const {version, image} = controllerVersion(dep)

@@ -119,7 +119,7 @@ export const MAX_DEPTH = 256
  * and why that is refused; undefined when it is not nested that deep. Valid JSON or not: only the brackets are counted,
  * iteratively, so any depth costs one pass and no stack.
  */
-export function jsonTooDeep(text: string, limit = MAX_DEPTH): {offset: number; message: string} | undefined {
+export function jsonTooDeep(text: string, limit = MAX_DEPTH): {offset: number; message: string; beyondPlugin: boolean} | undefined {
   let depth = 0
   let offset = -1
   for (let i = 0; i < text.length; i++) {
@@ -132,10 +132,18 @@ export function jsonTooDeep(text: string, limit = MAX_DEPTH): {offset: number; m
       if (depth > limit && offset < 0) offset = i
       // deeper than Go reads: KServe fails on it too, here
       if (depth > GO_MAX_DEPTH)
-        return {offset: i, message: `nested deeper than ${GO_MAX_DEPTH} levels (Go's limit: KServe cannot read it either)`}
+        return {
+          offset: i,
+          message: `nested deeper than ${GO_MAX_DEPTH} levels (Go's limit: KServe cannot read it either)`,
+          beyondPlugin: false,
+        }
     } else if (c === 0x5d || c === 0x7d) depth--
   }
   return offset < 0
     ? undefined
-    : {offset, message: `nested deeper than ${limit} levels (more than this plugin reads; Go reads up to ${GO_MAX_DEPTH})`}
+    : {
+        offset,
+        message: `nested deeper than ${limit} levels (more than this plugin reads; Go reads up to ${GO_MAX_DEPTH})`,
+        beyondPlugin: true,
+      }
 }

@@ -101,6 +101,8 @@ export class DocumentSyntaxError extends Error {
     message: string,
     readonly line: number,
     readonly column: number,
+    /** valid for KServe, only nested deeper than this plugin reads: KServe is not broken by it */
+    readonly beyondPlugin = false,
   ) {
     super(message)
     this.name = 'DocumentSyntaxError'
@@ -120,9 +122,9 @@ export function lineColumn(text: string, offset: number): {line: number; column:
  */
 export function parseStorageInitializer(text: string): Record<string, unknown> {
   const deep = jsonTooDeep(text)
-  const at = (offset: number, what: string) => {
+  const at = (offset: number, what: string, beyondPlugin = false) => {
     const {line, column} = lineColumn(text, offset)
-    return new DocumentSyntaxError(`${what} at line ${line}, column ${column}`, line, column)
+    return new DocumentSyntaxError(`${what} at line ${line}, column ${column}`, line, column, beyondPlugin)
   }
   let v: unknown
   try {
@@ -138,7 +140,8 @@ export function parseStorageInitializer(text: string): Record<string, unknown> {
     const what = found?.message ?? msg.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '')
     throw at(offset, what)
   }
-  if (deep) throw at(deep.offset, deep.message)
+  // valid JSON within Go's limit, only deeper than the plugin's walks go
+  if (deep) throw at(deep.offset, deep.message, deep.beyondPlugin)
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new DocumentSyntaxError('expected a JSON object', 1, 1)
   return v as Record<string, unknown>
 }

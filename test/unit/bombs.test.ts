@@ -309,10 +309,12 @@ describe('JSON nested deeper than the walks that use it can go', () => {
     expect(jsonTooDeep('['.repeat(MAX_DEPTH + 1))).toEqual({
       offset: MAX_DEPTH,
       message: expect.stringMatching(/^nested deeper than 256 levels/),
+      beyondPlugin: true,
     })
     expect(jsonTooDeep('['.repeat(GO_MAX_DEPTH + 1))).toEqual({
       offset: GO_MAX_DEPTH,
       message: "nested deeper than 10000 levels (Go's limit: KServe cannot read it either)",
+      beyondPlugin: false,
     })
   })
 
@@ -325,6 +327,8 @@ describe('JSON nested deeper than the walks that use it can go', () => {
         0,
       ),
     )
+    // valid for KServe, only too deep for the plugin: said so (not "KServe rejects every pod")
+    expect(() => parseStorageInitializer(text)).toThrow(expect.objectContaining({beyondPlugin: true}))
     // beyond Go's limit KServe fails too; a syntax error before the depth is the error, as Go's scanner finds it first
     expect(() => parseStorageInitializer(`{"x": ${deep(12000)}}`)).toThrow(/^nested deeper than 10000 levels \(Go's limit/)
     expect(() => parseStorageInitializer(`{"image": tru, "x": ${deep(9000)}}`)).toThrow(/^Unexpected token/)
