@@ -2,7 +2,8 @@
  * In-process tests of the use cases in src/core: the simulated cluster runs in this process and the use case reaches it
  * through the same KubeClient the plugin uses (real HTTP/TLS, no stubs), without a build or a spawned binary.
  */
-import type {ChangeOptions} from '../../src/core/change.js'
+import {runChange, type ChangeOptions} from '../../src/core/change.js'
+import {planRollback, type RollbackPlan, type RollbackRequest} from '../../src/core/rollback.js'
 import {revisionKey, type RevisionRecord} from '../../src/domain/history.js'
 import {connect} from '../../src/kube/connect.js'
 import type {KubeClient} from '../../src/kube/client.js'
@@ -45,4 +46,19 @@ export function forgeRecord(s: Started, revision: number, edit: (r: RevisionReco
   const h = s.cluster.store.get('/configmaps', 'kserve', 'storage-initializer-history')
   const key = revisionKey(revision)
   s.cluster.store.update('/configmaps', {...h, data: {...h.data, [key]: JSON.stringify(edit(JSON.parse(h.data[key])))}})
+}
+
+/**
+ * Roll back as the command does, in-process: the plan kept (its report lines, its details), every warning (the plan's
+ * and the pipeline's) and the targets whose difference the plan showed, collected.
+ */
+export async function rollbackIn(s: InProcess, req: Partial<RollbackRequest> = {}, opts: Partial<ChangeOptions> = {}) {
+  const said = {warnings: [] as string[], diffs: [] as string[]}
+  let plan: RollbackPlan | undefined
+  const outcome = await runChange(
+    s.client,
+    live => (plan = planRollback(live, {force: false, ...req}, {warn: t => said.warnings.push(t), diff: t => said.diffs.push(t)})),
+    changeOptions({requireDoc: false, warn: t => said.warnings.push(t), ...opts}),
+  )
+  return {outcome, plan: plan!, said, warnings: said.warnings}
 }

@@ -4,13 +4,13 @@
  * object" and, with --force, replace the whole value, losing an outside edit of another field.
  */
 import {runChange} from '../../src/core/change.js'
-import {planRollback, type RollbackRequest} from '../../src/core/rollback.js'
+import type {RollbackRequest} from '../../src/core/rollback.js'
 import {imagePlanner, resourcesPlanner} from '../../src/core/settings.js'
 import {decodeStorageInitializer} from '../../src/domain/go-json.js'
 import {imageChangeOf} from '../../src/domain/plans/image.js'
 import {resourceChangeOf} from '../../src/domain/plans/resources.js'
 import {readHistory} from '../../src/kube/history-store.js'
-import {changeOptions, type InProcess, inProcess, liveConfig} from './harness.js'
+import {changeOptions, inProcess, type InProcess, liveConfig, rollbackIn} from './harness.js'
 
 let s: InProcess
 let original: Record<string, unknown>
@@ -38,15 +38,7 @@ function editOutside(fields: Record<string, string>): string {
   return text
 }
 
-async function rollback(req: Partial<RollbackRequest> = {}) {
-  const warnings: string[] = []
-  const outcome = await runChange(
-    s.client,
-    live => planRollback(live, {force: false, ...req}, {warn: t => warnings.push(t), diff: () => {}}),
-    opts({requireDoc: false}),
-  )
-  return {outcome, warnings}
-}
+const rollback = (req: Partial<RollbackRequest> = {}) => rollbackIn(s, req)
 
 test('"Image" after "image" and an outside edit of another field: the rollback merges, keeps the edit and sets the image where Go reads it', async () => {
   const edited = editOutside({cpuLimit: '3'})

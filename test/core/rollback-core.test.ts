@@ -4,13 +4,13 @@
  * history gaining the rollback's record, as `history` shows it.
  */
 import {runChange} from '../../src/core/change.js'
-import {historyItem, loadHistory, planRollback, type RollbackPlan, type RollbackRequest} from '../../src/core/rollback.js'
+import {historyItem, loadHistory, planRollback, type RollbackRequest} from '../../src/core/rollback.js'
 import {imagePlanner, resourcesPlanner} from '../../src/core/settings.js'
 import {imageChangeOf} from '../../src/domain/plans/image.js'
 import {resourceChangeOf} from '../../src/domain/plans/resources.js'
 import {readHistory} from '../../src/kube/history-store.js'
 import {renderHistory, renderRevision} from '../../src/render/history.js'
-import {changeOptions, type InProcess, inProcess, liveConfig} from './harness.js'
+import {changeOptions, inProcess, type InProcess, liveConfig, rollbackIn} from './harness.js'
 
 let s: InProcess
 /** the storageInitializer as first read, before any change */
@@ -37,19 +37,7 @@ function editOutside(fields: Record<string, string>): void {
 }
 
 /** Roll back as the command does: the plan's warnings and diffs collected, the plan kept for its report lines. */
-async function rollback(req: Partial<RollbackRequest> = {}) {
-  const said = {warnings: [] as string[], diffs: [] as string[]}
-  let plan: RollbackPlan | undefined
-  const outcome = await runChange(
-    s.client,
-    live => {
-      plan = planRollback(live, {force: false, ...req}, {warn: t => said.warnings.push(t), diff: target => said.diffs.push(target)})
-      return plan
-    },
-    opts({requireDoc: false}),
-  )
-  return {outcome, plan: plan!, said}
-}
+const rollback = (req: Partial<RollbackRequest> = {}) => rollbackIn(s, req)
 
 test('undoing the newest change restores what it changed, and only that', async () => {
   expect(liveConfig(s)).toMatchObject({image: 'kserve/storage-initializer:v0.30.1', memoryLimit: '2Gi'})

@@ -4,14 +4,14 @@
  * rest unless the operator names the field; records that hold credentials are masked where shown and flagged.
  */
 import {runChange} from '../../src/core/change.js'
-import {historyItems, loadHistory, planRollback, type RollbackPlan, type RollbackRequest} from '../../src/core/rollback.js'
+import {historyItems, loadHistory, planRollback, type RollbackRequest} from '../../src/core/rollback.js'
 import {imagePlanner} from '../../src/core/settings.js'
 import {validateLive} from '../../src/core/validate.js'
 import type {RevisionRecord} from '../../src/domain/history.js'
 import {imageChangeOf} from '../../src/domain/plans/image.js'
 import {holdsCredential, redactArgv, redactCommand} from '../../src/domain/redact.js'
 import {renderHistory} from '../../src/render/history.js'
-import {changeOptions, forgeRecord, inProcess, type InProcess, liveConfig} from './harness.js'
+import {changeOptions, forgeRecord, inProcess, type InProcess, liveConfig, rollbackIn} from './harness.js'
 
 let s: InProcess
 beforeEach(async () => {
@@ -27,15 +27,7 @@ const csc = () => s.cluster.store.get('serving.kserve.io/clusterstoragecontainer
 
 const forge = (revision: number, edit: (r: RevisionRecord) => RevisionRecord) => forgeRecord(s, revision, edit)
 
-async function rollback(req: Partial<RollbackRequest> = {}) {
-  let plan: RollbackPlan | undefined
-  const outcome = await runChange(
-    s.client,
-    live => (plan = planRollback(live, {force: false, ...req}, {warn: () => {}, diff: () => {}})),
-    opts({requireDoc: false}),
-  )
-  return {outcome, plan: plan!}
-}
+const rollback = (req: Partial<RollbackRequest> = {}) => rollbackIn(s, req)
 
 describe('credentials never go into the history', () => {
   test.each([

@@ -14,7 +14,7 @@ import {imageChangeOf} from '../../src/domain/plans/image.js'
 import {dedicatedName, exactRe2, planModelChange} from '../../src/domain/plans/model.js'
 import {DEDICATED_LABELS, MODEL_ANNOTATION} from '../../src/domain/plans/target.js'
 import {kubectl} from '../helpers.js'
-import {changeOptions, forgeRecord, inProcess, type InProcess} from './harness.js'
+import {changeOptions, forgeRecord, inProcess, type InProcess, rollbackIn} from './harness.js'
 
 let s: InProcess
 beforeEach(async () => {
@@ -28,15 +28,7 @@ const cm = () => s.cluster.store.get('/configmaps', 'kserve', 'inferenceservice-
 
 const forge = (revision: number, edit: (r: RevisionRecord) => RevisionRecord) => forgeRecord(s, revision, edit)
 
-async function rollback(req: Partial<RollbackRequest> = {}, allowRejected = false) {
-  const warnings: string[] = []
-  const outcome = await runChange(
-    s.client,
-    live => planRollback(live, {force: false, ...req}, {warn: t => warnings.push(t), diff: () => {}}),
-    opts({requireDoc: false, allowRejected, warn: t => warnings.push(t)}),
-  )
-  return {outcome, warnings}
-}
+const rollback = (req: Partial<RollbackRequest> = {}, allowRejected = false) => rollbackIn(s, req, {allowRejected})
 
 test('a record whose before is not valid JSON: --force does not write it, --allow-rejected-config does, saying so first', async () => {
   forge(1, r => ({...r, targets: r.targets.map(t => (t.target === 'configmap' ? {...t, before: '{"image": "x:1",'} : t))}))
