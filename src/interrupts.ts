@@ -20,7 +20,7 @@ export interface InterruptGuard {
 
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
 /** the shell's exit status for a command ended by a signal: 128 + its number */
-export const SIGNAL_EXIT: Record<string, number> = {SIGHUP: 129, SIGINT: 130, SIGTERM: 143}
+const SIGNAL_EXIT: Record<string, number> = {SIGHUP: 129, SIGINT: 130, SIGTERM: 143}
 
 /** Listen for interrupts; `say` writes one line on stderr (it must not throw: the terminal may be gone). */
 export function guardInterrupts(say: (line: string) => void): InterruptGuard {

@@ -665,6 +665,8 @@ export async function runChange(client: KubeClient, plan: Planner, opts: ChangeO
         {time: new Date().toISOString(), user: await user(), command: opts.command, targets: [...applied.values()], ...extra()},
         opts.historyLimit,
       )
+      // recorded: an interrupt may end the command again (counting stale pods can take seconds at scale)
+      opts.interrupts?.release()
       const llms: LlmNote[] = []
       const stale = await stalePods(client, live, planned, llms)
       return {
@@ -709,7 +711,8 @@ export async function runChange(client: KubeClient, plan: Planner, opts: ChangeO
         hint: opts.restore
           ? 'run the same command again to finish'
           : 'run the same command again to finish, or undo what was written with kubectl storage-init rollback',
-        exitCode: err instanceof CliError ? err.exitCode : 1,
+        // interrupted, and then another error: the exit status still says it was interrupted
+        exitCode: opts.interrupts?.requested ? opts.interrupts.exitCode : err instanceof CliError ? err.exitCode : 1,
       },
     )
   } finally {

@@ -11,11 +11,14 @@ export const REDACTED = 'REDACTED'
 /** Flags whose value is a credential (kubectl's --token, --password; and any flag named like one). */
 const CREDENTIAL_FLAG = /^--?(?:[\w-]*(?:token|password|passwd|secret|credential|api-?key)[\w-]*|[\w-]*key-data)$/i
 
-/** user:password@ (or token@) in a URL: `https://admin:s3cret@host`. */
-const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^/?#@\s]*@/gi
+/**
+ * user:password@ (or token@) in a URL: `https://admin:s3cret@host`, up to the last @ of the word, since people type
+ * passwords with / and @ unescaped (masking a path's @ too is the safe mistake).
+ */
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)\S*@/gi
 
 /** The URL with its user information masked. */
-export function maskUrl(text: string): string {
+function maskUrl(text: string): string {
   return text.replace(URL_USERINFO, `$1${REDACTED}@`)
 }
 
@@ -51,7 +54,7 @@ export function redactArgv(argv: string[]): string[] {
 }
 
 /** A text with URL user information and bearer tokens masked. */
-export function maskText(text: string): string {
+function maskText(text: string): string {
   return maskUrl(text).replace(/\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`)
 }
 

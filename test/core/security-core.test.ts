@@ -45,13 +45,22 @@ describe('credentials never go into the history', () => {
       ['-s', 'https://REDACTED@10.0.0.1:6443'],
     ],
     [['--server=https://tok@api.example:443/x'], ['--server=https://REDACTED@api.example:443/x']],
+    // passwords typed with / and @ unescaped: masked whole
+    [
+      ['-s', 'https://u:pa/ss@h:6443'],
+      ['-s', 'https://REDACTED@h:6443'],
+    ],
+    [
+      ['-s', 'https://u:p@ss@h:6443'],
+      ['-s', 'https://REDACTED@h:6443'],
+    ],
     [
       ['--tag', 'v0.20.1', '--registry', 'mirror.example:5000'],
       ['--tag', 'v0.20.1', '--registry', 'mirror.example:5000'],
     ],
   ])('%j is recorded as %j', (argv, want) => {
     expect(redactArgv(argv)).toEqual(want)
-    for (const w of argv.filter(a => /secret|hunter2|tok@|s3cret/.test(a))) expect(redactArgv(argv).join(' ')).not.toContain(w)
+    for (const w of argv.filter(a => /secret|hunter2|tok@|s3cret|pa\/ss|p@ss/.test(a))) expect(redactArgv(argv).join(' ')).not.toContain(w)
   })
 
   test('a record an older version wrote with a token is masked in history and flagged by validate (SI080)', async () => {
