@@ -11,7 +11,7 @@ import {PlanError, StaleReadError} from '../domain/plans/plan-error.js'
 import type {KubeClient} from '../kube/client.js'
 import {Attempts, isTransient, POLICIES} from '../kube/retry.js'
 import {preflight, whoAmI, type AccessCheck} from '../kube/access.js'
-import {appendRevision, findHistoryNamespace, readHistory, recordRevision} from '../kube/history-store.js'
+import {appendRevision, findHistoryNamespace, readHistory, recordRevision, type StoredHistory} from '../kube/history-store.js'
 import {writeTarget, type WriteVerb} from '../kube/writes.js'
 import {explain} from '../kube/explain.js'
 import {
@@ -30,6 +30,7 @@ import {
   damagedMessage,
   drift,
   HISTORY_CONFIGMAP,
+  newestTouching,
   sameValue,
   type FieldDiff,
   type History,
@@ -43,7 +44,7 @@ import {fromResource, selectInjection} from '../domain/storage-containers.js'
 import {llmDeploymentName, llmOverride, llmPodSelector, resolveLlm} from '../domain/llmisvc.js'
 import {eachObjectPage, listAllObjects} from '../kube/objects.js'
 import {eachPodPage} from '../kube/pods.js'
-import {deploymentMode, initContainerOf, podDifferences, rolloutFor, storageUris, type Rollout} from '../domain/model-pods.js'
+import {deploymentMode, initContainerOf, modelUris, podDifferences, rolloutFor, type Rollout} from '../domain/model-pods.js'
 import {decodeStorageInitializer} from '../domain/go-json.js'
 import {DocumentSyntaxError, parseStorageInitializer} from '../domain/storage-initializer.js'
 import {
@@ -166,7 +167,7 @@ export interface Outcome {
 export async function readLive(client: KubeClient, kserveNamespace?: string, models: ModelRef[] = []): Promise<Live> {
   const cscP = listStorageContainers(client)
   cscP.catch(() => undefined)
-  let found: {namespace: string; object: KubeObject | undefined}
+  let found: {namespace: string; object: KubeObject | undefined; history?: StoredHistory}
   try {
     found = await findConfigMap(client, kserveNamespace)
   } catch (e) {
@@ -174,11 +175,12 @@ export async function readLive(client: KubeClient, kserveNamespace?: string, mod
     // read, so that history works and a rollback can recreate the ConfigMap
     if (!(isCliError(e) && e.kind === 'NotFound')) throw e
     const ns = kserveNamespace ?? (await findHistoryNamespace(client))
-    if (!ns || !(await readHistory(client, ns)).object) throw e
-    found = {namespace: ns, object: undefined}
+    const history = ns ? await readHistory(client, ns) : undefined
+    if (!ns || !history?.object) throw e
+    found = {namespace: ns, object: undefined, history}
   }
   const ns = found.namespace
-  const [dep, scs, hist] = await Promise.all([getController(client, ns), cscP, readHistory(client, ns)])
+  const [dep, scs, hist] = await Promise.all([getController(client, ns), cscP, found.history ?? readHistory(client, ns)])
   const cm = found.object
   const where = `configmap ${ns}/${CONFIGMAP}`
   const raw: string | undefined = cm?.data?.[KEY]
@@ -187,7 +189,7 @@ export async function readLive(client: KubeClient, kserveNamespace?: string, mod
   let doc: Record<string, unknown> = {}
   let docError: CliError | undefined
   // the repair: the value the newest record left in the ConfigMap, restored over whatever is there now
-  const recorded = [...hist.history.records].reverse().find(r => r.targets.some(t => t.target === 'configmap'))
+  const recorded = newestTouching(hist.history.records, 'configmap')
   const repair = recorded
     ? `kubectl storage-init rollback --to-revision ${recorded.revision} --target configmap --force brings back the value revision ${recorded.revision} recorded`
     : `no revision records it, so restore it from your KServe release manifests (kubectl edit configmap ${CONFIGMAP} -n ${ns})`
@@ -247,15 +249,7 @@ export async function readLive(client: KubeClient, kserveNamespace?: string, mod
   const isvcRefs = models.filter(m => m.kind === 'InferenceService')
   const allModels = isvcRefs.length
     ? (
-        await listAllObjects(client, 'inferenceservices', {}, (i): ModelUris => ({
-          namespace: i.metadata.namespace,
-          name: i.metadata.name,
-          uris: storageUris(i, release)
-            .filter(u => u.component === 'predictor')
-            .map(u => u.uri),
-          storageContainerName:
-            typeof i.spec?.predictor?.storageContainerName === 'string' ? i.spec.predictor.storageContainerName : undefined,
-        })).catch(e => {
+        await listAllObjects(client, 'inferenceservices', {}, (i): ModelUris => modelUris(i, release)).catch(e => {
           // a user who may change one model but not list the others: the check is said to be skipped
           if (isApiStatus(e, 403)) return undefined
           throw e
@@ -449,14 +443,7 @@ export function configErrors(live: Live, values: Map<string, unknown> = new Map(
   // the models a change writes: their storageContainerName must name a container KServe can use for them (SI061)
   const inferenceServices = live.targets
     .filter(t => t.kind === 'InferenceService' && values.has(t.id))
-    .map(t => ({
-      namespace: t.namespace!,
-      name: t.name,
-      uris: storageUris(t.object, live.release)
-        .filter(u => u.component === 'predictor')
-        .map(u => u.uri),
-      storageContainerName: (values.get(t.id) as string | null) ?? undefined,
-    }))
+    .map(t => modelUris(t.object, live.release, values.get(t.id)))
   return validate({
     configMapPath: `configmap/${CONFIGMAP}`,
     text: typeof text === 'string' ? text : null,

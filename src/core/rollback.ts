@@ -12,6 +12,7 @@ import {
   drift,
   HistoryError,
   kindOf,
+  newestTouching,
   planRestore,
   sameValue,
   type FieldConflict,
@@ -139,7 +140,7 @@ export function planRollback(live: Live, req: RollbackRequest, say: Say): Rollba
   const label = plan.mode === 'undo' ? `undoing revision ${plan.revision}` : `rolling back to revision ${plan.revision}`
   // each target's recorded value comes from the newest revision that touched it, not always the newest revision
   const recordedAt = (targets: string[]) => {
-    const at = targets.map(t => ({t, n: [...live.history.records].reverse().find(r => r.targets.some(x => x.target === t))?.revision}))
+    const at = targets.map(t => ({t, n: newestTouching(live.history.records, t)?.revision}))
     return at.every(x => x.n === plan.newest)
       ? `revision ${plan.newest} recorded (${targets.join(', ')})`
       : `kubectl storage-init last recorded (${at.map(x => `${x.t} at revision ${x.n}`).join(', ')})`

@@ -12,7 +12,7 @@ import {inValues, renderValues} from '../domain/helm-values.js'
 import {controllerVersion, parseRelease, type Release} from '../domain/release.js'
 import {validate, type Cluster, type Finding, type Severity} from '../domain/rules.js'
 import {llmOverride} from '../domain/llmisvc.js'
-import {storageUris} from '../domain/model-pods.js'
+import {modelUris} from '../domain/model-pods.js'
 import {eachObjectPage, getObject, listAllObjects, listObjects} from '../kube/objects.js'
 import {HISTORY_CONFIGMAP, readRecords} from '../domain/history.js'
 import {API_VERSION} from '../domain/api-version.js'
@@ -171,14 +171,7 @@ export async function validateLive(client: KubeClient, kserveNamespace?: string,
       override: llmOverride(l),
     })),
     historyCommands: readRecords(hist?.data).map(r => ({revision: r.revision, command: r.command})),
-    inferenceServices: isvcs.map(i => ({
-      namespace: i.metadata.namespace,
-      name: i.metadata.name,
-      uris: storageUris(i, release)
-        .filter(u => u.component === 'predictor')
-        .map(u => u.uri),
-      storageContainerName: i.spec?.predictor?.storageContainerName,
-    })),
+    inferenceServices: isvcs.map(i => modelUris(i, release)),
   })
   const notChecked: {rule: string; reason: string}[] = []
   const owner = helmOwnership(cmObject?.metadata)

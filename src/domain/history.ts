@@ -256,6 +256,12 @@ export function stateAt(records: RevisionRecord[], n: number): Map<string, unkno
   return state
 }
 
+/** The newest record that changed `target` (undefined: none did). */
+export function newestTouching(records: RevisionRecord[], target: string): RevisionRecord | undefined {
+  for (let i = records.length - 1; i >= 0; i--) if (records[i].targets.some(t => t.target === target)) return records[i]
+  return undefined
+}
+
 /** Stable equality of recorded values (strings byte for byte, objects by content; absent = null). */
 export function sameValue(a: unknown, b: unknown): boolean {
   return canonical(a ?? null) === canonical(b ?? null)

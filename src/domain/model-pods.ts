@@ -34,6 +34,22 @@ export const SCHEME_PLACEHOLDER = '<scheme-placeholder>://'
  * `STORAGE_URI` env of the container named kserve-container (the first container before v0.12, and for transformers
  * and explainers); canary predictors (spec.canary[].predictor) too.
  */
+/** An InferenceService as the per-model rules read it: its predictor's URIs and the container it names, if any. */
+export function modelUris(
+  isvc: any,
+  release?: Release,
+  storageContainerName: unknown = isvc?.spec?.predictor?.storageContainerName,
+): {namespace: string; name: string; uris: string[]; storageContainerName?: string} {
+  return {
+    namespace: isvc.metadata.namespace,
+    name: isvc.metadata.name,
+    uris: storageUris(isvc, release)
+      .filter(u => u.component === 'predictor')
+      .map(u => u.uri),
+    storageContainerName: typeof storageContainerName === 'string' ? storageContainerName : undefined,
+  }
+}
+
 export function storageUris(isvc: any, release?: Release): {component: string; uri: string; field: string; multi: boolean}[] {
   const out: {component: string; uri: string; field: string; multi: boolean}[] = []
   const one = (component: string, spec: any, at: string) => {
