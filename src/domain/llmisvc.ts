@@ -11,9 +11,13 @@
  *   (kserve#5614), name, args and command kept.
  * Pods carry `app.kubernetes.io/name=<name>` and `app.kubernetes.io/part-of=llminferenceservice`.
  */
-import {mergeContainer, type Container} from './container-merge.js'
+import type {Container} from './container-merge.js'
 import {type Release} from './release.js'
-import {defaultContainer, ociUriMode, type Injection} from './storage-containers.js'
+import type {Injection} from './storage-containers.js'
+import {configFromDecoded} from './kserve/configmap.js'
+import type {KServeState} from './kserve/controller.js'
+import {projectInjection} from './kserve/index.js'
+import {emulateLlmInferenceService} from './kserve/llmisvc.js'
 
 export const LLM_PART_OF = 'app.kubernetes.io/part-of=llminferenceservice'
 
@@ -38,63 +42,14 @@ export function llmOverride(llm: any): Container | undefined {
 }
 
 /**
- * What the controller builds for the model. `running` is the storage-initializer of the Deployment the controller
- * runs today (its image is kept), if any.
+ * What the controller builds for the model's main workload, in the per-URI view, from the emulation
+ * (kserve/llmisvc.ts). `running` is the storage-initializer of the Deployment the controller runs today (its image is
+ * kept), if any.
  */
 export function resolveLlm(llm: any, config: Record<string, unknown>, running: Container | undefined, r?: Release): Injection {
-  if (llm?.spec?.storageInitializer?.enabled === false)
-    return {source: 'none', sourceName: 'none', reason: 'spec.storageInitializer.enabled is false: no storage-initializer'}
-  let uri = llmUri(llm)
-  if (!uri || !uri.includes('://'))
-    return {source: 'error', sourceName: 'error', reason: `invalid model URI: ${uri ?? '(none)'}: the controller fails`}
-  const labels = llm.metadata?.labels ?? {}
-  const ann = llm.metadata?.annotations ?? {}
-  if ('internal.serving.kserve.io/localmodel' in labels && ann['internal.serving.kserve.io/localmodel-pvc-name'])
-    uri = `pvc://${ann['internal.serving.kserve.io/localmodel-pvc-name']}/models/…`
-  const scheme = uri.slice(0, uri.indexOf('://') + 3)
-  if (scheme === 'pvc://')
-    return {source: 'pvc-mount', sourceName: 'pvc-mount', reason: 'pvc:// is mounted into the pods; no init container'}
-  if (scheme === 'oci+native://')
-    return {source: 'modelcar', sourceName: 'modelcar', reason: 'oci+native:// is an image volume; no storage-initializer'}
-  if (scheme === 'oci://') {
-    const m = ociUriMode('oci://', config, r)
-    if (!m.mode)
-      return {
-        source: 'error',
-        sourceName: 'error',
-        reason: 'oci:// with no OCI mode configured: the controller fails ("OCI modelcars is not enabled")',
-      }
-    return {
-      source: 'modelcar',
-      sourceName: 'modelcar',
-      reason: `oci:// runs as a ${m.mode === 'native' ? 'image volume' : 'modelcar'} (${m.why}); no storage-initializer`,
-    }
-  }
-  if (scheme !== 'hf://' && scheme !== 's3://')
-    return {
-      source: 'error',
-      sourceName: 'error',
-      reason: `unsupported schema in model URI: ${uri} (the LLM controller downloads hf:// and s3:// only)`,
-    }
-  let container = defaultContainer(config, uri)
-  const notes: string[] = ['built from the ConfigMap; ClusterStorageContainers are not consulted for LLMInferenceServices']
-  if (running?.image && running.image !== container.image) {
-    container = {...container, image: running.image}
-    notes.push(`keeps the image its Deployment runs (${running.image}; kserve#5085)`)
-  }
-  const override = llmOverride(llm)
-  if (override) {
-    const merged = mergeContainer(container, override, {reconcileEnv: true})
-    container = {...merged, name: container.name, args: container.args, ...(container.command ? {command: container.command} : {})}
-    if (!container.command) delete container.command
-    notes.push('spec.template.initContainers[storage-initializer] is merged over it')
-  }
-  return {
-    source: 'configmap',
-    sourceName: override ? 'configmap+override' : 'configmap',
-    reason: notes.join('; '),
-    image: container.image,
-    resources: container.resources ?? {},
-    container,
-  }
+  const state: KServeState = {release: r, kserveNamespace: 'kserve', config: configFromDecoded(config, r), containers: [], crdInstalled: true}
+  const name = llm?.metadata?.name ?? ''
+  const runs = new Map(running ? [[llmDeploymentName(name), {containers: [], initContainers: [running], volumes: []}]] : [])
+  const p = emulateLlmInferenceService(llm, state, runs)[0]
+  return projectInjection(p)
 }

@@ -66,3 +66,70 @@ export function sameQuantity(a: string | undefined, b: string | undefined): bool
   if (a === undefined || a === '' || b === undefined || b === '') return (a ?? '') === (b ?? '')
   return compareQuantities(a, b) === 0 || (compareQuantities(a, b) === undefined && a === b)
 }
+
+/**
+ * The text a pod stores for a quantity (resource.Quantity.String() after kube-apiserver's defaulting, which rounds
+ * pod resources up to milli): the largest suffix that keeps the value whole in the format the text was written in
+ * (binary suffixes stay binary while the value is a whole multiple of 1024 and at least 1024; `e` exponents stay
+ * exponents), and text already in that form is kept as written. Undefined when the text is not a quantity.
+ * apimachinery pkg/api/resource/quantity.go (ParseQuantity's canonical fast path, CanonicalizeBytes).
+ */
+export function canonicalQuantity(text: string): string | undefined {
+  const m = QUANTITY.exec(text)
+  if (!m) return undefined
+  const x = exact(text)!
+  const [, num, expo, suffix = ''] = m
+  const binary = suffix.endsWith('i')
+  // pods: values finer than a milli are rounded up (away from zero for positives)
+  let {m: mant, e} = x
+  if (e < -3) {
+    const d = 10n ** BigInt(-3 - e)
+    const up = mant > 0n ? (mant + d - 1n) / d : mant / d
+    if (up * d !== mant) return decimalForm(up, -3, expo ? 'exp' : 'si')
+  }
+  const digits = num.replace(/^[+-]/, '')
+  const [whole, frac = ''] = digits.split('.')
+  // the fast path: text Go finds canonical already is kept as written (`1E3`, `100Mi`, `+1`)
+  const shifted = whole.replace(/^0+/, '') + frac
+  if (whole.length + frac.length <= 18) {
+    if (binary ? frac === '' && (BigInt(whole || '0') & 7n) !== 0n : e >= -9 && e % 3 === 0 && shifted !== '' && !shifted.endsWith('000') && shifted[0] !== '0')
+      return text
+  }
+  if (binary) {
+    // whole bytes at or above 1024: the largest binary suffix that keeps the value whole
+    if (e >= 0 || mant % 10n ** BigInt(-e) === 0n) {
+      let n = e >= 0 ? mant * 10n ** BigInt(e) : mant / 10n ** BigInt(-e)
+      const neg = n < 0n
+      if (neg) n = -n
+      if (n >= 1024n) {
+        let i = 0
+        while (n % 1024n === 0n && i < 6) {
+          n /= 1024n
+          i++
+        }
+        return `${neg ? '-' : ''}${n}${['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'][i]}`
+      }
+    }
+    return decimalForm(mant, e, 'si')
+  }
+  return decimalForm(mant, e, expo ? 'exp' : 'si')
+}
+
+const DEC_EXP: Record<string, number> = {'': 0, n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18}
+
+function decimalForm(mant: bigint, e: number, form: 'si' | 'exp'): string {
+  if (mant === 0n) return '0'
+  while (mant % 10n === 0n) {
+    mant /= 10n
+    e++
+  }
+  while (((e % 3) + 3) % 3 !== 0) {
+    mant *= 10n
+    e--
+  }
+  if (form === 'exp') return `${mant}${e === 0 ? '' : `e${e}`}`
+  const suffix = Object.entries(DEC_EXP).find(([, v]) => v === e)?.[0]
+  if (suffix !== undefined) return `${mant}${suffix}`
+  // beyond E: write the exponent out as a decimal
+  return `${mant * 10n ** BigInt(e - 18)}E`
+}

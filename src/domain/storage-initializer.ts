@@ -69,6 +69,8 @@ export interface FieldView {
   status: FieldStatus
   /** for not-in-release: which releases read it */
   releases?: string
+  /** a key KServe reads as another field's (Go folds case: `Image` is image) */
+  readAs?: string
   description?: string
 }
 
@@ -87,12 +89,19 @@ function lastBefore(v: string): string {
 }
 
 /** Every field of the document in its own order, classified for the given release (unknown release: any). */
-export function describeFields(doc: Record<string, unknown>, release: Release | undefined): FieldView[] {
+export function describeFields(
+  doc: Record<string, unknown>,
+  release: Release | undefined,
+  fold: (key: string) => string | undefined = () => undefined,
+): FieldView[] {
   return Object.entries(doc).map(([name, value]) => {
-    const spec = FIELDS.find(f => f.name === name)
+    // Go's encoding/json matches keys case-insensitively (Unicode simple folding): `Image` is read as image
+    const folded = FIELDS.some(f => f.name === name) ? undefined : fold(name)
+    const spec = FIELDS.find(f => f.name === (folded ?? name))
     if (!spec) return {name, value, status: 'unknown' as const}
-    if (fieldKnownIn(spec, release)) return {name, value, status: 'known' as const, description: spec.description}
-    return {name, value, status: 'not-in-release' as const, releases: releasesOf(spec), description: spec.description}
+    const readAs = folded ? {readAs: folded} : {}
+    if (fieldKnownIn(spec, release)) return {name, value, status: 'known' as const, description: spec.description, ...readAs}
+    return {name, value, status: 'not-in-release' as const, releases: releasesOf(spec), description: spec.description, ...readAs}
   })
 }
 

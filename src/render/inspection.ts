@@ -77,7 +77,9 @@ export function renderInspection(i: Inspection, wide: boolean): string {
             ? 'unknown field: KServe ignores it'
             : f.status === 'not-in-release'
               ? `not read by ${i.kserve.version} (read by ${f.releases})`
-              : ''
+              : f.readAs
+                ? `read as ${f.readAs} (Go matches keys case-insensitively)`
+                : ''
         return wide ? [f.name, value(f.value), note, f.description] : [f.name, value(f.value), note]
       }),
     ),

@@ -88,6 +88,9 @@ describe('which container a URI gets', () => {
     ])
     expect(r.container!.resources).toEqual({requests: {cpu: '100m', memory: '2Gi'}, limits: {cpu: '1', memory: '1Gi'}})
     expect(r.image).toBe('cm:1')
+    // a request above its limit: the API server refuses every pod that gets it
+    expect(r.source).toBe('error')
+    expect(r.reason).toMatch(/resources\.requests: Invalid value: "2Gi": must be less than or equal to memory limit/)
   })
   test('a regex Go cannot compile refuses the pod when the lookup reaches it; RE2 syntax JavaScript lacks works', () => {
     expect(selectInjection('s3://b', doc, [csc('bad', [{regex: '(?=s3)'}])]).source).toBe('error')
