@@ -53,6 +53,8 @@ function install(fixtures, release, {ns = 'kserve', helm = false, breakJson = fa
   if (breakJson) cm = cm.replace(/^( {2}storageInitializer: \|-\n {4}\{\n)/m, '$1        "image" : "kserve/storage-initializer:broken",,\n')
   docs.push(cm)
   const csc = read('clusterstoragecontainer-default.yaml')
+  // the webhook merges the default ClusterStorageContainer into the pod's init container: its imagePullPolicy too
+  const pull = /imagePullPolicy: (\w+)/.exec(csc ?? '')?.[1]
   if (csc) docs.push(csc.replace('default-storage-initilizer:replace', `kserve/storage-initializer:${tag}`))
   docs.push(`apiVersion: apps/v1
 kind: Deployment
@@ -71,12 +73,13 @@ spec:
         image: kserve/kserve-controller:${tag}
 status: {replicas: 1, readyReplicas: 1, updatedReplicas: 1, availableReplicas: 1}
 `)
-  return {docs, tag, hasCsc: Boolean(csc), hasCscCrd: Boolean(cscCrd), crdFixtures}
+  return {docs, tag, hasCsc: Boolean(csc), hasCscCrd: Boolean(cscCrd), crdFixtures, pull}
 }
 
 /** An InferenceService with one pod that ran the storage-initializer, and its log. */
-function model(tag, image) {
+function model(tag, image, pull) {
   const created = '2026-11-20T10:00:00Z'
+  const pullPolicy = pull ? `\n    imagePullPolicy: ${pull}` : ''
   return {
     docs: [
       `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ml\n`,
@@ -104,7 +107,7 @@ spec:
   - name: storage-initializer
     image: ${image}
     args: [gs://kfserving-examples/models/sklearn/1.0/model, /mnt/models]
-    resources: {requests: {cpu: 100m, memory: 100Mi}, limits: {cpu: "1", memory: 1Gi}}
+    resources: {requests: {cpu: 100m, memory: 100Mi}, limits: {cpu: "1", memory: 1Gi}}${pullPolicy}
   containers:
   - name: kserve-container
     image: kserve/sklearnserver:${tag}
@@ -160,7 +163,7 @@ export function buildScenarios(fixtures) {
   ]
   for (const v of variants) {
     const inst = install(fixtures, v.release, v.opts)
-    const m = model(inst.tag, `kserve/storage-initializer:${inst.tag}`)
+    const m = model(inst.tag, `kserve/storage-initializer:${inst.tag}`, inst.pull)
     const extra = inst.crdFixtures.length ? `  crdFixtures: ${JSON.stringify(inst.crdFixtures)}\n` : ''
     out[v.file] = scenario(v.file.replace(/\.yaml$/, ''), v.description, [...inst.docs, ...m.docs], m.logs, extra)
   }

@@ -13,23 +13,34 @@ import {
   listModelPods,
   listStorageContainers,
 } from '../kube/kserve.js'
-import {llmDeploymentName, llmOverride, llmPodSelector, llmUri, resolveLlm} from '../domain/llmisvc.js'
+import {llmOverride, llmPodSelector, llmUri} from '../domain/llmisvc.js'
 import {helmOwnership, type HelmOwnership} from '../domain/helm.js'
 import {controllerVersion, parseRelease, type Release} from '../domain/release.js'
 import {
   configMapContainer,
   EXAMPLE_URIS,
   fromResource,
-  selectInjection,
   type Injection,
   type Resources,
   type StorageContainer,
 } from '../domain/storage-containers.js'
 import {decodeStorageInitializer} from '../domain/go-json.js'
+import {goFieldOf} from '../domain/json-edit.js'
+import {components, componentStorage, type KServeState} from '../domain/kserve/controller.js'
+import {
+  emulateInferenceService,
+  emulateLlmInferenceService,
+  emulateUri,
+  getStorageInitializerConfigs,
+  projectInjection,
+  type Prediction,
+  type Refusal,
+} from '../domain/kserve/index.js'
+import type {PodSpec} from '../domain/kserve/storage.js'
 import {describeFields, DocumentSyntaxError, parseStorageInitializer, type FieldView} from '../domain/storage-initializer.js'
 import {getObject} from '../kube/objects.js'
 import {API_VERSION} from '../domain/api-version.js'
-import {deploymentMode, localModelUri, podView, rolloutFor, storageUris, type PodView, type Rollout} from '../domain/model-pods.js'
+import {deploymentMode, podView, rolloutFor, type PodView, type Rollout} from '../domain/model-pods.js'
 
 /** What an unreadable KServe version is judged by: the newest rules this plugin knows. */
 export const ASSUMED = 'the newest KServe rules known (v0.20 and later)'
@@ -47,7 +58,13 @@ export interface Inspection {
     assumed?: string
   }
   configMap: {name: string; namespace: string; resourceVersion: string; helm: HelmOwnership | null}
-  storageInitializer: {image: string | null; resources: Resources; fields: FieldView[]}
+  storageInitializer: {
+    image: string | null
+    resources: Resources
+    fields: FieldView[]
+    /** null when KServe decodes the document; else the refusal every model pod gets (and every reconcile) */
+    refusal: Refusal | null
+  }
   storageContainers: {crdInstalled: boolean; error?: string; items: StorageContainer[]}
   uriFormats: ({format: string; example: string} & Injection)[]
   /** per-model settings: dedicated ClusterStorageContainers (set-* --isvc) and LLMInferenceService overrides */
@@ -76,6 +93,10 @@ export interface Loaded {
   doc: Record<string, unknown>
   release?: Release
   containers: StorageContainer[]
+  /** what the emulation of KServe reads (kserve/index.ts) */
+  state: KServeState
+  /** the pod template each LLM workload runs today, by namespace/workload name (its storage-initializer image is kept) */
+  llmTemplates: Map<string, PodSpec>
   /** the live objects, with their resourceVersions */
   configMapObject: any
   storageContainerObjects: any[]
@@ -91,12 +112,20 @@ export async function inspect(client: KubeClient, kserveNamespace?: string): Pro
   const [dep, scs, llms] = await Promise.all([getController(client, cm.namespace), csc, llmList])
   // the controller keeps the storage-initializer image its Deployments run: read them only when there are models
   const llmRunning = new Map<string, any>()
+  const llmTemplates = new Map<string, PodSpec>()
   if (llms.items.length)
-    for (const d of await listLlmDeployments(client))
+    for (const d of await listLlmDeployments(client)) {
+      const spec = d.spec?.template?.spec ?? {}
+      llmTemplates.set(`${d.metadata.namespace}/${d.metadata.name}`, {
+        containers: spec.containers ?? [],
+        initContainers: spec.initContainers ?? [],
+        volumes: spec.volumes ?? [],
+      })
       llmRunning.set(
         `${d.metadata.namespace}/${d.metadata.name}`,
-        (d.spec?.template?.spec?.initContainers ?? []).find((c: any) => c.name === 'storage-initializer'),
+        (spec.initContainers ?? []).find((c: any) => c.name === 'storage-initializer'),
       )
+    }
   const where = `configmap ${cm.namespace}/${CONFIGMAP}`
   const raw = cm.object.data?.[KEY]
   if (raw === undefined)
@@ -122,6 +151,13 @@ export async function inspect(client: KubeClient, kserveNamespace?: string): Pro
   const doc = decodeStorageInitializer(raw, release).config
   const containers = scs.items.map(fromResource)
   const cmc = configMapContainer(doc)
+  const config = getStorageInitializerConfigs(raw, release)
+  const state: KServeState = {release, kserveNamespace: cm.namespace, config, containers, crdInstalled: scs.installed}
+  const llmState = (l: any) => {
+    const runs = new Map<string, PodSpec>()
+    for (const [k, v] of llmTemplates) if (k.startsWith(`${l.metadata.namespace}/`)) runs.set(k.slice(l.metadata.namespace.length + 1), v)
+    return runs
+  }
   const inspection: Inspection = {
     apiVersion: API_VERSION,
     kind: 'StorageInitializerConfig',
@@ -133,16 +169,24 @@ export async function inspect(client: KubeClient, kserveNamespace?: string): Pro
       resourceVersion: cm.object.metadata?.resourceVersion ?? '',
       helm: helmOwnership(cm.object.metadata) ?? null,
     },
-    storageInitializer: {image: cmc.image ?? null, resources: cmc.resources, fields: describeFields(rawDoc, release)},
+    storageInitializer: {
+      image: cmc.image ?? null,
+      resources: cmc.resources,
+      fields: describeFields(rawDoc, release, k => goFieldOf(k)),
+      refusal: config.ok ? null : {component: 'webhook', message: config.message, explanation: config.explanation},
+    },
     storageContainers: {crdInstalled: scs.installed, ...(scs.error ? {error: scs.error} : {}), items: containers},
     uriFormats: [
-      ...EXAMPLE_URIS.map(e => ({
-        format: e.format,
-        example: e.uri,
-        ...selectInjection(e.uri, doc, containers, {release, crdInstalled: scs.installed}),
-      })),
+      // a model with only this URI, as the emulation of the release says (the table is rendered from it)
+      ...EXAMPLE_URIS.map(e => ({format: e.format, example: e.uri, ...projectInjection(emulateUri(e.uri, state))})),
       ...(llms.installed
-        ? LLM_EXAMPLES.map(e => ({format: e.format, example: e.uri, ...resolveLlm({spec: {model: {uri: e.uri}}}, doc, undefined, release)}))
+        ? LLM_EXAMPLES.map(e => ({
+            format: e.format,
+            example: e.uri,
+            ...projectInjection(
+              emulateLlmInferenceService({metadata: {name: 'model', namespace: cm.namespace}, spec: {model: {uri: e.uri}}}, state)[0],
+            ),
+          }))
         : []),
     ],
     perModel: [
@@ -177,7 +221,7 @@ export async function inspect(client: KubeClient, kserveNamespace?: string): Pro
         name: l.metadata.name,
         namespace: l.metadata.namespace,
         uri: llmUri(l) ?? null,
-        injection: resolveLlm(l, doc, llmRunning.get(`${l.metadata.namespace}/${llmDeploymentName(l.metadata.name)}`), release),
+        injection: projectInjection(emulateLlmInferenceService(l, state, llmState(l))[0]),
       })),
     },
   }
@@ -185,6 +229,8 @@ export async function inspect(client: KubeClient, kserveNamespace?: string): Pro
     inspection,
     doc,
     release,
+    state,
+    llmTemplates,
     containers,
     configMapObject: cm.object,
     storageContainerObjects: scs.items,
@@ -220,6 +266,8 @@ export interface IsvcInspection {
   }
   kserve: Inspection['kserve']
   storage: ModelStorage[]
+  /** the emulation's answer: one entry per pod template KServe makes for the model (README: JSON schema) */
+  predictions: Prediction[]
   pods: PodView[]
   rollout: Rollout
 }
@@ -254,33 +302,29 @@ async function isvcView(client: KubeClient, loaded: Loaded, isvc: any, namespace
     listModelPods(client, namespace, `serving.kserve.io/inferenceservice=${name}`),
     getObject(client, 'namespaces', namespace).catch(() => undefined),
   ])
-  // the pod webhook's namespaceSelector: control-plane DoesNotExist (config/webhook/manifests.yaml@v0.20.0)
-  const excluded = ns?.metadata?.labels && 'control-plane' in ns.metadata.labels
   const storageContainerName: string | null = isvc.spec?.predictor?.storageContainerName ?? null
-  const uris = storageUris(isvc, loaded.release)
-  // storageUris: one init container, its ClusterStorageContainer chosen from the first URI
-  const first = (component: string) => uris.find(x => x.component === component && x.multi)?.uri
-  const storage = uris.map(u => {
-    const cached = u.component === 'predictor' ? localModelUri(isvc, u.uri) : undefined
-    const injection: Injection = excluded
-      ? {
-          source: 'none',
-          sourceName: 'none',
-          reason: `namespace ${namespace} has the label control-plane: the pod webhook skips it, nothing is injected`,
-        }
-      : selectInjection(cached ?? (u.multi ? first(u.component)! : u.uri), loaded.doc, loaded.containers, {
-          release: loaded.release,
-          crdInstalled: loaded.inspection.storageContainers.crdInstalled,
-          multiModel: u.multi,
-          storageContainerName: u.component === 'predictor' ? (storageContainerName ?? undefined) : undefined,
-        })
-    if (cached) injection.reason = `served from a LocalModelCache (${cached}): ${injection.reason}`
-    return {component: u.component, uri: u.uri, field: u.field, injection}
-  })
+  // the pod webhook's namespaceSelector (control-plane DoesNotExist) needs the namespace's labels
+  const state: KServeState = {...loaded.state, ...(ns?.metadata ? {namespaceLabels: ns.metadata.labels ?? {}} : {})}
+  const comps = components(isvc, loaded.release)
+  const all = emulateInferenceService(isvc, state)
+  const at = (c: string) => (c.startsWith('canary[') ? `spec.canary[${c.slice(7, -1)}].predictor` : `spec.${c}`)
+  const storage: ModelStorage[] = comps.flatMap((c, i) =>
+    componentStorage(c, loaded.release).uris.map(u => ({
+      component: c.name,
+      uri: u.uri,
+      field: `${at(c.name)}.${u.field}`,
+      injection: projectInjection(all[i]),
+    })),
+  )
+  // one prediction per pod template KServe makes: the predictor and canaries always, a transformer or explainer that downloads
+  const predictions = all.filter(p => p.uris.length || p.component === 'predictor' || p.component.startsWith('canary'))
   const podViews = pods.map(p => {
     const component = p.metadata?.labels?.component ?? 'predictor'
     const annotated = p.metadata?.annotations?.['internal.serving.kserve.io/storage-initializer-sourceuri']
-    const st = storage.find(s => s.uri === annotated) ?? storage.find(s => s.component === component)
+    const st =
+      storage.find(s => s.uri === annotated && s.component === component) ??
+      storage.find(s => s.uri === annotated) ??
+      storage.find(s => s.component === component)
     return podView(p, st?.injection, component)
   })
   const mode = deploymentMode(isvc, loaded.configMapObject, loaded.release)
@@ -291,20 +335,24 @@ async function isvcView(client: KubeClient, loaded: Loaded, isvc: any, namespace
     inferenceService: {name, namespace, kind: 'InferenceService', storageContainerName, deploymentMode: mode},
     kserve: loaded.inspection.kserve,
     storage,
+    predictions,
     pods: podViews,
     rollout: rolloutFor(
       'InferenceService',
       name,
       namespace,
       mode,
-      uris.some(u => u.multi),
+      comps.some(c => componentStorage(c, loaded.release).multi),
     ),
   }
 }
 
 async function llmView(client: KubeClient, loaded: Loaded, llm: any, namespace: string, name: string): Promise<IsvcInspection> {
   const pods = await listModelPods(client, namespace, llmPodSelector(name))
-  const injection = resolveLlm(llm, loaded.doc, loaded.llmRunning.get(`${namespace}/${llmDeploymentName(name)}`), loaded.release)
+  const runs = new Map<string, PodSpec>()
+  for (const [k, v] of loaded.llmTemplates) if (k.startsWith(`${namespace}/`)) runs.set(k.slice(namespace.length + 1), v)
+  const predictions = emulateLlmInferenceService(llm, loaded.state, runs)
+  const injection = projectInjection(predictions[0])
   const uri = llmUri(llm) ?? ''
   return {
     apiVersion: API_VERSION,
@@ -313,6 +361,7 @@ async function llmView(client: KubeClient, loaded: Loaded, llm: any, namespace: 
     inferenceService: {name, namespace, kind: 'LLMInferenceService', storageContainerName: null},
     kserve: loaded.inspection.kserve,
     storage: [{component: 'model', uri, field: 'spec.model.uri', injection}],
+    predictions,
     pods: pods.map(p => podView(p, injection, p.metadata?.labels?.['app.kubernetes.io/component'] ?? 'workload')),
     rollout: rolloutFor('LLMInferenceService', name, namespace, undefined, false),
   }

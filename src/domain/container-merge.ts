@@ -36,11 +36,26 @@ function mergeValue(base: unknown, patch: unknown, key?: string): unknown {
   if (Array.isArray(patch)) {
     const mk = key ? MERGE_KEYS[key] : undefined
     if (!mk || !Array.isArray(base)) return structuredClone(patch)
-    const out = base.map(x => structuredClone(x))
-    for (const item of patch) {
-      const i = out.findIndex(x => x?.[mk] === item?.[mk])
-      if (i >= 0) out[i] = mergeValue(out[i], item)
-      else out.push(structuredClone(item))
+    // strategicpatch mergeSlice: entries merged by key, then normalizeElementOrder. The patch's entries keep the patch's
+    // order, the base-only ones the base's; an entry new in the patch goes before the base-only entries still to
+    // place, and an entry both have is placed by its position in the base (mergeSortedSlice)
+    const at = (x: any) => base.findIndex(b => b?.[mk] === x?.[mk])
+    const patched = patch.map(item => {
+      const i = at(item)
+      return i >= 0 ? mergeValue(base[i], item) : structuredClone(item)
+    })
+    const baseOnly = base.filter(b => !patch.some(p => p?.[mk] === b?.[mk])).map(x => structuredClone(x))
+    const out: unknown[] = []
+    let i = 0
+    let j = 0
+    while (i < baseOnly.length || j < patched.length) {
+      if (j >= patched.length) out.push(baseOnly[i++])
+      else if (i >= baseOnly.length) out.push(patched[j++])
+      else {
+        const r = at(patched[j])
+        if (r >= 0 && at(baseOnly[i]) < r) out.push(baseOnly[i++])
+        else out.push(patched[j++])
+      }
     }
     return out
   }

@@ -47,7 +47,13 @@ export function llmOverride(llm: any): Container | undefined {
  * kept), if any.
  */
 export function resolveLlm(llm: any, config: Record<string, unknown>, running: Container | undefined, r?: Release): Injection {
-  const state: KServeState = {release: r, kserveNamespace: 'kserve', config: configFromDecoded(config, r), containers: [], crdInstalled: true}
+  const state: KServeState = {
+    release: r,
+    kserveNamespace: 'kserve',
+    config: configFromDecoded(config, r),
+    containers: [],
+    crdInstalled: true,
+  }
   const name = llm?.metadata?.name ?? ''
   const runs = new Map(running ? [[llmDeploymentName(name), {containers: [], initContainers: [running], volumes: []}]] : [])
   const p = emulateLlmInferenceService(llm, state, runs)[0]

@@ -111,7 +111,36 @@ function sameResources(a: Resources | undefined, b: Resources | undefined): stri
 
 const GETS_INIT: Injection['source'][] = ['clusterstoragecontainer', 'configmap']
 
-/** How a pod's init container differs from what the injection gives now ([] when it is current). */
+const show = (v: unknown) => (v === undefined ? '(none)' : JSON.stringify(v))
+
+/**
+ * The emulated container's other fields, compared with the pod's where the pod states them (a pod's init container
+ * also holds what the emulation leaves out, such as credentials: env is compared by the names the emulation sets).
+ */
+function fieldDifferences(init: any, want: any | undefined): string[] {
+  if (!want) return []
+  const d: string[] = []
+  // the API server defaults imagePullPolicy (Always for :latest or no tag, else IfNotPresent): compare with that
+  const tag = /:([^/:@]+)$/.exec(String(want.image ?? ''))?.[1]
+  const stored = {...want, imagePullPolicy: want.imagePullPolicy ?? (!tag || tag === 'latest' ? 'Always' : 'IfNotPresent')}
+  for (const k of ['args', 'command', 'imagePullPolicy', 'securityContext'] as const)
+    if (k in init && JSON.stringify(init[k]) !== JSON.stringify(stored[k])) d.push(`${k} ${show(init[k])} -> ${show(stored[k])}`)
+  if (Array.isArray(init.env))
+    for (const e of want.env ?? []) {
+      const got = init.env.find((x: any) => x?.name === e.name)
+      if (JSON.stringify(got?.value ?? got?.valueFrom) !== JSON.stringify(e.value ?? e.valueFrom))
+        d.push(`env ${e.name} ${show(got?.value ?? got?.valueFrom)} -> ${show(e.value ?? e.valueFrom)}`)
+    }
+  if (Array.isArray(init.volumeMounts))
+    for (const m of want.volumeMounts ?? []) {
+      const got = init.volumeMounts.find((x: any) => x?.mountPath === m.mountPath)
+      if (!got || got.name !== m.name || Boolean(got.readOnly) !== Boolean(m.readOnly) || (got.subPath ?? '') !== (m.subPath ?? ''))
+        d.push(`volumeMount ${m.mountPath} ${show(got)} -> ${show(m)}`)
+    }
+  return d
+}
+
+/** How a pod's init container differs from what the emulation gives now, field by field ([] when it is current). */
 export function podDifferences(init: any | undefined, expected: Injection | undefined): string[] {
   if (!expected) return []
   if (expected.source === 'ambiguous') {
@@ -125,7 +154,7 @@ export function podDifferences(init: any | undefined, expected: Injection | unde
     const d: string[] = []
     if (expected.container?.name && init.name !== expected.container.name) d.push(`name ${init.name} -> ${expected.container.name}`)
     if (init.image !== expected.image) d.push(`image ${init.image} -> ${expected.image ?? '(none)'}`)
-    return [...d, ...sameResources(init.resources, expected.resources)]
+    return [...d, ...sameResources(init.resources, expected.resources), ...fieldDifferences(init, expected.container)]
   }
   if (init && !hasInit) return [`has a storage-initializer, but would now get: ${expected.sourceName}`]
   if (!init && hasInit) return [`has no storage-initializer, but would now get one from ${expected.sourceName}`]

@@ -81,7 +81,7 @@ export function canonicalQuantity(text: string): string | undefined {
   const [, num, expo, suffix = ''] = m
   const binary = suffix.endsWith('i')
   // pods: values finer than a milli are rounded up (away from zero for positives)
-  let {m: mant, e} = x
+  const {m: mant, e} = x
   if (e < -3) {
     const d = 10n ** BigInt(-3 - e)
     const up = mant > 0n ? (mant + d - 1n) / d : mant / d
@@ -92,7 +92,11 @@ export function canonicalQuantity(text: string): string | undefined {
   // the fast path: text Go finds canonical already is kept as written (`1E3`, `100Mi`, `+1`)
   const shifted = whole.replace(/^0+/, '') + frac
   if (whole.length + frac.length <= 18) {
-    if (binary ? frac === '' && (BigInt(whole || '0') & 7n) !== 0n : e >= -9 && e % 3 === 0 && shifted !== '' && !shifted.endsWith('000') && shifted[0] !== '0')
+    if (
+      binary
+        ? frac === '' && (BigInt(whole || '0') & 7n) !== 0n
+        : e >= -9 && e % 3 === 0 && shifted !== '' && !shifted.endsWith('000') && shifted[0] !== '0'
+    )
       return text
   }
   if (binary) {

@@ -84,6 +84,12 @@ export function renderInspection(i: Inspection, wide: boolean): string {
       }),
     ),
   )
+  const refusal = i.storageInitializer.refusal
+  if (refusal)
+    out.push(
+      '',
+      `KServe cannot use this document: ${refusal.message.trim()}${refusal.explanation ? ` (${refusal.explanation})` : ''}. Check it with: kubectl storage-init validate`,
+    )
   out.push('', 'CLUSTER STORAGE CONTAINERS')
   const sc = i.storageContainers
   if (!sc.crdInstalled) out.push('(the ClusterStorageContainer CRD is not installed: every model gets the ConfigMap container)')

@@ -18,6 +18,7 @@ import {
   type StorageUri,
 } from './injector.js'
 import {validatePodSpec} from './apiserver.js'
+import {ISVC_VALIDATOR, validateMultipleStorageURIs} from './validation.js'
 import {refused, type Outcome, type Prediction, type Step} from './outcome.js'
 import {getStorageContainerSpec} from './storage-container.js'
 import {DEFAULT_MODEL_LOCAL_MOUNT_PATH, INFERENCE_SERVICE_CONTAINER_NAME, type PodSpec} from './storage.js'
@@ -40,13 +41,34 @@ export interface KServeState {
   webhookOnly?: boolean
 }
 
-const FRAMEWORKS = ['model', 'sklearn', 'xgboost', 'tensorflow', 'pytorch', 'triton', 'onnx', 'huggingface', 'pmml', 'lightgbm', 'paddle', 'art', 'alibi']
+const FRAMEWORKS = [
+  'model',
+  'sklearn',
+  'xgboost',
+  'tensorflow',
+  'pytorch',
+  'triton',
+  'onnx',
+  'huggingface',
+  'pmml',
+  'lightgbm',
+  'paddle',
+  'art',
+  'alibi',
+]
 
 /** Go: SupportedStorageURIPrefixList (utils.go), in Go's order, per release. */
 export function supportedStorageURIPrefixList(r: Release | undefined): string[] {
   const f = featuresOf(r)
   return [
-    'gs://', 's3://', 'pvc://', 'file://', 'https://', 'http://', 'hdfs://', 'webhdfs://',
+    'gs://',
+    's3://',
+    'pvc://',
+    'file://',
+    'https://',
+    'http://',
+    'hdfs://',
+    'webhdfs://',
     ...(f.ociSchemeAccepted ? ['oci://'] : []),
     ...(f.ociModelMode ? ['oci+native://'] : []),
     ...(f.ociFetch ? ['oci+fetch://'] : []),
@@ -81,7 +103,7 @@ export function validateStorageURI(uri: string, state: KServeState): {candidate:
     } else if (supportedStorageURIPrefixList(state.release).some(p => uri.startsWith(p))) return {candidate}
     return {
       candidate,
-      error: `storageUri, must be one of: [${supportedStorageURIPrefixList(state.release).join(', ')}] or match https://{}.blob.core.windows.net/{}/{} or be an absolute or relative local path. StorageUri [${uri}] is not supported`,
+      error: `storageUri, must be one of: [${supportedStorageURIPrefixList(state.release).join(', ')}] or match https://{}.blob.core.windows.net/{}/{} or be an absolute or relative local path. StorageUri [${uri}] is not supported${featuresOf(state.release).unsupportedUriErrorWithoutPeriod ? '' : '.'}`,
     }
   })
 }
@@ -111,7 +133,8 @@ export function components(isvc: any, r: Release | undefined): Component[] {
   const s = isvc?.spec ?? {}
   const f = featuresOf(r)
   const out: Component[] = []
-  const scn = (p: any) => (f.storageContainerName && typeof p?.storageContainerName === 'string' && p.storageContainerName ? p.storageContainerName : undefined)
+  const scn = (p: any) =>
+    f.storageContainerName && typeof p?.storageContainerName === 'string' && p.storageContainerName ? p.storageContainerName : undefined
   if (s.predictor) out.push({name: 'predictor', workload: `${name}-predictor`, spec: s.predictor, storageContainerName: scn(s.predictor)})
   if (f.storageContainerName && Array.isArray(s.canary))
     s.canary.forEach((c: any, i: number) => {
@@ -158,7 +181,11 @@ export function componentStorage(c: Component, r: Release | undefined): Componen
       multi: true,
       uris: c.spec.storageUris
         .filter((u: any) => typeof u?.uri === 'string')
-        .map((u: any, i: number) => ({uri: u.uri, field: `storageUris[${i}].uri`, mountPath: u.mountPath ?? DEFAULT_MODEL_LOCAL_MOUNT_PATH})),
+        .map((u: any, i: number) => ({
+          uri: u.uri,
+          field: `storageUris[${i}].uri`,
+          mountPath: u.mountPath ?? DEFAULT_MODEL_LOCAL_MOUNT_PATH,
+        })),
     }
   const s = implementationStorage(c, r)
   const uris: ComponentStorage['uris'] = []
@@ -202,7 +229,10 @@ function podFor(isvc: any, c: Component, state: KServeState, trace: Step[]): {po
 
 /** Go: the reconcilers' storageUris step: CommonStorageInitialization (IsLegacyURI false) written into the workload. */
 function controllerStorageUris(pod: Pod, c: Component, state: KServeState, trace: Step[]): Outcome[] {
-  const uris: StorageUri[] = c.spec.storageUris.map((u: any) => ({uri: String(u?.uri ?? ''), mountPath: u?.mountPath ?? DEFAULT_MODEL_LOCAL_MOUNT_PATH}))
+  const uris: StorageUri[] = c.spec.storageUris.map((u: any) => ({
+    uri: String(u?.uri ?? ''),
+    mountPath: u?.mountPath ?? DEFAULT_MODEL_LOCAL_MOUNT_PATH,
+  }))
   if (!state.config.ok)
     return [
       {
@@ -215,12 +245,28 @@ function controllerStorageUris(pod: Pod, c: Component, state: KServeState, trace
       },
     ]
   const cfg = state.config.config
-  const lookups = getStorageContainerSpec(uris[0].uri, c.storageContainerName, state.containers, {release: state.release, crdInstalled: state.crdInstalled})
+  const lookups = getStorageContainerSpec(uris[0].uri, c.storageContainerName, state.containers, {
+    release: state.release,
+    crdInstalled: state.crdInstalled,
+  })
   return lookups.map(l => {
-    const t: Step[] = [...trace, {go: 'predictor.go GetStorageContainerSpec(StorageUris[0])', did: l.error ? `error: ${l.error}` : l.spec ? l.candidate : 'none matches'}]
+    const t: Step[] = [
+      ...trace,
+      {
+        go: 'predictor.go GetStorageContainerSpec(StorageUris[0])',
+        did: l.error ? `error: ${l.error}` : l.spec ? l.candidate : 'none matches',
+      },
+    ]
     const spec = structuredClone(pod.spec)
     if (l.error)
-      return {admitted: false, refusal: refused('controller', `failed to get storage container spec: ${l.error}`, l.note), source: {kind: 'none', name: l.candidate}, initContainers: [], volumes: [], trace: t}
+      return {
+        admitted: false,
+        refusal: refused('controller', `failed to get storage container spec: ${l.error}`, l.note),
+        source: {kind: 'none', name: l.candidate},
+        initContainers: [],
+        volumes: [],
+        trace: t,
+      }
     const err = commonStorageInitialization({
       namespace: pod.namespace,
       storageURIs: uris,
@@ -231,16 +277,37 @@ function controllerStorageUris(pod: Pod, c: Component, state: KServeState, trace
       storageContainerSpec: l.spec,
       isLegacyURI: false,
       release: state.release,
+      kserveNamespace: state.kserveNamespace,
     })
     t.push({go: 'CommonStorageInitialization (storageUris)', did: err ? `error: ${err}` : 'done'})
-    if (err) return {admitted: false, refusal: refused('controller', err), source: {kind: 'none', name: l.candidate}, initContainers: [], volumes: [], trace: t}
+    if (err)
+      return {
+        admitted: false,
+        refusal: refused('controller', err),
+        source: {kind: 'none', name: l.candidate},
+        initContainers: [],
+        volumes: [],
+        trace: t,
+      }
     const invalid = validatePodSpec(spec, 'spec.template.spec')
     if (invalid)
-      return {admitted: false, refusal: refused('apiserver', `Deployment.apps "${c.workload}" is invalid: ${invalid}`), source: {kind: 'none', name: l.candidate}, initContainers: spec.initContainers, volumes: spec.volumes, trace: t, candidate: l.candidate} as Outcome
+      return {
+        admitted: false,
+        refusal: refused('apiserver', `Deployment.apps "${c.workload}" is invalid: ${invalid}`),
+        source: {kind: 'none', name: l.candidate},
+        initContainers: spec.initContainers,
+        volumes: spec.volumes,
+        trace: t,
+        candidate: l.candidate,
+      } as Outcome
     const init = spec.initContainers.find(x => x.name === (l.spec?.containerName || 'storage-initializer'))
     const source: Outcome['source'] = init
       ? l.spec
-        ? {kind: 'clusterstoragecontainer', name: l.spec.name, why: l.format ? `the first URI matches ${l.format}` : 'named by the model'}
+        ? {
+            kind: 'clusterstoragecontainer',
+            name: l.spec.name,
+            why: l.byName ? 'named by the InferenceService (spec.predictor.storageContainerName)' : `the first URI matches ${l.format}`,
+          }
         : {kind: 'configmap'}
       : uris.every(u => u.uri.startsWith('pvc://'))
         ? {kind: 'pvc-mount'}
@@ -252,7 +319,38 @@ function controllerStorageUris(pod: Pod, c: Component, state: KServeState, trace
 /** Every pod template of an InferenceService, as KServe would make it. */
 export function emulateInferenceService(isvc: any, state: KServeState): Prediction[] {
   const out: Prediction[] = []
-  for (const c of components(isvc, state.release)) {
+  const comps = components(isvc, state.release)
+  // the validating webhook refuses the InferenceService itself (v0.16+: storageUris)
+  const invalid = featuresOf(state.release).storageUris
+    ? validateMultipleStorageURIs(
+        comps
+          .filter(c => !c.name.startsWith('canary'))
+          .map(c => ({
+            storageUri: implementationStorage(c, state.release).uri,
+            storageUris: Array.isArray(c.spec?.storageUris) ? c.spec.storageUris : undefined,
+          })),
+      )
+    : undefined
+  for (const c of comps) {
+    if (invalid) {
+      out.push({
+        component: c.name,
+        workload: c.workload,
+        uris: componentStorage(c, state.release).uris.map(u => u.uri),
+        writtenBy: 'webhook',
+        admitted: false,
+        refusal: refused(
+          'webhook',
+          `admission webhook "${ISVC_VALIDATOR}" denied the request: ${invalid}`,
+          'the InferenceService is refused: it cannot be created or changed this way',
+        ),
+        source: {kind: 'none'},
+        initContainers: [],
+        volumes: [],
+        trace: [{go: 'inference_service_validation.go validateMultipleStorageURIs', did: `refused: ${invalid}`}],
+      })
+      continue
+    }
     const st = componentStorage(c, state.release)
     const trace: Step[] = []
     const base = {component: c.name, workload: c.workload, uris: st.uris.map(u => u.uri)}
@@ -266,7 +364,15 @@ export function emulateInferenceService(isvc: any, state: KServeState): Predicti
     if (st.multi && c.name.startsWith('canary')) {
       // reconcileCanaryDeployments builds the canary's Deployment with no storageUris (predictor.go@v0.20.0)
       trace.push({go: 'predictor.go reconcileCanaryDeployments', did: 'NewRawKubeReconciler gets no storageUris'})
-      outcomes = [{admitted: true, source: {kind: 'none', why: 'canary Deployments get no storage-initializer for storageUris'}, initContainers: pod.spec.initContainers, volumes: pod.spec.volumes, trace}]
+      outcomes = [
+        {
+          admitted: true,
+          source: {kind: 'none', why: 'canary Deployments get no storage-initializer for storageUris'},
+          initContainers: pod.spec.initContainers,
+          volumes: pod.spec.volumes,
+          trace,
+        },
+      ]
     } else if (st.multi) {
       writtenBy = 'controller'
       outcomes = controllerStorageUris(pod, c, state, trace)
@@ -276,15 +382,18 @@ export function emulateInferenceService(isvc: any, state: KServeState): Predicti
       const checks = uri === undefined || state.webhookOnly ? [] : validateStorageURI(uri, state)
       // the controller refuses before any pod is made, for each order of the cache in which the lookup fails
       const failing = checks.filter(v => v.error)
-      const refusals: Outcome[] = failing.map(v => ({
-        admitted: false,
-        refusal: refused('controller', `StorageURI not supported: ${v.error}`, v.explanation),
-        source: {kind: 'none', ...(v.candidate !== 'none' ? {name: v.candidate} : {})},
-        initContainers: [],
-        volumes: [],
-        trace: [...trace, {go: 'utils.go ValidateStorageURI', did: `refused: ${v.error}`}],
-        candidate: v.candidate,
-      }) as Outcome)
+      const refusals: Outcome[] = failing.map(
+        v =>
+          ({
+            admitted: false,
+            refusal: refused('controller', `StorageURI not supported: ${v.error}`, v.explanation),
+            source: {kind: 'none', ...(v.candidate !== 'none' ? {name: v.candidate} : {})},
+            initContainers: [],
+            volumes: [],
+            trace: [...trace, {go: 'utils.go ValidateStorageURI', did: `refused: ${v.error}`}],
+            candidate: v.candidate,
+          }) as Outcome,
+      )
       outcomes =
         failing.length === 0
           ? hooks

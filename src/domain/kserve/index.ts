@@ -31,14 +31,22 @@ export function emulateUri(
 
 /** The storage-initializer a prediction's pod gets (the init container downloading to the model path), if any. */
 export function storageInitializerOf(o: Pick<Outcome, 'initContainers'>): any | undefined {
-  return o.initContainers.find(c => c.name === 'storage-initializer') ?? o.initContainers.find(c => Array.isArray(c.args) && c.args.length >= 2 && !String(c.name).startsWith('modelcar-init'))
+  return (
+    o.initContainers.find(c => c.name === 'storage-initializer') ??
+    o.initContainers.find(c => Array.isArray(c.args) && c.args.length >= 2 && !String(c.name).startsWith('modelcar-init'))
+  )
 }
 
 function reasonOf(o: Outcome): string {
   if (o.refusal) {
     // the table's words: KServe's error without the API server's wrapping (the prediction keeps it whole)
     const message = o.refusal.message.replace(/^admission webhook "[^"]*" denied the request: /, '')
-    const who = o.refusal.component === 'controller' ? 'the InferenceService fails to reconcile' : o.refusal.component === 'webhook' ? 'KServe refuses the pod' : 'the API server refuses the pod'
+    const who =
+      o.refusal.component === 'controller'
+        ? 'the InferenceService fails to reconcile'
+        : o.refusal.component === 'webhook'
+          ? 'KServe refuses the pod'
+          : 'the API server refuses the pod'
     return `${message}${o.refusal.explanation ? ` (${o.refusal.explanation})` : ''}: ${who}`
   }
   const s = o.source
@@ -67,7 +75,12 @@ function one(o: Outcome): Injection {
       ...(init && o.refusal?.component === 'apiserver' ? {image: init.image, resources: init.resources ?? {}, container: init} : {}),
     }
   const s = o.source
-  const sourceName = s.kind === 'clusterstoragecontainer' ? `clusterstoragecontainer/${s.name}` : s.kind === 'llm-controller' ? 'configmap' : s.kind
+  const sourceName =
+    s.kind === 'clusterstoragecontainer'
+      ? `clusterstoragecontainer/${s.name}`
+      : s.kind === 'llm-controller'
+        ? `configmap${s.name ? `+${s.name}` : ''}`
+        : s.kind
   const source = (s.kind === 'llm-controller' ? 'configmap' : s.kind) as Injection['source']
   return {
     source,

@@ -10,6 +10,10 @@ import {resolveOciModelMode, type StorageInitializerConfig} from './configmap.js
 import {featuresOf} from './features.js'
 import {
   addDefaultHuggingFaceEnvVars,
+  addEnvVars,
+  addOrReplaceEnv,
+  maxOCISourcesPerPod,
+  volumeMount,
   addModelMount,
   configureModelcarToContainer,
   configureOciNativeToContainer,
@@ -38,6 +42,20 @@ export const READONLY_ANNOTATION = 'storage.kserve.io/readonly'
 export const LOCAL_MODEL_LABEL = 'internal.serving.kserve.io/localmodel'
 export const LOCAL_MODEL_SOURCE_URI = 'internal.serving.kserve.io/localmodel-sourceuri'
 export const LOCAL_MODEL_PVC_NAME = 'internal.serving.kserve.io/localmodel-pvc-name'
+export const CONFIDENTIAL_ENABLED_ANNOTATION = 'internal.serving.kserve.io/confidential-enabled'
+export const CONFIDENTIAL_RESOURCE_ID_ANNOTATION = 'internal.serving.kserve.io/confidential-resource-id'
+export const CA_BUNDLE_VOLUME_NAME = 'cabundle-cert'
+export const DEFAULT_CA_BUNDLE_VOLUME_MOUNT_PATH = '/etc/ssl/custom-certs'
+
+/** Go: needCaBundleMount: a CA bundle ConfigMap is configured (or the credentials set AWS_CA_BUNDLE_CONFIGMAP: not emulated). */
+export const needCaBundleMount = (cfg: StorageInitializerConfig, init: any): boolean =>
+  cfg.caBundleConfigMapName !== '' || (init.env ?? []).some((e: any) => e.name === 'AWS_CA_BUNDLE_CONFIGMAP')
+
+/** Go: ApplyConfidentialContainerConfig (pkg/utils/confidential.go@v0.20.0) */
+export function applyConfidentialContainerConfig(c: any, resourceId: string): void {
+  addOrReplaceEnv(c, 'CONFIDENTIAL_ENABLED', 'true')
+  if (resourceId !== '') addOrReplaceEnv(c, 'CONFIDENTIAL_RESOURCE_ID', resourceId)
+}
 
 export interface StorageUri {
   uri: string
@@ -54,6 +72,8 @@ export interface StorageInitializerParams {
   storageContainerSpec?: StorageContainer
   isLegacyURI: boolean
   release: Release | undefined
+  /** the namespace KServe runs in (constants.KServeNamespace): outside it the CA bundle is global-ca-bundle */
+  kserveNamespace: string
 }
 
 /** Go: GetStorageInitializerReadOnlyFlag: read-only unless the annotation says "false" (v0.14+; always read-only before). */
@@ -82,7 +102,7 @@ function ociDispatch(p: StorageInitializerParams): string | 'done' | undefined {
   if (!user && !worker) return 'Invalid configuration: cannot find container'
   if (f.ociModelMode) {
     const paths = uris.filter(u => u.uri.startsWith('oci://')).map(u => u.mountPath)
-    if (paths.length > 10) return `too many OCI sources (${paths.length}); maximum is 10 per pod`
+    if (paths.length > maxOCISourcesPerPod) return `too many OCI sources (${paths.length}); maximum is ${maxOCISourcesPerPod} per pod`
     const err = validateOCIMountPaths(paths, resolveOciModelMode(p.config, p.release))
     if (err) return err
   }
@@ -97,7 +117,9 @@ function ociDispatch(p: StorageInitializerParams): string | 'done' | undefined {
       const err =
         mode === 'native'
           ? configureOciNativeToContainer(uri, p.podSpec, t, u.mountPath)
-          : configureModelcarToContainer(uri, p.podSpec, t, u.mountPath, p.config, f.ociModelMode ? ociIndex : 0)
+          : configureModelcarToContainer(uri, p.podSpec, t, u.mountPath, p.config, f.ociModelMode ? ociIndex : 0, true, {
+              keepSecurityContext: f.modelcarUidRunAsUserOnly,
+            })
       if (err) return err
     }
     ociIndex++
@@ -107,7 +129,7 @@ function ociDispatch(p: StorageInitializerParams): string | 'done' | undefined {
 }
 
 /** Go: ValidateOCIMountPaths @v0.20.0 */
-function validateOCIMountPaths(paths: string[], mode: string): string | undefined {
+export function validateOCIMountPaths(paths: string[], mode: string): string | undefined {
   if (paths.length <= 1) return undefined
   if (mode === 'native') {
     const seen = new Set<string>()
@@ -183,7 +205,11 @@ export function commonStorageInitialization(p: StorageInitializerParams): string
       p.podSpec.initContainers.push(init)
       mountNames.push(init.name)
       for (const name of mountNames)
-        addModelMount({mountPath: path, subPath: '', volumeName: getVolumeNameFromPath(path), pvcName: '', readOnly: p.isReadOnly}, name, p.podSpec)
+        addModelMount(
+          {mountPath: path, subPath: '', volumeName: getVolumeNameFromPath(path), pvcName: '', readOnly: p.isReadOnly},
+          name,
+          p.podSpec,
+        )
     }
   } else if (p.storageURIs.length === 1) {
     const u = p.storageURIs[0]
@@ -208,12 +234,28 @@ export function commonStorageInitialization(p: StorageInitializerParams): string
     for (const e of user.env ?? []) if (e.name === CUSTOM_SPEC_STORAGE_URI_ENV && e.value) e.value = DEFAULT_MODEL_LOCAL_MOUNT_PATH
   }
   if (init) {
+    // credentials (CreateSecretVolumeAndEnv / CreateStorageSpecSecretEnvs) would come here: not emulated
+    const ca = needCaBundleMount(p.config, init)
     const i = p.podSpec.initContainers.indexOf(init)
     if (p.storageContainerSpec) {
       p.podSpec.initContainers[i] = mergeContainer(init, p.storageContainerSpec.container, {reconcileEnv: f.mergeContainerWithPatch})
       init = p.podSpec.initContainers[i]
     }
+    // the CA bundle after the merge, its env only where the merged container does not set it (issue #4761)
+    if (ca) {
+      const name = p.namespace !== p.kserveNamespace ? 'global-ca-bundle' : p.config.caBundleConfigMapName
+      const path = p.config.caBundleVolumeMountPath || DEFAULT_CA_BUNDLE_VOLUME_MOUNT_PATH
+      addEnvVars(init, [
+        {name: 'CA_BUNDLE_CONFIGMAP_NAME', value: name},
+        {name: 'CA_BUNDLE_VOLUME_MOUNT_POINT', value: path},
+      ])
+      p.podSpec.volumes.push({name: CA_BUNDLE_VOLUME_NAME, configMap: {name}})
+      init.volumeMounts = [...(init.volumeMounts ?? []), volumeMount(CA_BUNDLE_VOLUME_NAME, path, true)]
+    }
     if (f.huggingFaceEnv) addDefaultHuggingFaceEnvVars(init)
+    // applyConfidentialConfig (v0.20): annotation-driven
+    if (f.confidential && p.annotations[CONFIDENTIAL_ENABLED_ANNOTATION] === 'true')
+      applyConfidentialContainerConfig(init, p.annotations[CONFIDENTIAL_RESOURCE_ID_ANNOTATION] ?? '')
   }
   return undefined
 }

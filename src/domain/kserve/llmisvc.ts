@@ -13,7 +13,7 @@ import {resolveOciModelMode} from './configmap.js'
 import type {KServeState} from './controller.js'
 import {predictionOf} from './controller.js'
 import {featuresOf} from './features.js'
-import {LOCAL_MODEL_LABEL, LOCAL_MODEL_PVC_NAME, LOCAL_MODEL_SOURCE_URI} from './injector.js'
+import {applyConfidentialContainerConfig, LOCAL_MODEL_LABEL, LOCAL_MODEL_PVC_NAME, LOCAL_MODEL_SOURCE_URI} from './injector.js'
 import {refused, type Outcome, type Prediction, type Step} from './outcome.js'
 import {
   addDefaultHuggingFaceEnvVars,
@@ -32,12 +32,24 @@ import {
 
 const MAIN = 'main'
 
+/** Go: extractAndStripStorageInitializer @v0.20.0: removes every init container named storage-initializer, returns the last. */
+export function extractAndStripStorageInitializer(spec: PodSpec | undefined | null): Container | undefined {
+  if (!spec) return undefined
+  const found = (spec.initContainers ?? []).filter(c => c.name === STORAGE_INITIALIZER_CONTAINER_NAME)
+  spec.initContainers = (spec.initContainers ?? []).filter(c => c.name !== STORAGE_INITIALIZER_CONTAINER_NAME)
+  return found.length ? structuredClone(found[found.length - 1]) : undefined
+}
+
 /** The workloads the controller makes: the main Deployment, a prefill Deployment, and for multi-node a LeaderWorkerSet. */
 export function llmWorkloads(llm: any): {component: string; workload: string; template: any}[] {
   const name = llm?.metadata?.name ?? ''
   const spec = llm?.spec ?? {}
   const out: {component: string; workload: string; template: any}[] = []
-  if (spec.worker) out.push({component: 'leader', workload: `${name}-kserve-mn`, template: spec.template ?? {}}, {component: 'worker', workload: `${name}-kserve-mn`, template: spec.worker ?? {}})
+  if (spec.worker)
+    out.push(
+      {component: 'leader', workload: `${name}-kserve-mn`, template: spec.template ?? {}},
+      {component: 'worker', workload: `${name}-kserve-mn`, template: spec.worker ?? {}},
+    )
   else out.push({component: 'workload', workload: `${name}-kserve`, template: spec.template ?? {}})
   if (spec.prefill?.worker)
     out.push(
@@ -75,8 +87,10 @@ function attachModelArtifacts(
   if (f.llmStripsUserStorageInitializer && LOCAL_MODEL_LABEL in (llm?.metadata?.labels ?? {})) {
     const a = llm?.metadata?.annotations ?? {}
     const ns = `${llm?.metadata?.namespace}/${llm?.metadata?.name}`
-    if (!(LOCAL_MODEL_SOURCE_URI in a)) return {error: `LLMInferenceService ${ns}: annotation ${LOCAL_MODEL_SOURCE_URI} not found`, source: {kind: 'none'}}
-    if (!(LOCAL_MODEL_PVC_NAME in a)) return {error: `LLMInferenceService ${ns}: annotation ${LOCAL_MODEL_PVC_NAME} not found`, source: {kind: 'none'}}
+    if (!(LOCAL_MODEL_SOURCE_URI in a))
+      return {error: `LLMInferenceService ${ns}: annotation ${LOCAL_MODEL_SOURCE_URI} not found`, source: {kind: 'none'}}
+    if (!(LOCAL_MODEL_PVC_NAME in a))
+      return {error: `LLMInferenceService ${ns}: annotation ${LOCAL_MODEL_PVC_NAME} not found`, source: {kind: 'none'}}
     let sub = uri.startsWith(a[LOCAL_MODEL_SOURCE_URI]) ? uri.slice(a[LOCAL_MODEL_SOURCE_URI].length) : uri
     if (!sub.startsWith('/')) sub = '/' + sub
     uri = `pvc://${a[LOCAL_MODEL_PVC_NAME]}/models/${createHash('sha256').update(a[LOCAL_MODEL_SOURCE_URI]).digest('hex').slice(0, 16)}${sub}`
@@ -85,12 +99,17 @@ function attachModelArtifacts(
   }
   // v0.20: pvc:// and oci:// (without LoRA adapters) strip a user storage-initializer and discard it (extractAndStripStorageInitializer)
   const strip = () => {
-    if (f.llmMergesUserStorageInitializer) spec.initContainers = spec.initContainers.filter(c => c.name !== STORAGE_INITIALIZER_CONTAINER_NAME)
+    if (f.llmMergesUserStorageInitializer)
+      spec.initContainers = spec.initContainers.filter(c => c.name !== STORAGE_INITIALIZER_CONTAINER_NAME)
   }
   switch (`${schema}://`) {
     case 'pvc://': {
       const {pvcName, pvcPath} = parsePvcURI(uri)
-      addModelMount({mountPath: DEFAULT_MODEL_LOCAL_MOUNT_PATH, subPath: pvcPath, volumeName: PVC_SOURCE_MOUNT_NAME, pvcName, readOnly: true}, MAIN, spec)
+      addModelMount(
+        {mountPath: DEFAULT_MODEL_LOCAL_MOUNT_PATH, subPath: pvcPath, volumeName: PVC_SOURCE_MOUNT_NAME, pvcName, readOnly: true},
+        MAIN,
+        spec,
+      )
       strip()
       return {spec, source: {kind: 'pvc-mount', why: 'pvc:// is mounted into the pods; no init container'}}
     }
@@ -108,10 +127,18 @@ function attachModelArtifacts(
       const err =
         mode === 'native'
           ? configureOciNativeToContainer(uri, spec, MAIN, DEFAULT_MODEL_LOCAL_MOUNT_PATH)
-          : configureModelcarToContainer(uri, spec, MAIN, DEFAULT_MODEL_LOCAL_MOUNT_PATH, cfg, 0)
+          : configureModelcarToContainer(uri, spec, MAIN, DEFAULT_MODEL_LOCAL_MOUNT_PATH, cfg, 0, true, {
+              keepSecurityContext: f.modelcarUidRunAsUserOnly,
+            })
       if (err) return {error: err, source: {kind: 'modelcar'}}
       strip()
-      return {spec, source: {kind: 'modelcar', why: `oci:// runs as ${mode === 'native' ? 'an image volume' : 'a modelcar'} (${cfg.ociModelMode ? `ociModelMode is ${cfg.ociModelMode}` : 'enableModelcar'}); no storage-initializer`}}
+      return {
+        spec,
+        source: {
+          kind: 'modelcar',
+          why: `oci:// runs as ${mode === 'native' ? 'an image volume' : 'a modelcar'} (${cfg.ociModelMode ? `ociModelMode is ${cfg.ociModelMode}` : 'enableModelcar'}); no storage-initializer`,
+        },
+      }
     }
     case 'hf://':
     case 's3://':
@@ -133,16 +160,20 @@ function attachStorageInitializer(
   const f = featuresOf(state.release)
   const cfg = {...(state.config as any).config}
   // v0.19 strips every user storage-initializer; v0.20 keeps the last one to merge over the controller's
-  const users = spec.initContainers.filter(c => c.name === STORAGE_INITIALIZER_CONTAINER_NAME)
-  const user: Container | undefined = users[users.length - 1]
-  if (f.llmStripsUserStorageInitializer) spec.initContainers = spec.initContainers.filter(c => c.name !== STORAGE_INITIALIZER_CONTAINER_NAME)
+  const user: Container | undefined = f.llmStripsUserStorageInitializer
+    ? extractAndStripStorageInitializer(spec)
+    : spec.initContainers.filter(c => c.name === STORAGE_INITIALIZER_CONTAINER_NAME).pop()
   const current = running?.initContainers.find(c => c.name === STORAGE_INITIALIZER_CONTAINER_NAME)
   const why: string[] = ['built from the ConfigMap; ClusterStorageContainers are not consulted for LLMInferenceServices']
   if (f.llmKeepsRunningImage && current?.image) {
-    if (current.image !== (cfg.image || 'kserve/storage-initializer:latest')) why.push(`keeps the image its Deployment runs (${current.image}; kserve#5085)`)
+    if (current.image !== (cfg.image || 'kserve/storage-initializer:latest'))
+      why.push(`keeps the image its Deployment runs (${current.image}; kserve#5085)`)
     cfg.image = current.image
   }
   let init = createInitContainerWithConfig(cfg, [uri, DEFAULT_MODEL_LOCAL_MOUNT_PATH], f.initContainerPresetMount)
+  const confidential = llm?.spec?.model?.confidential
+  if (f.confidential && confidential?.enabled === true)
+    applyConfidentialContainerConfig(init, typeof confidential.resourceId === 'string' ? confidential.resourceId : '')
   if (user && f.llmMergesUserStorageInitializer) {
     const merged = mergeContainer(init, user, {reconcileEnv: true})
     merged.name = init.name
@@ -154,8 +185,16 @@ function attachStorageInitializer(
   }
   spec.initContainers.push(init)
   // AddModelMount and the credential steps find the FIRST init container of that name (a user's one, before v0.19)
-  addModelMount({mountPath: DEFAULT_MODEL_LOCAL_MOUNT_PATH, subPath: '', volumeName: STORAGE_INITIALIZER_VOLUME_NAME, pvcName: '', readOnly: false}, init.name, spec)
-  addModelMount({mountPath: DEFAULT_MODEL_LOCAL_MOUNT_PATH, subPath: '', volumeName: STORAGE_INITIALIZER_VOLUME_NAME, pvcName: '', readOnly: true}, MAIN, spec)
+  addModelMount(
+    {mountPath: DEFAULT_MODEL_LOCAL_MOUNT_PATH, subPath: '', volumeName: STORAGE_INITIALIZER_VOLUME_NAME, pvcName: '', readOnly: false},
+    init.name,
+    spec,
+  )
+  addModelMount(
+    {mountPath: DEFAULT_MODEL_LOCAL_MOUNT_PATH, subPath: '', volumeName: STORAGE_INITIALIZER_VOLUME_NAME, pvcName: '', readOnly: true},
+    MAIN,
+    spec,
+  )
   const first = spec.initContainers.find(c => c.name === STORAGE_INITIALIZER_CONTAINER_NAME)!
   if (schema === 's3' && cfg.caBundleConfigMapName) {
     const name = String(llm?.metadata?.namespace ?? '') !== state.kserveNamespace ? 'global-ca-bundle' : cfg.caBundleConfigMapName
@@ -173,10 +212,16 @@ function attachStorageInitializer(
   if (schema === 'hf' && f.llmHuggingFaceEnv && (!current || (current.env ?? []).some((e: any) => String(e.name).startsWith('HF_'))))
     addDefaultHuggingFaceEnvVars(first)
   if (!f.llmStripsUserStorageInitializer && user) {
-    trace.push({go: 'workload_storage.go attachStorageInitializer', did: 'the template keeps its own storage-initializer beside the controller\'s: two init containers share the name'})
+    trace.push({
+      go: 'workload_storage.go attachStorageInitializer',
+      did: "the template keeps its own storage-initializer beside the controller's: two init containers share the name",
+    })
   }
   trace.push({go: 'workload_storage.go attachStorageInitializer', did: why.join('; ')})
-  return {spec, source: {kind: 'llm-controller', why: why.join('; ')}}
+  return {
+    spec,
+    source: {kind: 'llm-controller', ...(user && f.llmMergesUserStorageInitializer ? {name: 'override'} : {}), why: why.join('; ')},
+  }
 }
 
 /** Duplicate init container names make the workload invalid (the API server refuses the Deployment). */
@@ -193,7 +238,11 @@ function duplicateInitNames(spec: PodSpec): string | undefined {
  * Every workload of an LLMInferenceService, as the LLM controller of the release would write it. `running`: the pod
  * template of the Deployment it runs today, by workload name (its storage-initializer image is kept, kserve#5085).
  */
-export function emulateLlmInferenceService(llm: any, state: KServeState, running: Map<string, PodSpec | undefined> = new Map()): Prediction[] {
+export function emulateLlmInferenceService(
+  llm: any,
+  state: KServeState,
+  running: Map<string, PodSpec | undefined> = new Map(),
+): Prediction[] {
   const uri = String(llm?.spec?.model?.uri ?? '')
   return llmWorkloads(llm).map(w => {
     const trace: Step[] = []
@@ -204,7 +253,11 @@ export function emulateLlmInferenceService(llm: any, state: KServeState, running
       return fail({refusal: refused('controller', 'this KServe release has no LLMInferenceService controller (from v0.16.0)')})
     if (!state.config.ok)
       return fail({
-        refusal: refused('controller', `failed to convert InferenceServiceConfigMap to StorageInitializerConfig: ${state.config.message}`, state.config.explanation),
+        refusal: refused(
+          'controller',
+          `failed to convert InferenceServiceConfigMap to StorageInitializerConfig: ${state.config.message}`,
+          state.config.explanation,
+        ),
       })
     const r = attachModelArtifacts(llm, w.template, running.get(w.workload), state, trace)
     if (r.error) return fail({refusal: refused('controller', r.error), source: r.source})
@@ -214,13 +267,19 @@ export function emulateLlmInferenceService(llm: any, state: KServeState, running
       return predictionOf(base, 'controller', [
         {
           admitted: false,
-          refusal: refused('apiserver', `Deployment.apps "${w.workload}" is invalid: ${dup}`, 'the controller writes the user\'s storage-initializer and its own'),
+          refusal: refused(
+            'apiserver',
+            `Deployment.apps "${w.workload}" is invalid: ${dup}`,
+            "the controller writes the user's storage-initializer and its own",
+          ),
           source: r.source,
           initContainers: spec.initContainers,
           volumes: spec.volumes,
           trace,
         },
       ])
-    return predictionOf(base, 'controller', [{admitted: true, source: r.source, initContainers: spec.initContainers, volumes: spec.volumes, trace}])
+    return predictionOf(base, 'controller', [
+      {admitted: true, source: r.source, initContainers: spec.initContainers, volumes: spec.volumes, trace},
+    ])
   })
 }

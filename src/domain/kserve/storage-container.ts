@@ -18,6 +18,8 @@ export interface Lookup {
   spec?: StorageContainer
   /** the supportedUriFormats entry that matched */
   format?: string
+  /** chosen by name (storageContainerName), not by matching */
+  byName?: boolean
   /** Go's error (the pod is refused) */
   error?: string
   /** our note beside Go's answer (a regex this plugin would not compile, a URI too long to match) */
@@ -58,7 +60,12 @@ export function isStorageUriSupported(
 }
 
 /** By name (storageContainerName, v0.20+): no fallback to matching by URI. */
-export function getStorageContainerSpecByName(name: string, uri: string, containers: StorageContainer[], release: Release | undefined): Lookup {
+export function getStorageContainerSpecByName(
+  name: string,
+  uri: string,
+  containers: StorageContainer[],
+  release: Release | undefined,
+): Lookup {
   const candidate = `clusterstoragecontainer/${name}`
   const sc = containers.find(c => c.name === name)
   if (!sc) return {candidate, error: `ClusterStorageContainer "${name}" not found`}
@@ -71,7 +78,7 @@ export function getStorageContainerSpecByName(name: string, uri: string, contain
   const s = isStorageUriSupported(sc, uri, release)
   if (s.error) return {candidate, error: `ClusterStorageContainer "${name}" URI check failed for "${uri}": ${s.error}`}
   if (!s.supported) return {candidate, error: `ClusterStorageContainer "${name}" does not support storageUri "${uri}"`, note: s.note}
-  return {candidate, spec: sc, format: s.format}
+  return {candidate, spec: sc, format: s.format, byName: true}
 }
 
 /**

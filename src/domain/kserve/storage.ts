@@ -21,6 +21,8 @@ export const CPU_MODELCAR_DEFAULT = '10m'
 export const MEMORY_MODELCAR_DEFAULT = '15Mi'
 export const MODELCAR_CONTAINER_NAME = 'modelcar'
 export const MODELCAR_INIT_CONTAINER_NAME = 'modelcar-init'
+/** Go: MaxOCISourcesPerPod (pkg/utils/storage.go@v0.20.0) */
+export const maxOCISourcesPerPod = 10
 
 export interface PodSpec {
   containers: Container[]
@@ -99,7 +101,11 @@ export function findCommonParentPath(paths: string[]): string {
 }
 
 /** Go: GetVolumeNameFromPath */
-export const getVolumeNameFromPath = (path: string): string => path.replace(/^\/+|\/+$/g, '').split('/').join('-')
+export const getVolumeNameFromPath = (path: string): string =>
+  path
+    .replace(/^\/+|\/+$/g, '')
+    .split('/')
+    .join('-')
 
 export const HUGGING_FACE_ENV = [
   {name: 'HF_HUB_ENABLE_HF_TRANSFER', value: '1'},
@@ -107,13 +113,14 @@ export const HUGGING_FACE_ENV = [
   {name: 'HF_XET_NUM_CONCURRENT_RANGE_GETS', value: '8'},
 ]
 
-/** Go: AddDefaultHuggingFaceEnvVars / AddEnvVars: each default unless the container names it already. */
-export function addDefaultHuggingFaceEnvVars(c: Container): void {
-  for (const e of HUGGING_FACE_ENV) {
-    c.env ??= []
-    if (!c.env.some((x: any) => x.name === e.name)) c.env.push({...e})
-  }
+/** Go: AddEnvVars: each variable unless the container names it already. */
+export function addEnvVars(c: Container, vars: {name: string; value: string}[]): void {
+  c.env ??= []
+  for (const e of vars) if (!c.env.some((x: any) => x.name === e.name)) c.env.push({...e})
 }
+
+/** Go: AddDefaultHuggingFaceEnvVars */
+export const addDefaultHuggingFaceEnvVars = (c: Container): void => addEnvVars(c, HUGGING_FACE_ENV)
 
 /**
  * resource.MustParse, then the text the pod stores. A quantity Go cannot parse panics in the webhook; configmap.ts
@@ -156,13 +163,27 @@ export function parseOciScheme(uri: string): {mode: string; normalized: string; 
 
 /** Go: GetParentDirectory (storage_initializer_injector.go getParentDirectory before v0.16) */
 export function getParentDirectory(path: string): string {
-  const i = path.replace(/\/+$/, '').lastIndexOf('/')
-  return i <= 0 ? '/' : path.slice(0, i)
+  // filepath.Dir: everything before the last "/", cleaned ("/mnt/models/" -> "/mnt/models"); "." or "/" -> "/"
+  const i = path.lastIndexOf('/')
+  if (i < 0) return '/'
+  const dir = path
+    .slice(0, i)
+    .replace(/\/{2,}/g, '/')
+    .replace(/\/+$/, '')
+  return dir === '' || dir === '.' ? '/' : dir
 }
 
 function shellQuote(s: string): string {
   if (s.length === 0) return "''"
   return /^[A-Za-z0-9/._-]*$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`
+}
+
+/** Go: AddOrReplaceEnv (pkg/utils/utils.go): the value replaced in place, else appended. */
+export function addOrReplaceEnv(c: Container, name: string, value: string): void {
+  c.env ??= []
+  const e = c.env.find((x: any) => x.name === name)
+  if (e) e.value = value
+  else c.env.push({name, value})
 }
 
 /** Go: ModelcarNames @v0.20.0 */
@@ -183,14 +204,18 @@ export function configureModelcarToContainer(
   cfg: StorageInitializerConfig,
   ociIndex: number,
   withInit = true,
+  opts: {keepSecurityContext?: boolean} = {keepSecurityContext: true},
 ): string | undefined {
   const t = getContainerWithName(spec, target)
   if (!t) return `no container found with name ${target}`
   const n = modelcarNames(ociIndex)
-  t.env = [...(t.env ?? []).filter((e: any) => e.name !== 'MODEL_INIT_MODE'), {name: 'MODEL_INIT_MODE', value: 'async'}]
+  addOrReplaceEnv(t, 'MODEL_INIT_MODE', 'async')
   addEmptyDirVolumeIfNotPresent(spec, n.volume)
   t.volumeMounts ??= []
   if (!t.volumeMounts.some((m: any) => m.name === n.volume)) t.volumeMounts.push(volumeMount(n.volume, getParentDirectory(modelPath)))
+  // the target runs as uidModelcar too: its whole securityContext replaced before v0.18, only runAsUser after
+  if (cfg.uidModelcar !== undefined)
+    t.securityContext = opts.keepSecurityContext ? {...(t.securityContext ?? {}), runAsUser: cfg.uidModelcar} : {runAsUser: cfg.uidModelcar}
   if (!getContainerWithName(spec, n.sidecar)) {
     const image = modelUri.replace(/^oci:\/\//, '')
     const cpu = mustParse(cfg.cpuModelcar || CPU_MODELCAR_DEFAULT)
@@ -209,17 +234,18 @@ export function configureModelcarToContainer(
       volumeMounts: [volumeMount(n.volume, getParentDirectory(modelPath))],
       ...(cfg.uidModelcar !== undefined ? {securityContext: {runAsUser: cfg.uidModelcar}} : {}),
     })
-    if (withInit) spec.initContainers.push({
-      name: n.init,
-      image,
-      args: [
-        'sh',
-        '-c',
-        `echo 'Pre-fetching modelcar ${image}: ' && [ -d /models ] && [ "$$(ls -A /models)" ] && echo 'OK ... Prefetched and valid (/models exists)' || (echo 'NOK ... Prefetched but modelcar is invalid (/models does not exist or is empty)' && exit 1)`,
-      ],
-      resources,
-      terminationMessagePolicy: 'FallbackToLogsOnError',
-    })
+    if (withInit)
+      spec.initContainers.push({
+        name: n.init,
+        image,
+        args: [
+          'sh',
+          '-c',
+          `echo 'Pre-fetching modelcar ${image}: ' && [ -d /models ] && [ "$$(ls -A /models)" ] && echo 'OK ... Prefetched and valid (/models exists)' || (echo 'NOK ... Prefetched but modelcar is invalid (/models does not exist or is empty)' && exit 1)`,
+        ],
+        resources,
+        terminationMessagePolicy: 'FallbackToLogsOnError',
+      })
   }
   spec.shareProcessNamespace = true
   return undefined
@@ -230,7 +256,8 @@ export function configureOciNativeToContainer(modelUri: string, spec: PodSpec, t
   const t = getContainerWithName(spec, target)
   if (!t) return `no container found with name ${target}`
   const vol = getVolumeNameFromPath(modelPath) || 'oci-model'
-  for (const m of t.volumeMounts ?? []) if (m.mountPath === modelPath && m.name !== vol) return `mountPath "${modelPath}" already used by volume "${m.name}"`
+  for (const m of t.volumeMounts ?? [])
+    if (m.mountPath === modelPath && m.name !== vol) return `mountPath "${modelPath}" already used by volume "${m.name}"`
   if (!spec.volumes.some(v => v.name === vol))
     spec.volumes.push({name: vol, image: {reference: modelUri.replace(/^oci:\/\//, ''), pullPolicy: 'IfNotPresent'}})
   t.volumeMounts ??= []

@@ -25,6 +25,7 @@ import {refused, type Outcome, type Source, type Step} from './outcome.js'
 import {getStorageContainerSpec, type Lookup} from './storage-container.js'
 import {
   addModelMount,
+  getParentDirectory,
   getVolumeNameFromPath,
   configureModelcarToContainer,
   configureOciNativeToContainer,
@@ -75,9 +76,11 @@ export function mutatePod(input: WebhookInput): Outcome[] {
   const {pod, release} = input
   const f = featuresOf(release)
   if (input.namespaceLabels && 'control-plane' in input.namespaceLabels)
-    return [outcome(pod.spec, {kind: 'none', why: `namespace ${pod.namespace} is labelled control-plane: the pod webhook skips it`}, [
-      {go: 'config/webhook/manifests.yaml namespaceSelector control-plane DoesNotExist', did: 'not called'},
-    ])]
+    return [
+      outcome(pod.spec, {kind: 'none', why: `namespace ${pod.namespace} is labelled control-plane: the pod webhook skips it`}, [
+        {go: 'config/webhook/manifests.yaml namespaceSelector control-plane DoesNotExist', did: 'not called'},
+      ]),
+    ]
   // needMutate: only pods labelled with their InferenceService; the ConfigMap is decoded before any injector runs
   if (!('serving.kserve.io/inferenceservice' in pod.labels)) return [outcome(pod.spec, {kind: 'none', why: 'not a model pod'}, trace)]
   if (!input.config.ok) {
@@ -95,7 +98,9 @@ export function mutatePod(input: WebhookInput): Outcome[] {
         source: {kind: 'none'},
         initContainers: [],
         volumes: [],
-        trace: [{go: `${f.configInApis ? 'configmap.go' : 'storage_initializer_injector.go'} GetStorageInitializerConfigs`, did: 'refused'}],
+        trace: [
+          {go: `${f.configInApis ? 'configmap.go' : 'storage_initializer_injector.go'} GetStorageInitializerConfigs`, did: 'refused'},
+        ],
       },
     ]
   }
@@ -114,13 +119,25 @@ export function mutatePod(input: WebhookInput): Outcome[] {
       const m = (f.ociModelMode ? parseOciScheme(uri).mode : '') || mode
       o.source =
         m === 'fetch' && f.ociFetch
-          ? {kind: 'configmap', why: 'oci fetch mode: a storage-initializer from the ConfigMap downloads the image (no ClusterStorageContainer is merged)'}
-          : {kind: 'modelcar', why: `oci:// as ${m === 'native' ? 'an image volume (native)' : 'a modelcar sidecar'} (${parseOciScheme(uri).mode ? "the URI's scheme says " + m : cfg.ociModelMode ? `ociModelMode is ${cfg.ociModelMode}` : 'enableModelcar is true'})`}
+          ? {
+              kind: 'configmap',
+              why: 'oci fetch mode: a storage-initializer from the ConfigMap downloads the image (no ClusterStorageContainer is merged)',
+            }
+          : {
+              kind: 'modelcar',
+              why: `oci:// as ${m === 'native' ? 'an image volume (native)' : 'a modelcar sidecar'} (${parseOciScheme(uri).mode ? "the URI's scheme says " + m : cfg.ociModelMode ? `ociModelMode is ${cfg.ociModelMode}` : 'enableModelcar is true'})`,
+            }
       o.trace.push({go: 'storage_initializer_injector.go InjectModelcar', did: o.source.why!})
     }
     const invalid = validatePodSpec(spec)
     if (invalid)
-      return {...o, initContainers: spec.initContainers, volumes: spec.volumes, admitted: false, refusal: refused('apiserver', `Pod is invalid: ${invalid}`)}
+      return {
+        ...o,
+        initContainers: spec.initContainers,
+        volumes: spec.volumes,
+        admitted: false,
+        refusal: refused('apiserver', `Pod is invalid: ${invalid}`),
+      }
     return {...o, initContainers: spec.initContainers, volumes: spec.volumes}
   })
 }
@@ -131,27 +148,47 @@ function outcome(spec: PodSpec, source: Source, trace: Step[]): Outcome & {spec:
 
 function fromLookup(l: Lookup): Source {
   if (l.spec)
-    return {kind: 'clusterstoragecontainer', name: l.spec.name, why: l.format ? `its formats match: ${l.format}` : 'named by the InferenceService (spec.predictor.storageContainerName)'}
+    return {
+      kind: 'clusterstoragecontainer',
+      name: l.spec.name,
+      why: l.byName ? 'named by the InferenceService (spec.predictor.storageContainerName)' : `its formats match: ${l.format}`,
+    }
   return {kind: 'configmap', why: `no enabled ClusterStorageContainer matches; the ConfigMap applies${l.note ? ` (${l.note})` : ''}`}
 }
 
-/** Go: InjectModelcar (mode by the URI's scheme or the config) */
-function injectModelcar(spec: PodSpec, uri: string, cfg: StorageInitializerConfig, release: Release | undefined): string | undefined {
+/** Go: InjectModelcar (mode by the URI's scheme or the config), per era. */
+export function injectModelcar(
+  spec: PodSpec,
+  uri: string,
+  cfg: StorageInitializerConfig,
+  release: Release | undefined,
+): string | undefined {
   const f = featuresOf(release)
+  if (!(f.ociModelMode ? parseOciScheme(uri).isOci : uri.startsWith('oci://'))) return undefined
   const {mode, normalized} = f.ociModelMode ? parseOciScheme(uri) : {mode: '', normalized: uri}
   const effective = mode || resolveOciModelMode(cfg, release)
   const user = getContainerWithName(spec, INFERENCE_SERVICE_CONTAINER_NAME)
   const worker = getContainerWithName(spec, WORKER_CONTAINER_NAME)
-  if (!user && !worker) return `Invalid configuration: cannot find container: ${INFERENCE_SERVICE_CONTAINER_NAME}`
+  if (!user && !(worker && f.modelcarWorkerFallback))
+    return f.modelcarWorkerFallback
+      ? `Invalid configuration: cannot find container: ${INFERENCE_SERVICE_CONTAINER_NAME}`
+      : `no container found with name ${INFERENCE_SERVICE_CONTAINER_NAME}`
+  const opts = {keepSecurityContext: f.modelcarUidRunAsUserOnly}
   const configure = (name: string) =>
     effective === 'native'
       ? configureOciNativeToContainer(normalized, spec, name, DEFAULT_MODEL_LOCAL_MOUNT_PATH)
       : effective === 'fetch' && f.ociFetch
         ? configureOciFetchToContainer(normalized, spec, name, DEFAULT_MODEL_LOCAL_MOUNT_PATH, cfg)
-        : configureModelcarToContainer(normalized, spec, name, DEFAULT_MODEL_LOCAL_MOUNT_PATH, cfg, 0, f.modelcarInitContainer)
+        : configureModelcarToContainer(normalized, spec, name, DEFAULT_MODEL_LOCAL_MOUNT_PATH, cfg, 0, f.modelcarInitContainer, opts)
   const err = configure(user ? INFERENCE_SERVICE_CONTAINER_NAME : WORKER_CONTAINER_NAME)
   if (err) return err
-  if (getContainerWithName(spec, TRANSFORMER_CONTAINER_NAME)) return configure(TRANSFORMER_CONTAINER_NAME)
+  const transformer = getContainerWithName(spec, TRANSFORMER_CONTAINER_NAME)
+  if (!transformer) return undefined
+  if (f.commonStorageInitialization) return configure(TRANSFORMER_CONTAINER_NAME)
+  // v0.12-v0.15: the transformer gets the model mount only
+  transformer.volumeMounts ??= []
+  if (!transformer.volumeMounts.some((m: any) => m.name === STORAGE_INITIALIZER_VOLUME_NAME))
+    transformer.volumeMounts.push(volumeMount(STORAGE_INITIALIZER_VOLUME_NAME, getParentDirectory(DEFAULT_MODEL_LOCAL_MOUNT_PATH)))
   return undefined
 }
 
@@ -160,14 +197,21 @@ function injectModelcar(spec: PodSpec, uri: string, cfg: StorageInitializerConfi
  * ConfigMap downloads the image's model (no ClusterStorageContainer, no credentials builder, no Hugging Face env).
  * The first imagePullSecret (as a docker config) and the CA bundle are not emulated.
  */
-function configureOciFetchToContainer(uri: string, spec: PodSpec, target: string, modelPath: string, cfg: StorageInitializerConfig): string | undefined {
+function configureOciFetchToContainer(
+  uri: string,
+  spec: PodSpec,
+  target: string,
+  modelPath: string,
+  cfg: StorageInitializerConfig,
+): string | undefined {
   if (!getContainerWithName(spec, target)) return `no container found with name ${target}`
   let init = spec.initContainers.find(c => c.name === STORAGE_INITIALIZER_CONTAINER_NAME)
   if (!init) {
     init = createInitContainerWithConfig(cfg, [uri, modelPath])
     if (cfg.ociInsecureRegistry) init.env = [{name: 'KSERVE_OCI_INSECURE_REGISTRY', value: 'true'}]
     spec.initContainers.push(init)
-  } else if (!(init.args ?? []).some((a: string, i: number) => i % 2 === 0 && a === uri && init!.args[i + 1] === modelPath)) init.args = [...(init.args ?? []), uri, modelPath]
+  } else if (!(init.args ?? []).some((a: string, i: number) => i % 2 === 0 && a === uri && init!.args[i + 1] === modelPath))
+    init.args = [...(init.args ?? []), uri, modelPath]
   const volumeName = getVolumeNameFromPath(modelPath) || 'oci-fetch-model'
   const params = {mountPath: modelPath, subPath: '', volumeName, pvcName: '', readOnly: false}
   addModelMount(params, STORAGE_INITIALIZER_CONTAINER_NAME, spec)
@@ -196,13 +240,27 @@ function injectStorageInitializer(input: WebhookInput, cfg: StorageInitializerCo
   const local = localModelUri(pod, pod.annotations[SOURCE_URI_ANNOTATION], release)
   if (local.error) return [{...outcome(pod.spec, {kind: 'none'}, trace), admitted: false, refusal: refused('webhook', denied(local.error))}]
   const srcURI = local.uri!
-  if (pod.labels[LOCAL_MODEL_LABEL] !== undefined) trace.push({go: 'InjectStorageInitializer (LocalModelLabel)', did: `served from a LocalModelCache: ${srcURI}`})
+  if (pod.labels[LOCAL_MODEL_LABEL] !== undefined)
+    trace.push({go: 'InjectStorageInitializer (LocalModelLabel)', did: `served from a LocalModelCache: ${srcURI}`})
   const name = f.storageContainerName ? pod.annotations[STORAGE_CONTAINER_NAME_ANNOTATION] : undefined
   const lookups = getStorageContainerSpec(srcURI, name, input.containers, {release, crdInstalled: input.crdInstalled})
   return lookups.map(l => {
     const spec = clone(pod.spec)
-    const t: Step[] = [...trace, {go: 'GetStorageContainerSpec', did: l.error ? `error: ${l.error}` : l.spec ? `${l.candidate} (${l.format ?? 'by name'})` : 'no ClusterStorageContainer matches'}]
-    if (l.error) return {...outcome(spec, {kind: 'none', name: l.candidate}, t), admitted: false, refusal: refused('webhook', denied(l.error), l.note), candidate: l.candidate} as any
+    const t: Step[] = [
+      ...trace,
+      {
+        go: 'GetStorageContainerSpec',
+        did: l.error ? `error: ${l.error}` : l.spec ? `${l.candidate} (${l.format ?? 'by name'})` : 'no ClusterStorageContainer matches',
+      },
+    ]
+    if (l.error)
+      return {
+        ...outcome(spec, {kind: 'none', name: l.candidate}, t),
+        admitted: false,
+        refusal: refused('webhook', denied(l.error), l.note),
+        candidate: l.candidate,
+      } as any
+    const before = spec.initContainers.length
     const err = commonStorageInitialization({
       namespace: pod.namespace,
       storageURIs: [{uri: srcURI, mountPath: DEFAULT_MODEL_LOCAL_MOUNT_PATH}],
@@ -213,22 +271,25 @@ function injectStorageInitializer(input: WebhookInput, cfg: StorageInitializerCo
       storageContainerSpec: l.spec,
       isLegacyURI: true,
       release,
+      kserveNamespace: input.kserveNamespace,
     })
     t.push({go: 'CommonStorageInitialization', did: err ? `error: ${err}` : 'done'})
-    if (err) return {...outcome(spec, fromLookup(l), t), admitted: false, refusal: refused('webhook', denied(err)), candidate: l.candidate} as any
-    const init = spec.initContainers.find(c => c.args?.[1] === DEFAULT_MODEL_LOCAL_MOUNT_PATH && c.args?.[0] === srcURI)
-    if (init) caBundle(init, spec, cfg, pod.namespace, input.kserveNamespace, true)
+    if (err)
+      return {...outcome(spec, fromLookup(l), t), admitted: false, refusal: refused('webhook', denied(err)), candidate: l.candidate} as any
+    const init = spec.initContainers.length > before
+    const cached = pod.labels[LOCAL_MODEL_LABEL] !== undefined ? `served from a LocalModelCache (${srcURI}): ` : ''
     const source: Source = srcURI.startsWith('pvc://')
       ? {kind: 'pvc-mount', why: 'pvc:// is mounted at /mnt/models; no init container'}
       : init
         ? fromLookup(l)
         : {kind: 'none', why: AGENT_ANNOTATION in pod.annotations ? 'the model agent downloads' : 'nothing injected'}
+    if (cached) source.why = cached + (source.why ?? '')
     return {...outcome(spec, source, t), candidate: l.candidate} as any
   })
 }
 
-/** CA bundle env and volume (needCaBundleMount), after the merge from v0.16 (env only when absent), before it earlier. */
-function caBundle(init: any, spec: PodSpec, cfg: StorageInitializerConfig, namespace: string, kserveNamespace: string, afterMerge: boolean): void {
+/** v0.12-v0.15: the CA bundle env and volume (needCaBundleMount), appended before the ClusterStorageContainer merge. */
+function caBundle(init: any, spec: PodSpec, cfg: StorageInitializerConfig, namespace: string, kserveNamespace: string): void {
   if (!cfg.caBundleConfigMapName) return
   const name = namespace !== kserveNamespace ? 'global-ca-bundle' : cfg.caBundleConfigMapName
   const path = cfg.caBundleVolumeMountPath || '/etc/ssl/custom-certs'
@@ -237,7 +298,7 @@ function caBundle(init: any, spec: PodSpec, cfg: StorageInitializerConfig, names
     ['CA_BUNDLE_CONFIGMAP_NAME', name],
     ['CA_BUNDLE_VOLUME_MOUNT_POINT', path],
   ])
-    if (!afterMerge || !init.env.some((e: any) => e.name === k)) init.env.push({name: k, value: v})
+    init.env.push({name: k, value: v})
   spec.volumes.push({name: 'cabundle-cert', configMap: {name}})
   init.volumeMounts ??= []
   init.volumeMounts.push(volumeMount('cabundle-cert', path, true))
@@ -247,20 +308,26 @@ function caBundle(init: any, spec: PodSpec, cfg: StorageInitializerConfig, names
 function injectStorageInitializerV011(input: WebhookInput, cfg: StorageInitializerConfig): (Outcome & {spec: PodSpec})[] {
   const {pod, release} = input
   const f = featuresOf(release)
-  const trace: Step[] = [{go: 'storage_initializer_injector.go InjectStorageInitializer@v0.15.2', did: 'the pod has a storage URI annotation'}]
+  const trace: Step[] = [
+    {go: 'storage_initializer_injector.go InjectStorageInitializer@v0.15.2', did: 'the pod has a storage URI annotation'},
+  ]
   const none = (why: string) => [outcome(clone(pod.spec), {kind: 'none', why}, trace)]
   let srcURI = pod.annotations[SOURCE_URI_ANNOTATION]
   if (AGENT_ANNOTATION in pod.annotations) return none('the model agent downloads')
   if (f.modelcar && cfg.enableModelcar && srcURI.startsWith('oci://')) return none('oci:// with enableModelcar: InjectModelcar handles it')
-  if (pod.spec.initContainers.some(c => c.name === STORAGE_INITIALIZER_CONTAINER_NAME)) return none('the pod has a storage-initializer already')
+  if (pod.spec.initContainers.some(c => c.name === STORAGE_INITIALIZER_CONTAINER_NAME))
+    return none('the pod has a storage-initializer already')
   const readOnly = getStorageInitializerReadOnlyFlag(pod.annotations, release)
   const spec = clone(pod.spec)
   let user = getContainerWithName(spec, INFERENCE_SERVICE_CONTAINER_NAME)
   const transformer = getContainerWithName(spec, TRANSFORMER_CONTAINER_NAME)
   const worker = getContainerWithName(spec, WORKER_CONTAINER_NAME)
-  const fail = (message: string) => [{...outcome(spec, {kind: 'none'}, trace), admitted: false, refusal: refused('webhook', denied(message))}]
+  const fail = (message: string) => [
+    {...outcome(spec, {kind: 'none'}, trace), admitted: false, refusal: refused('webhook', denied(message))},
+  ]
   if (!user) {
-    if (!worker || !f.workerContainerFallback) return fail(`Invalid configuration: cannot find container: ${INFERENCE_SERVICE_CONTAINER_NAME}`)
+    if (!worker || !f.workerContainerFallback)
+      return fail(`Invalid configuration: cannot find container: ${INFERENCE_SERVICE_CONTAINER_NAME}`)
     user = worker
   }
   const local = localModelUri(pod, srcURI, release)
@@ -281,14 +348,23 @@ function injectStorageInitializerV011(input: WebhookInput, cfg: StorageInitializ
       if (transformer) transformer.volumeMounts = [...(transformer.volumeMounts ?? []), m]
       setStorageUriEnv()
       spec.volumes.push(...podVolumes)
-      return [outcome(spec, {kind: 'pvc-mount', why: 'pvc:// is mounted directly (enableDirectPvcVolumeMount is true); no init container'}, trace)]
+      return [
+        outcome(
+          spec,
+          {kind: 'pvc-mount', why: 'pvc:// is mounted directly (enableDirectPvcVolumeMount is true); no init container'},
+          trace,
+        ),
+      ]
     }
     const m = volumeMount(PVC_SOURCE_MOUNT_NAME, PVC_SOURCE_MOUNT_PATH, readOnly)
     initMounts.push(m)
     user.volumeMounts = [...(user.volumeMounts ?? []), m]
     if (transformer) transformer.volumeMounts = [...(transformer.volumeMounts ?? []), m]
     srcURI = `${PVC_SOURCE_MOUNT_PATH}/${pvcPath}`
-    trace.push({go: 'InjectStorageInitializer (pvc:// copy mode)', did: `the claim is mounted at /mnt/pvc; the init container copies ${srcURI}`})
+    trace.push({
+      go: 'InjectStorageInitializer (pvc:// copy mode)',
+      did: `the claim is mounted at /mnt/pvc; the init container copies ${srcURI}`,
+    })
   }
   podVolumes.push({name: STORAGE_INITIALIZER_VOLUME_NAME, emptyDir: {}})
   initMounts.push(volumeMount(STORAGE_INITIALIZER_VOLUME_NAME, DEFAULT_MODEL_LOCAL_MOUNT_PATH))
@@ -298,12 +374,24 @@ function injectStorageInitializerV011(input: WebhookInput, cfg: StorageInitializ
   if (transformer) transformer.volumeMounts = [...(transformer.volumeMounts ?? []), read]
   setStorageUriEnv()
   spec.volumes.push(...podVolumes)
-  caBundle(base, spec, cfg, pod.namespace, input.kserveNamespace, false)
+  if (f.caBundle) caBundle(base, spec, cfg, pod.namespace, input.kserveNamespace)
   const lookups = getStorageContainerSpec(srcURI, undefined, input.containers, {release, crdInstalled: input.crdInstalled})
   return lookups.map(l => {
     const s = clone(spec)
-    const t: Step[] = [...trace, {go: 'GetContainerSpecForStorageUri', did: l.error ? `error: ${l.error}` : l.spec ? l.candidate : 'no ClusterStorageContainer matches'}]
-    if (l.error) return {...outcome(s, {kind: 'none', name: l.candidate}, t), admitted: false, refusal: refused('webhook', denied(l.error), l.note), candidate: l.candidate} as any
+    const t: Step[] = [
+      ...trace,
+      {
+        go: 'GetContainerSpecForStorageUri',
+        did: l.error ? `error: ${l.error}` : l.spec ? l.candidate : 'no ClusterStorageContainer matches',
+      },
+    ]
+    if (l.error)
+      return {
+        ...outcome(s, {kind: 'none', name: l.candidate}, t),
+        admitted: false,
+        refusal: refused('webhook', denied(l.error), l.note),
+        candidate: l.candidate,
+      } as any
     const init = l.spec ? mergeContainer(base, l.spec.container) : clone(base)
     s.initContainers.push(init)
     return {...outcome(s, fromLookup(l), t), candidate: l.candidate} as any
