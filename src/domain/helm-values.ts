@@ -5,7 +5,8 @@
  *   kserve/storage-initializer:latest, which is not what is rendered) renders
  *   `"image": "{{ kserve.storage.image }}:{{ kserve.storage.tag }}"`, from v0.17 with `| default kserve.version` on the tag;
  * - up to v0.20.0 it hard-codes the resources (100Mi/1Gi/100m/1; kserve/kserve#5412): `kserve.storage.resources` is
- *   ignored; after v0.20.0 (master) they come from `kserve.storage.resources` too.
+ *   ignored; after v0.20.0 (master) they come from `kserve.storage.resources` too;
+ * - the other keys per release: see passedThrough and hardCoded below.
  * The one home of the mapping between the document's fields and the values (kserve.storage.*); a release's Secret is
  * decoded by helm-release.ts.
  */
@@ -23,15 +24,24 @@ export interface HelmValues {
 /** Where the chart takes each resource field from: kserve.storage.resources.KIND.RESOURCE, in the order it renders them. */
 const RENDERED = Object.keys(RESOURCE_FIELDS) as ResourceField[]
 
-/** Fields the chart renders as given, from kserve.storage.FIELD. */
-const PASSED_THROUGH = [
-  'caBundleConfigMapName',
-  'caBundleVolumeMountPath',
-  'enableModelcar',
-  'cpuModelcar',
-  'memoryModelcar',
-  'uidModelcar',
-]
+/**
+ * Fields the chart renders as given, from kserve.storage.FIELD, per chart release (templates/configmap.yaml):
+ * v0.11.x renders only the image and the four hard-coded resources; v0.12-v0.15 add the CA bundle and modelcar keys
+ * (no uidModelcar) and hard-code enableDirectPvcVolumeMount true; from v0.16 uidModelcar too, and no
+ * enableDirectPvcVolumeMount (the field left KServe).
+ */
+const PASSED_THROUGH = ['caBundleConfigMapName', 'caBundleVolumeMountPath', 'enableModelcar', 'cpuModelcar', 'memoryModelcar', 'uidModelcar']
+
+function passedThrough(r: Release | undefined): string[] {
+  if (r && !atLeast(r, '0.12')) return []
+  if (r && !atLeast(r, '0.16')) return PASSED_THROUGH.filter(f => f !== 'uidModelcar')
+  return PASSED_THROUGH
+}
+
+/** Keys a chart release writes with a fixed value, whatever the values say (besides the resources: CHART_FIXED). */
+function hardCoded(r: Release | undefined): Record<string, unknown> {
+  return r && atLeast(r, '0.12') && !atLeast(r, '0.16') ? {enableDirectPvcVolumeMount: true} : {}
+}
 
 /** The values a field of the document is rendered from: the image from two (repository, then tag), any other from one. */
 export function valuesOf(field: string): string[] {
@@ -85,7 +95,15 @@ export function renderStorageInitializer(
       if (v !== undefined && String(v) !== fixed) ignored.push(`kserve.storage.resources (${field} ${v})`)
     }
   }
-  for (const f of PASSED_THROUGH) if (s[f] !== undefined) doc[f] = s[f]
+  Object.assign(doc, hardCoded(r))
+  const rendered = passedThrough(r)
+  for (const f of PASSED_THROUGH)
+    if (s[f] !== undefined) {
+      if (rendered.includes(f)) doc[f] = s[f]
+      else ignored.push(`kserve.storage.${f}`)
+    }
+  for (const [f, v] of Object.entries(hardCoded(r)))
+    if (s[f] !== undefined && s[f] !== v) ignored.push(`kserve.storage.${f} (the chart writes ${JSON.stringify(v)})`)
   return {doc, ignored}
 }
 

@@ -767,7 +767,7 @@ export function validate(input: ValidationInput): Finding[] {
         'SI071',
         `${input.configMapPath}`,
         `${v} is set, but the kserve-resources chart${release ? ` ${release.text}` : ''} does not render it: the ConfigMap keeps the chart's value`,
-        'upgrade the chart (resources are rendered after v0.20.0), or change the ConfigMap after each upgrade',
+        `upgrade the chart${/resources/.test(v) ? ' (resources are rendered after v0.20.0)' : /uidModelcar/.test(v) ? ' (uidModelcar is rendered from v0.16)' : /enableDirectPvcVolumeMount/.test(v) ? ' (v0.16 removed the field: pvc:// is always mounted directly)' : /Modelcar|caBundle/.test(v) ? ' (rendered from v0.12)' : ''}, or change the ConfigMap after each upgrade`,
       ),
     )
   if (input.versionUnknown)

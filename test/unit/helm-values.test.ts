@@ -215,3 +215,30 @@ describe('release Secrets', () => {
     expect(() => decodeRelease(Buffer.from('not json').toString('base64'))).toThrow()
   })
 })
+
+describe('what each chart release renders (charts/kserve-resources templates/configmap.yaml per tag)', () => {
+  const values = {
+    kserve: {
+      version: 'v0.15.2',
+      storage: {image: 'kserve/storage-initializer', tag: 'v1', caBundleConfigMapName: 'ca', enableModelcar: true, cpuModelcar: '10m', memoryModelcar: '15Mi', uidModelcar: 1010},
+    },
+  }
+  test('v0.11.x renders the image and four hard-coded resources only (configmap.yaml:480-487@v0.11.1)', () => {
+    const r = renderStorageInitializer(values, parseRelease('v0.11.2'))
+    expect(Object.keys(r.doc)).toEqual(['image', 'memoryRequest', 'memoryLimit', 'cpuRequest', 'cpuLimit'])
+    expect(r.ignored).toEqual(expect.arrayContaining(['kserve.storage.caBundleConfigMapName', 'kserve.storage.enableModelcar', 'kserve.storage.uidModelcar']))
+  })
+  test('v0.15.x hard-codes enableDirectPvcVolumeMount: true and renders no uidModelcar (configmap.yaml:651-664@v0.15.2)', () => {
+    const r = renderStorageInitializer(values, parseRelease('v0.15.2'))
+    expect(r.doc.enableDirectPvcVolumeMount).toBe(true)
+    expect(r.doc).not.toHaveProperty('uidModelcar')
+    expect(r.doc).toMatchObject({caBundleConfigMapName: 'ca', enableModelcar: true, cpuModelcar: '10m', memoryModelcar: '15Mi'})
+    expect(r.ignored).toContain('kserve.storage.uidModelcar')
+  })
+  test('v0.16 on renders uidModelcar and no enableDirectPvcVolumeMount (configmap.yaml:646-659@v0.16.0)', () => {
+    const r = renderStorageInitializer(values, parseRelease('v0.20.0'))
+    expect(r.doc.uidModelcar).toBe(1010)
+    expect(r.doc).not.toHaveProperty('enableDirectPvcVolumeMount')
+    expect(r.ignored.filter(x => !x.startsWith('kserve.storage.resources'))).toEqual([])
+  })
+})

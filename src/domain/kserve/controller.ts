@@ -162,10 +162,13 @@ function implementationStorage(c: Component, r: Release | undefined): {uri?: str
       }
   }
   const containers: any[] = Array.isArray(spec?.containers) ? spec.containers : []
-  const byName = c.name === 'predictor' || c.name.startsWith('canary') ? featuresOf(r).ociSchemeAccepted : false
+  // CustomPredictor.GetStorageUri reads the container named kserve-container from v0.12 (containers[0] before); the
+  // transformer's and explainer's read containers[0] (predictor_custom.go, transformer_custom.go)
+  const byName = c.name === 'predictor' || c.name.startsWith('canary') ? featuresOf(r).customStorageUriByName : false
   const k = byName ? containers.find(x => x?.name === INFERENCE_SERVICE_CONTAINER_NAME) : containers[0]
   const env = (k?.env ?? []).find((e: any) => e?.name === 'STORAGE_URI')
-  if (k && typeof env?.value === 'string' && env.value !== '') return {uri: env.value, field: `containers[${k.name}].env.STORAGE_URI`}
+  // an empty STORAGE_URI is still a storage URI to Go (a pointer to ""): the pod gets an init container downloading ""
+  if (k && env) return {uri: typeof env.value === 'string' ? env.value : '', field: `containers[${k.name}].env.STORAGE_URI`}
   return {}
 }
 
