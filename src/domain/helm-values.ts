@@ -30,7 +30,14 @@ const RENDERED = Object.keys(RESOURCE_FIELDS) as ResourceField[]
  * (no uidModelcar) and hard-code enableDirectPvcVolumeMount true; from v0.16 uidModelcar too, and no
  * enableDirectPvcVolumeMount (the field left KServe).
  */
-const PASSED_THROUGH = ['caBundleConfigMapName', 'caBundleVolumeMountPath', 'enableModelcar', 'cpuModelcar', 'memoryModelcar', 'uidModelcar']
+const PASSED_THROUGH = [
+  'caBundleConfigMapName',
+  'caBundleVolumeMountPath',
+  'enableModelcar',
+  'cpuModelcar',
+  'memoryModelcar',
+  'uidModelcar',
+]
 
 function passedThrough(r: Release | undefined): string[] {
   if (r && !atLeast(r, '0.12')) return []

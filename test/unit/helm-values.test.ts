@@ -220,13 +220,23 @@ describe('what each chart release renders (charts/kserve-resources templates/con
   const values = {
     kserve: {
       version: 'v0.15.2',
-      storage: {image: 'kserve/storage-initializer', tag: 'v1', caBundleConfigMapName: 'ca', enableModelcar: true, cpuModelcar: '10m', memoryModelcar: '15Mi', uidModelcar: 1010},
+      storage: {
+        image: 'kserve/storage-initializer',
+        tag: 'v1',
+        caBundleConfigMapName: 'ca',
+        enableModelcar: true,
+        cpuModelcar: '10m',
+        memoryModelcar: '15Mi',
+        uidModelcar: 1010,
+      },
     },
   }
   test('v0.11.x renders the image and four hard-coded resources only (configmap.yaml:480-487@v0.11.1)', () => {
     const r = renderStorageInitializer(values, parseRelease('v0.11.2'))
     expect(Object.keys(r.doc)).toEqual(['image', 'memoryRequest', 'memoryLimit', 'cpuRequest', 'cpuLimit'])
-    expect(r.ignored).toEqual(expect.arrayContaining(['kserve.storage.caBundleConfigMapName', 'kserve.storage.enableModelcar', 'kserve.storage.uidModelcar']))
+    expect(r.ignored).toEqual(
+      expect.arrayContaining(['kserve.storage.caBundleConfigMapName', 'kserve.storage.enableModelcar', 'kserve.storage.uidModelcar']),
+    )
   })
   test('v0.15.x hard-codes enableDirectPvcVolumeMount: true and renders no uidModelcar (configmap.yaml:651-664@v0.15.2)', () => {
     const r = renderStorageInitializer(values, parseRelease('v0.15.2'))

@@ -29,7 +29,11 @@ export const FEATURES = [
     since: '0.12.0',
     go: 'pkg/controller/v1beta1/inferenceservice/utils/utils.go ValidateStorageURI (SupportedStorageURIPrefixList)@v0.12.0',
   },
-  {name: 'customStorageUriByName', since: '0.12.0', go: 'pkg/apis/serving/v1beta1/predictor_custom.go GetStorageUri (container kserve-container)@v0.12.0'},
+  {
+    name: 'customStorageUriByName',
+    since: '0.12.0',
+    go: 'pkg/apis/serving/v1beta1/predictor_custom.go GetStorageUri (container kserve-container)@v0.12.0',
+  },
   {name: 'modelcar', since: '0.12.0', go: 'storage_initializer_injector.go InjectModelcar@v0.12.0'},
   {
     name: 'workloadTypeChecked',
