@@ -4,6 +4,7 @@
  */
 import {mergeContainer} from './container-merge.js'
 import {decodeStorageInitializer} from './go-json.js'
+import {getStorageInitializerConfigs} from './kserve/configmap.js'
 import {HISTORY_CONFIGMAP, revisionKey} from './history.js'
 import {imageName, parseImage} from './image.js'
 import {compareQuantities, parseQuantity, QUANTITY_HELP} from './quantity.js'
@@ -68,6 +69,13 @@ export const RULES: RuleSpec[] = [
     name: 'key-case',
     severity: 'warning',
     description: 'a key KServe reads under another case, or set twice: Go matches keys case-insensitively and the last one wins',
+  },
+  {
+    id: 'SI007',
+    name: 'kserve-refuses-config',
+    severity: 'error',
+    description:
+      "KServe's own reading of the document fails (GetStorageInitializerConfigs: a quantity it cannot parse, at v0.16.0 a missing cpuModelcar or memoryModelcar, an unknown ociModelMode): every model pod is refused",
   },
   {
     id: 'SI005',
@@ -515,6 +523,11 @@ export function validate(input: ValidationInput): Finding[] {
         out.push(
           finding('SI040', at(k), `${k} ${JSON.stringify(config[k])} is not a valid quantity: modelcar pods fail`, `use ${QUANTITY_HELP}`),
         )
+    // what KServe itself says of the document (the emulation's GetStorageInitializerConfigs), when no finding above
+    // already names that field
+    const kserve = getStorageInitializerConfigs(input.text as string, release)
+    if (!kserve.ok && kserve.field && !out.some(f => f.severity === 'error' && f.path === at(kserve.field!)))
+      out.push(finding('SI007', at(kserve.field), `KServe refuses the document: ${kserve.message.trim()}`, kserve.explanation))
     if (typeof config.uidModelcar === 'number' && config.uidModelcar < 0)
       out.push(finding('SI040', at('uidModelcar'), 'uidModelcar must not be negative', 'use a non-negative user id such as 1010'))
   }

@@ -64,6 +64,14 @@ const CASES: [string, ValidationInput][] = [
   ],
   ['SI014', input(GOOD, {versionUnknown: {image: 'quay.io/opendatahub/kserve-controller:odh-master'}})],
   ['SI005', input({...GOOD, cpuLimit: ''})],
+  // v0.16.0 parses cpuModelcar and memoryModelcar even when absent (configmap.go:434-447@v0.16.0): KServe's own words
+  [
+    'SI007',
+    input(
+      {...GOOD, image: 'kserve/storage-initializer:v0.16.0', cpuModelcar: undefined},
+      {release: parseRelease('v0.16.0'), storageContainers: []},
+    ),
+  ],
   ['SI010', input({...GOOD, image: 'Bad/Image:1'})],
   ['SI011', input({...GOOD, image: 'kserve/storage-initializer:latest'}, {storageContainers: []})],
   ['SI013', input({...GOOD, image: 'kserve/storage-initializer:v0.14.0'}, {storageContainers: []})],

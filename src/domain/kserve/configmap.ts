@@ -29,7 +29,9 @@ export interface StorageInitializerConfig {
   ociInsecureRegistry: boolean
 }
 
-export type ConfigResult = {ok: true; config: StorageInitializerConfig} | {ok: false; message: string; panic: boolean; explanation: string}
+export type ConfigResult =
+  | {ok: true; config: StorageInitializerConfig}
+  | {ok: false; message: string; panic: boolean; explanation: string; /** the field KServe fails on */ field?: string}
 
 const QUANTITY_FORMAT = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
 
@@ -53,6 +55,7 @@ export function getStorageInitializerConfigs(text: string | undefined, release: 
     return {
       ok: false,
       panic: true,
+      field: e.field,
       message: `Unable to unmarshall storageInitializer json string due to ${e.message} `,
       explanation: 'the webhook panics on it (json.Unmarshal error): every model pod is refused and every reconcile fails',
     }
@@ -92,6 +95,7 @@ export function getStorageInitializerConfigs(text: string | undefined, release: 
     return {
       ok: false,
       panic: false,
+      field: k,
       message,
       explanation: `${k} is ${cfg[k] === '' ? 'missing' : `"${cfg[k]}"`}, not a Kubernetes quantity: every model pod is refused and every reconcile fails`,
     }
@@ -100,6 +104,7 @@ export function getStorageInitializerConfigs(text: string | undefined, release: 
     return {
       ok: false,
       panic: false,
+      field: 'ociModelMode',
       message: `invalid "storageInitializer".ociModelMode "${cfg.ociModelMode}": must be one of "modelcar", "native", "fetch"`,
       explanation: 'an unknown ociModelMode: every model pod is refused and every reconcile fails',
     }
