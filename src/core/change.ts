@@ -6,24 +6,22 @@
  * with no record; the next change or rollback sees the live configuration differ from the last record and says so (drift).
  * Every change is checked with validate's rules: it may not add an error, and the errors it leaves are named.
  */
-import {CliError, isApiStatus, isCliError} from '../errors.js'
+import {CliError, isApiStatus} from '../errors.js'
 import {PlanError, StaleReadError} from '../domain/plans/plan-error.js'
 import type {KubeClient} from '../kube/client.js'
 import {Attempts, isTransient, POLICIES} from '../kube/retry.js'
 import {preflight, whoAmI, type AccessCheck} from '../kube/access.js'
-import {appendRevision, findHistoryNamespace, readHistory, recordRevision, type StoredHistory} from '../kube/history-store.js'
+import {appendRevision, findHistoryNamespace, readHistory, recordRevision} from '../kube/history-store.js'
+import {readKServe} from './kserve-state.js'
 import {writeTarget, type WriteVerb} from '../kube/writes.js'
 import {explain} from '../kube/explain.js'
 import {
   CONFIGMAP,
-  findConfigMap,
   findInferenceService,
   findLlmInferenceService,
-  getController,
   KEY,
   listLlmDeployments,
   listLlmInferenceServices,
-  listStorageContainers,
 } from '../kube/kserve.js'
 import {helmOwnership, type HelmOwnership} from '../domain/helm.js'
 import {
@@ -38,7 +36,7 @@ import {
   type TargetChange,
 } from '../domain/history.js'
 import {imageName} from '../domain/image.js'
-import {atLeast, controllerVersion, parseRelease} from '../domain/release.js'
+import {atLeast} from '../domain/release.js'
 import {validate, type Finding} from '../domain/rules.js'
 import {fromResource, selectInjection} from '../domain/storage-containers.js'
 import {llmDeploymentName, llmOverride, llmPodSelector, resolveLlm} from '../domain/llmisvc.js'
@@ -46,7 +44,7 @@ import {eachObjectPage, listAllObjects} from '../kube/objects.js'
 import {eachPodPage} from '../kube/pods.js'
 import {deploymentMode, initContainerOf, modelUris, podDifferences, rolloutFor, type Rollout} from '../domain/model-pods.js'
 import {decodeStorageInitializer} from '../domain/go-json.js'
-import {DocumentSyntaxError, parseStorageInitializer} from '../domain/storage-initializer.js'
+import {parseStorageInitializer} from '../domain/storage-initializer.js'
 import {
   configMapTarget,
   cscTargets,
@@ -60,7 +58,6 @@ import {
   type PlanInput,
   type PlanResult,
   type StorageContainerTarget,
-  type KubeObject,
   type ModelUris,
   type Target,
 } from '../domain/plans/target.js'
@@ -165,27 +162,19 @@ export interface Outcome {
 }
 
 export async function readLive(client: KubeClient, kserveNamespace?: string, models: ModelRef[] = []): Promise<Live> {
-  const cscP = listStorageContainers(client)
-  cscP.catch(() => undefined)
-  let found: {namespace: string; object: KubeObject | undefined; history?: StoredHistory}
-  try {
-    found = await findConfigMap(client, kserveNamespace)
-  } catch (e) {
-    // KServe's ConfigMap was deleted: the history (in the namespace named, or the one history in the cluster) is still
-    // read, so that history works and a rollback can recreate the ConfigMap
-    if (!(isCliError(e) && e.kind === 'NotFound')) throw e
-    const ns = kserveNamespace ?? (await findHistoryNamespace(client))
-    const history = ns ? await readHistory(client, ns) : undefined
-    if (!ns || !history?.object) throw e
-    found = {namespace: ns, object: undefined, history}
-  }
-  const ns = found.namespace
-  const [dep, scs, hist] = await Promise.all([getController(client, ns), cscP, found.history ?? readHistory(client, ns)])
-  const cm = found.object
+  // KServe's ConfigMap deleted: the history (in the namespace named, or the one history in the cluster) is still read,
+  // so that history works and a rollback can recreate the ConfigMap
+  const read = await readKServe(client, kserveNamespace, {allowMissing: true, namespaceWhenMissing: () => findHistoryNamespace(client)})
+  const ns = read.namespace
+  // the ConfigMap is missing and no history says where KServe was: the ConfigMap's own NotFound
+  if (!ns) throw read.missing
+  const hist = await readHistory(client, ns)
+  if (!read.configMap && !hist.object) throw read.missing
+  const scs = read.storageContainers
+  const cm = read.configMap?.object
   const where = `configmap ${ns}/${CONFIGMAP}`
-  const raw: string | undefined = cm?.data?.[KEY]
-  const version = controllerVersion(dep).version
-  const release = parseRelease(version ?? undefined)
+  const raw: string | undefined = read.text ?? undefined
+  const {version, release} = read
   let doc: Record<string, unknown> = {}
   let docError: CliError | undefined
   // the repair: the value the newest record left in the ConfigMap, restored over whatever is there now
@@ -203,22 +192,16 @@ export async function readLive(client: KubeClient, kserveNamespace?: string, mod
     docError = new CliError('NotFound', `${where} has no key "${KEY}"`, {
       hint: `KServe falls back to nothing: restore the key (${repair}; see kubectl storage-init validate)`,
     })
-  else {
-    try {
-      parseStorageInitializer(raw)
-      // as KServe's Go code reads it (case-insensitive keys, the last one wins), like get
-      doc = decodeStorageInitializer(raw, release).config
-    } catch (e) {
-      if (!(e instanceof DocumentSyntaxError)) throw e
-      docError = e.beyondPlugin
-        ? new CliError('Invalid', `the "${KEY}" key of ${where} is ${e.message}: the plugin cannot change it safely`, {
-            hint: 'KServe can still read it; flatten the unknown nested field by hand (kubectl edit configmap)',
-          })
-        : new CliError('Invalid', `the "${KEY}" key of ${where} is not valid JSON: ${e.message}`, {
-            hint: `KServe rejects every InferenceService pod until it is fixed; ${repair}; kubectl storage-init validate shows where it breaks`,
-          })
-    }
-  }
+  else if (read.syntaxError) {
+    const e = read.syntaxError
+    docError = e.beyondPlugin
+      ? new CliError('Invalid', `the "${KEY}" key of ${where} is ${e.message}: the plugin cannot change it safely`, {
+          hint: 'KServe can still read it; flatten the unknown nested field by hand (kubectl edit configmap)',
+        })
+      : new CliError('Invalid', `the "${KEY}" key of ${where} is not valid JSON: ${e.message}`, {
+          hint: `KServe rejects every InferenceService pod until it is fixed; ${repair}; kubectl storage-init validate shows where it breaks`,
+        })
+  } else doc = read.decoded!.config
   const targets: Target[] = [
     {
       id: 'configmap',

@@ -3,41 +3,30 @@ import {CliError} from '../errors.js'
 import type {KubeClient} from '../kube/client.js'
 import {
   CONFIGMAP,
-  findConfigMap,
   findInferenceService,
   findLlmInferenceService,
-  getController,
   KEY,
   listLlmDeployments,
   listLlmInferenceServices,
   listModelPods,
-  listStorageContainers,
 } from '../kube/kserve.js'
 import {llmOverride, llmPodSelector, llmUri} from '../domain/llmisvc.js'
 import {helmOwnership, type HelmOwnership} from '../domain/helm.js'
-import {controllerVersion, parseRelease, type Release} from '../domain/release.js'
-import {
-  configMapContainer,
-  EXAMPLE_URIS,
-  fromResource,
-  type Injection,
-  type Resources,
-  type StorageContainer,
-} from '../domain/storage-containers.js'
-import {decodeStorageInitializer} from '../domain/go-json.js'
+import type {Release} from '../domain/release.js'
+import {configMapContainer, EXAMPLE_URIS, type Injection, type Resources, type StorageContainer} from '../domain/storage-containers.js'
 import {goFieldOf} from '../domain/json-edit.js'
 import {components, componentStorage, type KServeState} from '../domain/kserve/controller.js'
 import {
   emulateInferenceService,
   emulateLlmInferenceService,
   emulateUri,
-  getStorageInitializerConfigs,
   projectInjection,
   type Prediction,
   type Refusal,
 } from '../domain/kserve/index.js'
 import type {PodSpec} from '../domain/kserve/storage.js'
-import {describeFields, DocumentSyntaxError, parseStorageInitializer, type FieldView} from '../domain/storage-initializer.js'
+import {readKServe} from './kserve-state.js'
+import {describeFields, type FieldView} from '../domain/storage-initializer.js'
 import {getObject} from '../kube/objects.js'
 import {API_VERSION} from '../domain/api-version.js'
 import {deploymentMode, podView, rolloutFor, type PodView, type Rollout} from '../domain/model-pods.js'
@@ -104,12 +93,12 @@ export interface Loaded {
 
 /** Read the live configuration (ConfigMap, storage containers and controller in parallel where possible). */
 export async function inspect(client: KubeClient, kserveNamespace?: string): Promise<Loaded> {
-  const csc = listStorageContainers(client)
-  csc.catch(() => undefined)
   const llmList = listLlmInferenceServices(client)
   llmList.catch(() => undefined)
-  const cm = await findConfigMap(client, kserveNamespace)
-  const [dep, scs, llms] = await Promise.all([getController(client, cm.namespace), csc, llmList])
+  const [read, llms] = await Promise.all([readKServe(client, kserveNamespace), llmList])
+  const cm = read.configMap!
+  const {release, containers, state, version} = read
+  const scs = read.storageContainers
   // the controller keeps the storage-initializer image its Deployments run: read them only when there are models
   const llmRunning = new Map<string, any>()
   const llmTemplates = new Map<string, PodSpec>()
@@ -127,32 +116,24 @@ export async function inspect(client: KubeClient, kserveNamespace?: string): Pro
       )
     }
   const where = `configmap ${cm.namespace}/${CONFIGMAP}`
-  const raw = cm.object.data?.[KEY]
-  if (raw === undefined)
+  if (read.text === null)
     throw new CliError('NotFound', `${where} has no key "${KEY}"`, {
       hint: 'KServe falls back to nothing: restore the key (see kubectl storage-init validate)',
     })
-  let rawDoc: Record<string, unknown>
-  try {
-    rawDoc = parseStorageInitializer(raw)
-  } catch (e) {
-    if (e instanceof DocumentSyntaxError)
-      throw e.beyondPlugin
-        ? new CliError('Invalid', `the "${KEY}" key of ${where} is ${e.message}`, {
-            hint: 'KServe can still read it; this plugin does not walk values nested that deep',
-          })
-        : new CliError('Invalid', `the "${KEY}" key of ${where} is not valid JSON: ${e.message}`, {
-            hint: 'KServe rejects every InferenceService pod until it is fixed; check it with kubectl storage-init validate',
-          })
-    throw e
-  }
-  const {version, image} = controllerVersion(dep)
-  const release = parseRelease(version ?? undefined)
-  const doc = decodeStorageInitializer(raw, release).config
-  const containers = scs.items.map(fromResource)
+  const e = read.syntaxError
+  if (e)
+    throw e.beyondPlugin
+      ? new CliError('Invalid', `the "${KEY}" key of ${where} is ${e.message}`, {
+          hint: 'KServe can still read it; this plugin does not walk values nested that deep',
+        })
+      : new CliError('Invalid', `the "${KEY}" key of ${where} is not valid JSON: ${e.message}`, {
+          hint: 'KServe rejects every InferenceService pod until it is fixed; check it with kubectl storage-init validate',
+        })
+  const rawDoc = read.document!
+  const doc = read.decoded!.config
+  const image = read.controllerImage
   const cmc = configMapContainer(doc)
-  const config = getStorageInitializerConfigs(raw, release)
-  const state: KServeState = {release, kserveNamespace: cm.namespace, config, containers, crdInstalled: scs.installed}
+  const config = state.config
   const llmState = (l: any) => {
     const runs = new Map<string, PodSpec>()
     for (const [k, v] of llmTemplates) if (k.startsWith(`${l.metadata.namespace}/`)) runs.set(k.slice(l.metadata.namespace.length + 1), v)

@@ -2,10 +2,11 @@
 import {readFileSync} from 'node:fs'
 import {parseAllDocuments} from 'yaml'
 
-import {CliError, isApiStatus, isCliError} from '../errors.js'
+import {CliError, isApiStatus} from '../errors.js'
 import type {KubeClient} from '../kube/client.js'
 import {explain} from '../kube/explain.js'
-import {CONFIGMAP, findConfigMap, getController, KEY, listStorageContainers} from '../kube/kserve.js'
+import {CONFIGMAP, KEY} from '../kube/kserve.js'
+import {readKServe} from './kserve-state.js'
 import {helmOwnership} from '../domain/helm.js'
 import {decodeRelease, manifestPart, ReleaseError} from '../domain/helm-release.js'
 import {inValues, renderValues} from '../domain/helm-values.js'
@@ -94,20 +95,15 @@ function controllerRelease(dep: any): Release | undefined {
 }
 
 export async function validateLive(client: KubeClient, kserveNamespace?: string, releaseFlag?: string): Promise<Report> {
-  const cscP = listStorageContainers(client)
-  cscP.catch(() => undefined)
-  let ns: string | null = null
-  let text: string | null | undefined
-  let cmObject: ConfigMapObject | undefined
-  try {
-    const cm = await findConfigMap(client, kserveNamespace)
-    ns = cm.namespace
-    cmObject = cm.object
-    text = cm.object.data?.[KEY] ?? null
-  } catch (e) {
-    if (!(isCliError(e) && e.kind === 'NotFound')) throw e
-    text = undefined
-  }
+  const state = await readKServe(client, kserveNamespace, {
+    allowMissing: true,
+    ...(releaseFlag ? {release: parseRelease(releaseFlag)} : {}),
+  })
+  const ns = state.namespace
+  const text = state.text
+  const cmObject: ConfigMapObject | undefined = state.configMap?.object
+  const csc = state.storageContainers
+  const dep = state.controller
   const read = async <T>(f: () => Promise<T>, fallback: T): Promise<T> => {
     try {
       return await f()
@@ -116,9 +112,7 @@ export async function validateLive(client: KubeClient, kserveNamespace?: string,
       throw explain(e, client, {verb: 'list', resource: 'objects'})
     }
   }
-  const [csc, dep, cms, isvcs, llms, hist] = await Promise.all([
-    cscP,
-    ns ? getController(client, ns) : undefined,
+  const [cms, isvcs, llms, hist] = await Promise.all([
     ns
       ? read<Record<string, string[]> | undefined>(
           async () =>
@@ -153,7 +147,7 @@ export async function validateLive(client: KubeClient, kserveNamespace?: string,
     modelNamespaceFacts(client, modelNs, read),
     helmRelease(client, cmObject),
   ])
-  const release = releaseFlag ? parseRelease(releaseFlag) : controllerRelease(dep)
+  const release = state.release
   const cluster: Cluster = {configMapNames: cms ? Object.keys(cms) : undefined, configMapKeys: cms, modelNamespaces, helm}
   const versionUnknown = !release && ns ? {image: controllerVersion(dep).image} : undefined
   const findings = validate({
