@@ -21,6 +21,7 @@ import {
   emulateLlmInferenceService,
   emulateUri,
   projectInjection,
+  projectUriInjection,
   type Prediction,
   type Refusal,
 } from '../domain/kserve/index.js'
@@ -294,7 +295,7 @@ async function isvcView(client: KubeClient, loaded: Loaded, isvc: any, namespace
       component: c.name,
       uri: u.uri,
       field: `${at(c.name)}.${u.field}`,
-      injection: projectInjection(all[i]),
+      injection: projectUriInjection(all[i], u.uri),
     })),
   )
   // one prediction per pod template KServe makes: the predictor and canaries always, a transformer or explainer that downloads

@@ -97,7 +97,7 @@ export function getStorageInitializerConfigs(text: string | undefined, release: 
       panic: false,
       field: k,
       message,
-      explanation: `${k} is ${cfg[k] === '' ? 'missing' : `"${cfg[k]}"`}, not a Kubernetes quantity: every model pod is refused and every reconcile fails`,
+      explanation: `${cfg[k] === '' ? `${k} is missing` : `${k} "${cfg[k]}" is not a Kubernetes quantity`}: every model pod is refused and every reconcile fails`,
     }
   }
   if (f.ociModelMode && cfg.ociModelMode !== '' && !['modelcar', 'native', 'fetch'].includes(cfg.ociModelMode))

@@ -109,3 +109,36 @@ export function projectInjection(p: Prediction): Injection {
 }
 
 export type {Release}
+
+/**
+ * The per-URI view for one URI of a prediction that holds several (storageUris): a pvc:// entry is mounted, an OCI one
+ * runs as a modelcar, one the init container downloads gets what the prediction's init container is, and one nothing
+ * takes (an era that skips it) says so.
+ */
+export function projectUriInjection(p: Prediction, uri: string): Injection {
+  if (p.uris.length <= 1 || !p.admitted || (p.alternatives?.length ?? 0) > 1) return projectInjection(p)
+  const isOci = uri.startsWith('oci://') || uri.startsWith('oci+')
+  const image = isOci ? uri.replace(/^oci(\+[^:]*)?:\/\//, '') : undefined
+  if (uri.startsWith('pvc://') && p.volumes.some(v => v.persistentVolumeClaim?.claimName === uri.slice(6).split('/')[0]))
+    return {source: 'pvc-mount', sourceName: 'pvc-mount', reason: 'storageUris: the claim is mounted at its mountPath; no download'}
+  if (image && p.volumes.some(v => v.image?.reference === image))
+    return {source: 'modelcar', sourceName: 'modelcar', reason: 'storageUris: an image volume (native OCI mode); no download'}
+  if (image && p.initContainers.some(c => String(c.name).startsWith('modelcar-init') && c.image === image))
+    return {source: 'modelcar', sourceName: 'modelcar', reason: 'storageUris: a modelcar sidecar; no download'}
+  const init = storageInitializerOf(p)
+  if (init && (init.args ?? []).some((a: string, i: number) => i % 2 === 0 && a === uri)) {
+    const one = projectInjection(p)
+    const first = p.uris[0] === uri
+    return {
+      ...one,
+      reason: first
+        ? `${one.reason}; one init container downloads every storageUris entry`
+        : `one init container downloads every storageUris entry; its container is chosen by the first URI (${p.uris[0]}): ${one.reason}`,
+    }
+  }
+  return {
+    source: 'none',
+    sourceName: 'none',
+    reason: 'storageUris: this release neither downloads nor mounts this entry (see trace in -o json)',
+  }
+}
