@@ -7,25 +7,10 @@ import {llmDeploymentName} from './llmisvc.js'
 import {sameQuantity} from './quantity.js'
 import {atLeast, type Release} from './release.js'
 import type {Injection, Resources} from './storage-containers.js'
-
-const FRAMEWORKS = [
-  'model',
-  'sklearn',
-  'xgboost',
-  'tensorflow',
-  'pytorch',
-  'triton',
-  'onnx',
-  'huggingface',
-  'pmml',
-  'lightgbm',
-  'paddle',
-  'art',
-  'alibi',
-]
+import {components, componentStorage} from './kserve/controller.js'
 
 /** The URI the controller annotates for `storage: {key, path}`: the webhook builds the real one from the storage secret. */
-export const SCHEME_PLACEHOLDER = '<scheme-placeholder>://'
+export {SCHEME_PLACEHOLDER} from './kserve/controller.js'
 
 /**
  * Every storage URI an InferenceService names, by component, where KServe's controller reads them
@@ -51,31 +36,17 @@ export function modelUris(
 }
 
 export function storageUris(isvc: any, release?: Release): {component: string; uri: string; field: string; multi: boolean}[] {
-  const out: {component: string; uri: string; field: string; multi: boolean}[] = []
-  const one = (component: string, spec: any, at: string) => {
-    if (!spec) return
-    const fromSpec = (x: any, where: string) => {
-      if (typeof x?.storageUri === 'string' && x.storageUri !== '')
-        out.push({component, uri: x.storageUri, field: `${where}.storageUri`, multi: false})
-      else if (typeof x?.storage?.path === 'string')
-        out.push({component, uri: SCHEME_PLACEHOLDER + x.storage.path.replace(/^\//, ''), field: `${where}.storage.path`, multi: false})
-    }
-    fromSpec(spec, at)
-    for (const fw of FRAMEWORKS) fromSpec(spec[fw], `${at}.${fw}`)
-    for (const [i, s] of (spec.storageUris ?? []).entries()) {
-      if (typeof s?.uri === 'string') out.push({component, uri: s.uri, field: `${at}.storageUris[${i}].uri`, multi: true})
-    }
-    const containers: any[] = spec.containers ?? []
-    const byName = component === 'predictor' && (!release || atLeast(release, '0.12'))
-    const c = byName ? containers.find(x => x.name === 'kserve-container') : containers[0]
-    const env = (c?.env ?? []).find((e: any) => e.name === 'STORAGE_URI')
-    if (c && typeof env?.value === 'string' && env.value !== '')
-      out.push({component, uri: env.value, field: `${at}.containers[${c.name}].env.STORAGE_URI`, multi: false})
-  }
-  for (const component of ['predictor', 'transformer', 'explainer']) one(component, isvc?.spec?.[component], `spec.${component}`)
-  for (const [i, canary] of (Array.isArray(isvc?.spec?.canary) ? isvc.spec.canary : []).entries())
-    one('predictor', canary?.predictor, `spec.canary[${i}].predictor`)
-  return out
+  // the components and their storage as the emulation reads them (kserve/controller.ts); canaries count as predictors
+  const at = (c: string) => (c.startsWith('canary[') ? `spec.canary[${c.slice(7, -1)}].predictor` : `spec.${c}`)
+  return components(isvc, release).flatMap(c => {
+    const st = componentStorage(c, release)
+    return st.uris.map(u => ({
+      component: c.name.startsWith('canary') ? 'predictor' : c.name,
+      uri: u.uri,
+      field: `${at(c.name)}.${u.field}`,
+      multi: st.multi,
+    }))
+  })
 }
 
 export interface PodView {
@@ -240,15 +211,4 @@ export function podView(p: any, expected: Injection | undefined, component: stri
     current: differences.length === 0,
     differences,
   }
-}
-
-/**
- * The URI the controller gives pods of a model served from a LocalModelCache: pvc://<pvc>/models/<key>/… (label
- * internal.serving.kserve.io/localmodel, annotation …/localmodel-pvc-name; the webhook mounts that claim).
- */
-export function localModelUri(isvc: any, uri: string): string | undefined {
-  const pvc = isvc?.metadata?.annotations?.['internal.serving.kserve.io/localmodel-pvc-name']
-  if (!('internal.serving.kserve.io/localmodel' in (isvc?.metadata?.labels ?? {})) || !pvc) return undefined
-  const source = isvc.metadata.annotations['internal.serving.kserve.io/localmodel-sourceuri'] ?? uri
-  return `pvc://${pvc}/models/${uri.startsWith(source) ? uri.slice(source.length).replace(/^\//, '') || '(cache)' : '(cache)'}`
 }
