@@ -289,6 +289,12 @@ export const CAVEATS = `${[
   "  * logs: list/watch pods and get pods/log in the models' namespaces",
   '    (-A: all namespaces).',
   '',
+  'Minimal roles for it ship in the repository (docs/rbac): view.yaml for get,',
+  'validate, logs and history; edit.yaml for the changes. Apply them and bind:',
+  '  kubectl apply -f https://raw.githubusercontent.com/kubectl-storage-init/kubectl-storage-init/main/docs/rbac/view.yaml',
+  '  kubectl create clusterrolebinding storage-init-view-$USER \\',
+  '    --clusterrole=storage-init-view --user=$USER',
+  '',
   'Shell completion (kubectl 1.26+, not on Windows) needs a helper on PATH:',
   '  kubectl storage-init completion --install',
 ].join('\n')}\n`

@@ -1,6 +1,8 @@
 /** Users of the simulated cluster: bearer tokens mapped to RBAC-like rules. */
 import {randomBytes} from 'node:crypto'
 
+import {rbacDecide, type RbacObjects} from './rbac.js'
+
 export interface Rule {
   verbs: string[] // '*' for all
   groups: string[] // '' core, '*' all
@@ -59,7 +61,26 @@ export function defaultUsers(): Record<string, User> {
   }
 }
 
-export function authorize(user: User, a: Attributes): boolean {
+/**
+ * May the user do it: the built-in users' rules, else the RBAC objects stored in the cluster (rbac.ts, as kube-apiserver's
+ * RBAC authorizer evaluates them). `rbac` reads them when needed.
+ */
+export function authorize(user: User, a: Attributes, rbac?: () => RbacObjects): boolean {
+  return decide(user, a, rbac).allowed
+}
+
+export function decide(user: User, a: Attributes, rbac?: () => RbacObjects): {allowed: boolean; reason?: string} {
+  if (builtinAllows(user, a)) return {allowed: true}
+  if (!rbac) return {allowed: false}
+  const [resource, subresource] = a.resource.split('/')
+  return rbacDecide(
+    user,
+    {verb: a.verb, apiGroup: a.group, resource, subresource, name: a.name, namespace: a.namespace, resourceRequest: true},
+    rbac(),
+  )
+}
+
+function builtinAllows(user: User, a: Attributes): boolean {
   // every authenticated user may review itself, like the system:basic-user role
   if (a.verb === 'create' && (a.resource === 'selfsubjectaccessreviews' || a.resource === 'selfsubjectreviews')) return true
   return user.rules.some(

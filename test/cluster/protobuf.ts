@@ -1,6 +1,7 @@
 /**
  * Just enough of the Kubernetes protobuf encoding to read the bodies that kubectl's typed clients send
- * (`kubectl create namespace|configmap|secret|serviceaccount`, `auth can-i`, `auth whoami`): the `k8s\0` envelope
+ * (`kubectl create namespace|configmap|secret|serviceaccount|role|clusterrole|rolebinding|clusterrolebinding`, `auth can-i`,
+ * `auth whoami`): the `k8s\0` envelope
  * (runtime.Unknown) and the fields of those few types, decoded into the same JSON the API server would store.
  */
 
@@ -69,7 +70,30 @@ const RESOURCE_ATTRIBUTES: Schema = {
   6: ['subresource', 'string'],
   7: ['name', 'string'],
 }
+// k8s.io/api/rbac/v1 generated.proto (kubectl create role|clusterrole|rolebinding|clusterrolebinding)
+const POLICY_RULE: Schema = {
+  1: ['verbs', 'strings'],
+  2: ['apiGroups', 'strings'],
+  3: ['resources', 'strings'],
+  4: ['resourceNames', 'strings'],
+  5: ['nonResourceURLs', 'strings'],
+}
+const SUBJECT: Schema = {1: ['kind', 'string'], 2: ['apiGroup', 'string'], 3: ['name', 'string'], 4: ['namespace', 'string']}
+const ROLE_REF: Schema = {1: ['apiGroup', 'string'], 2: ['kind', 'string'], 3: ['name', 'string']}
+const LABEL_SELECTOR: Schema = {
+  1: ['matchLabels', 'map'],
+  2: ['matchExpressions', ['repeated', {1: ['key', 'string'], 2: ['operator', 'string'], 3: ['values', 'strings']}]],
+}
+const BINDING: Schema = {1: ['metadata', OBJECT_META], 2: ['subjects', ['repeated', SUBJECT]], 3: ['roleRef', ROLE_REF]}
 const SCHEMAS: Record<string, Schema> = {
+  Role: {1: ['metadata', OBJECT_META], 2: ['rules', ['repeated', POLICY_RULE]]},
+  ClusterRole: {
+    1: ['metadata', OBJECT_META],
+    2: ['rules', ['repeated', POLICY_RULE]],
+    3: ['aggregationRule', {1: ['clusterRoleSelectors', ['repeated', LABEL_SELECTOR]]}],
+  },
+  RoleBinding: BINDING,
+  ClusterRoleBinding: BINDING,
   Namespace: {1: ['metadata', OBJECT_META], 2: ['spec', {1: ['finalizers', 'strings']}]},
   ConfigMap: {1: ['metadata', OBJECT_META], 2: ['data', 'map'], 3: ['binaryData', 'bytesmap'], 4: ['immutable', 'bool']},
   Secret: {

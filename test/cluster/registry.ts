@@ -49,6 +49,10 @@ export const BUILTIN_TYPES: ResourceType[] = [
   builtin('', 'v1', 'Pod', 'pods', true, {shortNames: ['po'], categories: ['all'], subresources: ['status', 'log']}),
   builtin('', 'v1', 'Event', 'events', true, {shortNames: ['ev']}),
   builtin('apps', 'v1', 'Deployment', 'deployments', true, {shortNames: ['deploy'], categories: ['all'], subresources: ['status']}),
+  builtin('rbac.authorization.k8s.io', 'v1', 'Role', 'roles', true),
+  builtin('rbac.authorization.k8s.io', 'v1', 'RoleBinding', 'rolebindings', true),
+  builtin('rbac.authorization.k8s.io', 'v1', 'ClusterRole', 'clusterroles', false),
+  builtin('rbac.authorization.k8s.io', 'v1', 'ClusterRoleBinding', 'clusterrolebindings', false),
   builtin('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition', 'customresourcedefinitions', false, {
     shortNames: ['crd', 'crds'],
     subresources: ['status'],

@@ -10,7 +10,8 @@ import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {parse as parseYaml, parseAllDocuments, stringify as toYaml} from 'yaml'
 
-import {authorize, defaultUsers, impersonate, type Attributes, type User} from './auth.js'
+import {authorize, decide, defaultUsers, impersonate, type Attributes, type User} from './auth.js'
+import type {RbacObjects} from './rbac.js'
 import {makeServingCerts, type ServingCerts} from './certs.js'
 import {Faults, type FaultRule} from './faults.js'
 import {containerStart, parseLogAnnotation, stamp, timedLines, type LogScript, type TimedLine} from './logs.js'
@@ -133,6 +134,13 @@ interface Req {
 
 export class SimCluster {
   readonly store = new Store()
+  /** the RBAC objects the cluster stores, for the authorizer (read per decision: a test may bind and unbind at will) */
+  private rbacObjects = (): RbacObjects => ({
+    roles: this.store.list('rbac.authorization.k8s.io/roles'),
+    roleBindings: this.store.list('rbac.authorization.k8s.io/rolebindings'),
+    clusterRoles: this.store.list('rbac.authorization.k8s.io/clusterroles'),
+    clusterRoleBindings: this.store.list('rbac.authorization.k8s.io/clusterrolebindings'),
+  })
   readonly registry = new Registry()
   readonly faults = new Faults()
   readonly users: Record<string, User> = defaultUsers()
@@ -515,7 +523,7 @@ export class SimCluster {
 
     const resource = sub ? `${plural}/${sub}` : plural
     const attrs: Attributes = {verb, group, resource, namespace, name}
-    if (!authorize(req.user, attrs)) throw errors.forbidden(req.user.name, verb, {plural, group, sub}, namespace, name)
+    if (!authorize(req.user, attrs, this.rbacObjects)) throw errors.forbidden(req.user.name, verb, {plural, group, sub}, namespace, name)
     const faulted = await this.applyFaults(res, {verb, resource, namespace, name, user: req.user.name})
     if (faulted.stop) return
     const goGroup = rt.group ? rt.group.split('.')[0] : 'core'
@@ -1025,10 +1033,13 @@ export class SimCluster {
       namespace: ra.namespace || undefined,
       name: ra.name,
     }
-    const allowed = authorize(req.user, attrs)
+    const decision = decide(req.user, attrs, this.rbacObjects)
+    const allowed = decision.allowed
     const status: Record<string, unknown> = {allowed}
     if (allowed)
-      status.reason = `RBAC: allowed by ClusterRoleBinding "${req.user.name}" of ClusterRole "${req.user.name === 'sim-admin' ? 'cluster-admin' : 'view'}" to User "${req.user.name}"`
+      status.reason =
+        decision.reason ??
+        `RBAC: allowed by ClusterRoleBinding "${req.user.name}" of ClusterRole "${req.user.name === 'sim-admin' ? 'cluster-admin' : 'view'}" to User "${req.user.name}"`
     this.send(res, 201, {
       kind: 'SelfSubjectAccessReview',
       apiVersion: 'authorization.k8s.io/v1',
