@@ -75,7 +75,10 @@ export async function tour() {
 
 const esc = s => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 
-/** A terminal picture: the command line and its output, monospace on a dark background. */
+/**
+ * A terminal picture: the command line and its output, monospace on a dark background, in one colour: what a terminal
+ * shows (the plugin prints colour only in `logs`, and never under NO_COLOR, as the tour runs it).
+ */
 export function svg(step) {
   const lines = [`$ kubectl storage-init ${step.args.join(' ')}`, ...step.text.replace(/\n$/, '').split('\n')]
   const cw = 8.4
@@ -85,11 +88,11 @@ export function svg(step) {
   const body = lines
     .map(
       (l, i) =>
-        `<text x="16" y="${40 + i * lh}"${i === 0 ? ' class="c"' : l.startsWith('error:') ? ' class="e"' : l.startsWith('Warning:') ? ' class="w"' : ''} xml:space="preserve">${esc(l)}</text>`,
+        `<text x="16" y="${40 + i * lh}" xml:space="preserve">${esc(l)}</text>`,
     )
     .join('\n')
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(step.caption)}">
-<style>text{font:14px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;fill:#d8dee9}.c{fill:#a3be8c}.e{fill:#bf616a}.w{fill:#ebcb8b}</style>
+<style>text{font:14px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;fill:#d8dee9}</style>
 <rect width="100%" height="100%" rx="8" fill="#2e3440"/>
 <circle cx="18" cy="14" r="5" fill="#bf616a"/><circle cx="34" cy="14" r="5" fill="#ebcb8b"/><circle cx="50" cy="14" r="5" fill="#a3be8c"/>
 ${body}
