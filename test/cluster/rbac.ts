@@ -103,47 +103,89 @@ function selectorMatches(sel: any, labels: Record<string, string> = {}): boolean
   return true
 }
 
-/** The rules a ClusterRole grants: its own, or for an aggregated one, the union of those of the roles its selectors pick. */
-export function clusterRoleRules(role: any, all: any[]): PolicyRule[] {
-  const selectors = role?.aggregationRule?.clusterRoleSelectors
-  if (!Array.isArray(selectors)) return role?.rules ?? []
-  const out: PolicyRule[] = []
-  const seen = new Set<string>()
-  for (const sel of selectors)
-    for (const other of [...all].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1))) {
-      if (other.metadata.name === role.metadata.name || !selectorMatches(sel, other.metadata.labels)) continue
-      for (const r of other.rules ?? []) {
-        const k = JSON.stringify(r)
-        if (!seen.has(k)) {
-          seen.add(k)
-          out.push(r)
-        }
-      }
-    }
-  return out
+/** equality.Semantic.DeepEqual of two rules: field by field, lists in order, a missing list equal to an empty one. */
+function sameRule(a: PolicyRule, b: PolicyRule): boolean {
+  const keys: (keyof PolicyRule)[] = ['verbs', 'apiGroups', 'resources', 'resourceNames', 'nonResourceURLs']
+  return keys.every(k => JSON.stringify(a[k] ?? []) === JSON.stringify(b[k] ?? []))
 }
 
-/** VisitRulesFor and the decision: allowed, and by which binding (the reason kube-apiserver gives). */
+/**
+ * What the clusterrole-aggregation controller leaves in every aggregated ClusterRole once it has settled: for each
+ * selector in order, the matching ClusterRoles by name (the role itself skipped), their rules appended unless already
+ * there. Aggregated roles that select aggregated roles (admin > edit > view) settle over several passes, as the
+ * controller's requeues do.
+ */
+export function aggregate(all: any[]): Map<string, PolicyRule[]> {
+  const rules = new Map<string, PolicyRule[]>(all.map(r => [r.metadata.name, r.rules ?? []]))
+  const sorted = [...all].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0))
+  for (let pass = 0; pass < all.length + 1; pass++) {
+    let changed = false
+    for (const role of all) {
+      const selectors = role.aggregationRule?.clusterRoleSelectors
+      if (!role.aggregationRule || !Array.isArray(selectors)) continue
+      const out: PolicyRule[] = []
+      for (const sel of selectors)
+        for (const other of sorted) {
+          if (other.metadata.name === role.metadata.name || !selectorMatches(sel, other.metadata.labels)) continue
+          for (const r of rules.get(other.metadata.name) ?? []) if (!out.some(x => sameRule(x, r))) out.push(r)
+        }
+      const before = rules.get(role.metadata.name) ?? []
+      if (before.length !== out.length || before.some((r, i) => !sameRule(r, out[i]))) {
+        rules.set(role.metadata.name, out)
+        changed = true
+      }
+    }
+    if (!changed) break
+  }
+  return rules
+}
+
+/** The rules a ClusterRole grants (an aggregated one: what the aggregation controller wrote). */
+export function clusterRoleRules(role: any, all: any[]): PolicyRule[] {
+  return aggregate(all).get(role?.metadata?.name) ?? role?.rules ?? []
+}
+
+/**
+ * VisitRulesFor and the decision: allowed, with the reason kube-apiserver gives (`RBAC: allowed by …`), or denied, with
+ * the errors of bindings that apply but whose role does not exist (`RBAC: role… "X" not found`; rbac.go:122-126).
+ */
 export function rbacDecide(user: RbacUser, req: RbacRequest, o: RbacObjects): {allowed: boolean; reason?: string} {
+  let aggregated: Map<string, PolicyRule[]> | undefined
+  const errors: string[] = []
   const ruleOf = (ref: any, namespace: string): PolicyRule[] => {
     if (ref?.kind === 'ClusterRole') {
-      const role = o.clusterRoles.find(r => r.metadata?.name === ref.name)
-      return role ? clusterRoleRules(role, o.clusterRoles) : []
+      aggregated ??= aggregate(o.clusterRoles)
+      const rules = aggregated.get(ref.name)
+      if (!rules) errors.push(`clusterrole.rbac.authorization.k8s.io "${ref.name}" not found`)
+      return rules ?? []
     }
-    if (ref?.kind === 'Role') return o.roles.find(r => r.metadata?.name === ref.name && r.metadata?.namespace === namespace)?.rules ?? []
+    if (ref?.kind === 'Role') {
+      const role = o.roles.find(r => r.metadata?.name === ref.name && r.metadata?.namespace === namespace)
+      if (!role) errors.push(`role.rbac.authorization.k8s.io "${ref.name}" not found`)
+      return role?.rules ?? []
+    }
+    errors.push(`unsupported role reference kind: "${ref?.kind ?? ''}"`)
     return []
   }
-  const why = (kind: string, b: any, s: any, ns?: string) =>
-    `RBAC: allowed by ${kind} "${b.metadata.name}${ns ? `/${ns}` : ''}" of ${b.roleRef.kind} "${b.roleRef.name}" to ${s.kind} "${s.kind === 'ServiceAccount' ? `${s.namespace || ns}/${s.name}` : s.name}"`
+  const subject = (s: any, ns: string) =>
+    s.kind === 'ServiceAccount' ? `ServiceAccount "${s.name}/${s.namespace || ns}"` : `${s.kind} "${s.name}"`
   for (const b of o.clusterRoleBindings) {
     const s = appliesTo(user, b.subjects, '')
-    if (s && ruleOf(b.roleRef, '').some(r => ruleAllows(req, r))) return {allowed: true, reason: why('ClusterRoleBinding', b, s)}
+    if (s && ruleOf(b.roleRef, '').some(r => ruleAllows(req, r)))
+      return {
+        allowed: true,
+        reason: `RBAC: allowed by ClusterRoleBinding "${b.metadata.name}" of ${b.roleRef.kind} "${b.roleRef.name}" to ${subject(s, '')}`,
+      }
   }
   if (req.namespace)
     for (const b of o.roleBindings.filter(x => x.metadata?.namespace === req.namespace)) {
       const s = appliesTo(user, b.subjects, req.namespace)
       if (s && ruleOf(b.roleRef, req.namespace).some(r => ruleAllows(req, r)))
-        return {allowed: true, reason: why('RoleBinding', b, s, req.namespace)}
+        return {
+          allowed: true,
+          reason: `RBAC: allowed by RoleBinding "${b.metadata.name}/${req.namespace}" of ${b.roleRef.kind} "${b.roleRef.name}" to ${subject(s, req.namespace)}`,
+        }
     }
-  return {allowed: false}
+  const unique = [...new Set(errors)]
+  return {allowed: false, ...(unique.length ? {reason: `RBAC: ${unique.length === 1 ? unique[0] : `[${unique.join(', ')}]`}`} : {})}
 }

@@ -10,7 +10,7 @@ import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {parse as parseYaml, parseAllDocuments, stringify as toYaml} from 'yaml'
 
-import {authorize, decide, defaultUsers, impersonate, type Attributes, type User} from './auth.js'
+import {decide, defaultUsers, impersonate, type Attributes, type User} from './auth.js'
 import type {RbacObjects} from './rbac.js'
 import {makeServingCerts, type ServingCerts} from './certs.js'
 import {Faults, type FaultRule} from './faults.js'
@@ -523,7 +523,8 @@ export class SimCluster {
 
     const resource = sub ? `${plural}/${sub}` : plural
     const attrs: Attributes = {verb, group, resource, namespace, name}
-    if (!authorize(req.user, attrs, this.rbacObjects)) throw errors.forbidden(req.user.name, verb, {plural, group, sub}, namespace, name)
+    const decision = decide(req.user, attrs, this.rbacObjects)
+    if (!decision.allowed) throw errors.forbidden(req.user.name, verb, {plural, group, sub}, namespace, name, decision.reason)
     const faulted = await this.applyFaults(res, {verb, resource, namespace, name, user: req.user.name})
     if (faulted.stop) return
     const goGroup = rt.group ? rt.group.split('.')[0] : 'core'

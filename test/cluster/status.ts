@@ -59,17 +59,31 @@ export const errors = {
     ),
   preconditionFailed: (rt: ResourceType, name: string, why: string) =>
     new ApiError(body(409, 'Conflict', `Operation cannot be fulfilled on ${qualified(rt)} "${name}": ${why}`, details(rt, name))),
-  forbidden: (user: string, verb: string, rt: {plural: string; group: string; sub?: string}, ns: string | undefined, name?: string) => {
+  forbidden: (
+    user: string,
+    verb: string,
+    rt: {plural: string; group: string; sub?: string},
+    ns: string | undefined,
+    name?: string,
+    /** the authorizer's reason (RBAC: a binding's role not found), appended as kube-apiserver appends it */
+    reason?: string,
+  ) => {
     const res = rt.sub ? `${rt.plural}/${rt.sub}` : rt.plural
     const q = rt.group ? `${rt.plural}.${rt.group}` : rt.plural
-    const subject = name === undefined ? `${q}${rt.sub ? '/' + rt.sub : ''} is forbidden` : `${q} "${name}" is forbidden`
+    // apierrors.NewForbidden(GroupResource{group, resource without the subresource}, name, …) (responsewriters/errors.go)
+    const subject = name === undefined ? `${q} is forbidden` : `${q} "${name}" is forbidden`
     const where = ns ? `in the namespace "${ns}"` : 'at the cluster scope'
     const d: Record<string, unknown> = {}
     if (name !== undefined) d.name = name
     if (rt.group) d.group = rt.group
     d.kind = rt.plural
     return new ApiError(
-      body(403, 'Forbidden', `${subject}: User "${user}" cannot ${verb} resource "${res}" in API group "${rt.group}" ${where}`, d),
+      body(
+        403,
+        'Forbidden',
+        `${subject}: User "${user}" cannot ${verb} resource "${res}" in API group "${rt.group}" ${where}${reason ? `: ${reason}` : ''}`,
+        d,
+      ),
     )
   },
   unauthorized: () => new ApiError(body(401, 'Unauthorized', 'Unauthorized')),
