@@ -85,12 +85,7 @@ export function svg(step) {
   const lh = 18
   const width = Math.ceil(Math.max(60, ...lines.map(l => [...l].length)) * cw + 32)
   const height = lines.length * lh + 48
-  const body = lines
-    .map(
-      (l, i) =>
-        `<text x="16" y="${40 + i * lh}" xml:space="preserve">${esc(l)}</text>`,
-    )
-    .join('\n')
+  const body = lines.map((l, i) => `<text x="16" y="${40 + i * lh}" xml:space="preserve">${esc(l)}</text>`).join('\n')
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(step.caption)}">
 <style>text{font:14px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;fill:#d8dee9}</style>
 <rect width="100%" height="100%" rx="8" fill="#2e3440"/>

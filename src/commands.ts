@@ -1,6 +1,7 @@
 /** oclif's explicit command map: the bundle needs no file-system discovery. */
 import Complete from './commands/__complete.js'
 import Completion from './commands/completion.js'
+import Diagnose from './commands/diagnose.js'
 import Get from './commands/get.js'
 import History from './commands/history.js'
 import Logs from './commands/logs.js'
@@ -17,6 +18,7 @@ export const COMMANDS = {
   history: History,
   validate: Validate,
   logs: Logs,
+  diagnose: Diagnose,
   completion: Completion,
   __complete: Complete,
 }

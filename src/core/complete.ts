@@ -13,6 +13,7 @@ export type FlagOf = (name: string) => string | undefined
 const OUTPUTS: Record<string, string[]> = {
   validate: ['json', 'yaml', 'sarif'],
   logs: ['json'],
+  diagnose: ['json', 'yaml'],
 }
 const DEFAULT_OUTPUTS = [
   'json',
@@ -62,8 +63,8 @@ function clusterWord(cmd: string, prev: string): ClusterWord | undefined {
   if (prev === '--to-revision' || (cmd === 'history' && prev === '--revision') || (cmd === 'rollback' && !prev.startsWith('-')))
     return 'revision'
   if (prev === '--llmisvc') return 'llmisvc'
-  // --isvc and logs take either kind of model
-  if (prev === '--isvc' || (cmd === 'logs' && !prev.startsWith('-'))) return 'model'
+  // --isvc, logs and diagnose take either kind of model
+  if (prev === '--isvc' || ((cmd === 'logs' || cmd === 'diagnose') && !prev.startsWith('-'))) return 'model'
   if (prev === '--pod') return 'pod'
   return undefined
 }

@@ -10,6 +10,7 @@ export const GROUP_VERSION = {
   serviceaccounts: '/api/v1',
   secrets: '/api/v1',
   namespaces: '/api/v1',
+  events: '/api/v1',
   deployments: '/apis/apps/v1',
   inferenceservices: '/apis/serving.kserve.io/v1beta1',
   llminferenceservices: '/apis/serving.kserve.io/v1alpha1',

@@ -1,0 +1,36 @@
+/** `diagnose`: why a model's download fails or never starts (core/diagnose.ts), with the fix. */
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
+
+import {BaseCommand} from '../base-command.js'
+import {CliError} from '../errors.js'
+
+export default class Diagnose extends BaseCommand<typeof Diagnose> {
+  static override summary = "Why a model's download fails or never starts, and the command that fixes it"
+  static override description =
+    "Compares what KServe would make for the model (the emulation behind get --isvc) with what happened: its pods' storage-initializer states and restarts, the events about the model and its pods, and the tail of the storage-initializer's log (and of the run before a restart). Known causes (from KServe's storage code and Kubernetes' reasons: credentials, access denied, a missing bucket or key, TLS, a full disk, OOMKilled, an image that cannot be pulled, Pod Security, a download that stalls) are named with their evidence and the fix. Exit code 0 when nothing is wrong, 1 when something is; what could not be read is listed under NOT CHECKED."
+  static override examples = ['<%= config.bin %> diagnose my-model -n ml', '<%= config.bin %> diagnose my-llm -n ml --llmisvc -o json']
+  static override args = {name: Args.string({description: 'The InferenceService (or LLMInferenceService) to diagnose'})}
+  static override flags = {
+    llmisvc: Flags.boolean({description: 'NAME is an LLMInferenceService (found without it when no InferenceService has that name)'}),
+    output: Flags.string({char: 'o', description: 'Output format: json or yaml', options: ['json', 'yaml']}),
+  }
+
+  async run(): Promise<void> {
+    const {args} = await this.parse(Diagnose)
+    const name = args.name
+    if (!name) throw new CliError('Usage', 'diagnose needs the name of a model', {hint: 'kubectl storage-init diagnose NAME -n NAMESPACE'})
+    const [{client, namespace}, {diagnoseModel}] = await Promise.all([this.connect(), import('../core/diagnose.js')])
+    const {waitingFor} = await import('../render/progress.js')
+    const d = await waitingFor(
+      `diagnosing ${name} in ${namespace}`,
+      diagnoseModel(client, this.flags['kserve-namespace'], namespace, name, this.flags.llmisvc ? 'LLMInferenceService' : undefined),
+      !this.flags.output,
+    )
+    if (this.flags.output) {
+      const {render, parseOutput} = await import('../render/output.js')
+      this.print(await render(d, parseOutput(this.flags.output, ['json', 'yaml']), () => []))
+    } else this.print((await import('../render/diagnose.js')).renderDiagnosis(d))
+    if (!d.healthy && d.findings.some(f => f.severity === 'error')) this.exit(1)
+  }
+}

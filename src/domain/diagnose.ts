@@ -1,0 +1,306 @@
+/**
+ * `diagnose`: why a model's download fails or never starts, from evidence alone (pure). What should happen is the
+ * emulation's prediction (domain/kserve); what happened is the pods' init-container states, the events, and the tail of
+ * the storage-initializer's log; known causes are matched against a catalogue built from KServe's storage code and
+ * Kubernetes' reasons (diagnose-catalogue.ts). Each finding: the cause in one line, the evidence, the fix.
+ */
+import {CATALOGUE, type KnownCause} from './diagnose-catalogue.js'
+import type {Prediction} from './kserve/outcome.js'
+import {initContainerOf, podDifferences} from './model-pods.js'
+import {initState, logContainers, type InitState} from './pod-status.js'
+import {compareQuantities} from './quantity.js'
+import type {Injection} from './storage-containers.js'
+
+export type DiagnosisSeverity = 'error' | 'warning'
+
+export interface DiagnosisFinding {
+  id: string
+  name: string
+  severity: DiagnosisSeverity
+  /** the cause, in one line */
+  cause: string
+  /** what shows it: a log line, an event, a field, a refusal */
+  evidence: string[]
+  /** what fixes it, a command where there is one */
+  fix?: string
+  /** the pod it concerns, when one */
+  pod?: string
+  /** where the known cause comes from (a KServe file@tag, Kubernetes) */
+  source?: string
+}
+
+export interface DiagnosisInput {
+  kind: 'InferenceService' | 'LLMInferenceService'
+  namespace: string
+  name: string
+  predictions: Prediction[]
+  /** the per-URI view of the predictor (what `get --isvc` shows), to compare pods with */
+  expected?: Injection
+  pods: any[]
+  /** pod/container -> the tail of its log (and pod/container/previous for the run before a restart) */
+  logs: Map<string, string[]>
+  events: any[]
+  namespaceLabels?: Record<string, string>
+  /** the model's own conditions (status.conditions) */
+  conditions?: any[]
+  now: number
+}
+
+/** A running download whose log has not moved for this long is stalled (kserve#5611). */
+export const STALL_SECONDS = 10 * 60
+
+const fill = (s: string, i: DiagnosisInput): string => {
+  const values: Record<string, string> = {name: i.name, namespace: i.namespace, uri: i.predictions[0]?.uris[0] ?? ''}
+  return s.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? m)
+}
+
+const flag = (kind: DiagnosisInput['kind']) => (kind === 'LLMInferenceService' ? '--llmisvc' : '--isvc')
+
+function fromCause(c: KnownCause, i: DiagnosisInput, evidence: string[], pod?: string): DiagnosisFinding {
+  return {
+    id: c.id,
+    name: c.name,
+    severity: 'error',
+    cause: c.title,
+    evidence,
+    fix: fill(c.fix, i).replace(/--isvc /g, `${flag(i.kind)} `),
+    ...(pod ? {pod} : {}),
+    source: c.source,
+  }
+}
+
+const matchCause = (where: KnownCause['where'], text: string) => CATALOGUE.find(c => c.where === where && c.match.test(text))
+
+/** A memory limit twice the one that was exceeded, as a quantity a user can type. */
+function doubled(limit: string | undefined): string {
+  if (!limit) return '2Gi'
+  for (const [suffix, f] of [
+    ['Gi', 1],
+    ['Mi', 1],
+    ['G', 1],
+    ['M', 1],
+  ] as const)
+    if (limit.endsWith(suffix) && /^\d+$/.test(limit.slice(0, -suffix.length)))
+      return `${Number(limit.slice(0, -suffix.length)) * 2 * f}${suffix}`
+  return compareQuantities(limit, '1Gi') === 1 ? limit : '2Gi'
+}
+
+export function diagnose(i: DiagnosisInput): DiagnosisFinding[] {
+  const out: DiagnosisFinding[] = []
+  const seen = new Set<string>()
+  const add = (f: DiagnosisFinding) => {
+    const key = `${f.id}/${f.pod ?? ''}`
+    if (!seen.has(key)) {
+      seen.add(key)
+      out.push(f)
+    }
+  }
+  // 1. what should happen: KServe refuses the model (the config, the lookup, the URI, the API server)
+  for (const p of i.predictions)
+    if (!p.admitted && p.refusal)
+      add({
+        id: 'DG001',
+        name: 'kserve-refuses',
+        severity: 'error',
+        cause: `${p.refusal.component === 'controller' ? 'the controller fails to reconcile' : p.refusal.component === 'apiserver' ? 'the API server refuses' : 'KServe refuses'} the ${p.component}${p.workload ? ` (${p.workload})` : ''}: no pod can download the model`,
+        evidence: [p.refusal.message, ...(p.refusal.explanation ? [p.refusal.explanation] : [])],
+        fix: /storageInitializer|resource configuration|ociModelMode/.test(p.refusal.message)
+          ? 'fix the ConfigMap: kubectl storage-init validate shows what KServe cannot use, and rollback restores a working revision'
+          : /ClusterStorageContainer/.test(p.refusal.message)
+            ? `point spec.predictor.storageContainerName at a ClusterStorageContainer that serves the URI, or remove it (kubectl storage-init get --isvc ${i.name} -n ${i.namespace})`
+            : /StorageURI not supported|storageUri, must be one of/.test(p.refusal.message)
+              ? 'use a scheme KServe knows (gs s3 pvc file https http hdfs webhdfs oci hf), or serve this one with a ClusterStorageContainer'
+              : undefined,
+      })
+  // 2. pod security: a restricted namespace refuses an init container without the restricted securityContext
+  const level = i.namespaceLabels?.['pod-security.kubernetes.io/enforce']
+  if (level === 'restricted')
+    for (const p of i.predictions)
+      for (const c of p.initContainers) {
+        const sc = c.securityContext ?? {}
+        const missing = [
+          sc.runAsNonRoot === true ? '' : 'runAsNonRoot: true',
+          sc.allowPrivilegeEscalation === false ? '' : 'allowPrivilegeEscalation: false',
+          (sc.capabilities?.drop ?? []).includes('ALL') ? '' : 'capabilities.drop: [ALL]',
+          ['RuntimeDefault', 'Localhost'].includes(sc.seccompProfile?.type) ? '' : 'seccompProfile.type: RuntimeDefault',
+        ].filter(Boolean)
+        if (missing.length)
+          add({
+            id: 'DG010',
+            name: 'pod-security-restricted',
+            severity: 'error',
+            cause: `namespace ${i.namespace} enforces the restricted Pod Security level, and the ${c.name} init container KServe adds does not meet it`,
+            evidence: [`namespace label pod-security.kubernetes.io/enforce=restricted`, `${c.name} lacks ${missing.join(', ')}`],
+            fix: `give the storage-initializer a restricted securityContext through a ClusterStorageContainer (spec.container.securityContext: ${missing.join(', ')}), or label the namespace pod-security.kubernetes.io/enforce=baseline`,
+          })
+      }
+  // 3. what happened to the pods: no pods, no init container, the init container's state, its log
+  const expectsInit = i.predictions.some(p => p.admitted && p.initContainers.some(c => (c.args ?? []).length >= 2))
+  if (i.pods.length === 0 && !out.length) {
+    const creating = i.events.filter(e => /FailedCreate|FailedScheduling|ProgressDeadlineExceeded/.test(`${e.reason}`))
+    for (const e of creating) {
+      const text = `${e.reason}: ${e.message ?? ''}`
+      const c = matchCause('event', text)
+      add(
+        c
+          ? fromCause(c, i, [`${e.involvedObject?.kind ?? 'object'}/${e.involvedObject?.name ?? ''}: ${text}`])
+          : {
+              id: 'DG020',
+              name: 'pods-not-created',
+              severity: 'error',
+              cause: 'the model has no pods: their creation fails',
+              evidence: [text],
+            },
+      )
+    }
+    if (!creating.length)
+      add({
+        id: 'DG021',
+        name: 'no-pods',
+        severity: 'warning',
+        cause: `no pods with the model's labels in namespace ${i.namespace} (scaled to zero, or not created yet)`,
+        evidence: [
+          i.kind === 'InferenceService'
+            ? `no pods with label serving.kserve.io/inferenceservice=${i.name}`
+            : `no pods of llminferenceservice ${i.name}`,
+        ],
+      })
+  }
+  for (const pod of i.pods) {
+    const podName = pod.metadata?.name as string
+    const containers = logContainers(pod)
+    if (containers.length === 0) {
+      if (!expectsInit) continue
+      // injection prerequisites (the pod webhook)
+      const why: string[] = []
+      if (i.namespaceLabels && 'control-plane' in i.namespaceLabels)
+        why.push(`namespace ${i.namespace} has the label control-plane: the pod webhook's namespaceSelector skips it`)
+      if (i.kind === 'InferenceService' && !('serving.kserve.io/inferenceservice' in (pod.metadata?.labels ?? {})))
+        why.push('the pod lacks the label serving.kserve.io/inferenceservice the webhook selects')
+      if (
+        i.kind === 'InferenceService' &&
+        !('internal.serving.kserve.io/storage-initializer-sourceuri' in (pod.metadata?.annotations ?? {}))
+      )
+        why.push('the pod has no storage-initializer-sourceuri annotation (the controller sets it from storageUri)')
+      add({
+        id: 'DG030',
+        name: 'not-injected',
+        severity: 'error',
+        cause: 'the pod has no storage-initializer, though KServe would give it one',
+        evidence: why.length ? why : ['no init container downloads the model; the pod webhook did not run on it'],
+        fix: why.length
+          ? undefined
+          : 'check the pod webhook: kubectl get mutatingwebhookconfiguration inferenceservice.serving.kserve.io -o yaml (its service must have endpoints); pods made before KServe was ready must be recreated',
+        pod: podName,
+      })
+      continue
+    }
+    for (const container of containers) {
+      const s: InitState = initState(pod, container)
+      const spec = (pod.spec?.initContainers ?? []).find((c: any) => c.name === container)
+      const lines = i.logs.get(`${podName}/${container}`) ?? []
+      const previous = i.logs.get(`${podName}/${container}/previous`) ?? []
+      // the log first: it says why the download failed (a container that succeeded logs warnings it got past)
+      const succeeded = s.kind === 'terminated' && s.exitCode === 0
+      for (const line of succeeded ? [] : [...previous, ...lines].reverse()) {
+        const c = matchCause('log', line)
+        if (c) {
+          add(fromCause(c, i, [`[pod/${podName}/${container}] ${line}`], podName))
+          break
+        }
+      }
+      const reason = s.kind === 'waiting' ? s.reason : s.kind === 'terminated' ? (s.reason ?? '') : ''
+      const oom = (s.kind === 'terminated' && s.reason === 'OOMKilled') || (s.kind === 'waiting' && s.last?.reason === 'OOMKilled')
+      if (oom) {
+        const limit = spec?.resources?.limits?.memory as string | undefined
+        add({
+          id: 'DG060',
+          name: 'oom-killed',
+          severity: 'error',
+          cause: `the ${container} runs out of memory${limit ? ` (its limit is ${limit})` : ''}: the kernel kills it (OOMKilled)`,
+          evidence: [
+            `pod/${podName} ${container}: ${s.kind === 'waiting' ? `${s.reason}, last run OOMKilled (exit 137), restarts ${s.restarts}` : 'terminated: OOMKilled'}`,
+          ],
+          fix: `kubectl storage-init set-resources ${flag(i.kind)} ${i.name} -n ${i.namespace} --limits memory=${doubled(limit)}`,
+          pod: podName,
+          source: 'kubernetes',
+        })
+        continue
+      }
+      if (reason) {
+        const c = matchCause('state', `${reason}: ${s.kind === 'waiting' ? (s.message ?? '') : ''}`)
+        if (c && !out.some(f => f.pod === podName && f.severity === 'error'))
+          add(
+            fromCause(
+              c,
+              i,
+              [`pod/${podName} ${container}: ${reason}${s.kind === 'waiting' && s.message ? `: ${s.message}` : ''}`],
+              podName,
+            ),
+          )
+      }
+      if (s.kind === 'terminated' && s.exitCode !== 0 && !out.some(f => f.pod === podName))
+        add({
+          id: 'DG090',
+          name: 'download-failed',
+          severity: 'error',
+          cause: `the ${container} failed (exit ${s.exitCode}) with no known cause in its log`,
+          evidence: [
+            `pod/${podName} ${container}: exit ${s.exitCode}${s.reason ? ` (${s.reason})` : ''}`,
+            ...lines.slice(-3).map(l => `[pod/${podName}/${container}] ${l}`),
+          ],
+          fix: `read the whole log: kubectl storage-init logs ${i.name} -n ${i.namespace}${s.restarts ? ' --previous' : ''}`,
+          pod: podName,
+        })
+      // a download that does not move (kserve#5611)
+      if (s.kind === 'running') {
+        const last = lines.length ? Date.parse(lines[lines.length - 1].slice(0, 30).split(' ')[0]) : NaN
+        const started = s.startedAt ? Date.parse(s.startedAt) : NaN
+        const quietSince = Number.isFinite(last) ? last : started
+        if (Number.isFinite(quietSince) && (i.now - quietSince) / 1000 > STALL_SECONDS)
+          add({
+            id: 'DG050',
+            name: 'download-stalled',
+            severity: 'warning',
+            cause: `the ${container} has logged nothing for ${Math.round((i.now - quietSince) / 60000)} minutes: the download may be stalled`,
+            evidence: [
+              `pod/${podName} ${container}: running since ${s.startedAt ?? '?'}${lines.length ? `; last line: ${lines[lines.length - 1]}` : ''}`,
+            ],
+            fix: `watch it: kubectl storage-init logs ${i.name} -n ${i.namespace} -f; a large model may need more time (raise the Deployment's progressDeadlineSeconds, or the Knative revision's serving.knative.dev/progress-deadline annotation)`,
+            pod: podName,
+          })
+      }
+    }
+    // 4. a pod that runs an older storage-initializer than the configuration gives now
+    if (i.expected) {
+      const d = podDifferences(initContainerOf(pod, i.expected), i.expected)
+      if (d.length)
+        add({
+          id: 'DG040',
+          name: 'stale-pod',
+          severity: 'warning',
+          cause: 'the pod runs a storage-initializer made before the last change',
+          evidence: d,
+          fix: `kubectl storage-init get ${flag(i.kind)} ${i.name} -n ${i.namespace} says how to roll it`,
+          pod: podName,
+        })
+    }
+  }
+  // 5. events about the pods (scheduling, evictions) that the states above do not explain
+  for (const e of i.events) {
+    if (!/FailedScheduling|Evicted|FailedMount|FailedAttachVolume/.test(`${e.reason}`)) continue
+    const text = `${e.reason}: ${e.message ?? ''}`
+    const c = matchCause('event', text)
+    if (c)
+      add(
+        fromCause(
+          c,
+          i,
+          [`${e.involvedObject?.kind ?? 'object'}/${e.involvedObject?.name ?? ''}: ${text}`],
+          e.involvedObject?.kind === 'Pod' ? e.involvedObject.name : undefined,
+        ),
+      )
+  }
+  const order = {error: 0, warning: 1}
+  return out.sort((a, b) => order[a.severity] - order[b.severity])
+}
