@@ -31,6 +31,7 @@ export default class Diagnose extends BaseCommand<typeof Diagnose> {
       const {render, parseOutput} = await import('../render/output.js')
       this.print(await render(d, parseOutput(this.flags.output, ['json', 'yaml']), () => []))
     } else this.print((await import('../render/diagnose.js')).renderDiagnosis(d))
-    if (!d.healthy && d.findings.some(f => f.severity === 'error')) this.exit(1)
+    // as validate: the exit status without an error of its own
+    if (d.findings.some(f => f.severity === 'error')) process.exitCode = 1
   }
 }

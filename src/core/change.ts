@@ -357,13 +357,19 @@ async function stalePods(client: KubeClient, live: Live, applied: Planned[], llm
     }).catch(e => {
       if (!isApiStatus(e, 404) && !isApiStatus(e, 403)) throw e
     })
+    // one emulation per storage URI, however many pods share it
+    const wanted = new Map<string, ReturnType<typeof selectInjection>>()
     await eachPodPage(client, 'serving.kserve.io/inferenceservice', page => {
       for (const p of page) {
         const uri = p.metadata.annotations?.['internal.serving.kserve.io/storage-initializer-sourceuri']
         const m = model(p.metadata.namespace, 'InferenceService', p.metadata.labels['serving.kserve.io/inferenceservice'])
         m.pods++
         if (!uri) continue
-        const want = selectInjection(uri, doc, containers, {release: live.release, crdInstalled: live.crdInstalled})
+        let want = wanted.get(uri)
+        if (!want) {
+          want = selectInjection(uri, doc, containers, {release: live.release, crdInstalled: live.crdInstalled})
+          if (wanted.size < 10_000) wanted.set(uri, want)
+        }
         if (podDifferences(initContainerOf(p, want), want).length) m.stale++
       }
     })

@@ -7,7 +7,7 @@
 import {CliError, isApiStatus} from '../errors.js'
 import type {KubeClient} from '../kube/client.js'
 import {streamLog} from '../kube/logs.js'
-import {listObjects} from '../kube/objects.js'
+import {listAllObjects, listObjects} from '../kube/objects.js'
 import {API_VERSION} from '../domain/api-version.js'
 import {diagnose, type DiagnosisFinding} from '../domain/diagnose.js'
 import {initState, logContainers} from '../domain/pod-status.js'
@@ -34,11 +34,25 @@ async function tail(client: KubeClient, namespace: string, pod: string, containe
     namespace,
     pod,
     container,
-    options: {follow: false, previous, tailLines: TAIL},
+    options: {follow: false, previous, tailLines: TAIL, limitBytes: LOG_BYTES},
     onLine: l => lines.push(l.time ? `${l.time} ${l.message}` : l.message),
     signal: ac.signal,
   })
   return lines
+}
+
+/** At most this many log reads at once, whatever the number of pods. */
+const CONCURRENT_LOGS = 8
+/** At most this much of each log (a progress bar rewritten with \r is one long line). */
+const LOG_BYTES = 64 * 1024
+
+async function pooled<T>(tasks: (() => Promise<T>)[], n: number): Promise<void> {
+  let next = 0
+  await Promise.all(
+    Array.from({length: Math.min(n, tasks.length)}, async () => {
+      while (next < tasks.length) await tasks[next++]()
+    }),
+  )
 }
 
 export async function diagnoseModel(
@@ -51,70 +65,71 @@ export async function diagnoseModel(
   const notChecked: Diagnosis['notChecked'] = []
   const view = await inspectIsvc(client, kserveNamespace, namespace, name, kind)
   const modelKind = view.inferenceService.kind
+  if (!view.storage.length && !view.predictions.some(p => p.uris.length))
+    throw new CliError('Invalid', `${modelKind.toLowerCase()} "${name}" names no storage URI: it has no storage-initializer to diagnose`)
+  for (const n of view.notChecked ?? []) notChecked.push(n)
   const selector =
     modelKind === 'InferenceService'
       ? `serving.kserve.io/inferenceservice=${name}`
       : `app.kubernetes.io/part-of=llminferenceservice,app.kubernetes.io/name=${name}`
   const forbidden = (what: string) => (e: unknown) => {
     if (isApiStatus(e, 403)) {
-      notChecked.push({what, reason: 'forbidden: no permission to read it'})
+      if (!notChecked.some(n => n.what === what)) notChecked.push({what, reason: 'forbidden: no permission to read it'})
       return undefined
     }
     throw e
   }
+  const workloads = view.predictions.map(p => p.workload).filter((w): w is string => !!w)
   const [pods, events, ns] = await Promise.all([
     listObjects(client, 'pods', {namespace, labelSelector: selector}).catch(forbidden(`the pods of ${name}`)),
-    listObjects(client, 'events', {namespace}).catch(forbidden(`the events of namespace ${namespace}`)),
+    // only the events about this model are kept: its pods, its own object, its workloads and their ReplicaSets
+    listAllObjects(client, 'events', {namespace}, (e: any) => e).catch(forbidden(`the events of namespace ${namespace}`)),
     client.get<any>(`/api/v1/namespaces/${encodeURIComponent(namespace)}`).catch(forbidden(`namespace ${namespace} (its labels)`)),
   ])
   const podList: any[] = pods ?? []
   const podNames = new Set(podList.map(p => p.metadata?.name))
-  // the model's events: its pods, its own object, and its workloads (named after it: NAME-predictor…, NAME-kserve…)
   const concerns = (e: any) => {
     const o = e.involvedObject ?? {}
-    return podNames.has(o.name) || o.name === name || String(o.name ?? '').startsWith(`${name}-`)
+    const n = String(o.name ?? '')
+    if (o.kind === 'Pod') return podNames.has(n)
+    return n === name || workloads.some(w => n === w || new RegExp(`^${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-[a-z0-9]+$`).test(n))
   }
   const logs = new Map<string, string[]>()
-  await Promise.all(
-    podList.flatMap(p =>
-      logContainers(p).flatMap(c => {
-        const s = initState(p, c)
-        if (s.kind === 'not-created' || (s.kind === 'waiting' && s.restarts === 0)) return []
-        const reads = [
-          tail(client, namespace, p.metadata.name, c, false)
-            .then(l => void logs.set(`${p.metadata.name}/${c}`, l))
-            .catch(e => {
-              if (isApiStatus(e, 403))
-                notChecked.push({what: `the log of pod/${p.metadata.name}/${c}`, reason: 'forbidden: no permission to read pods/log'})
-              else if (!isApiStatus(e, 400) && !isApiStatus(e, 404)) throw e
-            }),
-        ]
-        if (s.restarts > 0)
-          reads.push(
-            tail(client, namespace, p.metadata.name, c, true)
-              .then(l => void logs.set(`${p.metadata.name}/${c}/previous`, l))
-              .catch(e => {
-                if (!isApiStatus(e, 400) && !isApiStatus(e, 403) && !isApiStatus(e, 404)) throw e
-              }),
-          )
-        return reads
-      }),
-    ),
-  )
+  const unread = (what: string) => (e: unknown) => {
+    // a log that cannot be read (a node gone, no permission) is said, and the diagnosis goes on
+    if (!isApiStatus(e, 400) && !isApiStatus(e, 404)) notChecked.push({what, reason: (e as Error).message ?? String(e)})
+  }
+  const reads: (() => Promise<void>)[] = []
+  for (const p of podList)
+    for (const c of logContainers(p)) {
+      const s = initState(p, c)
+      if (s.kind === 'not-created' || (s.kind === 'waiting' && s.restarts === 0) || (s.kind === 'terminated' && s.exitCode === 0)) continue
+      const pod = p.metadata.name
+      reads.push(() =>
+        tail(client, namespace, pod, c, false)
+          .then(l => void logs.set(`${pod}/${c}`, l))
+          .catch(unread(`the log of pod/${pod}/${c}`)),
+      )
+      if (s.restarts > 0)
+        reads.push(() =>
+          tail(client, namespace, pod, c, true)
+            .then(l => void logs.set(`${pod}/${c}/previous`, l))
+            .catch(unread(`the previous log of pod/${pod}/${c}`)),
+        )
+    }
+  await pooled(reads, CONCURRENT_LOGS)
   const findings = diagnose({
     kind: modelKind,
     namespace,
     name,
     predictions: view.predictions,
-    expected: view.storage.find(s => s.component === 'predictor' || s.component === 'model')?.injection,
     pods: podList,
+    staleness: new Map(view.pods.map(p => [p.name, {differences: p.differences, expected: p.expected.source}])),
     logs,
-    events: (events ?? []).filter(concerns),
+    events: ((events as {items: any[]} | undefined)?.items ?? []).filter(concerns),
     namespaceLabels: ns ? (ns.metadata?.labels ?? {}) : undefined,
     now: Date.now(),
   })
-  if (!view.storage.length && !view.predictions.some(p => p.uris.length))
-    throw new CliError('Invalid', `${modelKind.toLowerCase()} "${name}" names no storage URI: it has no storage-initializer to diagnose`)
   return {
     apiVersion: API_VERSION,
     kind: 'Diagnosis',

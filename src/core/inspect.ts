@@ -1,5 +1,5 @@
 /** `get`: what is configured, where it comes from, and what each model will actually get. */
-import {CliError} from '../errors.js'
+import {CliError, isCliError} from '../errors.js'
 import type {KubeClient} from '../kube/client.js'
 import {
   CONFIGMAP,
@@ -251,6 +251,8 @@ export interface IsvcInspection {
   /** the emulation's answer: one entry per pod template KServe makes for the model (README: JSON schema) */
   predictions: Prediction[]
   pods: PodView[]
+  /** what could not be read (a 403), and so is not shown */
+  notChecked?: {what: string; reason: string}[]
   rollout: Rollout
 }
 
@@ -280,8 +282,13 @@ export async function inspectIsvc(
 }
 
 async function isvcView(client: KubeClient, loaded: Loaded, isvc: any, namespace: string, name: string): Promise<IsvcInspection> {
+  const notChecked: NonNullable<IsvcInspection['notChecked']> = []
   const [pods, ns] = await Promise.all([
-    listModelPods(client, namespace, `serving.kserve.io/inferenceservice=${name}`),
+    listModelPods(client, namespace, `serving.kserve.io/inferenceservice=${name}`).catch(e => {
+      if (!(isCliError(e) && e.kind === 'Forbidden')) throw e
+      notChecked.push({what: `the pods of ${name}`, reason: e.message})
+      return [] as any[]
+    }),
     getObject(client, 'namespaces', namespace).catch(() => undefined),
   ])
   const storageContainerName: string | null = isvc.spec?.predictor?.storageContainerName ?? null
@@ -300,14 +307,18 @@ async function isvcView(client: KubeClient, loaded: Loaded, isvc: any, namespace
   )
   // one prediction per pod template KServe makes: the predictor and canaries always, a transformer or explainer that downloads
   const predictions = all.filter(p => p.uris.length || p.component === 'predictor' || p.component.startsWith('canary'))
+  // each pod against the template it was made from: the prediction whose workload its name starts with (a canary's
+  // Deployment is the stable one's name and more), else the one of its component; the whole template (every storageUris
+  // entry), not one URI
   const podViews = pods.map(p => {
     const component = p.metadata?.labels?.component ?? 'predictor'
-    const annotated = p.metadata?.annotations?.['internal.serving.kserve.io/storage-initializer-sourceuri']
-    const st =
-      storage.find(s => s.uri === annotated && s.component === component) ??
-      storage.find(s => s.uri === annotated) ??
-      storage.find(s => s.component === component)
-    return podView(p, st?.injection, component)
+    const podName = String(p.metadata?.name ?? '')
+    const mine = all.filter(x => x.component === component || (component === 'predictor' && x.component.startsWith('canary')))
+    const byWorkload = mine
+      .filter(x => x.workload && podName.startsWith(`${x.workload}-`))
+      .sort((a, b) => (b.workload?.length ?? 0) - (a.workload?.length ?? 0))[0]
+    const prediction = byWorkload ?? mine.find(x => x.component === component)
+    return podView(p, prediction ? projectInjection(prediction) : undefined, component)
   })
   const mode = deploymentMode(isvc, loaded.configMapObject, loaded.release)
   return {
@@ -319,6 +330,7 @@ async function isvcView(client: KubeClient, loaded: Loaded, isvc: any, namespace
     storage,
     predictions,
     pods: podViews,
+    ...(notChecked.length ? {notChecked} : {}),
     rollout: rolloutFor(
       'InferenceService',
       name,

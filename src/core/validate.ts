@@ -99,7 +99,8 @@ export async function validateLive(client: KubeClient, kserveNamespace?: string,
     allowMissing: true,
     ...(releaseFlag ? {release: parseRelease(releaseFlag)} : {}),
   })
-  const ns = state.namespace
+  // without the ConfigMap, KServe's namespace is not known (a --kserve-namespace that holds none is not it)
+  const ns = state.configMap ? state.namespace : null
   const text = state.text
   const cmObject: ConfigMapObject | undefined = state.configMap?.object
   const csc = state.storageContainers

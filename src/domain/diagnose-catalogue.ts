@@ -40,9 +40,10 @@
  * - `Storage initialization failed:` / `Unexpected error during storage initialization:` on their own: the entries match
  *   the message they wrap.
  *
- * Ids: DG1xx log lines, DG2xx container states, DG3xx events. diagnose.ts makes DG120 (download-stalled), DG201
- * (oom-killed, with a computed limit) and DG290 (download-failed, no known cause) itself; DG120 and DG290 are not used
- * here, DG201 is the same cause (a fallback when the state is matched as text).
+ * Ids: DG1xx log lines, DG2xx container states, DG3xx events. diagnose.ts makes DG0xx itself (DG001 KServe refuses,
+ * DG010 Pod Security, DG020/DG021 no pods, DG030 not injected, DG040 stale pod, DG050 download stalled, DG060
+ * OOMKilled with a computed limit, DG090 failed with no known cause); DG201 is the same cause as DG060, a fallback when
+ * the state is matched as text.
  *
  * Regexes: JavaScript, unanchored for log lines (lines may carry a timestamp and a logger prefix), anchored at the reason
  * for states and events; no nested quantifiers, at most one lazy `.*?` per alternative.

@@ -6,10 +6,8 @@
  */
 import {CATALOGUE, type KnownCause} from './diagnose-catalogue.js'
 import type {Prediction} from './kserve/outcome.js'
-import {initContainerOf, podDifferences} from './model-pods.js'
 import {initState, logContainers, type InitState} from './pod-status.js'
-import {compareQuantities} from './quantity.js'
-import type {Injection} from './storage-containers.js'
+import {parseQuantity} from './quantity.js'
 
 export type DiagnosisSeverity = 'error' | 'warning'
 
@@ -34,9 +32,9 @@ export interface DiagnosisInput {
   namespace: string
   name: string
   predictions: Prediction[]
-  /** the per-URI view of the predictor (what `get --isvc` shows), to compare pods with */
-  expected?: Injection
   pods: any[]
+  /** per pod: how its init container differs from what its template gives now (get --isvc's comparison) */
+  staleness?: Map<string, {differences: string[]; expected: string}>
   /** pod/container -> the tail of its log (and pod/container/previous for the run before a restart) */
   logs: Map<string, string[]>
   events: any[]
@@ -71,18 +69,12 @@ function fromCause(c: KnownCause, i: DiagnosisInput, evidence: string[], pod?: s
 
 const matchCause = (where: KnownCause['where'], text: string) => CATALOGUE.find(c => c.where === where && c.match.test(text))
 
-/** A memory limit twice the one that was exceeded, as a quantity a user can type. */
+/** A memory limit twice the one that was exceeded, in Mi or Gi (a user can type it). */
 function doubled(limit: string | undefined): string {
-  if (!limit) return '2Gi'
-  for (const [suffix, f] of [
-    ['Gi', 1],
-    ['Mi', 1],
-    ['G', 1],
-    ['M', 1],
-  ] as const)
-    if (limit.endsWith(suffix) && /^\d+$/.test(limit.slice(0, -suffix.length)))
-      return `${Number(limit.slice(0, -suffix.length)) * 2 * f}${suffix}`
-  return compareQuantities(limit, '1Gi') === 1 ? limit : '2Gi'
+  const bytes = limit ? parseQuantity(limit) : undefined
+  if (!bytes || bytes <= 0) return '2Gi'
+  const mi = Math.ceil((bytes * 2) / 1024 ** 2)
+  return mi % 1024 === 0 ? `${mi / 1024}Gi` : `${mi}Mi`
 }
 
 export function diagnose(i: DiagnosisInput): DiagnosisFinding[] {
@@ -253,7 +245,7 @@ export function diagnose(i: DiagnosisInput): DiagnosisFinding[] {
           pod: podName,
         })
       // a download that does not move (kserve#5611)
-      if (s.kind === 'running') {
+      if (s.kind === 'running' && i.logs.has(`${podName}/${container}`)) {
         const last = lines.length ? Date.parse(lines[lines.length - 1].slice(0, 30).split(' ')[0]) : NaN
         const started = s.startedAt ? Date.parse(s.startedAt) : NaN
         const quietSince = Number.isFinite(last) ? last : started
@@ -271,20 +263,19 @@ export function diagnose(i: DiagnosisInput): DiagnosisFinding[] {
           })
       }
     }
-    // 4. a pod that runs an older storage-initializer than the configuration gives now
-    if (i.expected) {
-      const d = podDifferences(initContainerOf(pod, i.expected), i.expected)
-      if (d.length)
-        add({
-          id: 'DG040',
-          name: 'stale-pod',
-          severity: 'warning',
-          cause: 'the pod runs a storage-initializer made before the last change',
-          evidence: d,
-          fix: `kubectl storage-init get ${flag(i.kind)} ${i.name} -n ${i.namespace} says how to roll it`,
-          pod: podName,
-        })
-    }
+    // 4. a pod that runs an older storage-initializer than the configuration gives now (not when KServe refuses the
+    // configuration: new pods would be refused, rolling them would do harm)
+    const stale = i.staleness?.get(podName)
+    if (stale?.differences.length && stale.expected !== 'error' && !out.some(f => f.id === 'DG001'))
+      add({
+        id: 'DG040',
+        name: 'stale-pod',
+        severity: 'warning',
+        cause: 'the pod runs a storage-initializer made before the last change',
+        evidence: stale.differences,
+        fix: `kubectl storage-init get ${flag(i.kind)} ${i.name} -n ${i.namespace} says how to roll it`,
+        pod: podName,
+      })
   }
   // 5. events about the pods (scheduling, evictions) that the states above do not explain
   for (const e of i.events) {

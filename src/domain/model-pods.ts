@@ -7,7 +7,7 @@ import {llmDeploymentName} from './llmisvc.js'
 import {sameQuantity} from './quantity.js'
 import {atLeast, type Release} from './release.js'
 import type {Injection, Resources} from './storage-containers.js'
-import {components, componentStorage} from './kserve/controller.js'
+import {components, componentStorage, SCHEME_PLACEHOLDER} from './kserve/controller.js'
 
 /** The URI the controller annotates for `storage: {key, path}`: the webhook builds the real one from the storage secret. */
 export {SCHEME_PLACEHOLDER} from './kserve/controller.js'
@@ -84,9 +84,26 @@ const GETS_INIT: Injection['source'][] = ['clusterstoragecontainer', 'configmap'
 
 const show = (v: unknown) => (v === undefined ? '(none)' : JSON.stringify(v))
 
+/** JSON with object keys sorted: the API server returns unstructured objects key-sorted, typed ones in field order. */
+function canonical(v: unknown): string {
+  const sort = (x: any): any =>
+    Array.isArray(x)
+      ? x.map(sort)
+      : x && typeof x === 'object'
+        ? Object.fromEntries(
+            Object.keys(x)
+              .sort()
+              .map(k => [k, sort(x[k])]),
+          )
+        : x
+  return JSON.stringify(sort(v))
+}
+
 /**
- * The emulated container's other fields, compared with the pod's where the pod states them (a pod's init container
- * also holds what the emulation leaves out, such as credentials: env is compared by the names the emulation sets).
+ * The emulated container's other fields, compared with the pod's where both state them: fields the emulation leaves
+ * unset are not compared (admission plugins and platforms set them: OpenShift's security context constraints,
+ * AlwaysPullImages), nor what it cannot know (credentials' env; a `storage.path` URI the webhook builds from a secret),
+ * and mounts by path, name, readOnly and subPath (as the API server stores them: false and empty left out).
  */
 function fieldDifferences(init: any, want: any | undefined): string[] {
   if (!want) return []
@@ -94,19 +111,25 @@ function fieldDifferences(init: any, want: any | undefined): string[] {
   // the API server defaults imagePullPolicy (Always for :latest or no tag, else IfNotPresent): compare with that
   const tag = /:([^/:@]+)$/.exec(String(want.image ?? ''))?.[1]
   const stored = {...want, imagePullPolicy: want.imagePullPolicy ?? (!tag || tag === 'latest' ? 'Always' : 'IfNotPresent')}
-  for (const k of ['args', 'command', 'imagePullPolicy', 'securityContext'] as const)
-    if (k in init && JSON.stringify(init[k]) !== JSON.stringify(stored[k])) d.push(`${k} ${show(init[k])} -> ${show(stored[k])}`)
+  if (String(stored.args?.[0] ?? '').startsWith(SCHEME_PLACEHOLDER) && Array.isArray(init.args))
+    stored.args = [init.args[0], ...stored.args.slice(1)]
+  for (const k of ['args', 'command', 'securityContext'] as const)
+    if (k in init && stored[k] !== undefined && canonical(init[k]) !== canonical(stored[k]))
+      d.push(`${k} ${show(init[k])} -> ${show(stored[k])}`)
+  if ('imagePullPolicy' in init && want.imagePullPolicy !== undefined && init.imagePullPolicy !== stored.imagePullPolicy)
+    d.push(`imagePullPolicy ${show(init.imagePullPolicy)} -> ${show(stored.imagePullPolicy)}`)
   if (Array.isArray(init.env))
     for (const e of want.env ?? []) {
       const got = init.env.find((x: any) => x?.name === e.name)
-      if (JSON.stringify(got?.value ?? got?.valueFrom) !== JSON.stringify(e.value ?? e.valueFrom))
+      if (canonical(got?.value ?? got?.valueFrom) !== canonical(e.value ?? e.valueFrom))
         d.push(`env ${e.name} ${show(got?.value ?? got?.valueFrom)} -> ${show(e.value ?? e.valueFrom)}`)
     }
   if (Array.isArray(init.volumeMounts))
     for (const m of want.volumeMounts ?? []) {
       const got = init.volumeMounts.find((x: any) => x?.mountPath === m.mountPath)
-      if (!got || got.name !== m.name || Boolean(got.readOnly) !== Boolean(m.readOnly) || (got.subPath ?? '') !== (m.subPath ?? ''))
-        d.push(`volumeMount ${m.mountPath} ${show(got)} -> ${show(m)}`)
+      const differs =
+        !got || got.name !== m.name || Boolean(got.readOnly) !== Boolean(m.readOnly) || (got.subPath ?? '') !== (m.subPath ?? '')
+      if (differs) d.push(`volumeMount ${m.mountPath} ${show(got)} -> ${show(m)}`)
     }
   return d
 }

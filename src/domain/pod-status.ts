@@ -94,7 +94,12 @@ export function slimPod(p: any): any {
     image: c.image,
     args: c.args,
     resources: c.resources,
-    volumeMounts: c.volumeMounts?.map((m: any) => ({name: m.name, mountPath: m.mountPath})),
+    volumeMounts: c.volumeMounts?.map((m: any) => ({
+      name: m.name,
+      mountPath: m.mountPath,
+      ...(m.readOnly ? {readOnly: true} : {}),
+      ...(m.subPath ? {subPath: m.subPath} : {}),
+    })),
   })
   return {
     metadata: {

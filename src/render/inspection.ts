@@ -199,7 +199,9 @@ export function renderIsvc(v: IsvcInspection, wide: boolean): string {
       ),
     )
   out.push('', 'PODS')
-  if (v.pods.length === 0)
+  const unread = (v.notChecked ?? []).find(n => n.what.startsWith('the pods'))
+  if (unread) out.push(`(cannot read them: ${unread.reason})`)
+  else if (v.pods.length === 0)
     out.push(
       `(no pods with label ${v.inferenceService.kind === 'InferenceService' ? `serving.kserve.io/inferenceservice=${v.inferenceService.name}` : `app.kubernetes.io/name=${v.inferenceService.name},app.kubernetes.io/part-of=llminferenceservice`})`,
     )

@@ -104,8 +104,10 @@ test('a model with no problem gets a clean bill (exit 0)', async () => {
 })
 
 test('OOMKilled: the cause, the evidence, and set-resources with a larger limit', async () => {
-  const {code, d} = await json('m', 'd-oom')
+  const {code, d, stderr} = await json('m', 'd-oom')
   expect(code).toBe(1)
+  // the exit status alone says a problem was found: no error line beside the JSON
+  expect(stderr).toBe('')
   const f = d.findings.find((x: any) => x.name === 'oom-killed')
   expect(f.evidence[0]).toContain('OOMKilled')
   expect(f.fix).toBe('kubectl storage-init set-resources --isvc m -n d-oom --limits memory=2Gi')

@@ -349,3 +349,15 @@ describe('a running pod compared with its emulated pod, field by field', () => {
     ])
   })
 })
+
+test('fields KServe does not set are not compared, and key order does not make a difference', () => {
+  const p = predictor(emulateInferenceService(isvc({model: {storageUri: 'hf://o/m'}}), state('v0.20.0')))
+  const want = projectInjection(p)
+  // OpenShift's security context constraints and AlwaysPullImages set what the emulation leaves unset
+  const admitted = {...structuredClone(init(p)), securityContext: {runAsUser: 1000680000}, imagePullPolicy: 'Always'}
+  expect(podDifferences(admitted, want)).toEqual([])
+  // a ClusterStorageContainer's securityContext comes back key-sorted from the API server, a pod's in field order
+  const withSc = {...projectInjection(p), container: {...init(p), securityContext: {runAsNonRoot: true, allowPrivilegeEscalation: false}}}
+  const pod = {...structuredClone(init(p)), securityContext: {allowPrivilegeEscalation: false, runAsNonRoot: true}}
+  expect(podDifferences(pod, withSc as any)).toEqual([])
+})
