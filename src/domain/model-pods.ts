@@ -3,6 +3,7 @@
  * names, its deployment mode, how a pod's storage-initializer differs from what it would get now (by value), and what
  * it takes for its pods to pick up a change.
  */
+import {canonical} from './history.js'
 import {llmDeploymentName} from './llmisvc.js'
 import {sameQuantity} from './quantity.js'
 import {atLeast, type Release} from './release.js'
@@ -83,21 +84,6 @@ function sameResources(a: Resources | undefined, b: Resources | undefined): stri
 const GETS_INIT: Injection['source'][] = ['clusterstoragecontainer', 'configmap']
 
 const show = (v: unknown) => (v === undefined ? '(none)' : JSON.stringify(v))
-
-/** JSON with object keys sorted: the API server returns unstructured objects key-sorted, typed ones in field order. */
-function canonical(v: unknown): string {
-  const sort = (x: any): any =>
-    Array.isArray(x)
-      ? x.map(sort)
-      : x && typeof x === 'object'
-        ? Object.fromEntries(
-            Object.keys(x)
-              .sort()
-              .map(k => [k, sort(x[k])]),
-          )
-        : x
-  return JSON.stringify(sort(v))
-}
 
 /**
  * The emulated container's other fields, compared with the pod's where both state them: fields the emulation leaves
