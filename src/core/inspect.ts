@@ -256,6 +256,41 @@ export interface IsvcInspection {
   rollout: Rollout
 }
 
+/**
+ * What the view of a model reads besides the configuration: its pods (by label selector) and its namespace. `diagnose`
+ * shares one per namespace between the views and its own reads, so nothing is read twice.
+ */
+export interface ModelReads {
+  pods(namespace: string, labelSelector: string): Promise<any[]>
+  namespace(name: string): Promise<any>
+}
+
+/** Each read once: the same promise to every caller (each attaches its own handling of a refusal). */
+export function memoReads(client: KubeClient, pods?: ModelReads['pods']): ModelReads {
+  const cache = new Map<string, Promise<any>>()
+  const once = <T>(key: string, read: () => Promise<T>): Promise<T> => {
+    let p = cache.get(key)
+    if (!p) {
+      p = read()
+      p.catch(() => undefined)
+      cache.set(key, p)
+    }
+    return p
+  }
+  return {
+    pods: (ns, sel) => once(`pods/${ns}/${sel}`, () => (pods ? pods(ns, sel) : listModelPods(client, ns, sel))),
+    namespace: ns => once(`ns/${ns}`, () => getObject(client, 'namespaces', ns)),
+  }
+}
+
+/** What a caller that already holds them gives inspectIsvc: the configuration, the model object, shared reads. */
+export interface Shared {
+  loaded?: Loaded
+  /** the model as listed (list items carry no kind) */
+  model?: {kind: 'InferenceService' | 'LLMInferenceService'; object: any}
+  reads?: ModelReads
+}
+
 /** `get --isvc NAME` (or --llmisvc): an InferenceService, else an LLMInferenceService of that name. */
 export async function inspectIsvc(
   client: KubeClient,
@@ -263,15 +298,32 @@ export async function inspectIsvc(
   namespace: string,
   name: string,
   kind?: 'LLMInferenceService',
+  shared: Shared = {},
 ): Promise<IsvcInspection> {
-  const [loaded, isvc, llm] = await Promise.all([
-    inspect(client, kserveNamespace),
+  const reads = shared.reads ?? memoReads(client)
+  const [loaded, model] = await Promise.all([
+    shared.loaded ?? inspect(client, kserveNamespace),
+    shared.model ?? findModel(client, namespace, name, kind),
+  ])
+  return model.kind === 'InferenceService'
+    ? isvcView(client, loaded, model.object, namespace, name, reads)
+    : llmView(client, loaded, model.object, namespace, name, reads)
+}
+
+/** The InferenceService of that name, else the LLMInferenceService (only that with kind); not found: one clear line. */
+export async function findModel(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+  kind?: 'LLMInferenceService',
+): Promise<NonNullable<Shared['model']>> {
+  const [isvc, llm] = await Promise.all([
     kind ? undefined : findInferenceService(client, namespace, name),
     kind ? findLlmInferenceService(client, namespace, name) : undefined,
   ])
-  if (isvc) return isvcView(client, loaded, isvc, namespace, name)
+  if (isvc) return {kind: 'InferenceService', object: isvc}
   const l = llm ?? (kind ? undefined : await findLlmInferenceService(client, namespace, name))
-  if (l) return llmView(client, loaded, l, namespace, name)
+  if (l) return {kind: 'LLMInferenceService', object: l}
   throw new CliError(
     'NotFound',
     `${kind ? 'llminferenceservice' : 'inferenceservice'} "${name}" not found in namespace "${namespace}"${kind ? '' : ' (nor an llminferenceservice)'}`,
@@ -281,15 +333,22 @@ export async function inspectIsvc(
   )
 }
 
-async function isvcView(client: KubeClient, loaded: Loaded, isvc: any, namespace: string, name: string): Promise<IsvcInspection> {
+async function isvcView(
+  client: KubeClient,
+  loaded: Loaded,
+  isvc: any,
+  namespace: string,
+  name: string,
+  reads: ModelReads,
+): Promise<IsvcInspection> {
   const notChecked: NonNullable<IsvcInspection['notChecked']> = []
   const [pods, ns] = await Promise.all([
-    listModelPods(client, namespace, `serving.kserve.io/inferenceservice=${name}`).catch(e => {
+    reads.pods(namespace, `serving.kserve.io/inferenceservice=${name}`).catch(e => {
       if (!(isCliError(e) && e.kind === 'Forbidden')) throw e
       notChecked.push({what: `the pods of ${name}`, reason: e.message})
       return [] as any[]
     }),
-    getObject(client, 'namespaces', namespace).catch(() => undefined),
+    reads.namespace(namespace).catch(() => undefined),
   ])
   const storageContainerName: string | null = isvc.spec?.predictor?.storageContainerName ?? null
   // the pod webhook's namespaceSelector (control-plane DoesNotExist) needs the namespace's labels
@@ -341,8 +400,15 @@ async function isvcView(client: KubeClient, loaded: Loaded, isvc: any, namespace
   }
 }
 
-async function llmView(client: KubeClient, loaded: Loaded, llm: any, namespace: string, name: string): Promise<IsvcInspection> {
-  const pods = await listModelPods(client, namespace, llmPodSelector(name))
+async function llmView(
+  client: KubeClient,
+  loaded: Loaded,
+  llm: any,
+  namespace: string,
+  name: string,
+  reads: ModelReads,
+): Promise<IsvcInspection> {
+  const pods = await reads.pods(namespace, llmPodSelector(name))
   const runs = new Map<string, PodSpec>()
   for (const [k, v] of loaded.llmTemplates) if (k.startsWith(`${namespace}/`)) runs.set(k.slice(namespace.length + 1), v)
   const predictions = emulateLlmInferenceService(llm, loaded.state, runs)

@@ -12,6 +12,8 @@ export const GROUP_VERSION = {
   namespaces: '/api/v1',
   events: '/api/v1',
   deployments: '/apis/apps/v1',
+  endpointslices: '/apis/discovery.k8s.io/v1',
+  mutatingwebhookconfigurations: '/apis/admissionregistration.k8s.io/v1',
   inferenceservices: '/apis/serving.kserve.io/v1beta1',
   llminferenceservices: '/apis/serving.kserve.io/v1alpha1',
   clusterstoragecontainers: '/apis/serving.kserve.io/v1alpha1',

@@ -41,7 +41,28 @@ export interface DiagnosisInput {
   namespaceLabels?: Record<string, string>
   /** the model's own conditions (status.conditions) */
   conditions?: any[]
+  /** Standard or Knative (get --isvc's deploymentMode); the progress deadline depends on it */
+  deploymentMode?: string
+  /** the model's annotations (serving.knative.dev/progress-deadline) */
+  annotations?: Record<string, string>
   now: number
+}
+
+/** Knative's default revision progress deadline (config-deployment progress-deadline) and a Deployment's default. */
+export const DEFAULT_DEADLINE_SECONDS = 600
+
+/** A Knative duration (time.ParseDuration: 90s, 20m, 1h30m) in seconds; undefined when it is not one. */
+export function durationSeconds(text: string | undefined): number | undefined {
+  if (!text) return undefined
+  const re = /(\d+(?:\.\d+)?)(h|m|s|ms)/gy
+  let total = 0
+  let m: RegExpExecArray | null
+  let end = 0
+  while ((m = re.exec(text))) {
+    total += Number(m[1]) * {h: 3600, m: 60, s: 1, ms: 0.001}[m[2] as 'h' | 'm' | 's' | 'ms']
+    end = re.lastIndex
+  }
+  return end === text.length && end > 0 ? total : undefined
 }
 
 /** A running download whose log has not moved for this long is stalled (kserve#5611). */
@@ -66,6 +87,9 @@ function fromCause(c: KnownCause, i: DiagnosisInput, evidence: string[], pod?: s
     source: c.source,
   }
 }
+
+/** A log line without the timestamp the API server was asked for (the line's own, if it has one, stays). */
+const untimed = (line: string) => line.replace(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z /, '')
 
 const matchCause = (where: KnownCause['where'], text: string) => CATALOGUE.find(c => c.where === where && c.match.test(text))
 
@@ -126,10 +150,29 @@ export function diagnose(i: DiagnosisInput): DiagnosisFinding[] {
             fix: `give the storage-initializer a restricted securityContext through a ClusterStorageContainer (spec.container.securityContext: ${missing.join(', ')}), or label the namespace pod-security.kubernetes.io/enforce=baseline`,
           })
       }
+  // 2b. the pod webhook skips the namespace (its namespaceSelector): the model gets no storage-initializer at all
+  for (const p of i.predictions)
+    if (p.uris.length && p.admitted && p.source.kind === 'none' && /control-plane/.test((p.source as {why?: string}).why ?? ''))
+      add({
+        id: 'DG031',
+        name: 'webhook-skips-namespace',
+        severity: 'error',
+        cause: `KServe's pod webhook skips namespace ${i.namespace}: the ${p.component} gets no storage-initializer, and ${p.uris[0]} is never downloaded`,
+        evidence: [
+          `namespace label control-plane=${i.namespaceLabels?.['control-plane'] ?? ''}`,
+          "the pod webhook's namespaceSelector: control-plane DoesNotExist (config/webhook/manifests.yaml)",
+        ],
+        fix: `run models outside KServe's own namespace, or remove the label: kubectl label namespace ${i.namespace} control-plane-, then recreate the pods`,
+        source: 'config/webhook/manifests.yaml@v0.20.0',
+      })
   // 3. what happened to the pods: no pods, no init container, the init container's state, its log
   const expectsInit = i.predictions.some(p => p.admitted && p.initContainers.some(c => (c.args ?? []).length >= 2))
   if (i.pods.length === 0 && !out.length) {
-    const creating = i.events.filter(e => /FailedCreate|FailedScheduling|ProgressDeadlineExceeded/.test(`${e.reason}`))
+    const creating = i.events.filter(
+      e =>
+        /FailedCreate|FailedScheduling|ProgressDeadlineExceeded/.test(`${e.reason}`) ||
+        matchCause('event', `${e.reason}: ${e.message ?? ''}`),
+    )
     for (const e of creating) {
       const text = `${e.reason}: ${e.message ?? ''}`
       const c = matchCause('event', text)
@@ -197,7 +240,7 @@ export function diagnose(i: DiagnosisInput): DiagnosisFinding[] {
       for (const line of succeeded ? [] : [...previous, ...lines].reverse()) {
         const c = matchCause('log', line)
         if (c) {
-          add(fromCause(c, i, [`[pod/${podName}/${container}] ${line}`], podName))
+          add(fromCause(c, i, [`[pod/${podName}/${container}] ${untimed(line)}`], podName))
           break
         }
       }
@@ -220,16 +263,20 @@ export function diagnose(i: DiagnosisInput): DiagnosisFinding[] {
         continue
       }
       if (reason) {
-        const c = matchCause('state', `${reason}: ${s.kind === 'waiting' ? (s.message ?? '') : ''}`)
-        if (c && !out.some(f => f.pod === podName && f.severity === 'error'))
-          add(
-            fromCause(
-              c,
-              i,
-              [`pod/${podName} ${container}: ${reason}${s.kind === 'waiting' && s.message ? `: ${s.message}` : ''}`],
-              podName,
-            ),
-          )
+        // in a crash loop the run that ended first (StartError, ContainerCannotRun carry the cause), then the state now
+        const states = [
+          ...(s.kind === 'waiting' && s.last?.reason && s.last.reason !== 'Error'
+            ? [`${s.last.reason}${s.last.message ? `: ${s.last.message}` : ''}`]
+            : []),
+          `${reason}${(s.kind === 'waiting' || s.kind === 'terminated') && s.message ? `: ${s.message}` : ''}`,
+        ]
+        for (const text of states) {
+          const c = matchCause('state', text.includes(': ') ? text : `${text}: `)
+          if (c && !out.some(f => f.pod === podName && f.severity === 'error')) {
+            add(fromCause(c, i, [`pod/${podName} ${container}: ${text}`], podName))
+            break
+          }
+        }
       }
       if (s.kind === 'terminated' && s.exitCode !== 0 && !out.some(f => f.pod === podName))
         add({
@@ -239,7 +286,7 @@ export function diagnose(i: DiagnosisInput): DiagnosisFinding[] {
           cause: `the ${container} failed (exit ${s.exitCode}) with no known cause in its log`,
           evidence: [
             `pod/${podName} ${container}: exit ${s.exitCode}${s.reason ? ` (${s.reason})` : ''}`,
-            ...lines.slice(-3).map(l => `[pod/${podName}/${container}] ${l}`),
+            ...lines.slice(-3).map(l => `[pod/${podName}/${container}] ${untimed(l)}`),
           ],
           fix: `read the whole log: kubectl storage-init logs ${i.name} -n ${i.namespace}${s.restarts ? ' --previous' : ''}`,
           pod: podName,
@@ -256,12 +303,61 @@ export function diagnose(i: DiagnosisInput): DiagnosisFinding[] {
             severity: 'warning',
             cause: `the ${container} has logged nothing for ${Math.round((i.now - quietSince) / 60000)} minutes: the download may be stalled`,
             evidence: [
-              `pod/${podName} ${container}: running since ${s.startedAt ?? '?'}${lines.length ? `; last line: ${lines[lines.length - 1]}` : ''}`,
+              `pod/${podName} ${container}: running since ${s.startedAt ?? '?'}${lines.length ? `; last line: ${untimed(lines[lines.length - 1])}` : ''}`,
             ],
             fix: `watch it: kubectl storage-init logs ${i.name} -n ${i.namespace} -f; a large model may need more time (raise the Deployment's progressDeadlineSeconds, or the Knative revision's serving.knative.dev/progress-deadline annotation)`,
             pod: podName,
           })
       }
+      // a download that outlives the progress deadline: Knative gives up on the revision and removes its pods (the
+      // download never finishes); a Deployment only reports ProgressDeadlineExceeded, the download goes on
+      if (s.kind === 'running' && s.startedAt) {
+        const knative = i.deploymentMode === 'Knative'
+        const set = knative ? durationSeconds(i.annotations?.['serving.knative.dev/progress-deadline']) : undefined
+        const deadline = set ?? DEFAULT_DEADLINE_SECONDS
+        const running = (i.now - Date.parse(s.startedAt)) / 1000
+        if (running > deadline * 0.8)
+          add({
+            id: 'DG051',
+            name: 'download-outlives-deadline',
+            severity: knative ? 'error' : 'warning',
+            cause: knative
+              ? `the download has run ${Math.round(running / 60)} min of the revision's ${Math.round(deadline / 60)} min progress deadline: Knative then fails the revision and removes its pods, and the download starts over`
+              : `the download has run ${Math.round(running / 60)} min, past ${Math.round(deadline / 60)} min: the Deployment reports ProgressDeadlineExceeded (the download goes on)`,
+            evidence: [
+              `pod/${podName} ${container}: running since ${s.startedAt}`,
+              knative
+                ? `progress deadline ${set ? `serving.knative.dev/progress-deadline=${i.annotations?.['serving.knative.dev/progress-deadline']}` : `${DEFAULT_DEADLINE_SECONDS}s (Knative's config-deployment default)`}`
+                : `progressDeadlineSeconds ${DEFAULT_DEADLINE_SECONDS} (KServe sets it on the Deployments it makes)`,
+            ],
+            fix: knative
+              ? `kubectl annotate ${flag(i.kind).slice(2)} ${i.name} -n ${i.namespace} serving.knative.dev/progress-deadline=${Math.max(30, Math.ceil((running * 3) / 60))}m --overwrite (KServe copies it to the revision; a faster source: a PVC or a modelcar)`
+              : `nothing to raise: KServe sets 600s; the download continues, watch it: kubectl storage-init logs ${i.name} -n ${i.namespace} -f`,
+            pod: podName,
+            source: knative
+              ? 'knative serving config-deployment progress-deadline; KServe e2e sets the annotation (test/e2e@v0.20.0)'
+              : 'pkg/controller/v1beta1/inferenceservice/reconcilers/deployment@v0.20.0',
+          })
+      }
+      // a download that fails and restarts for a long time before the model says so (kserve#4187)
+      const restarts =
+        s.kind === 'waiting' || s.kind === 'running' || s.kind === 'terminated' ? ((s as {restarts?: number}).restarts ?? 0) : 0
+      const ready = (i.conditions ?? []).find(c => c.type === 'Ready')
+      if (restarts >= 3 && ready?.status !== 'False')
+        add({
+          id: 'DG070',
+          name: 'failing-silently',
+          severity: 'warning',
+          cause: `the ${container} has failed and restarted ${restarts} times, yet the ${i.kind} ${ready ? `says Ready=${ready.status}` : 'has no Ready condition yet'}: KServe reports it only when the progress deadline passes (kserve#4187)`,
+          evidence: [
+            `pod/${podName} ${container}: ${restarts} restarts`,
+            ready
+              ? `${i.kind} condition Ready=${ready.status}${ready.reason ? ` (${ready.reason})` : ''}`
+              : `${i.kind} has no Ready condition`,
+          ],
+          fix: `the problems above say why it fails; follow the retries: kubectl storage-init logs ${i.name} -n ${i.namespace} -f`,
+          pod: podName,
+        })
     }
     // 4. a pod that runs an older storage-initializer than the configuration gives now (not when KServe refuses the
     // configuration: new pods would be refused, rolling them would do harm)
@@ -279,7 +375,7 @@ export function diagnose(i: DiagnosisInput): DiagnosisFinding[] {
   }
   // 5. events about the pods (scheduling, evictions) that the states above do not explain
   for (const e of i.events) {
-    if (!/FailedScheduling|Evicted|FailedMount|FailedAttachVolume/.test(`${e.reason}`)) continue
+    if (i.pods.length === 0) break // the creation events were read above
     const text = `${e.reason}: ${e.message ?? ''}`
     const c = matchCause('event', text)
     if (c)
@@ -291,6 +387,30 @@ export function diagnose(i: DiagnosisInput): DiagnosisFinding[] {
           e.involvedObject?.kind === 'Pod' ? e.involvedObject.name : undefined,
         ),
       )
+  }
+  // 6. the model's own conditions: a failure KServe (or Knative) reports that nothing above explains
+  const failed = (i.conditions ?? []).filter(c => c.status === 'False' && c.type !== 'Ready' && (c.reason || c.message))
+  const ready = (i.conditions ?? []).find(c => c.type === 'Ready' && c.status === 'False')
+  const said = [...failed, ...(failed.length ? [] : ready ? [ready] : [])]
+  for (const c of said) {
+    const line = `${i.kind} condition ${c.type}=False${c.reason ? ` (${c.reason})` : ''}${c.message ? `: ${String(c.message).slice(0, 512)}` : ''}`
+    const errors = out.filter(f => f.severity === 'error')
+    if (errors.length) errors[0].evidence.push(line)
+    else {
+      const known = matchCause('event', `${c.reason ?? ''}: ${c.message ?? ''}`)
+      add(
+        known
+          ? fromCause(known, i, [line])
+          : {
+              id: 'DG080',
+              name: 'model-not-ready',
+              severity: 'error',
+              cause: `the ${i.kind} reports ${c.type}=False${c.reason ? ` (${c.reason})` : ''}, and nothing in its pods explains it`,
+              evidence: [line],
+              fix: `kubectl describe ${flag(i.kind).slice(2)} ${i.name} -n ${i.namespace}`,
+            },
+      )
+    }
   }
   const order = {error: 0, warning: 1}
   return out.sort((a, b) => order[a.severity] - order[b.severity])

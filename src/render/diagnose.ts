@@ -1,5 +1,21 @@
 /** Text view of `diagnose`: the verdict, then one block per finding (cause, evidence, fix), then what was not checked. */
-import type {Diagnosis} from '../core/diagnose.js'
+import type {Diagnosis, DiagnosisList} from '../core/diagnose.js'
+
+/** `--all`/`-A`: the models with a finding, one block each, then the count of the healthy ones and what was not checked. */
+export function renderDiagnosisList(d: DiagnosisList): string {
+  const where = d.namespace === null ? 'in every namespace' : `in namespace ${d.namespace}`
+  const out: string[] = []
+  for (const item of d.items) out.push(renderDiagnosis(item))
+  const errors = d.items.filter(i => i.findings.some(f => f.severity === 'error')).length
+  const warned = d.items.length - errors
+  out.push(
+    d.checked === 0
+      ? `no model with a storage URI ${where}\n`
+      : `${d.checked} model(s) ${where}: ${d.items.length ? `${errors} with a problem${warned ? `, ${warned} with warnings only` : ''}, ${d.checked - d.items.length} without` : 'no problem found'}\n`,
+  )
+  if (d.notChecked.length) out.push(['NOT CHECKED', ...d.notChecked.map(n => `  ${n.what}: ${n.reason}`)].join('\n') + '\n')
+  return out.join('\n')
+}
 
 export function renderDiagnosis(d: Diagnosis): string {
   const out: string[] = []

@@ -138,9 +138,11 @@ test('a restricted namespace: Pod Security refuses the init container, from the 
 })
 
 test('no storage-initializer injected: the webhook skips a control-plane namespace', async () => {
-  const {d} = await json('m', 'd-cp')
-  // the emulation itself knows the webhook skips the namespace: no init container is expected, nothing injected is right
-  expect(d.findings.filter((f: any) => f.name === 'not-injected')).toEqual([])
+  const {code, d} = await json('m', 'd-cp')
+  // the emulation knows the webhook skips the namespace: the pod is as KServe makes it (not "not injected"), and the
+  // model never gets its storage-initializer: that is the problem
+  expect(code).toBe(1)
+  expect(d.findings.map((f: any) => f.name)).toEqual(['webhook-skips-namespace'])
 })
 
 test('a download that has not logged for twenty minutes is said to be stalled', async () => {

@@ -134,6 +134,16 @@ export const FEATURES = [
     since: '0.20.0',
     go: 'workload_storage.go extractAndStripStorageInitializer + MergeContainerWithPatch (#5614)@v0.20.0',
   },
+  {
+    name: 'hfTokenSecret',
+    since: '0.15.0',
+    go: 'pkg/credentials/service_account_credentials.go (HF_TOKEN data key, hf.BuildSecretEnvs)@v0.15.0',
+  },
+  {
+    name: 'azureAccessTokenSecret',
+    since: '0.16.0',
+    go: 'pkg/credentials/service_account_credentials.go (AZURE_ACCESS_TOKEN data key)@v0.16.0',
+  },
   {name: 'confidential', since: '0.20.0', go: 'pkg/utils/confidential.go ApplyConfidentialContainerConfig (#5382)@v0.20.0'},
   {name: 'ociFetch', since: '0.21.0', go: 'pkg/webhook/admission/pod/oci_fetch.go@master (after v0.20.0)'},
 ] as const satisfies readonly FeatureRow[]
