@@ -28,6 +28,14 @@ export const STEPS = [
   },
   {name: 'history', args: ['history'], caption: 'what was changed, by whom'},
   {name: 'rollback', args: ['rollback'], caption: 'undo'},
+  {
+    name: 'diagnose',
+    args: ['diagnose', 'llama', '-n', 'team-a'],
+    caption: 'why a model is stuck, and the command that fixes it',
+    // a cluster of its own, with a model whose download fails; diagnose exits 1 when it finds a problem
+    scenario: 'kserve-troubled.yaml',
+    exit: 1,
+  },
 ]
 
 /** Replace what differs between runs. */
@@ -51,24 +59,32 @@ function run(cmd, args, env) {
   })
 }
 
-/** Start a fresh simulated cluster, run every step in order, stop it. */
-export async function tour() {
+/** Start a simulated cluster from a scenario; resolves to its kubeconfig and a stop function. */
+async function start(scenario) {
   const kubeconfig = join(mkdtempSync(join(tmpdir(), 'storage-init-tour-')), 'kubeconfig')
   const cluster = spawn(
     process.execPath,
-    [join(ROOT, 'dist/cluster.js'), '--scenario', join(ROOT, 'test/cluster/scenarios/kserve-v0.20.0.yaml'), '--kubeconfig', kubeconfig],
+    [join(ROOT, 'dist/cluster.js'), '--scenario', join(ROOT, 'test/cluster/scenarios', scenario), '--kubeconfig', kubeconfig],
     {stdio: ['ignore', 'pipe', 'inherit']},
   )
   await new Promise(r => cluster.stdout.on('data', d => String(d).includes('kubeconfig:') && r()))
-  const env = {KUBECONFIG: kubeconfig, NO_COLOR: '1', CI: '1', COLUMNS: '160'}
+  return {kubeconfig, stop: () => cluster.kill('SIGTERM')}
+}
+
+/** Start a fresh simulated cluster (the demo's, or a step's own), run every step in order, stop them. */
+export async function tour() {
+  const clusters = new Map()
   const out = []
   try {
     for (const s of STEPS) {
+      const scenario = s.scenario ?? 'kserve-v0.20.0.yaml'
+      if (!clusters.has(scenario)) clusters.set(scenario, await start(scenario))
+      const env = {KUBECONFIG: clusters.get(scenario).kubeconfig, NO_COLOR: '1', CI: '1', COLUMNS: '160'}
       const r = await run(process.execPath, [join(ROOT, 'bin', 'kubectl-storage_init'), ...s.args], env)
       out.push({...s, code: r.code, text: normalise(r.out)})
     }
   } finally {
-    cluster.kill('SIGTERM')
+    for (const c of clusters.values()) c.stop()
   }
   return out
 }
@@ -114,7 +130,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for (const s of steps) {
     writeFileSync(join(ROOT, 'docs/tour', `${s.name}.txt`), `$ kubectl storage-init ${s.args.join(' ')}\n${s.text}`)
     writeFileSync(join(ROOT, 'docs/pictures', `${s.name}.svg`), svg(s))
-    if (s.code !== 0 && s.name !== 'validate') console.error(`${s.name}: exit ${s.code}`)
+    if (s.code !== (s.exit ?? 0) && s.name !== 'validate') console.error(`${s.name}: exit ${s.code}`)
   }
   const readme = join(ROOT, 'README.md')
   writeFileSync(readme, withBlocks(readFileSync(readme, 'utf8'), steps))

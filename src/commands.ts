@@ -8,12 +8,14 @@ import Logs from './commands/logs.js'
 import Rollback from './commands/rollback.js'
 import SetImage from './commands/set-image.js'
 import SetResources from './commands/set-resources.js'
+import SetSecurityContext from './commands/set-security-context.js'
 import Validate from './commands/validate.js'
 
 export const COMMANDS = {
   get: Get,
   'set-image': SetImage,
   'set-resources': SetResources,
+  'set-security-context': SetSecurityContext,
   rollback: Rollback,
   history: History,
   validate: Validate,

@@ -308,6 +308,9 @@ export async function diagnoseModel(
     namespaceLabels: ns ? (ns.metadata?.labels ?? {}) : undefined,
     conditions: model.object.status?.conditions,
     deploymentMode: view.inferenceService.deploymentMode,
+    podSecurityContext:
+      model.kind === 'InferenceService' ? model.object.spec?.predictor?.securityContext : model.object.spec?.template?.securityContext,
+    release: loaded.release,
     annotations: model.object.metadata?.annotations ?? {},
     now: Date.now(),
   })

@@ -1,6 +1,6 @@
 /**
- * The two settings a change makes, as use cases over the change pipeline (change.ts): set-image and set-resources for
- * the configuration served to every model (the ConfigMap and the ClusterStorageContainers that serve its image), and the
+ * The settings a change makes, as use cases over the change pipeline (change.ts): set-image, set-resources and
+ * set-security-context for the configuration served to every model (the ConfigMap and the ClusterStorageContainers that serve its image), and the
  * Helm values that make each change last.
  */
 import {decodeStorageInitializer} from '../domain/go-json.js'
@@ -8,6 +8,8 @@ import {imageValues, modelcarValues, resourceValues} from '../domain/helm-values
 import type {ImageChange} from '../domain/image-change.js'
 import {planImage} from '../domain/plans/image.js'
 import {planResources, type ResourceChange} from '../domain/plans/resources.js'
+import {planSecurity, type SecurityLevel} from '../domain/plans/security.js'
+import {isDedicated} from '../domain/plans/target.js'
 import {configMapTarget, cscTargets, selectTargets, type Outcome, type Planner} from './change.js'
 
 /** set-image: the targets named (default: every one serving the ConfigMap's image repository) get the new image. */
@@ -52,4 +54,16 @@ export function imageHelmValues(o: Outcome): string {
 export function resourcesHelmValues(o: Outcome, change: ResourceChange): string {
   if (change.modelcar) return modelcarValues({...change.requests, ...change.limits})
   return resourceValues(writtenConfig(o) ?? {}, o.live.release)
+}
+
+/**
+ * set-security-context: the ClusterStorageContainers named, or by default every one that serves pods and is not a
+ * model's own (the ConfigMap has no securityContext, so it is never a default target and refused when named).
+ */
+export function securityPlanner(level: SecurityLevel, targets?: string[]): Planner {
+  return live =>
+    planSecurity(
+      targets?.length ? selectTargets(live, targets) : cscTargets(live).filter(t => t.serving && t.object && !isDedicated(t.object)),
+      level,
+    )
 }

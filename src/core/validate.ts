@@ -11,7 +11,10 @@ import {helmOwnership} from '../domain/helm.js'
 import {decodeRelease, manifestPart, ReleaseError} from '../domain/helm-release.js'
 import {inValues, renderValues} from '../domain/helm-values.js'
 import {controllerVersion, parseRelease, type Release} from '../domain/release.js'
-import {validate, type Cluster, type Finding, type Severity} from '../domain/rules.js'
+import {validate, type Cluster, type Finding, type Severity, type ValidationInput} from '../domain/rules.js'
+import {levelOf, securityFix, violations, type Level} from '../domain/pod-security.js'
+import {emulateInferenceService, emulateLlmInferenceService, type Prediction} from '../domain/kserve/index.js'
+import type {KServeState} from '../domain/kserve/controller.js'
 import {llmOverride} from '../domain/llmisvc.js'
 import {modelUris} from '../domain/model-pods.js'
 import {eachObjectPage, getObject, listAllObjects, listObjects} from '../kube/objects.js'
@@ -56,8 +59,8 @@ interface SecretObject {
 }
 /** an InferenceService, with only what the rules read */
 interface ModelObject {
-  metadata: {name: string; namespace: string}
-  spec: {predictor?: any; canary?: any}
+  metadata: {name: string; namespace: string; annotations?: Record<string, string>}
+  spec: {predictor?: any; canary?: any; transformer?: any; explainer?: any}
 }
 interface LlmObject {
   metadata: Meta
@@ -131,8 +134,8 @@ export async function validateLive(client: KubeClient, kserveNamespace?: string,
       async () =>
         (
           await listAllObjects(client, 'inferenceservices', {}, (i): ModelObject => ({
-            metadata: {name: i.metadata.name, namespace: i.metadata.namespace},
-            spec: {predictor: i.spec?.predictor, canary: i.spec?.canary},
+            metadata: {name: i.metadata.name, namespace: i.metadata.namespace, annotations: i.metadata.annotations},
+            spec: {predictor: i.spec?.predictor, canary: i.spec?.canary, transformer: i.spec?.transformer, explainer: i.spec?.explainer},
           }))
         ).items,
       [],
@@ -144,9 +147,10 @@ export async function validateLive(client: KubeClient, kserveNamespace?: string,
       : undefined,
   ])
   const modelNs = [...new Set(isvcs.map(i => i.metadata.namespace))]
-  const [modelNamespaces, {helm, problem: helmProblem}] = await Promise.all([
+  const [modelNamespaces, {helm, problem: helmProblem}, levels] = await Promise.all([
     modelNamespaceFacts(client, modelNs, read),
     helmRelease(client, cmObject),
+    podSecurityLevels(client, new Set([...modelNs, ...llms.map(l => l.metadata.namespace)])),
   ])
   const release = state.release
   const cluster: Cluster = {configMapNames: cms ? Object.keys(cms) : undefined, configMapKeys: cms, modelNamespaces, helm}
@@ -167,6 +171,7 @@ export async function validateLive(client: KubeClient, kserveNamespace?: string,
     })),
     historyCommands: readRecords(hist?.data).map(r => ({revision: r.revision, command: r.command})),
     inferenceServices: isvcs.map(i => modelUris(i, release)),
+    podSecurity: levels && state.state ? podSecurityOf(levels, isvcs, llms, state.state) : undefined,
   })
   const notChecked: {rule: string; reason: string}[] = []
   const owner = helmOwnership(cmObject?.metadata)
@@ -179,6 +184,8 @@ export async function validateLive(client: KubeClient, kserveNamespace?: string,
     })
   if (cms === undefined && ns) notChecked.push({rule: 'SI030', reason: `the ConfigMaps of namespace ${ns} could not be listed`})
   if (csc.error) notChecked.push({rule: 'SI050-SI056', reason: csc.error})
+  if (!levels && modelNs.length)
+    notChecked.push({rule: 'SI062', reason: "the namespaces' labels could not be listed (their Pod Security level)"})
   return {
     apiVersion: API_VERSION,
     kind: 'ValidationReport',
@@ -189,6 +196,65 @@ export async function validateLive(client: KubeClient, kserveNamespace?: string,
     settings: settings(text, csc.items),
     ...(notChecked.length ? {notChecked} : {}),
   }
+}
+
+/** The Pod Security level each namespace that runs models enforces (one listing of the namespaces; undefined: forbidden). */
+async function podSecurityLevels(client: KubeClient, namespaces: Set<string>): Promise<Map<string, Level> | undefined> {
+  if (!namespaces.size) return new Map()
+  const out = new Map<string, Level>()
+  try {
+    await eachObjectPage(client, 'namespaces', {metadata: true}, page => {
+      for (const n of page) {
+        const level = levelOf(n.metadata?.labels)
+        if (namespaces.has(n.metadata?.name) && level && level !== 'privileged') out.set(n.metadata.name, level)
+      }
+    })
+  } catch (e) {
+    if (isApiStatus(e, 403)) return undefined
+    throw explain(e, client, {verb: 'list', resource: 'namespaces'})
+  }
+  return out
+}
+
+/** SI062: for each model in a namespace that enforces a level, what KServe would give it (the emulation) against the level. */
+function podSecurityOf(
+  levels: Map<string, Level>,
+  isvcs: ModelObject[],
+  llms: LlmObject[],
+  state: KServeState,
+): ValidationInput['podSecurity'] {
+  const out: NonNullable<ValidationInput['podSecurity']> = []
+  const check = (kind: 'InferenceService' | 'LLMInferenceService', o: any, predictions: Prediction[], pod?: Record<string, any>) => {
+    const level = levels.get(o.metadata.namespace)!
+    for (const p of predictions)
+      for (const c of p.initContainers) {
+        const missing = violations(level, c, pod)
+        if (missing.length) {
+          out.push({
+            kind,
+            namespace: o.metadata.namespace,
+            name: o.metadata.name,
+            level,
+            container: c.name,
+            missing,
+            fix: securityFix(level, {kind, name: o.metadata.name, namespace: o.metadata.namespace}, state.release, p.source),
+          })
+          return
+        }
+      }
+  }
+  for (const i of isvcs)
+    if (levels.has(i.metadata.namespace))
+      check(
+        'InferenceService',
+        i,
+        emulateInferenceService({apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', ...i}, state),
+        i.spec?.predictor?.securityContext,
+      )
+  for (const l of llms)
+    if (levels.has(l.metadata.namespace))
+      check('LLMInferenceService', l, emulateLlmInferenceService(l, state, new Map()), (l.spec as any)?.template?.securityContext)
+  return out
 }
 
 /**

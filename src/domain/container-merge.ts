@@ -13,9 +13,14 @@ export type Container = Record<string, any>
 
 const MERGE_KEYS: Record<string, string> = {env: 'name', volumeMounts: 'mountPath', ports: 'containerPort', volumeDevices: 'devicePath'}
 
-/** What Go's json.Marshal of a corev1.Container writes: zero values of omitempty fields left out. */
-function omitEmpty(v: unknown, top = true): unknown {
-  if (Array.isArray(v)) return v.map(x => omitEmpty(x, false))
+/**
+ * What Go's json.Marshal of a corev1.Container writes: zero values of omitempty fields left out. Pointer fields keep
+ * false and 0 (omitempty drops only a nil pointer): every field of corev1.SecurityContext is one (privileged,
+ * runAsUser, runAsNonRoot, readOnlyRootFilesystem, allowPrivilegeEscalation… are *bool and *int64), so under
+ * securityContext only empty strings and lists are left out.
+ */
+function omitEmpty(v: unknown, top = true, pointers = false): unknown {
+  if (Array.isArray(v)) return v.map(x => omitEmpty(x, false, pointers))
   if (v && typeof v === 'object') {
     const out: Record<string, unknown> = {}
     for (const [k, x] of Object.entries(v)) {
@@ -24,8 +29,9 @@ function omitEmpty(v: unknown, top = true): unknown {
         out[k] = x ?? ''
         continue
       }
-      if (x === '' || x === false || x === 0 || x === null || x === undefined || (Array.isArray(x) && x.length === 0)) continue
-      out[k] = omitEmpty(x, false)
+      if (x === '' || x === null || x === undefined || (Array.isArray(x) && x.length === 0)) continue
+      if ((x === false || x === 0) && !pointers) continue
+      out[k] = omitEmpty(x, false, pointers || (top && k === 'securityContext'))
     }
     return out
   }

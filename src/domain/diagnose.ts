@@ -7,7 +7,9 @@
 import {CATALOGUE, type KnownCause} from './diagnose-catalogue.js'
 import type {Prediction} from './kserve/outcome.js'
 import {initState, logContainers, type InitState} from './pod-status.js'
+import {ENFORCE_LABEL, levelOf, securityFix, violations} from './pod-security.js'
 import {parseQuantity} from './quantity.js'
+import type {Release} from './release.js'
 
 export type DiagnosisSeverity = 'error' | 'warning'
 
@@ -43,6 +45,10 @@ export interface DiagnosisInput {
   conditions?: any[]
   /** Standard or Knative (get --isvc's deploymentMode); the progress deadline depends on it */
   deploymentMode?: string
+  /** the pod-level securityContext KServe gives the model's pods (the predictor's securityContext) */
+  podSecurityContext?: Record<string, any>
+  /** KServe's release (which per-model fixes exist) */
+  release?: Release
   /** the model's annotations (serving.knative.dev/progress-deadline) */
   annotations?: Record<string, string>
   now: number
@@ -128,28 +134,23 @@ export function diagnose(i: DiagnosisInput): DiagnosisFinding[] {
               ? 'use a scheme KServe knows (gs s3 pvc file https http hdfs webhdfs oci hf), or serve this one with a ClusterStorageContainer'
               : undefined,
       })
-  // 2. pod security: a restricted namespace refuses an init container without the restricted securityContext
-  const level = i.namespaceLabels?.['pod-security.kubernetes.io/enforce']
-  if (level === 'restricted')
-    for (const p of i.predictions)
-      for (const c of p.initContainers) {
-        const sc = c.securityContext ?? {}
-        const missing = [
-          sc.runAsNonRoot === true ? '' : 'runAsNonRoot: true',
-          sc.allowPrivilegeEscalation === false ? '' : 'allowPrivilegeEscalation: false',
-          (sc.capabilities?.drop ?? []).includes('ALL') ? '' : 'capabilities.drop: [ALL]',
-          ['RuntimeDefault', 'Localhost'].includes(sc.seccompProfile?.type) ? '' : 'seccompProfile.type: RuntimeDefault',
-        ].filter(Boolean)
-        if (missing.length)
-          add({
-            id: 'DG010',
-            name: 'pod-security-restricted',
-            severity: 'error',
-            cause: `namespace ${i.namespace} enforces the restricted Pod Security level, and the ${c.name} init container KServe adds does not meet it`,
-            evidence: [`namespace label pod-security.kubernetes.io/enforce=restricted`, `${c.name} lacks ${missing.join(', ')}`],
-            fix: `give the storage-initializer a restricted securityContext through a ClusterStorageContainer (spec.container.securityContext: ${missing.join(', ')}), or label the namespace pod-security.kubernetes.io/enforce=baseline`,
-          })
-      }
+  // 2. pod security: a namespace that enforces a level refuses an init container that does not meet it (the pod's
+  // own securityContext counts where the policy lets it)
+  const level = levelOf(i.namespaceLabels)
+  for (const p of i.predictions)
+    for (const c of p.initContainers) {
+      const missing = violations(level, c, i.podSecurityContext)
+      if (!missing.length) continue
+      add({
+        id: 'DG010',
+        name: level === 'restricted' ? 'pod-security-restricted' : 'pod-security-baseline',
+        severity: 'error',
+        cause: `namespace ${i.namespace} enforces the ${level} Pod Security level, and the ${c.name} init container KServe adds does not meet it: every pod of the model is refused`,
+        evidence: [`namespace label ${ENFORCE_LABEL}=${level}`, `${c.name} needs ${missing.join(', ')}`],
+        fix: securityFix(level!, {kind: i.kind, name: i.name, namespace: i.namespace}, i.release, p.source),
+        source: 'k8s.io/pod-security-admission policy (latest)',
+      })
+    }
   // 2b. the pod webhook skips the namespace (its namespaceSelector): the model gets no storage-initializer at all
   for (const p of i.predictions)
     if (p.uris.length && p.admitted && p.source.kind === 'none' && /control-plane/.test((p.source as {why?: string}).why ?? ''))

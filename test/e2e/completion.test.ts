@@ -21,7 +21,7 @@ const complete = async (...words: string[]) =>
   (await exec('kubectl', ['__complete', 'storage-init', ...words], env)).stdout.split('\n').filter(Boolean)
 
 test('commands', async () => {
-  expect(await complete('set-')).toEqual(['set-image', 'set-resources', ':4'])
+  expect(await complete('set-')).toEqual(['set-image', 'set-resources', 'set-security-context', ':4'])
 })
 
 test('flags, each with its description (Cobra: NAME<TAB>DESCRIPTION)', async () => {

@@ -4,7 +4,7 @@
  * their values); a Knative download that outlives the progress deadline; a download failing silently for many
  * restarts; the model's own conditions; a namespace the webhook skips; and `--all` / `-A` over all of them at once.
  */
-import {plugin, startCluster, type Started} from '../helpers.js'
+import {kubectl, plugin, startCluster, type Started} from '../helpers.js'
 import {ago, isvc, pod, running} from '../model-pods.js'
 
 let s: Started
@@ -97,13 +97,19 @@ beforeAll(async () => {
       ...(n === 'c-none' ? {} : {secrets: [{name: 's3creds'}]}),
     })
   }
-  st.create('/secrets', {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: {name: 's3creds', namespace: 'c-partial', annotations: {'serving.kserve.io/s3-endpoint': 'minio.storage:9000'}},
-    type: 'Opaque',
-    data: {AWS_ACCESS_KEY_ID: b64(SECRET_VALUE)},
-  })
+  // the Secret as a user makes it, through the real kubectl
+  const applied = await kubectl(
+    s.kubeconfig,
+    ['apply', '-f', '-'],
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {name: 's3creds', namespace: 'c-partial', annotations: {'serving.kserve.io/s3-endpoint': 'minio.storage:9000'}},
+      type: 'Opaque',
+      stringData: {AWS_ACCESS_KEY_ID: SECRET_VALUE},
+    }),
+  )
+  expect([applied.code, applied.stderr]).toEqual([0, ''])
   // Knative: a download running for nine of the revision's ten minutes
   add('k-slow')
   st.create(

@@ -134,7 +134,7 @@ test('a restricted namespace: Pod Security refuses the init container, from the 
   expect(code).toBe(1)
   const f = d.findings.find((x: any) => x.name === 'pod-security-restricted')
   expect(f.evidence.join(' ')).toContain('allowPrivilegeEscalation: false')
-  expect(f.fix).toContain('securityContext')
+  expect(f.fix).toBe('kubectl storage-init set-security-context --pod-security restricted --isvc m -n d-psa')
 })
 
 test('no storage-initializer injected: the webhook skips a control-plane namespace', async () => {

@@ -235,6 +235,9 @@ test("the manifest's caveats name every resource each command requests (set-imag
     ['rollback'],
     ['logs', '--all', '-n', 'ml'],
     ['logs', '-A', '--summary'],
+    ['diagnose', '-A'],
+    ['diagnose', 'sklearn-iris', '-n', 'ml'],
+    ['set-security-context', '--pod-security', 'restricted', '--dry-run=server'],
   ]) {
     const r = await exec('kubectl-storage_init', [...args, '--debug'], env)
     for (const m of r.stderr.matchAll(/^debug: (GET|POST|PATCH|PUT|DELETE) (\S+?)(\?\S*)? \d+ in/gm)) {
@@ -271,7 +274,7 @@ test('completion answers through kubectl for commands, flags and live names', as
   expect(install.code).toBe(0)
   const complete = async (...words: string[]) =>
     (await exec('kubectl', ['__complete', 'storage-init', ...words], env)).stdout.split('\n').filter(Boolean)
-  expect(await complete('set-')).toEqual(['set-image', 'set-resources', ':4'])
+  expect(await complete('set-')).toEqual(['set-image', 'set-resources', 'set-security-context', ':4'])
   // flags carry their descriptions (Cobra's NAME<TAB>DESCRIPTION)
   expect((await complete('logs', '--summ')).map(l => l.split('\t')[0])).toEqual(['--summary', ':4'])
   expect(await complete('get', '-n', 'ml', '--isvc', '')).toEqual(['sklearn-iris', ':4'])

@@ -3,6 +3,8 @@ import {credentialAdvice, credentialsConfig, providerOf, secretKeys} from '../..
 import {durationSeconds} from '../../src/domain/diagnose.js'
 import {readyEndpoints, selects, webhookVerdict} from '../../src/domain/diagnose-webhook.js'
 import {parseRelease} from '../../src/domain/release.js'
+import {mergeContainer} from '../../src/domain/container-merge.js'
+import {restrictedSecurityContext, violations} from '../../src/domain/pod-security.js'
 
 test('label selectors as metav1.LabelSelector: matchLabels and the four operators, ANDed', () => {
   const labels = {a: '1', b: '2'}
@@ -98,4 +100,55 @@ test('the webhook: missing, not covering pods, skipping the namespace, without e
     'selects this namespace and pod',
   )
   expect(readyEndpoints([{endpoints: [{conditions: {}}, {conditions: {ready: false}}]}])).toBe(1)
+})
+
+test("a ClusterStorageContainer's securityContext keeps false and 0 through the merge (pointer fields in Go)", () => {
+  const merged = mergeContainer(
+    {name: 'storage-initializer', image: 'i', tty: false},
+    {
+      name: '',
+      securityContext: {allowPrivilegeEscalation: false, runAsUser: 0, privileged: false, seLinuxOptions: {user: ''}},
+      stdin: false,
+    },
+  )
+  expect(merged).toEqual({
+    name: 'storage-initializer',
+    image: 'i',
+    securityContext: {allowPrivilegeEscalation: false, runAsUser: 0, privileged: false, seLinuxOptions: {}},
+  })
+})
+
+test('restricted: what a container lacks, the pod-level values that count, and the context that meets it', () => {
+  expect(violations('restricted', {name: 'c'})).toEqual([
+    'allowPrivilegeEscalation: false',
+    'runAsNonRoot: true',
+    'seccompProfile.type: RuntimeDefault',
+    'capabilities.drop: [ALL]',
+  ])
+  expect(
+    violations(
+      'restricted',
+      {name: 'c', securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: ['ALL']}}},
+      {runAsNonRoot: true, seccompProfile: {type: 'RuntimeDefault'}},
+    ),
+  ).toEqual([])
+  expect(violations('baseline', {name: 'c'})).toEqual([])
+  expect(violations('baseline', {name: 'c', securityContext: {privileged: true, capabilities: {add: ['SYS_ADMIN', 'CHOWN']}}})).toEqual([
+    'privileged: true is not allowed',
+    'capabilities.add SYS_ADMIN is not allowed',
+  ])
+  const sc = restrictedSecurityContext({
+    runAsUser: 1000,
+    privileged: true,
+    capabilities: {add: ['NET_BIND_SERVICE', 'SYS_ADMIN']},
+    seccompProfile: {type: 'Localhost', localhostProfile: 'p.json'},
+  })
+  expect(sc).toEqual({
+    runAsUser: 1000,
+    allowPrivilegeEscalation: false,
+    runAsNonRoot: true,
+    seccompProfile: {type: 'Localhost', localhostProfile: 'p.json'},
+    capabilities: {add: ['NET_BIND_SERVICE'], drop: ['ALL']},
+  })
+  expect(violations('restricted', {name: 'c', securityContext: sc})).toEqual([])
 })

@@ -177,6 +177,23 @@ const CASES: [string, ValidationInput][] = [
   // a command line an older version recorded whole, its --token with it
   ['SI080', input(GOOD, {historyCommands: [{revision: 3, command: 'kubectl storage-init rollback --token eyJhbGciOiJSUzI1NiJ9.secret'}]})],
   ['SI060', input({...GOOD, image: 'registry.corp.example:5000/kserve/storage-initializer:v0.15.2'}, {storageContainers: []})],
+  // a model in a restricted namespace whose storage-initializer lacks the restricted securityContext (found live, by the emulation)
+  [
+    'SI062',
+    input(GOOD, {
+      podSecurity: [
+        {
+          kind: 'InferenceService',
+          namespace: 'ml',
+          name: 'm',
+          level: 'restricted',
+          container: 'storage-initializer',
+          missing: ['runAsNonRoot: true'],
+          fix: 'kubectl storage-init set-security-context --pod-security restricted --isvc m -n ml',
+        },
+      ],
+    }),
+  ],
 ]
 
 test('every rule has a case', () => {

@@ -1,4 +1,4 @@
-/** The cluster around the document: the CA bundle's copies (SI030), Helm (SI070, SI071), KServe's version (SI014), pull secrets (SI060), the history's credentials (SI080). */
+/** The cluster around the document: the CA bundle's copies (SI030), Helm (SI070, SI071), KServe's version (SI014), pull secrets (SI060), Pod Security (SI062), the history's credentials (SI080). */
 import {HISTORY_CONFIGMAP, revisionKey} from '../history.js'
 import {holdsCredential, redactCommand} from '../redact.js'
 import {finding, isPrivateRegistry, type Context} from './common.js'
@@ -17,6 +17,15 @@ export function clusterRules(ctx: Context): void {
             {severity: 'warning'},
           ),
         )
+  for (const m of input.podSecurity ?? [])
+    out.push(
+      finding(
+        'SI062',
+        `${m.kind === 'LLMInferenceService' ? 'llminferenceservice' : 'inferenceservice'}/${m.namespace}/${m.name}`,
+        `namespace ${m.namespace} enforces the ${m.level} Pod Security level, and the ${m.container} KServe gives this model does not meet it (it needs ${m.missing.join(', ')}): every pod of the model is refused`,
+        m.fix,
+      ),
+    )
   const helm = input.cluster?.helm
   if (helm && doc && helm.storageInitializer !== undefined) {
     let rendered: Record<string, unknown> | undefined

@@ -183,6 +183,13 @@ export const RULES: RuleSpec[] = [
     description: 'a private-registry image, but no imagePullSecrets on the service accounts of InferenceService namespaces (live only)',
   },
   {
+    id: 'SI062',
+    name: 'pod-security',
+    severity: 'error',
+    description:
+      'a model in a namespace that enforces a Pod Security level its storage-initializer (as KServe would make it) does not meet: the admission refuses every pod (live only)',
+  },
+  {
     id: 'SI014',
     name: 'version-unknown',
     severity: 'info',
@@ -348,6 +355,16 @@ export interface ValidationInput {
   llmInferenceServices?: {namespace: string; name: string; uri?: string; override?: Record<string, any>}[]
   /** live: the command lines recorded in the revision history (SI080) */
   historyCommands?: {revision: number; command: string}[]
+  /** live: models in namespaces that enforce a Pod Security level, whose emulated init containers do not meet it */
+  podSecurity?: {
+    kind: 'InferenceService' | 'LLMInferenceService'
+    namespace: string
+    name: string
+    level: string
+    container: string
+    missing: string[]
+    fix: string
+  }[]
   /** live: the InferenceServices, their predictor URIs and storageContainerName */
   inferenceServices?: {namespace: string; name: string; uris: string[]; storageContainerName?: string}[]
 }
