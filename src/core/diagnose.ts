@@ -11,7 +11,7 @@ import {getObject, listAllObjects} from '../kube/objects.js'
 import {POD_WEBHOOK_CONFIG, webhookVerdict} from '../domain/diagnose-webhook.js'
 import {CREDENTIAL_CAUSES, credentialAdvice, credentialsConfig, secretKeys, type SecretKeys} from '../domain/diagnose-credentials.js'
 import {API_VERSION} from '../domain/api-version.js'
-import {diagnose, type DiagnosisFinding} from '../domain/diagnose.js'
+import {diagnose, downloaded, SERVER, serverFailing, type DiagnosisFinding} from '../domain/diagnose.js'
 import {initState, logContainers} from '../domain/pod-status.js'
 import {LLM_PART_OF, llmPodSelector} from '../domain/llmisvc.js'
 import {explain} from '../kube/explain.js'
@@ -289,6 +289,19 @@ export async function diagnoseModel(
             .catch(unread(`the previous log of pod/${pod}/${c}`)),
         )
     }
+  }
+  // a download that succeeded, and a model server that fails: its log says what it found in /mnt/models
+  let servers = 0
+  for (const p of podList) {
+    const inits = logContainers(p)
+    const f = inits.length && inits.every(c => downloaded(p, c)) ? serverFailing(p) : undefined
+    if (!f || ++servers > LOG_PODS) continue
+    const pod = p.metadata.name
+    reads_.push(() =>
+      tail(client, namespace, pod, SERVER, f.previous)
+        .then(l => void logs.set(`${pod}/${SERVER}${f.previous ? '/previous' : ''}`, l))
+        .catch(unread(`the ${f.previous ? 'previous ' : ''}log of pod/${pod}/${SERVER}`)),
+    )
   }
   if (failing > LOG_PODS)
     notChecked.push({

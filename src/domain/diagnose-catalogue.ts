@@ -56,7 +56,8 @@ export interface KnownCause {
   name: string
   /** one line: the cause */
   title: string
-  where: 'log' | 'state' | 'event'
+  /** log: the storage-initializer's log; model-log: the model server's (kserve-container), after a download that succeeded */
+  where: 'log' | 'state' | 'event' | 'model-log'
   /** matched against a log line, a container state `REASON: message`, or an event `REASON: message` */
   match: RegExp
   /**
@@ -1368,7 +1369,32 @@ export const CATALOGUE: KnownCause[] = [
     where: 'event',
     match: /\bProgressDeadlineExceeded\b/,
     example: 'ProgressDeadlineExceeded: ReplicaSet "sklearn-iris-predictor-7d9c8b6f5d" has timed out progressing.',
-    fix: "watch the download (kubectl storage-init logs {name} -n {namespace} -f); for a large model raise the deadline (the Deployment's progressDeadlineSeconds, or the serving.knative.dev/progress-deadline annotation in serverless mode)",
+    fix: "watch the download (kubectl storage-init logs {name} -n {namespace} -f); for a large model in serverless mode raise the serving.knative.dev/progress-deadline annotation on the model (KServe copies it to the revision); a Deployment's 600s is KServe's own and only reported, the download goes on",
     source: 'kubernetes (Deployment controller; Knative Revision)',
+  },
+
+  // ───────────────────────────── the model server's log, after a download that succeeded ─────────────────────────────
+  {
+    id: 'DG401',
+    name: 'model-missing',
+    title:
+      'the download succeeded, but the model server finds no model in /mnt/models: the URI names a parent, a sibling or an empty prefix (kserve#3499, kserve#817)',
+    where: 'model-log',
+    match: /\bModelMissingError\b|does not appear to have a file named|No such file or directory: '\/mnt\/models/,
+    example: 'kserve.errors.ModelMissingError: /mnt/models',
+    fix: "list {uri} (aws s3 ls, gcloud storage ls, az storage blob list): the model's own files must be directly under it; point storageUri at the directory that holds them",
+    source:
+      'python/kserve/kserve/errors.py ModelMissingError; python/sklearnserver/sklearnserver/model.py:46@v0.20.0 (and the other servers); transformers OSError "does not appear to have a file named config.json"',
+  },
+  {
+    id: 'DG402',
+    name: 'more-than-one-model',
+    title: 'the download put several model files in /mnt/models, and the model server takes exactly one',
+    where: 'model-log',
+    match: /More than one model file is detected/,
+    example:
+      "RuntimeError: More than one model file is detected, Only one is allowed within model_dir: [PosixPath('/mnt/models/model.joblib'), PosixPath('/mnt/models/old/model.pkl')]",
+    fix: 'point storageUri at the directory of one model, or remove the other model files from {uri}',
+    source: 'python/sklearnserver/sklearnserver/model.py:48@v0.20.0 (lgbserver, pmmlserver, xgbserver alike)',
   },
 ]

@@ -94,6 +94,24 @@ function fromCause(c: KnownCause, i: DiagnosisInput, evidence: string[], pod?: s
   }
 }
 
+/** The model server's container, whose log says what it found in /mnt/models. */
+export const SERVER = 'kserve-container'
+
+/** The init container ended successfully. */
+export const downloaded = (pod: any, container: string): boolean => {
+  const s = initState(pod, container)
+  return s.kind === 'terminated' && s.exitCode === 0
+}
+
+/** The model server fails (its log then says why): it ended with an error, or it waits to restart after one. */
+export function serverFailing(pod: any): {previous: boolean} | undefined {
+  const s = initState(pod, SERVER)
+  if (s.kind === 'terminated' && s.exitCode !== 0) return {previous: false}
+  if (s.kind === 'waiting' && s.restarts > 0) return {previous: true}
+  if (s.kind === 'running' && s.restarts > 0) return {previous: true}
+  return undefined
+}
+
 /** A log line without the timestamp the API server was asked for (the line's own, if it has one, stays). */
 const untimed = (line: string) => line.replace(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z /, '')
 
@@ -306,7 +324,7 @@ export function diagnose(i: DiagnosisInput): DiagnosisFinding[] {
             evidence: [
               `pod/${podName} ${container}: running since ${s.startedAt ?? '?'}${lines.length ? `; last line: ${untimed(lines[lines.length - 1])}` : ''}`,
             ],
-            fix: `watch it: kubectl storage-init logs ${i.name} -n ${i.namespace} -f; a large model may need more time (raise the Deployment's progressDeadlineSeconds, or the Knative revision's serving.knative.dev/progress-deadline annotation)`,
+            fix: `watch it: kubectl storage-init logs ${i.name} -n ${i.namespace} -f; in serverless mode a large model may need a longer serving.knative.dev/progress-deadline on the model`,
             pod: podName,
           })
       }
@@ -359,6 +377,17 @@ export function diagnose(i: DiagnosisInput): DiagnosisFinding[] {
           fix: `the problems above say why it fails; follow the retries: kubectl storage-init logs ${i.name} -n ${i.namespace} -f`,
           pod: podName,
         })
+    }
+    // 3b. the download succeeded, and the model server finds nothing usable in /mnt/models (kserve#3499)
+    if (containers.every(c => downloaded(pod, c))) {
+      const server = [...(i.logs.get(`${podName}/${SERVER}/previous`) ?? []), ...(i.logs.get(`${podName}/${SERVER}`) ?? [])]
+      for (const line of server.reverse()) {
+        const c = matchCause('model-log', line)
+        if (c) {
+          add(fromCause(c, i, [`[pod/${podName}/${SERVER}] ${untimed(line)}`], podName))
+          break
+        }
+      }
     }
     // 4. a pod that runs an older storage-initializer than the configuration gives now (not when KServe refuses the
     // configuration: new pods would be refused, rolling them would do harm)

@@ -1,7 +1,8 @@
 /**
  * Every known cause of `diagnose`'s catalogue, found from its evidence alone on the simulated cluster: one namespace
- * per cause, holding a model and what a real cluster shows for it (the log line in the storage-initializer's log, the
- * container state, or the event about the pod or its ReplicaSet), built from the cause's own example (a real message
+ * per cause, holding a model and what a real cluster shows for it (the log line in the storage-initializer's log, or
+ * in the model server's after a download that succeeded, the container state, or the event about the pod or its
+ * ReplicaSet), built from the cause's own example (a real message
  * from the source it cites); then one `diagnose -A -o json` must name each cause for its model.
  */
 import {CATALOGUE, type KnownCause} from '../../src/domain/diagnose-catalogue.js'
@@ -73,6 +74,30 @@ function scene(c: KnownCause): any[] {
       ],
     }
     out.push(['/pods', mine(failed, {'storage-initializer': ['INFO:root:Copying contents of the model to local', c.example]})])
+  } else if (c.where === 'model-log') {
+    // the download succeeded; the model server crashes on what it found in /mnt/models
+    const p = mine(
+      {
+        phase: 'Running',
+        initContainerStatuses: [
+          {
+            name: 'storage-initializer',
+            restartCount: 0,
+            state: {terminated: {exitCode: 0, reason: 'Completed', startedAt: ago(300), finishedAt: ago(290)}},
+          },
+        ],
+        containerStatuses: [
+          {
+            name: 'kserve-container',
+            restartCount: 3,
+            state: {waiting: {reason: 'CrashLoopBackOff', message: 'back-off 40s restarting failed container'}},
+            lastState: {terminated: {exitCode: 1, reason: 'Error', startedAt: ago(60), finishedAt: ago(55)}},
+          },
+        ],
+      },
+      {'kserve-container@previous': ['INFO:kserve:Loading model from /mnt/models', c.example]},
+    )
+    out.push(['/pods', p])
   } else if (c.where === 'state') {
     const {reason, message} = split(c.example)
     const state = TERMINATED.has(reason)
@@ -117,7 +142,7 @@ test.each(CATALOGUE.map(c => [c.id, c.name, c] as const))('%s %s: found from its
   expect(d).toBeDefined()
   const f = d.findings.find((x: any) => x.id === expected(c))
   expect([c.id, f?.id]).toEqual([c.id, expected(c)])
-  expect(f.evidence.join('\n')).toContain(c.where === 'log' ? c.example : split(c.example).reason)
+  expect(f.evidence.join('\n')).toContain(c.where === 'log' || c.where === 'model-log' ? c.example : split(c.example).reason)
   expect(f.fix).toMatch(/\S/)
   // the first problem named is this cause (nothing else in the namespace could explain it)
   expect(d.findings.filter((x: any) => x.severity === 'error')[0].id).toBe(expected(c))

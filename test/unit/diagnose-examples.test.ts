@@ -17,9 +17,16 @@ test.each(CATALOGUE.map(c => [c.id, c] as const))('%s: its example diagnoses to 
 })
 
 test('state and event examples are `REASON: message`, as diagnose builds them', () => {
-  for (const c of CATALOGUE.filter(c => c.where !== 'log')) expect([c.id, /^[A-Z][A-Za-z]+: /.test(c.example)]).toEqual([c.id, true])
+  for (const c of CATALOGUE.filter(c => c.where === 'state' || c.where === 'event'))
+    expect([c.id, /^[A-Z][A-Za-z]+: /.test(c.example)]).toEqual([c.id, true])
 })
 
 test('log examples are one line, as diagnose reads them', () => {
-  for (const c of CATALOGUE.filter(c => c.where === 'log')) expect([c.id, c.example.includes('\n')]).toEqual([c.id, false])
+  for (const c of CATALOGUE.filter(c => c.where === 'log' || c.where === 'model-log'))
+    expect([c.id, c.example.includes('\n')]).toEqual([c.id, false])
+})
+
+test('the README says how many causes the catalogue knows', async () => {
+  const {readFileSync} = await import('node:fs')
+  expect(readFileSync(new URL('../../README.md', import.meta.url), 'utf8')).toContain(`**Known causes**: ${CATALOGUE.length} log lines`)
 })
