@@ -214,7 +214,7 @@ export const CATALOGUE: KnownCause[] = [
     match:
       /ProxyError|Unable to connect to proxy|Failed to connect to proxy URL|Tunnel connection failed|407 Proxy Authentication Required|No valid proxy credentials provided/,
     example: `${RAISED}HTTP error for https://models.example.com/iris/model.joblib: HTTPSConnectionPool(host='models.example.com', port=443): Max retries exceeded with url: /iris/model.joblib (Caused by ProxyError('Unable to connect to proxy', NewConnectionError('<urllib3.connection.HTTPConnection object at 0x7f3a9c2b1d60>: Failed to establish a new connection: [Errno 111] Connection refused')))`,
-    fix: 'check HTTP_PROXY/HTTPS_PROXY on the storage-initializer, and put in-cluster and private endpoints in NO_PROXY (e.g. .svc,.cluster.local,minio.example.com)',
+    fix: 'check HTTP_PROXY/HTTPS_PROXY on the storage-initializer, and put in-cluster and private endpoints in NO_PROXY (e.g. .svc,.cluster.local,minio.example.com) (env of the storage-initializer goes through a ClusterStorageContainer: spec.container.env, kserve#1348)',
     source: 'requests/urllib3 ProxyError ("Unable to connect to proxy"); botocore ProxyConnectionError; dulwich HTTPProxyUnauthorized',
   },
 
@@ -569,7 +569,7 @@ export const CATALOGUE: KnownCause[] = [
       /An error happened while trying to locate the files on the Hub|Failed to connect to HuggingFace endpoint|LocalEntryNotFoundError/,
     example: `${RAISED}HuggingFace error for hf://meta-llama/Llama-3.1-8B-Instruct: An error happened while trying to locate the files on the Hub and we cannot find the appropriate snapshot folder for the specified revision on the local disk. Please check your internet connection and try again.`,
     schemes: ['hf://'],
-    fix: 'check egress from {namespace} to huggingface.co (or HF_ENDPOINT), HTTPS_PROXY/NO_PROXY, and DNS; the lines before this one may name the network error',
+    fix: 'check egress from {namespace} to huggingface.co (or HF_ENDPOINT) and DNS; behind a proxy, give the storage-initializer HTTPS_PROXY and NO_PROXY (env of the storage-initializer goes through a ClusterStorageContainer: spec.container.env, kserve#1348); the lines before this one may name the network error',
     source: `huggingface_hub 0.32.4 _snapshot_download.py:248 (LocalEntryNotFoundError); ${ERR20}:127@v0.20.0`,
   },
   {
@@ -907,7 +907,7 @@ export const CATALOGUE: KnownCause[] = [
     where: 'log',
     match: /ConnectTimeout|Connect timeout on endpoint URL|timed out\. \(connect timeout=|\[Errno 110\]|Connection timed out/,
     example: `${RAISED}HTTP error for https://models.example.com/iris/model.joblib: HTTPSConnectionPool(host='models.example.com', port=443): Max retries exceeded with url: /iris/model.joblib (Caused by ConnectTimeoutError(<urllib3.connection.HTTPSConnection object at 0x7f3a9c2b1d60>, 'Connection to models.example.com timed out. (connect timeout=30)'))`,
-    fix: 'allow egress from {namespace} to the endpoint (NetworkPolicy, cloud firewall, proxy settings HTTPS_PROXY/NO_PROXY)',
+    fix: 'allow egress from {namespace} to the endpoint (NetworkPolicy, cloud firewall); behind a proxy, give the storage-initializer HTTPS_PROXY and NO_PROXY (env of the storage-initializer goes through a ClusterStorageContainer: spec.container.env, kserve#1348)',
     source: 'urllib3 ConnectTimeoutError ("Connection to host timed out. (connect timeout=…)"); botocore ConnectTimeoutError',
   },
   {

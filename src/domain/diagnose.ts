@@ -184,6 +184,20 @@ export function diagnose(i: DiagnosisInput): DiagnosisFinding[] {
         fix: `run models outside KServe's own namespace, or remove the label: kubectl label namespace ${i.namespace} control-plane-, then recreate the pods`,
         source: 'config/webhook/manifests.yaml@v0.20.0',
       })
+  // 2c. a storage URI without a scheme: KServe takes it as a local path inside the storage-initializer (kserve#3873)
+  for (const p of i.predictions)
+    for (const uri of p.uris)
+      if (p.admitted && !/\w+?:\/\//.test(uri))
+        // Go: regexp `\w+?://` unanchored
+        add({
+          id: 'DG032',
+          name: 'uri-without-scheme',
+          severity: 'warning',
+          cause: `storage URI ${uri} has no scheme: KServe takes it as a path inside the storage-initializer's own container, where no model is (kserve#3873)`,
+          evidence: [`${p.component}: storage URI ${JSON.stringify(uri)}`],
+          fix: `write it with its scheme: s3://${uri.replace(/^\/+/, '')}, gs://…, pvc://CLAIM/PATH, hf://ORG/MODEL`,
+          source: 'pkg/controller/v1beta1/inferenceservice/utils/utils.go ValidateStorageURI (no scheme: accepted as a local path)@v0.20.0',
+        })
   // 3. what happened to the pods: no pods, no init container, the init container's state, its log
   const expectsInit = i.predictions.some(p => p.admitted && p.initContainers.some(c => (c.args ?? []).length >= 2))
   if (i.pods.length === 0 && !out.length) {

@@ -155,6 +155,9 @@ beforeAll(async () => {
       },
     }),
   )
+  // a storage URI without a scheme (kserve#3873)
+  add('u-noscheme')
+  st.create('serving.kserve.io/inferenceservices', model('u-noscheme', 'models-bucket/iris'))
   // a namespace the webhook skips
   add('w-cp', {'control-plane': 'kserve-controller-manager'})
   st.create('serving.kserve.io/inferenceservices', model('w-cp'))
@@ -284,6 +287,15 @@ test("the model's own failure, when its pods say nothing", async () => {
   expect(d.findings.map((f: any) => f.evidence.join(' ')).join('\n')).toContain(
     'PredictorReady=False (RevisionFailed): Revision "m-predictor-00001" failed',
   )
+})
+
+test('a storage URI without a scheme: a local path to KServe, said before any pod fails (kserve#3873)', async () => {
+  const {code, d} = await json(['m', '-n', 'u-noscheme'])
+  // a warning: the emulation admits it (ValidateStorageURI takes it as a local path)
+  expect(code).toBe(0)
+  const f = finding(d, 'uri-without-scheme')
+  expect(f.evidence).toEqual(['predictor: storage URI "models-bucket/iris"'])
+  expect(f.fix).toContain('s3://models-bucket/iris')
 })
 
 describe('--all and -A', () => {
