@@ -62,9 +62,11 @@ export function exec(
 }
 
 /** The built plugin, as a user runs it: npm's bin, or the standalone executable that SI_PLUGIN_BIN names. */
-export function plugin(args: string[], env: Record<string, string | undefined> = {}): Promise<Result> {
+export function plugin(args: string[], env: Record<string, string | undefined> = {}, input?: string): Promise<Result> {
   const standalone = process.env.SI_PLUGIN_BIN
-  return standalone ? exec(standalone, args, env) : exec(process.execPath, [join(ROOT, 'bin', 'kubectl-storage_init'), ...args], env)
+  return standalone
+    ? exec(standalone, args, env, input)
+    : exec(process.execPath, [join(ROOT, 'bin', 'kubectl-storage_init'), ...args], env, input)
 }
 
 export function kubectl(kubeconfig: string, args: string[], input?: string): Promise<Result> {

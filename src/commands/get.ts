@@ -17,6 +17,19 @@ With --isvc, shows which container the webhook injects for that InferenceService
   static override flags = {
     isvc: Flags.string({description: 'An InferenceService (in -n): which init container its pods get, and why'}),
     llmisvc: Flags.string({description: 'An LLMInferenceService (in -n): which init container its pods get, and why', exclusive: ['isvc']}),
+    filename: Flags.string({
+      char: 'f',
+      description:
+        'Models in this file (- for standard input; several documents, or a List): what KServe would give each before it is applied (--isvc/--llmisvc NAME picks one)',
+    }),
+    config: Flags.string({
+      description:
+        "With -f: KServe's configuration from this file (the inferenceservice-config ConfigMap, ClusterStorageContainers, the kserve-controller-manager Deployment, or Helm values) instead of the cluster: no cluster is needed",
+      dependsOn: ['filename'],
+    }),
+    'kserve-version': Flags.string({
+      description: "With --config: the KServe release whose rules apply (default: the file's controller, else the newest known)",
+    }),
     output: Flags.string({
       char: 'o',
       description:
@@ -37,6 +50,7 @@ With --isvc, shows which container the webhook injects for that InferenceService
       allowMissingKeys: this.flags['allow-missing-template-keys'],
       noHeaders: this.flags['no-headers'],
     })
+    if (this.flags.filename) return this.fromFile(out)
     const [{client, namespace}, {inspect, inspectIsvc}] = await Promise.all([this.connect(), import('../core/inspect.js')])
     const ksNs = this.flags['kserve-namespace']
     const f = this.flags
@@ -70,6 +84,75 @@ With --isvc, shows which container the webhook injects for that InferenceService
     const rendering = await import('../render/inspection.js')
     const text =
       'storage' in result ? rendering.renderIsvc(result, out.kind === 'wide') : rendering.renderInspection(result, out.kind === 'wide')
+    this.print(f['no-headers'] ? rendering.withoutHeaders(text) : text)
+  }
+
+  /** get -f FILE [--config FILE]: the models in a file, before they are applied. */
+  private async fromFile(out: import('../render/output.js').Output): Promise<void> {
+    const f = this.flags
+    const [{parseDocs, readInput, modelsIn, configIn}, {fileBase, inspect, inspectFile}, {parseRelease}, {CliError}] = await Promise.all([
+      import('../core/manifests.js'),
+      import('../core/inspect.js'),
+      import('../domain/release.js'),
+      import('../errors.js'),
+    ])
+    if (f['kserve-version'] !== undefined && !parseRelease(f['kserve-version']))
+      throw new CliError(
+        'Usage',
+        `--kserve-version "${f['kserve-version']}" is not a KServe release: expected vMAJOR.MINOR.PATCH, e.g. v0.20.0`,
+      )
+    if (f['kserve-version'] !== undefined && !f.config)
+      throw new CliError('Usage', '--kserve-version goes with --config: a cluster says its own release')
+    const input = readInput(f.filename!)
+    const wanted = f.isvc ?? f.llmisvc
+    const models = modelsIn(parseDocs(input.text, input.file)).filter(
+      m => !wanted || (m.object.metadata?.name === wanted && m.kind === (f.llmisvc ? 'LLMInferenceService' : 'InferenceService')),
+    )
+    if (!models.length)
+      throw new CliError(
+        'Invalid',
+        `${input.file} holds no ${wanted ? `${f.llmisvc ? 'LLMInferenceService' : 'InferenceService'} named "${wanted}"` : 'InferenceService or LLMInferenceService (apiVersion serving.kserve.io/…)'}`,
+      )
+    let views: import('../core/inspect.js').IsvcInspection[]
+    if (f.config) {
+      const c = readInput(f.config)
+      const config = configIn(parseDocs(c.text, c.file), c.file, f['kserve-version'])
+      if (!config)
+        throw new CliError(
+          'Invalid',
+          `${c.file} holds no inferenceservice-config ConfigMap, ClusterStorageContainer, Helm values (kserve.storage) or kserve-controller-manager Deployment`,
+        )
+      views = await inspectFile({
+        models,
+        base: fileBase(config, config.release),
+        context: c.file,
+        namespace: f.namespace ?? 'default',
+        file: input.file,
+      })
+    } else {
+      const {client, namespace} = await this.connect()
+      const {getObject} = await import('../kube/objects.js')
+      const base = await inspect(client, f['kserve-namespace'])
+      views = await inspectFile({
+        models,
+        base,
+        context: client.context.name,
+        namespace,
+        namespaceOf: n => getObject(client, 'namespaces', n),
+        file: input.file,
+      })
+    }
+    const result = views.length === 1 ? views[0] : {apiVersion: 'v1', kind: 'List', items: views}
+    if (out.kind !== 'table' && out.kind !== 'wide') {
+      const {render} = await import('../render/output.js')
+      return this.print(
+        await render(result, out, () =>
+          views.map(v => `${v.inferenceService.kind.toLowerCase()}.serving.kserve.io/${v.inferenceService.name}`),
+        ),
+      )
+    }
+    const rendering = await import('../render/inspection.js')
+    const text = views.map(v => rendering.renderIsvc(v, out.kind === 'wide')).join('\n')
     this.print(f['no-headers'] ? rendering.withoutHeaders(text) : text)
   }
 }

@@ -16,7 +16,7 @@ import {initState, logContainers} from '../domain/pod-status.js'
 import {LLM_PART_OF, llmPodSelector} from '../domain/llmisvc.js'
 import {explain} from '../kube/explain.js'
 import {listModelPods} from '../kube/kserve.js'
-import {findModel, inspect, inspectIsvc, memoReads, type Loaded, type ModelReads, type Shared} from './inspect.js'
+import {findModel, inspect, inspectIsvc, memoReads, type ModelBase, type ModelReads, type Shared} from './inspect.js'
 
 export interface Diagnosis {
   apiVersion: typeof API_VERSION
@@ -69,7 +69,7 @@ async function pooled<T>(tasks: (() => Promise<T>)[], n: number): Promise<void> 
  */
 async function credentialEvidence(
   client: KubeClient,
-  loaded: Loaded,
+  loaded: ModelBase,
   model: NonNullable<Shared['model']>,
   namespace: string,
   pods: any[],

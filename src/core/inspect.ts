@@ -13,7 +13,14 @@ import {
 import {llmOverride, llmPodSelector, llmUri} from '../domain/llmisvc.js'
 import {helmOwnership, type HelmOwnership} from '../domain/helm.js'
 import type {Release} from '../domain/release.js'
-import {configMapContainer, EXAMPLE_URIS, type Injection, type Resources, type StorageContainer} from '../domain/storage-containers.js'
+import {
+  configMapContainer,
+  EXAMPLE_URIS,
+  fromResource,
+  type Injection,
+  type Resources,
+  type StorageContainer,
+} from '../domain/storage-containers.js'
 import {goFieldOf} from '../domain/json-edit.js'
 import {components, componentStorage, type KServeState} from '../domain/kserve/controller.js'
 import {
@@ -26,7 +33,8 @@ import {
   type Refusal,
 } from '../domain/kserve/index.js'
 import type {PodSpec} from '../domain/kserve/storage.js'
-import {readKServe} from './kserve-state.js'
+import {configResult, NO_CONFIGMAP, readKServe} from './kserve-state.js'
+import type {FileConfig} from './manifests.js'
 import {describeFields, type FieldView} from '../domain/storage-initializer.js'
 import {getObject} from '../kube/objects.js'
 import {API_VERSION} from '../domain/api-version.js'
@@ -253,6 +261,8 @@ export interface IsvcInspection {
   pods: PodView[]
   /** what could not be read (a 403), and so is not shown */
   notChecked?: {what: string; reason: string}[]
+  /** get -f: the file the model comes from (not applied: no pods) */
+  file?: string
   rollout: Rollout
 }
 
@@ -283,9 +293,42 @@ export function memoReads(client: KubeClient, pods?: ModelReads['pods']): ModelR
   }
 }
 
+/** What the view of one model needs of KServe's configuration: read live (inspect), or from files (fileBase). */
+export type ModelBase = Pick<Loaded, 'state' | 'release' | 'configMapObject' | 'llmTemplates'> & {inspection: Pick<Inspection, 'kserve'>}
+
+/**
+ * The configuration in files (`get -f MODEL --config FILE`): KServe as the ConfigMap, ClusterStorageContainers and
+ * release there say, with no cluster; the CRD assumed installed (every release since v0.11 installs it).
+ */
+export function fileBase(c: FileConfig | undefined, release: Release | undefined): ModelBase {
+  const containers = (c?.storageContainers ?? []).map(fromResource)
+  const kserveNamespace = c?.configMap?.metadata?.namespace ?? 'kserve'
+  return {
+    release,
+    configMapObject: c?.configMap,
+    llmTemplates: new Map(),
+    state: {
+      release,
+      kserveNamespace,
+      config: c?.text === undefined ? NO_CONFIGMAP : configResult(c.text ?? undefined, release),
+      containers,
+      crdInstalled: true,
+    },
+    inspection: {
+      kserve: {
+        namespace: kserveNamespace,
+        namespaceSource: 'flag',
+        version: release?.text ?? null,
+        controllerImage: null,
+        ...(release ? {} : {assumed: ASSUMED}),
+      },
+    },
+  }
+}
+
 /** What a caller that already holds them gives inspectIsvc: the configuration, the model object, shared reads. */
 export interface Shared {
-  loaded?: Loaded
+  loaded?: ModelBase
   /** the model as listed (list items carry no kind) */
   model?: {kind: 'InferenceService' | 'LLMInferenceService'; object: any}
   reads?: ModelReads
@@ -305,9 +348,21 @@ export async function inspectIsvc(
     shared.loaded ?? inspect(client, kserveNamespace),
     shared.model ?? findModel(client, namespace, name, kind),
   ])
+  return modelView(client.context.name, loaded, model, namespace, reads)
+}
+
+/** The view of one model, the configuration and the reads given (a live cluster, or files: no pods). */
+export function modelView(
+  context: string,
+  base: ModelBase,
+  model: NonNullable<Shared['model']>,
+  namespace: string,
+  reads: ModelReads,
+): Promise<IsvcInspection> {
+  const name = String(model.object.metadata?.name ?? '')
   return model.kind === 'InferenceService'
-    ? isvcView(client, loaded, model.object, namespace, name, reads)
-    : llmView(client, loaded, model.object, namespace, name, reads)
+    ? isvcView(context, base, model.object, namespace, name, reads)
+    : llmView(context, base, model.object, namespace, name, reads)
 }
 
 /** The InferenceService of that name, else the LLMInferenceService (only that with kind); not found: one clear line. */
@@ -334,8 +389,8 @@ export async function findModel(
 }
 
 async function isvcView(
-  client: KubeClient,
-  loaded: Loaded,
+  context: string,
+  loaded: ModelBase,
   isvc: any,
   namespace: string,
   name: string,
@@ -383,7 +438,7 @@ async function isvcView(
   return {
     apiVersion: API_VERSION,
     kind: 'InferenceServiceStorage',
-    context: client.context.name,
+    context,
     inferenceService: {name, namespace, kind: 'InferenceService', storageContainerName, deploymentMode: mode},
     kserve: loaded.inspection.kserve,
     storage,
@@ -401,8 +456,8 @@ async function isvcView(
 }
 
 async function llmView(
-  client: KubeClient,
-  loaded: Loaded,
+  context: string,
+  loaded: ModelBase,
   llm: any,
   namespace: string,
   name: string,
@@ -417,7 +472,7 @@ async function llmView(
   return {
     apiVersion: API_VERSION,
     kind: 'LLMInferenceServiceStorage',
-    context: client.context.name,
+    context,
     inferenceService: {name, namespace, kind: 'LLMInferenceService', storageContainerName: null},
     kserve: loaded.inspection.kserve,
     storage: [{component: 'model', uri, field: 'spec.model.uri', injection}],
@@ -425,4 +480,31 @@ async function llmView(
     pods: pods.map(p => podView(p, injection, p.metadata?.labels?.['app.kubernetes.io/component'] ?? 'workload')),
     rollout: rolloutFor('LLMInferenceService', name, namespace, undefined, false),
   }
+}
+
+/**
+ * `get -f FILE`: what each model in the file would get, before it is applied: against the live configuration, or the
+ * configuration in files (fileBase). Nothing of the model is read from the cluster (it has no pods yet); its
+ * namespace's labels are, when a cluster is given (the pod webhook skips control-plane namespaces).
+ */
+export async function inspectFile(opts: {
+  models: NonNullable<Shared['model']>[]
+  base: ModelBase
+  context: string
+  namespace: string
+  /** the live namespace (its labels), when a cluster is read */
+  namespaceOf?: (name: string) => Promise<any>
+  file: string
+}): Promise<IsvcInspection[]> {
+  const reads: ModelReads = {
+    pods: async () => [],
+    namespace: n => (opts.namespaceOf ? opts.namespaceOf(n) : Promise.reject(new Error('no cluster'))),
+  }
+  const out: IsvcInspection[] = []
+  for (const m of opts.models) {
+    const namespace = String(m.object.metadata?.namespace ?? opts.namespace)
+    if (!m.object.metadata?.name) throw new CliError('Invalid', `a ${m.kind} in the file has no metadata.name`)
+    out.push({...(await modelView(opts.context, opts.base, m, namespace, reads)), file: opts.file})
+  }
+  return out
 }

@@ -49,7 +49,7 @@ export interface ReadOptions {
 }
 
 /** The refusal of a cluster without the ConfigMap: the webhook's Get fails (mutator.go Handle: Errored 500). */
-const NO_CONFIGMAP: ConfigResult = {
+export const NO_CONFIGMAP: ConfigResult = {
   ok: false,
   panic: false,
   message: `configmaps "${CONFIGMAP}" not found`,
@@ -86,16 +86,7 @@ export async function readKServe(client: KubeClient, kserveNamespace: string | u
       syntaxError = e
     }
   const containers = storageContainers.items.map(fromResource)
-  const config: ConfigResult = !configMap
-    ? NO_CONFIGMAP
-    : syntaxError
-      ? {
-          ok: false,
-          panic: true,
-          message: `Unable to unmarshall storageInitializer json string due to ${syntaxError.message} `,
-          explanation: 'the document is not valid JSON: the webhook panics on it, every model pod is refused and every reconcile fails',
-        }
-      : getStorageInitializerConfigs(text ?? undefined, release)
+  const config: ConfigResult = !configMap ? NO_CONFIGMAP : configResult(text ?? undefined, release, syntaxError)
   return {
     configMap,
     ...(missing ? {missing} : {}),
@@ -112,4 +103,23 @@ export async function readKServe(client: KubeClient, kserveNamespace: string | u
     containers,
     state: {release, kserveNamespace: namespace ?? 'kserve', config, containers, crdInstalled: storageContainers.installed},
   }
+}
+
+/** What KServe makes of a storageInitializer document (GetStorageInitializerConfigs), invalid JSON included. */
+export function configResult(text: string | undefined, release: Release | undefined, syntaxError?: DocumentSyntaxError): ConfigResult {
+  if (!syntaxError && typeof text === 'string')
+    try {
+      parseStorageInitializer(text)
+    } catch (e) {
+      if (!(e instanceof DocumentSyntaxError)) throw e
+      syntaxError = e
+    }
+  return syntaxError
+    ? {
+        ok: false,
+        panic: true,
+        message: `Unable to unmarshall storageInitializer json string due to ${syntaxError.message} `,
+        explanation: 'the document is not valid JSON: the webhook panics on it, every model pod is refused and every reconcile fails',
+      }
+    : getStorageInitializerConfigs(text, release)
 }

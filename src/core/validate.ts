@@ -1,5 +1,4 @@
 /** `validate`: gather the input (a live cluster, or a file) and run the rules over it; what the reports add up to. */
-import {readFileSync} from 'node:fs'
 import {parseAllDocuments} from 'yaml'
 
 import {CliError, isApiStatus} from '../errors.js'
@@ -7,10 +6,11 @@ import type {KubeClient} from '../kube/client.js'
 import {explain} from '../kube/explain.js'
 import {CONFIGMAP, KEY} from '../kube/kserve.js'
 import {readKServe} from './kserve-state.js'
+import {configIn, parseDocs, readInput} from './manifests.js'
 import {helmOwnership} from '../domain/helm.js'
 import {decodeRelease, manifestPart, ReleaseError} from '../domain/helm-release.js'
-import {inValues, renderValues} from '../domain/helm-values.js'
-import {controllerVersion, parseRelease, type Release} from '../domain/release.js'
+import {inValues} from '../domain/helm-values.js'
+import {controllerVersion, parseRelease} from '../domain/release.js'
 import {validate, type Cluster, type Finding, type Severity, type ValidationInput} from '../domain/rules.js'
 import {levelOf, securityFix, violations, type Level} from '../domain/pod-security.js'
 import {emulateInferenceService, emulateLlmInferenceService, type Prediction} from '../domain/kserve/index.js'
@@ -91,10 +91,6 @@ function settings(text: string | null | undefined, cscs: any[]): Record<string, 
     out[`storage-container/${n}.disabled`] = String(c.disabled === true)
   }
   return out
-}
-
-function controllerRelease(dep: any): Release | undefined {
-  return parseRelease(controllerVersion(dep).version ?? undefined)
 }
 
 export async function validateLive(client: KubeClient, kserveNamespace?: string, releaseFlag?: string): Promise<Report> {
@@ -367,16 +363,8 @@ async function helmRelease(client: KubeClient, cm: ConfigMapObject | undefined):
 
 /** Validate a file (`-` for standard input), as validateText. */
 export function validateFile(filename: string, releaseFlag?: string): Report {
-  let text: string
-  try {
-    text = filename === '-' ? readFileSync(0, 'utf8') : readFileSync(filename, 'utf8')
-  } catch (e) {
-    throw new CliError(
-      'NotFound',
-      `cannot read ${filename}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
-    )
-  }
-  return validateText(text, filename === '-' ? '<stdin>' : filename, releaseFlag)
+  const {text, file} = readInput(filename)
+  return validateText(text, file, releaseFlag)
 }
 
 function validateText(input: string, file: string, releaseFlag?: string): Report {
@@ -401,45 +389,14 @@ function validateText(input: string, file: string, releaseFlag?: string): Report
     text = input
     path = file
   } else {
-    let docs: any[]
-    try {
-      docs = parseAllDocuments(input).map(d => {
-        if (d.errors.length) throw d.errors[0]
-        return d.toJS()
-      })
-    } catch (e) {
-      const why = (e as Error).message.split('\n')[0]
-      // the yaml library's guard against a billion-laughs document: say what it is, not that the file is not YAML
-      if (/alias count/i.test(why))
-        throw new CliError('Invalid', `${file} is refused: its YAML aliases expand beyond any real manifest (an alias bomb): ${why}`)
-      throw new CliError('Invalid', `${file} is neither YAML nor JSON: ${why}`)
-    }
-    docs = docs
-      .filter(d => d && typeof d === 'object')
-      .flatMap(d => ((d.kind === 'List' || String(d.kind).endsWith('List')) && Array.isArray(d.items) ? d.items : [d]))
-    const cm = docs.find(d => d.kind === 'ConfigMap' && d.metadata?.name === CONFIGMAP)
-    cscs = docs.filter(d => d.kind === 'ClusterStorageContainer')
-    const dep = docs.find(d => d.kind === 'Deployment' && d.metadata?.name === 'kserve-controller-manager')
-    release ??= controllerRelease(dep)
-    const values = docs.find(d => !d.kind && d.kserve && typeof d.kserve === 'object')
-    if (cm) {
-      format = cscs.length ? 'manifests' : 'ConfigMap'
-      text = cm.data?.[KEY] ?? null
-    } else if (values) {
-      format = 'Helm values'
-      const h = renderValues(values, release)
-      text = h.text
-      release ??= h.release
-      helmIgnored = h.ignored
-      path = `${file}:kserve.storage`
-    } else if (cscs.length) {
-      format = 'manifests'
-      text = undefined
-    } else
+    const c = configIn(parseDocs(input, file), file, releaseFlag)
+    if (!c)
       throw new CliError(
         'Invalid',
         `${file} holds no inferenceservice-config ConfigMap, ClusterStorageContainer, Helm values (kserve.storage) or storageInitializer JSON`,
       )
+    ;({text, release, format, path, helmIgnored} = c)
+    cscs = c.storageContainers
   }
   let findings = validate({configMapPath: path, text, release, storageContainers: cscs, helmIgnored})
   // manifests that carry only storage containers are not missing a ConfigMap

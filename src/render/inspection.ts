@@ -200,7 +200,8 @@ export function renderIsvc(v: IsvcInspection, wide: boolean): string {
     )
   out.push('', 'PODS')
   const unread = (v.notChecked ?? []).find(n => n.what.startsWith('the pods'))
-  if (unread) out.push(`(cannot read them: ${unread.reason})`)
+  if (v.file) out.push(`(from ${v.file}, not applied: no pods yet)`)
+  else if (unread) out.push(`(cannot read them: ${unread.reason})`)
   else if (v.pods.length === 0)
     out.push(
       `(no pods with label ${v.inferenceService.kind === 'InferenceService' ? `serving.kserve.io/inferenceservice=${v.inferenceService.name}` : `app.kubernetes.io/name=${v.inferenceService.name},app.kubernetes.io/part-of=llminferenceservice`})`,

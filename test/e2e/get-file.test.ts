@@ -1,0 +1,127 @@
+/**
+ * `get -f MODEL.yaml`: what a model will get before it is applied. The prediction for a manifest in a file must be
+ * the one the same model gets once applied to the simulated cluster (through the real kubectl); and with `--config`
+ * (the cluster's ConfigMap, ClusterStorageContainers and controller Deployment, exported to a file) the same again with
+ * no cluster at all.
+ */
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {stringify} from 'yaml'
+
+import {kubectl, plugin, startCluster, type Started} from '../helpers.js'
+
+let s: Started
+let dir: string
+
+const MODELS: any[] = [
+  {spec: {predictor: {model: {modelFormat: {name: 'huggingface'}, storageUri: 'hf://meta-llama/Llama-3.1-8B'}}}},
+  {spec: {predictor: {model: {modelFormat: {name: 'sklearn'}, storageUri: 's3://models/iris'}}}},
+  {spec: {predictor: {model: {modelFormat: {name: 'sklearn'}, storageUri: 'pvc://claim/models/iris'}}}},
+  {spec: {predictor: {model: {modelFormat: {name: 'sklearn'}, storageUri: 'oci://registry.example.com/models/iris:1'}}}},
+  {spec: {predictor: {model: {modelFormat: {name: 'sklearn'}, storageUri: 'gs://bucket/iris'}, storageContainerName: 'default'}}},
+  {
+    spec: {
+      predictor: {
+        model: {modelFormat: {name: 'sklearn'}, storageUri: 's3://models/iris'},
+        containers: undefined,
+      },
+      transformer: {containers: [{name: 'kserve-container', image: 't:1', env: [{name: 'STORAGE_URI', value: 'gs://bucket/transformer'}]}]},
+    },
+  },
+].map((m, i) => ({
+  apiVersion: 'serving.kserve.io/v1beta1',
+  kind: 'InferenceService',
+  metadata: {name: `preview-${i}`, namespace: 'ml'},
+  ...m,
+}))
+
+const yamlOf = (docs: any[]) => docs.map(d => stringify(d)).join('---\n')
+const predictions = (r: {stdout: string}) => {
+  const v = JSON.parse(r.stdout)
+  return (v.kind === 'List' ? v.items : [v]).map((x: any) => ({name: x.inferenceService.name, predictions: x.predictions}))
+}
+
+beforeAll(async () => {
+  s = await startCluster('kserve-v0.20.0.yaml')
+  dir = mkdtempSync(join(tmpdir(), 'storage-init-get-file-'))
+  writeFileSync(join(dir, 'models.yaml'), yamlOf(MODELS))
+})
+afterAll(() => s.cluster.stop())
+
+test('each model in a file gets the prediction it gets once applied (and -f - reads standard input)', async () => {
+  const before = await plugin(['get', '-f', join(dir, 'models.yaml'), '-o', 'json', '--kubeconfig', s.kubeconfig])
+  expect([before.code, before.stderr]).toEqual([0, ''])
+  const fromFile = predictions(before)
+  expect(fromFile).toHaveLength(MODELS.length)
+  const stdin = await plugin(['get', '-f', '-', '-o', 'json', '--kubeconfig', s.kubeconfig], {}, yamlOf(MODELS))
+  expect(predictions(stdin)).toEqual(fromFile)
+  const applied = await kubectl(s.kubeconfig, ['apply', '-f', join(dir, 'models.yaml')])
+  expect([applied.code, applied.stderr]).toEqual([0, ''])
+  for (const m of MODELS) {
+    const live = await plugin(['get', '--isvc', m.metadata.name, '-n', 'ml', '-o', 'json', '--kubeconfig', s.kubeconfig])
+    expect(predictions(live)).toEqual(fromFile.filter((x: any) => x.name === m.metadata.name))
+  }
+})
+
+test('--config: the configuration exported to a file gives the same, with no cluster', async () => {
+  const exported = await kubectl(s.kubeconfig, [
+    'get',
+    'configmap/inferenceservice-config',
+    'deployment/kserve-controller-manager',
+    '-n',
+    'kserve',
+    '-o',
+    'yaml',
+  ])
+  const cscs = await kubectl(s.kubeconfig, ['get', 'clusterstoragecontainers', '-o', 'yaml'])
+  writeFileSync(join(dir, 'kserve.yaml'), `${exported.stdout}\n---\n${cscs.stdout}`)
+  const live = await plugin(['get', '-f', join(dir, 'models.yaml'), '-o', 'json', '--kubeconfig', s.kubeconfig])
+  // no cluster: a kubeconfig that does not exist is never read
+  const offline = await plugin([
+    'get',
+    '-f',
+    join(dir, 'models.yaml'),
+    '--config',
+    join(dir, 'kserve.yaml'),
+    '-o',
+    'json',
+    '--kubeconfig',
+    join(dir, 'none'),
+  ])
+  expect([offline.code, offline.stderr]).toEqual([0, ''])
+  expect(predictions(offline)).toEqual(predictions(live))
+  expect(JSON.parse(offline.stdout).items[0].kserve.version).toBe('v0.20.0')
+})
+
+test("--config with another release: that release's rules", async () => {
+  const r = await plugin([
+    'get',
+    '-f',
+    join(dir, 'models.yaml'),
+    '--isvc',
+    'preview-4',
+    '--config',
+    join(dir, 'kserve.yaml'),
+    '--kserve-version',
+    'v0.19.0',
+    '-o',
+    'json',
+    '--kubeconfig',
+    join(dir, 'none'),
+  ])
+  expect(r.code).toBe(0)
+  const v = JSON.parse(r.stdout)
+  expect(v.kserve.version).toBe('v0.19.0')
+  expect(v.inferenceService.name).toBe('preview-4')
+})
+
+test('text: the PODS section says the model is not applied; a file without models is one clear line', async () => {
+  const r = await plugin(['get', '-f', join(dir, 'models.yaml'), '--isvc', 'preview-0', '--kubeconfig', s.kubeconfig])
+  expect(r.stdout).toContain(`(from ${join(dir, 'models.yaml')}, not applied: no pods yet)`)
+  writeFileSync(join(dir, 'empty.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n')
+  const e = await plugin(['get', '-f', join(dir, 'empty.yaml'), '--kubeconfig', s.kubeconfig])
+  expect(e.code).not.toBe(0)
+  expect(e.stderr.trim().split('\n')).toHaveLength(1)
+  expect(e.stderr).toContain('holds no InferenceService or LLMInferenceService')
+})
