@@ -65,6 +65,6 @@ export default class Diagnose extends BaseCommand<typeof Diagnose> {
       const {render, parseOutput} = await import('../render/output.js')
       this.print(await render(d, parseOutput(this.flags.output, ['json', 'yaml']), () => []))
     } else this.print((await import('../render/diagnose.js')).renderDiagnosisList(d))
-    if (d.items.some(i => i.findings.some(f => f.severity === 'error'))) process.exitCode = 1
+    if (d.failed || d.items.some(i => i.findings.some(f => f.severity === 'error'))) process.exitCode = 1
   }
 }

@@ -15,7 +15,15 @@ export default class Validate extends BaseCommand<typeof Validate> {
     '<%= config.bin %> validate --context staging,prod --compare',
   ]
   static override flags = {
-    filename: Flags.string({char: 'f', description: 'Validate this file (- for standard input) instead of the cluster'}),
+    filename: Flags.string({
+      char: 'f',
+      description:
+        "Validate this file (- for standard input) instead of the cluster: KServe's configuration, and model manifests (InferenceServices, LLMInferenceServices) as KServe would take them",
+    }),
+    config: Flags.string({
+      description: "With -f of model manifests: KServe's configuration from this file (when the models' file does not hold it)",
+      dependsOn: ['filename'],
+    }),
     output: Flags.string({char: 'o', description: 'Output format', options: ['json', 'yaml', 'sarif']}),
     strict: Flags.boolean({description: 'Fail on warnings too'}),
     'all-contexts': Flags.boolean({description: 'Validate every context of the kubeconfig'}),
@@ -50,7 +58,7 @@ export default class Validate extends BaseCommand<typeof Validate> {
     const streamed = contexts.length > 1 && !f.filename && f.output === undefined && !f.compare
     let reports: import('../core/validate.js').Report[]
     try {
-      if (f.filename) reports = [validation.validateFile(f.filename, f['kserve-version'])]
+      if (f.filename) reports = [validation.validateFile(f.filename, f['kserve-version'], f.config)]
       else if (contexts.length > 1) {
         const {validateFleet} = await import('../core/fleet.js')
         const {progress} = await import('../render/progress.js')

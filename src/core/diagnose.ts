@@ -9,13 +9,19 @@ import type {KubeClient} from '../kube/client.js'
 import {streamLog} from '../kube/logs.js'
 import {getObject, listAllObjects} from '../kube/objects.js'
 import {POD_WEBHOOK_CONFIG, webhookVerdict} from '../domain/diagnose-webhook.js'
-import {CREDENTIAL_CAUSES, credentialAdvice, credentialsConfig, secretKeys, type SecretKeys} from '../domain/diagnose-credentials.js'
+import {
+  CREDENTIAL_CAUSES,
+  credentialAdvice,
+  credentialsConfig,
+  secretKeys,
+  specSecretName,
+  type SecretKeys,
+} from '../domain/diagnose-credentials.js'
 import {API_VERSION} from '../domain/api-version.js'
 import {diagnose, downloaded, SERVER, serverFailing, type DiagnosisFinding} from '../domain/diagnose.js'
 import {initState, logContainers} from '../domain/pod-status.js'
 import {LLM_PART_OF, llmPodSelector} from '../domain/llmisvc.js'
 import {explain} from '../kube/explain.js'
-import {listModelPods} from '../kube/kserve.js'
 import {findModel, inspect, inspectIsvc, memoReads, type ModelBase, type ModelReads, type Shared} from './inspect.js'
 
 export interface Diagnosis {
@@ -28,6 +34,13 @@ export interface Diagnosis {
   findings: DiagnosisFinding[]
   /** what could not be read, and so was not checked */
   notChecked: {what: string; reason: string}[]
+}
+
+/** A model that names no storage URI: nothing to diagnose (one line for one model; skipped by --all). */
+class NoStorageUri extends CliError {
+  constructor(message: string) {
+    super('Invalid', message)
+  }
 }
 
 const TAIL = 50
@@ -82,12 +95,24 @@ async function credentialEvidence(
   const pod = pods.find(p => p.metadata?.name === creds[0].pod) ?? pods[0]
   const annotations: Record<string, string> = pod?.metadata?.annotations ?? {}
   const config = credentialsConfig(loaded.configMapObject?.data?.credentials)
+  let specType: string | undefined
+  try {
+    const t = JSON.parse(annotations['internal.serving.kserve.io/storage-spec-param'] ?? '{}')?.type
+    specType = typeof t === 'string' && t ? t : undefined
+  } catch {
+    specType = undefined
+  }
   const storageSpec =
     annotations['internal.serving.kserve.io/storage-spec'] === 'true'
-      ? {key: annotations['internal.serving.kserve.io/storage-spec-key'] || undefined}
+      ? {key: annotations['internal.serving.kserve.io/storage-spec-key'] || undefined, type: specType}
       : undefined
   const serviceAccount = pod?.spec?.serviceAccountName || 'default'
-  const modelAnnotations: Record<string, string> = {...(model.object.metadata?.annotations ?? {}), ...annotations}
+  // the webhook passes the pod's annotations to the credential builder; the LLM controller the model's own
+  // (workload_storage.go@v0.20.0)
+  const modelAnnotations: Record<string, string> =
+    model.kind === 'LLMInferenceService'
+      ? (model.object.metadata?.annotations ?? {})
+      : {...(model.object.metadata?.annotations ?? {}), ...annotations}
   const refused = (what: string) => (e: unknown) => {
     if (isApiStatus(e, 404)) return null
     if (isApiStatus(e, 403)) {
@@ -105,13 +130,15 @@ async function credentialEvidence(
   }
   const named = config.storageSecretNameAnnotation ? modelAnnotations[config.storageSecretNameAnnotation] : undefined
   let saSecrets: string[] | null | undefined
-  if (storageSpec) await readSecret(config.storageSpecSecretName)
+  let saAnnotations: Record<string, string> | undefined
+  if (storageSpec) await readSecret(specSecretName({config, model: {kind: model.kind, name: '', annotations: modelAnnotations}}))
   else if (named) await readSecret(named)
   else {
     const sa = await getObject(client, 'serviceaccounts', serviceAccount, namespace).catch(
       refused(`service account ${namespace}/${serviceAccount} (its secrets)`),
     )
     saSecrets = sa === null ? null : sa ? (sa.secrets ?? []).map((r: any) => String(r?.name ?? '')).filter(Boolean) : undefined
+    saAnnotations = sa?.metadata?.annotations
     await Promise.all((saSecrets ?? []).slice(0, 16).map(readSecret))
   }
   const advice = credentialAdvice({
@@ -122,6 +149,7 @@ async function credentialEvidence(
     saSecrets,
     secrets,
     storageSpec,
+    saAnnotations,
     config,
     release: loaded.release,
   })
@@ -197,7 +225,8 @@ export function diagnoseReads(client: KubeClient, pods?: ModelReads['pods']): Di
     events: namespace => {
       let p = events.get(namespace)
       if (!p) {
-        p = listAllObjects(client, 'events', {namespace}, slimEvent)
+        // every reason the diagnosis reads is a Warning (FailedCreate, FailedScheduling, FailedMount, Evicted, BackOff…)
+        p = listAllObjects(client, 'events', {namespace, fieldSelector: 'type=Warning'}, slimEvent)
         p.catch(() => undefined)
         events.set(namespace, p)
       }
@@ -240,7 +269,7 @@ export async function diagnoseModel(
   const view = await inspectIsvc(client, kserveNamespace, namespace, name, kind, {loaded, model, reads})
   const modelKind = view.inferenceService.kind
   if (!view.storage.length && !view.predictions.some(p => p.uris.length))
-    throw new CliError('Invalid', `${modelKind.toLowerCase()} "${name}" names no storage URI: it has no storage-initializer to diagnose`)
+    throw new NoStorageUri(`${modelKind.toLowerCase()} "${name}" names no storage URI: it has no storage-initializer to diagnose`)
   for (const n of view.notChecked ?? []) notChecked.push(n)
   const selector = modelKind === 'InferenceService' ? `serving.kserve.io/inferenceservice=${name}` : llmPodSelector(name)
   const forbidden = (what: string) => (e: unknown) => {
@@ -314,7 +343,7 @@ export async function diagnoseModel(
     namespace,
     name,
     predictions: view.predictions,
-    pods: podList,
+    pods,
     staleness: new Map(view.pods.map(p => [p.name, {differences: p.differences, expected: p.expected.source}])),
     logs,
     events: (events?.items ?? []).filter(concerns),
@@ -327,7 +356,8 @@ export async function diagnoseModel(
     annotations: model.object.metadata?.annotations ?? {},
     now: Date.now(),
   })
-  await webhookEvidence(client, namespace, ns, podList, findings, notChecked)
+  // the pod webhook injects InferenceServices only; an LLMInferenceService's comes from its controller's template
+  if (modelKind === 'InferenceService') await webhookEvidence(client, namespace, ns, podList, findings, notChecked)
   await credentialEvidence(client, loaded, model, namespace, podList, findings, notChecked)
   return {
     apiVersion: API_VERSION,
@@ -350,7 +380,20 @@ export interface DiagnosisList {
   checked: number
   /** the models with a finding (the others are healthy) */
   items: Diagnosis[]
+  /** models that could not be diagnosed (their reason under notChecked) */
+  failed: number
   notChecked: {what: string; reason: string}[]
+}
+
+/** An object without what no diagnosis reads: managedFields, the last-applied copy of itself. */
+function slimObject(o: any): any {
+  const metadata = {...o.metadata}
+  delete metadata.managedFields
+  if (metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration']) {
+    metadata.annotations = {...metadata.annotations}
+    delete metadata.annotations['kubectl.kubernetes.io/last-applied-configuration']
+  }
+  return {...o, metadata}
 }
 
 /** Models diagnosed at once within a namespace (each reads its logs, at most CONCURRENT_LOGS at once). */
@@ -363,7 +406,13 @@ function podsByNamespace(client: KubeClient): ModelReads['pods'] {
     const broad = selector.startsWith('serving.kserve.io/inferenceservice=') ? 'serving.kserve.io/inferenceservice' : LLM_PART_OF
     let p = lists.get(`${namespace}/${broad}`)
     if (!p) {
-      p = listModelPods(client, namespace, broad)
+      // page by page, each pod slimmed as its page arrives: a namespace may hold thousands
+      p = listAllObjects(client, 'pods', {namespace, labelSelector: broad}, slimObject).then(
+        r => r.items,
+        e => {
+          throw isApiStatus(e) ? explain(e, client, {verb: 'list', resource: 'pods', namespace}) : e
+        },
+      )
       lists.set(`${namespace}/${broad}`, p)
     }
     const wanted = selector.split(',').map(kv => kv.split('=') as [string, string])
@@ -376,7 +425,7 @@ export async function diagnoseAll(client: KubeClient, kserveNamespace: string | 
   const notChecked: DiagnosisList['notChecked'] = []
   const [loaded, isvcs] = await Promise.all([
     inspect(client, kserveNamespace),
-    listAllObjects(client, 'inferenceservices', {namespace}, (o: any) => o).catch((e: unknown) => {
+    listAllObjects(client, 'inferenceservices', {namespace}, slimObject).catch((e: unknown) => {
       if (isApiStatus(e, 404)) return {items: []}
       throw isApiStatus(e) ? explain(e, client, {verb: 'list', resource: 'inferenceservices.serving.kserve.io', namespace}) : e
     }),
@@ -391,6 +440,8 @@ export async function diagnoseAll(client: KubeClient, kserveNamespace: string | 
   for (const m of models) byNamespace.set(m.namespace, [...(byNamespace.get(m.namespace) ?? []), m])
   const items: Diagnosis[] = []
   let checked = 0
+  let failed = 0
+  const seen = new Set<string>()
   for (const [ns, group] of [...byNamespace].sort(([a], [b]) => a.localeCompare(b))) {
     // one listing of the pods, the events and the namespace for every model of the namespace, dropped after it
     const reads = diagnoseReads(client, podsByNamespace(client))
@@ -401,7 +452,8 @@ export async function diagnoseAll(client: KubeClient, kserveNamespace: string | 
           done[i] = await diagnoseModel(client, kserveNamespace, ns, m.name, undefined, {loaded, model: m.model, reads})
         } catch (e) {
           // a model without a storage URI has no storage-initializer: not a problem, not counted
-          if (isCliError(e) && e.kind === 'Invalid') return
+          if (e instanceof NoStorageUri) return
+          failed++
           notChecked.push({what: `${m.model.kind.toLowerCase()} ${ns}/${m.name}`, reason: (e as Error).message ?? String(e)})
         }
       }),
@@ -410,7 +462,11 @@ export async function diagnoseAll(client: KubeClient, kserveNamespace: string | 
     for (const d of done) {
       if (!d) continue
       checked++
-      for (const n of d.notChecked) if (!notChecked.some(x => x.what === n.what)) notChecked.push(n)
+      for (const n of d.notChecked)
+        if (!seen.has(n.what)) {
+          seen.add(n.what)
+          notChecked.push(n)
+        }
       if (!d.healthy) items.push({...d, notChecked: []})
     }
   }
@@ -421,6 +477,7 @@ export async function diagnoseAll(client: KubeClient, kserveNamespace: string | 
     namespace: namespace ?? null,
     checked,
     items,
+    failed,
     notChecked,
   }
 }

@@ -61,9 +61,13 @@ export function resourcesHelmValues(o: Outcome, change: ResourceChange): string 
  * model's own (the ConfigMap has no securityContext, so it is never a default target and refused when named).
  */
 export function securityPlanner(level: SecurityLevel, targets?: string[]): Planner {
+  const named = (targets ?? []).flatMap(t => t.split(',')).map(t => t.trim())
   return live =>
     planSecurity(
-      targets?.length ? selectTargets(live, targets) : cscTargets(live).filter(t => t.serving && t.object && !isDedicated(t.object)),
+      targets?.length
+        ? // --target all: every ClusterStorageContainer (the ConfigMap cannot hold a securityContext); configmap named: refused
+          selectTargets(live, targets).filter(t => t.kind !== 'ConfigMap' || named.includes('configmap'))
+        : cscTargets(live).filter(t => t.serving && t.object && !isDedicated(t.object)),
       level,
     )
 }

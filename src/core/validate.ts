@@ -6,7 +6,8 @@ import type {KubeClient} from '../kube/client.js'
 import {explain} from '../kube/explain.js'
 import {CONFIGMAP, KEY} from '../kube/kserve.js'
 import {readKServe} from './kserve-state.js'
-import {configIn, parseDocs, readInput} from './manifests.js'
+import {configIn, modelsIn, parseDocs, readInput, type FileConfig} from './manifests.js'
+import {fileBase} from './inspect.js'
 import {helmOwnership} from '../domain/helm.js'
 import {decodeRelease, manifestPart, ReleaseError} from '../domain/helm-release.js'
 import {inValues} from '../domain/helm-values.js'
@@ -362,18 +363,76 @@ async function helmRelease(client: KubeClient, cm: ConfigMapObject | undefined):
 }
 
 /** Validate a file (`-` for standard input), as validateText. */
-export function validateFile(filename: string, releaseFlag?: string): Report {
+export function validateFile(filename: string, releaseFlag?: string, configFile?: string): Report {
   const {text, file} = readInput(filename)
-  return validateText(text, file, releaseFlag)
+  const other = configFile ? readInput(configFile) : undefined
+  return validateText(
+    text,
+    file,
+    releaseFlag,
+    other ? configIn(parseDocs(other.text, other.file), other.file, releaseFlag) : undefined,
+    other?.file,
+  )
 }
 
-function validateText(input: string, file: string, releaseFlag?: string): Report {
+/**
+ * Model manifests in a file, judged by the emulation of KServe with the configuration given: what it would refuse
+ * (SI063), URIs without a scheme (SI064), and Pod Security where the files hold the Namespace with its label (SI062).
+ */
+function modelFacts(docs: any[], config: FileConfig): Pick<ValidationInput, 'modelManifests' | 'podSecurity'> {
+  const models = modelsIn(docs)
+  if (!models.length) return {}
+  const base = fileBase(config, config.release)
+  const labels = new Map<string, Record<string, string>>(
+    docs.filter(d => d.kind === 'Namespace' && d.metadata?.name).map(d => [d.metadata.name, d.metadata.labels ?? {}]),
+  )
+  const nsOf = (o: any) => String(o.metadata?.namespace ?? 'default')
+  const modelManifests = models.map(m => {
+    const ns = nsOf(m.object)
+    const state = {...base.state, ...(labels.has(ns) ? {namespaceLabels: labels.get(ns)} : {})}
+    const predictions =
+      m.kind === 'InferenceService' ? emulateInferenceService(m.object, state) : emulateLlmInferenceService(m.object, state, new Map())
+    return {
+      kind: m.kind,
+      namespace: ns,
+      name: String(m.object.metadata?.name ?? ''),
+      refusals: [...new Set(predictions.filter(p => !p.admitted && p.refusal).map(p => p.refusal!.message))],
+      noScheme: [
+        ...new Set(
+          predictions
+            .filter(p => p.admitted && p.source.kind !== 'clusterstoragecontainer')
+            .flatMap(p => p.uris.filter(u => !/\w+?:\/\//.test(u))),
+        ),
+      ],
+    }
+  })
+  const levels = new Map<string, Level>()
+  for (const [ns, l] of labels) {
+    const level = levelOf(l)
+    if (level && level !== 'privileged') levels.set(ns, level)
+  }
+  const withNs = (o: any) => ({...o, metadata: {...o.metadata, namespace: nsOf(o)}})
+  return {
+    modelManifests,
+    podSecurity: levels.size
+      ? podSecurityOf(
+          levels,
+          models.filter(m => m.kind === 'InferenceService').map(m => withNs(m.object)),
+          models.filter(m => m.kind === 'LLMInferenceService').map(m => withNs(m.object)),
+          base.state,
+        )
+      : undefined,
+  }
+}
+
+function validateText(input: string, file: string, releaseFlag?: string, given?: FileConfig, givenFile?: string): Report {
   let text: string | null | undefined
   let cscs: any[] = []
   let release = releaseFlag ? parseRelease(releaseFlag) : undefined
   let format: string
   let path = `configmap/${CONFIGMAP}`
   let helmIgnored: string[] | undefined
+  let models: Pick<ValidationInput, 'modelManifests' | 'podSecurity'> = {}
   const trimmed = input.trimStart()
   let bare = false
   if (trimmed.startsWith('{')) {
@@ -389,16 +448,21 @@ function validateText(input: string, file: string, releaseFlag?: string): Report
     text = input
     path = file
   } else {
-    const c = configIn(parseDocs(input, file), file, releaseFlag)
+    const docs = parseDocs(input, file)
+    const c = configIn(docs, file, releaseFlag) ?? given
     if (!c)
       throw new CliError(
         'Invalid',
-        `${file} holds no inferenceservice-config ConfigMap, ClusterStorageContainer, Helm values (kserve.storage) or storageInitializer JSON`,
+        modelsIn(docs).length
+          ? `${file} holds models but not KServe's configuration to judge them by: give it with --config FILE (kubectl get configmap inferenceservice-config -n kserve -o yaml > kserve.yaml; add the ClusterStorageContainers and the kserve-controller-manager Deployment for its release)`
+          : `${file} holds no inferenceservice-config ConfigMap, ClusterStorageContainer, Helm values (kserve.storage), storageInitializer JSON or model manifest`,
       )
     ;({text, release, format, path, helmIgnored} = c)
+    if (c === given && givenFile) format = `models, with the configuration of ${givenFile}`
     cscs = c.storageContainers
+    models = modelFacts(docs, c)
   }
-  let findings = validate({configMapPath: path, text, release, storageContainers: cscs, helmIgnored})
+  let findings = validate({configMapPath: path, text, release, storageContainers: cscs, helmIgnored, ...models})
   // manifests that carry only storage containers are not missing a ConfigMap
   if (format === 'manifests' && text === undefined) findings = findings.filter(f => f.rule !== 'SI002')
   // a values file is fixed in the values, not with live commands

@@ -148,10 +148,49 @@ export interface CredentialFacts {
   saSecrets: string[] | null | undefined
   /** the Secrets read (by name), key names only; a name absent from the map could not be read or does not exist */
   secrets: Map<string, SecretKeys | null>
-  /** the pod uses the storage: block (internal.serving.kserve.io/storage-spec=true) */
-  storageSpec?: {key?: string}
+  /** the pod uses the storage: block (internal.serving.kserve.io/storage-spec=true): its storageKey and parameters' type */
+  storageSpec?: {key?: string; type?: string}
+  /** the service account's annotations (eks.amazonaws.com/role-arn: IRSA gives S3 credentials with no Secret) */
+  saAnnotations?: Record<string, string>
   config: CredentialsConfig
   release?: Release
+}
+
+/** The Secret the storage: block reads: the model's storageSecretNameAnnotation, else storageSpecSecretName. */
+export function specSecretName(f: Pick<CredentialFacts, 'config' | 'model'>): string {
+  const a = f.config.storageSecretNameAnnotation
+  return (a && f.model.annotations[a]) || f.config.storageSpecSecretName
+}
+
+/** The key KServe tells a provider's Secret by (service_account_credentials.go, in its order). */
+function identifying(p: Provider, c: CredentialsConfig): string {
+  return {
+    s3: c.s3SecretAccessKeyName,
+    gcs: c.gcsCredentialFileName,
+    azure: 'AZURE_CLIENT_ID, AZURE_ACCESS_TOKEN or AZURE_STORAGE_ACCESS_KEY',
+    https: 'https-host',
+    hdfs: 'HDFS_NAMENODE',
+    hf: 'HF_TOKEN',
+  }[p]
+}
+
+/** What a Secret KServe took for its provider still needs, by the branch its keys chose (azure/azure_secret.go). */
+function stillNeeded(p: Provider, s: SecretKeys, c: CredentialsConfig): string[] {
+  const has = (k: string) => s.keys.includes(k)
+  const need = (...k: string[]) => k.filter(x => !has(x))
+  switch (p) {
+    case 's3':
+      return need(c.s3AccessKeyIDName)
+    case 'azure':
+      if (has('AZ_CLIENT_ID')) return need('AZ_CLIENT_SECRET', 'AZ_TENANT_ID')
+      if (has('AZURE_CLIENT_ID')) return need('AZURE_CLIENT_SECRET', 'AZURE_TENANT_ID')
+      if (has('AZURE_ACCESS_TOKEN')) return need('AZURE_TENANT_ID')
+      return []
+    case 'https':
+      return need('headers')
+    default:
+      return []
+  }
 }
 
 /** The evidence (which Secret the builder finds, with which keys) and the command that fixes it. */
@@ -167,26 +206,25 @@ export function credentialAdvice(f: CredentialFacts): {evidence: string[]; fix?:
             .join(', ')}`
         : ''
     }`
-  // the storage: block
+  // the storage: block: the Secret the model's annotation names wins over storageSpecSecretName (CreateStorageSpecSecretEnvs)
   if (f.storageSpec) {
-    const s = f.secrets.get(c.storageSpecSecretName)
-    const key = f.storageSpec.key ?? 'default'
+    const name = specSecretName(f)
+    const s = f.secrets.get(name)
+    const key = f.storageSpec.key ?? (f.storageSpec.type ? `default_${f.storageSpec.type}` : 'default')
+    const doc =
+      '(its value a JSON document: {"type": "s3", "access_key_id": "…", "secret_access_key": "…", "endpoint_url": "…", "bucket": "…"})'
     if (s === null)
       return {
-        evidence: [`the model uses the storage: block; Secret ${ns}/${c.storageSpecSecretName} does not exist`],
-        fix: `kubectl create secret generic ${c.storageSpecSecretName} -n ${ns} --from-file=${key}=STORAGE.json (a JSON document: {"type": "s3", "access_key_id": "…", "secret_access_key": "…", "endpoint_url": "…", "bucket": "…"})`,
+        evidence: [`the model uses the storage: block; Secret ${ns}/${name} does not exist`],
+        fix: `kubectl create secret generic ${name} -n ${ns} --from-file=${key}=STORAGE.json ${doc}`,
       }
-    if (s && !s.keys.includes(key) && !s.keys.some(k => k.startsWith('default_')))
+    if (s && !s.keys.includes(key))
       return {
-        evidence: [`the model uses the storage: block; Secret ${ns}/${c.storageSpecSecretName} has ${described(s)}, not ${key}`],
-        fix: `${addKeys(c.storageSpecSecretName, ns, [key])} (its value a JSON document: {"type": "s3", "access_key_id": "…", "secret_access_key": "…", "endpoint_url": "…", "bucket": "…"})`,
+        evidence: [`the model uses the storage: block; Secret ${ns}/${name} has ${described(s)}, not ${key}`],
+        fix: `${addKeys(name, ns, [key])} ${doc}`,
       }
     return s
-      ? {
-          evidence: [
-            `the model uses the storage: block; Secret ${ns}/${c.storageSpecSecretName} has ${described(s)}: check the values of ${key}`,
-          ],
-        }
+      ? {evidence: [`the model uses the storage: block; Secret ${ns}/${name} has ${described(s)}: check the values of ${key}`]}
       : {evidence: []}
   }
   // the model's own Secret annotation
@@ -200,7 +238,7 @@ export function credentialAdvice(f: CredentialFacts): {evidence: string[]; fix?:
         fix: `kubectl create secret generic ${named} -n ${ns} ${placeholder[f.provider](c)}`,
       }
     if (s) {
-      const missing = want.filter(k => !s.keys.includes(k))
+      const missing = providerOf(s, c, f.release) === f.provider ? stillNeeded(f.provider, s, c) : want.filter(k => !s.keys.includes(k))
       return {
         evidence: [
           `the model's annotation ${annotation}=${named}: Secret ${ns}/${named} has ${described(s)}${missing.length ? `; it lacks ${missing.join(', ')}` : ''}`,
@@ -218,6 +256,14 @@ export function credentialAdvice(f: CredentialFacts): {evidence: string[]; fix?:
   const sa = f.serviceAccount
   const kind = f.model.kind === 'LLMInferenceService' ? 'llmisvc' : 'isvc'
   if (f.saSecrets === undefined) return {evidence: []}
+  const role = f.saAnnotations?.['eks.amazonaws.com/role-arn']
+  if (role && f.provider === 's3')
+    return {
+      evidence: [
+        `service account ${ns}/${sa} has eks.amazonaws.com/role-arn=${role}: KServe gives S3 credentials from that IAM role (IRSA), no Secret`,
+      ],
+      fix: `check the role's policy (s3:GetObject and s3:ListBucket on the bucket) and that its trust policy allows system:serviceaccount:${ns}:${sa}`,
+    }
   const newSecret = `${f.model.name}-${f.provider}-credentials`
   const attach = (existing: string[]) =>
     `kubectl patch serviceaccount ${sa} -n ${ns} -p '${JSON.stringify({secrets: [...existing, newSecret].map(name => ({name}))})}'`
@@ -238,7 +284,7 @@ export function credentialAdvice(f: CredentialFacts): {evidence: string[]; fix?:
           : n,
     )
     const evidence = [
-      `service account ${ns}/${sa} ${f.saSecrets.length ? `lists secrets ${others.join('; ')}` : 'lists no secrets'}: none is ${A[f.provider]} Secret (KServe knows one by its key ${want.slice(-1)[0]})`,
+      `service account ${ns}/${sa} ${f.saSecrets.length ? `lists secrets ${others.join('; ')}` : 'lists no secrets'}: none is ${A[f.provider]} Secret (KServe knows one by its key ${identifying(f.provider, c)})`,
     ]
     // a Secret meant for this provider that lacks the key KServe tells it by: the builder skips it
     const partial = f.saSecrets.find((n, i) => read[i] && !providerOf(read[i]!, c, f.release) && want.some(k => read[i]!.keys.includes(k)))
@@ -261,7 +307,7 @@ export function credentialAdvice(f: CredentialFacts): {evidence: string[]; fix?:
   let fix: string | undefined
   for (const n of mine) {
     const s = f.secrets.get(n)!
-    const missing = want.filter(k => !s.keys.includes(k))
+    const missing = stillNeeded(f.provider, s, c)
     evidence.push(
       `service account ${ns}/${sa} lists Secret ${n}: ${described(s)}${missing.length ? `; it lacks ${missing.join(', ')}` : ''}`,
     )

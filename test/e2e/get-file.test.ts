@@ -125,3 +125,75 @@ test('text: the PODS section says the model is not applied; a file without model
   expect(e.stderr.trim().split('\n')).toHaveLength(1)
   expect(e.stderr).toContain('holds no InferenceService or LLMInferenceService')
 })
+
+test('validate -f: model manifests judged by the emulation with the configuration given; exit 1; SARIF', async () => {
+  const bad = [
+    {apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'locked', labels: {'pod-security.kubernetes.io/enforce': 'restricted'}}},
+    {
+      apiVersion: 'serving.kserve.io/v1beta1',
+      kind: 'InferenceService',
+      metadata: {name: 'named-gone', namespace: 'ml'},
+      spec: {predictor: {model: {modelFormat: {name: 'sklearn'}, storageUri: 's3://models/iris'}, storageContainerName: 'gone'}},
+    },
+    {
+      apiVersion: 'serving.kserve.io/v1beta1',
+      kind: 'InferenceService',
+      metadata: {name: 'no-scheme', namespace: 'ml'},
+      spec: {predictor: {model: {modelFormat: {name: 'sklearn'}, storageUri: 'models/iris'}}},
+    },
+    {
+      apiVersion: 'serving.kserve.io/v1beta1',
+      kind: 'InferenceService',
+      metadata: {name: 'restricted', namespace: 'locked'},
+      spec: {predictor: {model: {modelFormat: {name: 'sklearn'}, storageUri: 's3://models/iris'}}},
+    },
+  ]
+  writeFileSync(join(dir, 'bad.yaml'), yamlOf(bad))
+  const none = join(dir, 'none')
+  const r = await plugin([
+    'validate',
+    '-f',
+    join(dir, 'bad.yaml'),
+    '--config',
+    join(dir, 'kserve.yaml'),
+    '-o',
+    'json',
+    '--kubeconfig',
+    none,
+  ])
+  expect(r.code).toBe(1)
+  const byRule = (rule: string) => JSON.parse(r.stdout).findings.filter((f: any) => f.rule === rule)
+  expect(byRule('SI063').map((f: any) => f.path)).toEqual(['inferenceservice/ml/named-gone'])
+  expect(byRule('SI063')[0].message).toContain('gone')
+  expect(byRule('SI064').map((f: any) => f.path)).toEqual(['inferenceservice/ml/no-scheme'])
+  expect(byRule('SI062').map((f: any) => f.path)).toEqual(['inferenceservice/locked/restricted'])
+  // the good models pass
+  const good = await plugin([
+    'validate',
+    '-f',
+    join(dir, 'models.yaml'),
+    '--config',
+    join(dir, 'kserve.yaml'),
+    '-o',
+    'json',
+    '--kubeconfig',
+    none,
+  ])
+  expect(JSON.parse(good.stdout).findings.filter((f: any) => ['SI062', 'SI063', 'SI064'].includes(f.rule))).toEqual([])
+  const sarif = await plugin([
+    'validate',
+    '-f',
+    join(dir, 'bad.yaml'),
+    '--config',
+    join(dir, 'kserve.yaml'),
+    '-o',
+    'sarif',
+    '--kubeconfig',
+    none,
+  ])
+  expect(JSON.parse(sarif.stdout).runs[0].results.map((x: any) => x.ruleId)).toEqual(expect.arrayContaining(['SI062', 'SI063', 'SI064']))
+  // models without a configuration: one line that says how to give it
+  const alone = await plugin(['validate', '-f', join(dir, 'bad.yaml'), '--kubeconfig', none])
+  expect(alone.code).not.toBe(0)
+  expect(alone.stderr).toContain('--config FILE')
+})

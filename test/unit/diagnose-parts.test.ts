@@ -26,6 +26,7 @@ test("Knative durations as Go's time.ParseDuration writes them", () => {
   expect(durationSeconds('20m')).toBe(1200)
   expect(durationSeconds('1h30m')).toBe(5400)
   expect(durationSeconds('90s')).toBe(90)
+  expect(durationSeconds('1m500ms')).toBe(60.5)
   expect(durationSeconds('1.5h')).toBe(5400)
   expect(durationSeconds('20')).toBeUndefined()
   expect(durationSeconds('20m junk')).toBeUndefined()
@@ -52,7 +53,8 @@ test("the provider of a Secret: the first data key in the credential builder's o
   const s = (...keys: string[]) => ({name: 'x', keys, annotations: {}})
   expect(providerOf(s('AWS_SECRET_ACCESS_KEY', 'HF_TOKEN'), c)).toBe('s3')
   expect(providerOf(s('HF_TOKEN'), c, parseRelease('v0.15.0'))).toBe('hf')
-  expect(providerOf(s('HF_TOKEN'), c, parseRelease('v0.14.1'))).toBeUndefined()
+  expect(providerOf(s('HF_TOKEN'), c, parseRelease('v0.14.1'))).toBe('hf')
+  expect(providerOf(s('HF_TOKEN'), c, parseRelease('v0.13.1'))).toBeUndefined()
   expect(providerOf(s('AZURE_ACCESS_TOKEN'), c, parseRelease('v0.15.2'))).toBeUndefined()
   expect(providerOf(s('AZURE_ACCESS_TOKEN'), c, parseRelease('v0.16.0'))).toBe('azure')
   // without a credentials section, Go's own defaults (awsSecretAccessKey), not the shipped ConfigMap's
@@ -151,4 +153,54 @@ test('restricted: what a container lacks, the pod-level values that count, and t
     capabilities: {add: ['NET_BIND_SERVICE'], drop: ['ALL']},
   })
   expect(violations('restricted', {name: 'c', securityContext: sc})).toEqual([])
+})
+
+describe('credential advice follows the branch the Secret took', () => {
+  const config = credentialsConfig(
+    JSON.stringify({s3: {s3AccessKeyIDName: 'AWS_ACCESS_KEY_ID', s3SecretAccessKeyName: 'AWS_SECRET_ACCESS_KEY'}}),
+  )
+  const facts = (provider: any, secrets: Record<string, string[]>, extra: any = {}) =>
+    credentialAdvice({
+      provider,
+      namespace: 'ml',
+      model: {kind: 'InferenceService', name: 'm', annotations: {}},
+      serviceAccount: 'default',
+      saSecrets: Object.keys(secrets),
+      secrets: new Map(Object.entries(secrets).map(([n, keys]) => [n, {name: n, keys, annotations: {}}])),
+      config,
+      ...extra,
+    })
+
+  test('an Azure storage-key Secret needs nothing more: no key to add (adding AZURE_CLIENT_ID would switch its branch)', () => {
+    const a = facts('azure', {az: ['AZURE_STORAGE_ACCESS_KEY']})
+    expect(a.evidence).toEqual(['service account ml/default lists Secret az: keys AZURE_STORAGE_ACCESS_KEY'])
+    expect(a.fix).toBeUndefined()
+  })
+
+  test('a legacy AZ_ Secret is judged on the AZ_ names', () => {
+    const a = facts('azure', {az: ['AZ_CLIENT_ID', 'AZ_TENANT_ID']})
+    expect(a.evidence[0]).toContain('it lacks AZ_CLIENT_SECRET')
+    expect(a.fix).toContain('"AZ_CLIENT_SECRET":"…"')
+  })
+
+  test('IRSA: an S3 role on the service account, no Secret needed', () => {
+    const a = facts('s3', {}, {saAnnotations: {'eks.amazonaws.com/role-arn': 'arn:aws:iam::1:role/models'}})
+    expect(a.evidence[0]).toContain('eks.amazonaws.com/role-arn=arn:aws:iam::1:role/models')
+    expect(a.fix).toContain('system:serviceaccount:ml:default')
+  })
+
+  test("the storage: block reads the Secret the model's annotation names, and default_<type>", () => {
+    const c = credentialsConfig(JSON.stringify({storageSecretNameAnnotation: 'serving.kserve.io/storageSecretName'}))
+    const a = credentialAdvice({
+      provider: 's3',
+      namespace: 'ml',
+      model: {kind: 'InferenceService', name: 'm', annotations: {'serving.kserve.io/storageSecretName': 'mine'}},
+      serviceAccount: 'default',
+      saSecrets: undefined,
+      secrets: new Map([['mine', {name: 'mine', keys: ['default'], annotations: {}}]]),
+      storageSpec: {type: 's3'},
+      config: c,
+    })
+    expect(a.evidence[0]).toBe('the model uses the storage: block; Secret ml/mine has keys default, not default_s3')
+  })
 })

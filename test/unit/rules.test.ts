@@ -177,6 +177,19 @@ const CASES: [string, ValidationInput][] = [
   // a command line an older version recorded whole, its --token with it
   ['SI080', input(GOOD, {historyCommands: [{revision: 3, command: 'kubectl storage-init rollback --token eyJhbGciOiJSUzI1NiJ9.secret'}]})],
   ['SI060', input({...GOOD, image: 'registry.corp.example:5000/kserve/storage-initializer:v0.15.2'}, {storageContainers: []})],
+  // a model manifest KServe would refuse, and one whose URI has no scheme (validate -f, by the emulation)
+  [
+    'SI063',
+    input(GOOD, {
+      modelManifests: [
+        {kind: 'InferenceService', namespace: 'ml', name: 'm', refusals: ['ClusterStorageContainer gone not found'], noScheme: []},
+      ],
+    }),
+  ],
+  [
+    'SI064',
+    input(GOOD, {modelManifests: [{kind: 'InferenceService', namespace: 'ml', name: 'm', refusals: [], noScheme: ['bucket/model']}]}),
+  ],
   // a model in a restricted namespace whose storage-initializer lacks the restricted securityContext (found live, by the emulation)
   [
     'SI062',

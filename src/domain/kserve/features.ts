@@ -136,8 +136,8 @@ export const FEATURES = [
   },
   {
     name: 'hfTokenSecret',
-    since: '0.15.0',
-    go: 'pkg/credentials/service_account_credentials.go (HF_TOKEN data key, hf.BuildSecretEnvs)@v0.15.0',
+    since: '0.14.0',
+    go: 'pkg/credentials/service_account_credentials.go:296 (HF_TOKEN data key, hf.BuildSecretEnvs)@v0.14.0',
   },
   {
     name: 'azureAccessTokenSecret',

@@ -190,6 +190,20 @@ export const RULES: RuleSpec[] = [
       'a model in a namespace that enforces a Pod Security level its storage-initializer (as KServe would make it) does not meet: the admission refuses every pod (live only)',
   },
   {
+    id: 'SI063',
+    name: 'model-refused',
+    severity: 'error',
+    description:
+      "a model manifest (validate -f) that KServe would refuse or the API server would reject, as the emulation of KServe's release says: a URI no storage container serves, a storageContainerName that is missing or does not serve it, an invalid URI, an override that makes its pods invalid",
+  },
+  {
+    id: 'SI064',
+    name: 'model-uri-without-scheme',
+    severity: 'warning',
+    description:
+      "a model's storage URI without a scheme: KServe takes it as a path inside the storage-initializer's container (kserve#3873)",
+  },
+  {
     id: 'SI014',
     name: 'version-unknown',
     severity: 'info',
@@ -364,6 +378,14 @@ export interface ValidationInput {
     container: string
     missing: string[]
     fix: string
+  }[]
+  /** validate -f: the models in the file, with what the emulation gives each (refusals, URIs without a scheme) */
+  modelManifests?: {
+    kind: 'InferenceService' | 'LLMInferenceService'
+    namespace: string
+    name: string
+    refusals: string[]
+    noScheme: string[]
   }[]
   /** live: the InferenceServices, their predictor URIs and storageContainerName */
   inferenceServices?: {namespace: string; name: string; uris: string[]; storageContainerName?: string}[]

@@ -1,4 +1,4 @@
-/** Models: LLMInferenceServices a ClusterStorageContainer cannot reach (SI056), per-model containers (SI057, SI058), storageContainerName (SI061), LLM overrides (SI059). */
+/** Models: manifests in a file (SI063, SI064), LLMInferenceServices a ClusterStorageContainer cannot reach (SI056), per-model containers (SI057, SI058), storageContainerName (SI061), LLM overrides (SI059). */
 import {mergeContainer} from '../container-merge.js'
 import {atLeast} from '../release.js'
 import {defaultContainer, matches, selectInjection} from '../storage-containers.js'
@@ -6,6 +6,28 @@ import {finding, resourceFindings, type Context} from './common.js'
 
 export function modelRules(ctx: Context): void {
   const {input, out, release, doc, config, containers, enabled} = ctx
+  // model manifests (validate -f): judged by the emulation of KServe before they are applied
+  for (const m of input.modelManifests ?? []) {
+    const path = `${m.kind === 'LLMInferenceService' ? 'llminferenceservice' : 'inferenceservice'}/${m.namespace}/${m.name}`
+    for (const r of m.refusals)
+      out.push(
+        finding(
+          'SI063',
+          path,
+          `KServe${release ? ` ${release.text}` : ''} would refuse it: ${r}`,
+          `kubectl storage-init get -f FILE --isvc ${m.name} shows what it would get and why`,
+        ),
+      )
+    for (const u of m.noScheme)
+      out.push(
+        finding(
+          'SI064',
+          path,
+          `storage URI ${JSON.stringify(u)} has no scheme: KServe takes it as a path inside the storage-initializer's container`,
+          `write it with its scheme: s3://${u.replace(/^\/+/, '')}, gs://…, pvc://CLAIM/PATH, hf://ORG/MODEL`,
+        ),
+      )
+  }
   // the LLM controller builds their init container from the ConfigMap (workload_storage.go@v0.20.0)
   const llmHfS3 = (input.llmInferenceServices ?? []).filter(l => /^(hf|s3):\/\//.test(l.uri ?? ''))
   for (const c of enabled) {
