@@ -4,7 +4,8 @@
  * ConfigMap, ClusterStorageContainers, the controller's Deployment for its release, or Helm values) and models
  * (InferenceServices, LLMInferenceServices). Shared by `validate -f` and `get -f`.
  */
-import {readFileSync} from 'node:fs'
+import {readdirSync, readFileSync, statSync} from 'node:fs'
+import {join} from 'node:path'
 import {parseAllDocuments} from 'yaml'
 
 import {CliError} from '../errors.js'
@@ -12,9 +13,16 @@ import {CONFIGMAP, KEY} from '../kube/kserve.js'
 import {renderValues} from '../domain/helm-values.js'
 import {controllerVersion, parseRelease, type Release} from '../domain/release.js'
 
-/** A file's text (`-`: standard input), or one clear line. */
+/** A file's text (`-`: standard input; a directory: its .yaml, .yml and .json files, as kubectl -f reads one), or one clear line. */
 export function readInput(filename: string): {text: string; file: string} {
   try {
+    if (filename !== '-' && statSync(filename).isDirectory()) {
+      const files = readdirSync(filename)
+        .filter(f => /\.(ya?ml|json)$/.test(f))
+        .sort()
+      // documents, never one bare JSON object (validate takes a file that starts with { as the storageInitializer JSON)
+      return {text: files.map(f => `---\n${readFileSync(join(filename, f), 'utf8')}`).join('\n'), file: filename}
+    }
     return {
       text: filename === '-' ? readFileSync(0, 'utf8') : readFileSync(filename, 'utf8'),
       file: filename === '-' ? '<stdin>' : filename,

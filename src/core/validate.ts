@@ -396,7 +396,8 @@ function modelFacts(docs: any[], config: FileConfig): Pick<ValidationInput, 'mod
       kind: m.kind,
       namespace: ns,
       name: String(m.object.metadata?.name ?? ''),
-      refusals: [...new Set(predictions.filter(p => !p.admitted && p.refusal).map(p => p.refusal!.message))],
+      // a configuration KServe cannot use refuses every model: that is said once, by the configuration's own rules
+      refusals: base.state.config.ok ? [...new Set(predictions.filter(p => !p.admitted && p.refusal).map(p => p.refusal!.message))] : [],
       noScheme: [
         ...new Set(
           predictions

@@ -4,7 +4,7 @@
  * (the cluster's ConfigMap, ClusterStorageContainers and controller Deployment, exported to a file) the same again with
  * no cluster at all.
  */
-import {mkdtempSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {stringify} from 'yaml'
@@ -192,6 +192,22 @@ test('validate -f: model manifests judged by the emulation with the configuratio
     none,
   ])
   expect(JSON.parse(sarif.stdout).runs[0].results.map((x: any) => x.ruleId)).toEqual(expect.arrayContaining(['SI062', 'SI063', 'SI064']))
+  // a directory, as kubectl -f reads one: its .yaml, .yml and .json files
+  mkdirSync(join(dir, 'models-dir'))
+  writeFileSync(join(dir, 'models-dir', 'bad.yaml'), yamlOf(bad))
+  writeFileSync(join(dir, 'models-dir', 'notes.txt'), 'not a manifest')
+  const fromDir = await plugin([
+    'validate',
+    '-f',
+    join(dir, 'models-dir'),
+    '--config',
+    join(dir, 'kserve.yaml'),
+    '-o',
+    'json',
+    '--kubeconfig',
+    none,
+  ])
+  expect(JSON.parse(fromDir.stdout).findings).toEqual(JSON.parse(r.stdout).findings)
   // models without a configuration: one line that says how to give it
   const alone = await plugin(['validate', '-f', join(dir, 'bad.yaml'), '--kubeconfig', none])
   expect(alone.code).not.toBe(0)
