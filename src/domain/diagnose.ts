@@ -275,10 +275,18 @@ export function diagnose(i: DiagnosisInput): DiagnosisFinding[] {
         name: 'not-injected',
         severity: 'error',
         cause: 'the pod has no storage-initializer, though KServe would give it one',
-        evidence: why.length ? why : ['no init container downloads the model; the pod webhook did not run on it'],
+        evidence: why.length
+          ? why
+          : [
+              i.kind === 'LLMInferenceService'
+                ? "no init container downloads the model: the pod's template has none (the LLM controller writes it into its Deployment)"
+                : 'no init container downloads the model; the pod webhook did not run on it',
+            ],
         fix: why.length
           ? undefined
-          : 'check the pod webhook: kubectl get mutatingwebhookconfiguration inferenceservice.serving.kserve.io -o yaml (its service must have endpoints); pods made before KServe was ready must be recreated',
+          : i.kind === 'LLMInferenceService'
+            ? `compare the Deployment's template (kubectl get deployment -n ${i.namespace} -l app.kubernetes.io/name=${i.name} -o yaml) with kubectl storage-init get --llmisvc ${i.name} -n ${i.namespace}; pods made from an older template must be recreated`
+            : 'check the pod webhook: kubectl get mutatingwebhookconfiguration inferenceservice.serving.kserve.io -o yaml (its service must have endpoints); pods made before KServe was ready must be recreated',
         pod: podName,
       })
       continue
