@@ -15,6 +15,7 @@ import {controllerVersion, parseRelease} from '../domain/release.js'
 import {validate, type Cluster, type Finding, type Severity, type ValidationInput} from '../domain/rules.js'
 import {levelOf, securityFix, violations, type Level} from '../domain/pod-security.js'
 import {emulateInferenceService, emulateLlmInferenceService, type Prediction} from '../domain/kserve/index.js'
+import {localPathUris} from '../domain/kserve/outcome.js'
 import type {KServeState} from '../domain/kserve/controller.js'
 import {llmOverride} from '../domain/llmisvc.js'
 import {modelUris} from '../domain/model-pods.js'
@@ -398,13 +399,7 @@ function modelFacts(docs: any[], config: FileConfig): Pick<ValidationInput, 'mod
       name: String(m.object.metadata?.name ?? ''),
       // a configuration KServe cannot use refuses every model: that is said once, by the configuration's own rules
       refusals: base.state.config.ok ? [...new Set(predictions.filter(p => !p.admitted && p.refusal).map(p => p.refusal!.message))] : [],
-      noScheme: [
-        ...new Set(
-          predictions
-            .filter(p => p.admitted && p.source.kind !== 'clusterstoragecontainer')
-            .flatMap(p => p.uris.filter(u => !/\w+?:\/\//.test(u))),
-        ),
-      ],
+      noScheme: [...new Set(predictions.flatMap(localPathUris))],
     }
   })
   const levels = new Map<string, Level>()

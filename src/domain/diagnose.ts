@@ -5,8 +5,9 @@
  * Kubernetes' reasons (diagnose-catalogue.ts). Each finding: the cause in one line, the evidence, the fix.
  */
 import {CATALOGUE, type KnownCause} from './diagnose-catalogue.js'
-import type {Prediction} from './kserve/outcome.js'
+import {localPathUris, type Prediction} from './kserve/outcome.js'
 import {initState, logContainers, type InitState} from './pod-status.js'
+import {goDurationMs} from './duration.js'
 import {featuresOf} from './kserve/features.js'
 import {ENFORCE_LABEL, levelOf, securityFix, violations} from './pod-security.js'
 import {parseQuantity} from './quantity.js'
@@ -61,16 +62,8 @@ export const DEFAULT_DEADLINE_SECONDS = 600
 
 /** A Knative duration (time.ParseDuration: 90s, 20m, 1h30m) in seconds; undefined when it is not one. */
 export function durationSeconds(text: string | undefined): number | undefined {
-  if (!text) return undefined
-  const re = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy
-  let total = 0
-  let m: RegExpExecArray | null
-  let end = 0
-  while ((m = re.exec(text))) {
-    total += Number(m[1]) * {h: 3600, m: 60, s: 1, ms: 0.001}[m[2] as 'h' | 'm' | 's' | 'ms']
-    end = re.lastIndex
-  }
-  return end === text.length && end > 0 ? total : undefined
+  const ms = goDurationMs(text)
+  return ms === undefined ? undefined : ms / 1000
 }
 
 /** A running download whose log has not moved for this long is stalled (kserve#5611). */
@@ -206,18 +199,16 @@ export function diagnose(i: DiagnosisInput): DiagnosisFinding[] {
       })
   // 2c. a storage URI without a scheme: KServe takes it as a local path inside the storage-initializer (kserve#3873)
   for (const p of i.predictions)
-    for (const uri of p.uris)
-      if (p.admitted && p.source.kind !== 'clusterstoragecontainer' && !/\w+?:\/\//.test(uri))
-        // Go: regexp `\w+?://` unanchored
-        add({
-          id: 'DG032',
-          name: 'uri-without-scheme',
-          severity: 'warning',
-          cause: `storage URI ${uri} has no scheme: KServe takes it as a path inside the storage-initializer's own container, where no model is (kserve#3873)`,
-          evidence: [`${p.component}: storage URI ${JSON.stringify(uri)}`],
-          fix: `write it with the scheme of where the model is: s3://BUCKET/PATH, gs://…, pvc://CLAIM/PATH, hf://ORG/MODEL (a path in a volume: pvc://CLAIM/${uri.replace(/^\/+/, '')})`,
-          source: 'pkg/controller/v1beta1/inferenceservice/utils/utils.go ValidateStorageURI (no scheme: accepted as a local path)@v0.20.0',
-        })
+    for (const uri of localPathUris(p))
+      add({
+        id: 'DG032',
+        name: 'uri-without-scheme',
+        severity: 'warning',
+        cause: `storage URI ${uri} has no scheme: KServe takes it as a path inside the storage-initializer's own container, where no model is (kserve#3873)`,
+        evidence: [`${p.component}: storage URI ${JSON.stringify(uri)}`],
+        fix: `write it with the scheme of where the model is: s3://BUCKET/PATH, gs://…, pvc://CLAIM/PATH, hf://ORG/MODEL (a path in a volume: pvc://CLAIM/${uri.replace(/^\/+/, '')})`,
+        source: 'pkg/controller/v1beta1/inferenceservice/utils/utils.go ValidateStorageURI (no scheme: accepted as a local path)@v0.20.0',
+      })
   // 3. what happened to the pods: no pods, no init container, the init container's state, its log
   const expectsInit = i.predictions.some(p => p.admitted && p.initContainers.some(c => (c.args ?? []).length >= 2))
   if (i.pods?.length === 0 && !out.length) {

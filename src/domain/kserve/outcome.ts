@@ -59,3 +59,11 @@ export const refused = (component: Refusal['component'], message: string, explan
   message,
   ...(explanation ? {explanation} : {}),
 })
+
+/**
+ * The URIs of an admitted template that KServe takes as local paths inside the storage-initializer's container: no
+ * scheme (Go's regexp `\w+?://`, unanchored) and no ClusterStorageContainer serving them (ValidateStorageURI accepts
+ * those first), pkg/controller/v1beta1/inferenceservice/utils/utils.go@v0.20.0 (kserve#3873).
+ */
+export const localPathUris = (p: Prediction): string[] =>
+  p.admitted && p.source.kind !== 'clusterstoragecontainer' ? p.uris.filter(u => !/\w+?:\/\//.test(u)) : []
