@@ -36,11 +36,13 @@ export abstract class ChangeCommand<T extends typeof Command> extends BaseComman
     // held from the first write until the record is written: an interrupted change is always recorded
     this.interrupts ??= guardInterrupts(line => this.printErr(`${line}\n`))
     return waitingFor(
-      `${f['dry-run'] === 'none' ? 'changing' : 'checking'} the storage-initializer configuration on ${client.server}`,
+      `${f['dry-run'] === 'none' && !f.emit ? 'changing' : 'checking'} the storage-initializer configuration on ${client.server}`,
       runChange(client, plan, {
         interrupts: this.interrupts,
         kserveNamespace: f['kserve-namespace'],
-        dryRun: f['dry-run'] as DryRun,
+        // --emit: the change is printed for Git, never written
+        dryRun: f.emit ? 'client' : (f['dry-run'] as DryRun),
+        emit: f.emit !== undefined,
         fieldManager: f['field-manager'],
         historyLimit: f['history-limit'],
         command: this.commandLine(),
@@ -82,6 +84,21 @@ export abstract class ChangeCommand<T extends typeof Command> extends BaseComman
 
   /** Print what happened (render/outcome.ts). `helmValues` gives the values.yaml lines that make the change last. */
   protected async report(o: Outcome, opts: OutcomeOptions = {}): Promise<void> {
+    const f = this.changeFlags
+    if (f.emit) {
+      const {emitChange} = await import('./render/emit.js')
+      if (o.changed.length === 0) {
+        this.note(opts.nothing ?? 'nothing to change: every target already has that value; nothing to emit')
+        return
+      }
+      this.print(await emitChange(o, f.emit as import('./render/emit.js').EmitFormat, this.commandLine(), opts.helmValues))
+      for (const x of o.owners ?? [])
+        this.note(
+          `${x.target.display} is managed by ${x.verdict.owner} (${x.verdict.evidence}): commit this there; nothing was written to the cluster`,
+        )
+      if (f['exit-code']) process.exitCode = 1
+      return
+    }
     const {renderOutcome} = await import('./render/outcome.js')
     const code = await renderOutcome(o, this.changeFlags, opts, {
       print: t => this.print(t),

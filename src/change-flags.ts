@@ -21,6 +21,12 @@ export const changeFlags = {
   'field-manager': Flags.string({description: 'Name of the manager used to track field ownership', default: 'kubectl-storage-init'}),
   'history-limit': Flags.integer({description: 'How many revisions to keep in configmap storage-initializer-history', default: 10, min: 1}),
   'show-helm-values': Flags.boolean({description: 'Print the Helm values that make the change survive the next helm upgrade'}),
+  emit: Flags.string({
+    description:
+      'Print the change as a file for Git instead of writing it (for an install Argo CD, Flux or Helm keeps): object (the whole objects, without what the API server sets), merge-patch (kubectl patch --type=merge --patch-file), kustomize (a Kustomize Component with those patches), helm-values (the kserve-resources chart values, or a Flux HelmRelease spec.values patch)',
+    options: ['object', 'merge-patch', 'kustomize', 'helm-values'],
+    exclusive: ['output', 'diff'],
+  }),
   'exit-code': Flags.boolean({
     description: 'Exit 1 when the change changes something (as kubectl diff), 0 when there is nothing to change: for CI, with --dry-run',
   }),
@@ -30,7 +36,7 @@ export const changeFlags = {
   'show-managed-fields': Flags.boolean({description: 'Keep metadata.managedFields in -o json|yaml'}),
   strict: Flags.boolean({
     description:
-      'Refuse the change when the configuration has errors (as validate finds them) that it does not fix; without it they are named in a warning',
+      'Refuse the change when the configuration has errors (as validate finds them) that it does not fix, or when Argo CD or Flux would undo it (the objects it writes are theirs); without it both are named in a warning',
   }),
 }
 

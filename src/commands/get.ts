@@ -51,7 +51,7 @@ With --isvc, shows which container the webhook injects for that InferenceService
       noHeaders: this.flags['no-headers'],
     })
     if (this.flags.filename) return this.fromFile(out)
-    const [{client, namespace}, {inspect, inspectIsvc}] = await Promise.all([this.connect(), import('../core/inspect.js')])
+    const [{client, namespace}, {inspect, inspectIsvc, withOwners}] = await Promise.all([this.connect(), import('../core/inspect.js')])
     const ksNs = this.flags['kserve-namespace']
     const f = this.flags
     const {waitingFor} = await import('../render/progress.js')
@@ -61,10 +61,10 @@ With --isvc, shows which container the webhook injects for that InferenceService
     >(
       `reading the storage-initializer configuration from ${client.server}`,
       f.isvc
-        ? inspectIsvc(client, ksNs, namespace, f.isvc)
+        ? inspectIsvc(client, ksNs, namespace, f.isvc, undefined, {owners: true})
         : f.llmisvc
-          ? inspectIsvc(client, ksNs, namespace, f.llmisvc, 'LLMInferenceService')
-          : inspect(client, ksNs).then(l => l.inspection),
+          ? inspectIsvc(client, ksNs, namespace, f.llmisvc, 'LLMInferenceService', {owners: true})
+          : inspect(client, ksNs).then(l => withOwners(client, l)),
       human,
     )
     if (out.kind !== 'table' && out.kind !== 'wide')

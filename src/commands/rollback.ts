@@ -91,7 +91,13 @@ export default class Rollback extends ChangeCommand<typeof Rollback> {
       },
       {requireDoc: false, allowRejected: f['allow-rejected-config']},
     )
-    await this.report(outcome, {verb: info!.verb, nothing: info!.nothing, details: info!.details})
+    const {configHelmValues} = await import('../core/settings.js')
+    await this.report(outcome, {
+      verb: info!.verb,
+      nothing: info!.nothing,
+      details: info!.details,
+      helmValues: () => configHelmValues(outcome),
+    })
     if (f['dry-run'] !== 'none' && outcome.changed.length && info!.historyVersion)
       this.note(`to apply exactly this preview, add --history-version=${info!.historyVersion} (refused if the history changes meanwhile)`)
   }

@@ -24,6 +24,8 @@ import {
   listLlmInferenceServices,
 } from '../kube/kserve.js'
 import {helmOwnership, type HelmOwnership} from '../domain/helm.js'
+import {changedPaths, strictRefuses, type OwnerVerdict} from '../domain/gitops.js'
+import {OwnerReader} from '../kube/gitops.js'
 import {
   damagedMessage,
   drift,
@@ -100,6 +102,8 @@ export interface ChangeOptions {
   warn?: (text: string) => void
   /** models whose objects a per-model change reads and writes (history records name the others) */
   models?: ModelRef[]
+  /** the change is printed as a file for its owner (--emit), not written: an owner's revert is not refused */
+  emit?: boolean
   /** interrupts are held from the first write until the record is written (src/interrupts.ts) */
   interrupts?: {hold(): void; release(): void; readonly requested: string | undefined; readonly exitCode: number}
 }
@@ -159,6 +163,33 @@ export interface Outcome {
   stalePods?: StaleModel[]
   /** the LLMInferenceServices, and how a ConfigMap change reaches them */
   llms?: LlmNote[]
+  /** the targets a GitOps tool owns, and what it does with the change (domain/gitops.ts) */
+  owners?: {target: Target; verdict: OwnerVerdict}[]
+}
+
+/** Who owns each changed object that exists, and what they do with this change; --strict refuses what they take back. */
+async function gitopsOwners(
+  client: KubeClient,
+  changed: Planned[],
+  opts: ChangeOptions,
+): Promise<{target: Target; verdict: OwnerVerdict}[]> {
+  const reader = new OwnerReader(client)
+  const out: {target: Target; verdict: OwnerVerdict}[] = []
+  for (const p of changed) {
+    if (!p.target.object) continue
+    const after = p.after === null ? {} : withValue(p.target, p.after, p.create)
+    const paths = changedPaths(p.target.object, after).filter(x => x[0] !== 'metadata')
+    const verdict = await reader.judge(p.target.object, paths.length ? paths : [[]], opts.fieldManager)
+    if (verdict) out.push({target: p.target, verdict})
+  }
+  const refused = out.filter(o => strictRefuses(o.verdict))
+  if (opts.strict && !opts.emit && refused.length)
+    throw new CliError(
+      'Invalid',
+      `--strict: ${refused.map(o => `${o.target.display} is managed by ${o.verdict.owner}, and ${o.verdict.what}`).join('; ')}; nothing was changed`,
+      {hint: refused[0].verdict.instead},
+    )
+  return out
 }
 
 export async function readLive(client: KubeClient, kserveNamespace?: string, models: ModelRef[] = []): Promise<Live> {
@@ -534,6 +565,7 @@ export async function runChange(client: KubeClient, plan: Planner, opts: ChangeO
   const warn = opts.warn ?? (() => {})
   let userP: Promise<string> | undefined
   let checked = false
+  let owners: {target: Target; verdict: OwnerVerdict}[] | undefined
   /** targets found drifted, over every attempt */
   const drifted = new Set<string>()
   const extra = (incomplete?: string[]) => ({
@@ -566,7 +598,9 @@ export async function runChange(client: KubeClient, plan: Planner, opts: ChangeO
       const changed = planned.filter(p => !sameValue(p.target.value, p.after))
       if (changed.length === 0 && applied.size === 0) return {live, planned, changed, objects: planned.map(p => p.target.object)}
       if (changed.length) checkConfig(live, changed, opts, warn)
-      if (opts.dryRun === 'client') return {live, planned, changed, objects: planned.map(p => withValue(p.target, p.after, p.create))}
+      owners ??= await gitopsOwners(client, changed, opts)
+      if (opts.dryRun === 'client')
+        return {live, planned, changed, objects: planned.map(p => withValue(p.target, p.after, p.create)), owners}
       if (opts.dryRun === 'none' && !checked) {
         userP = whoAmI(client)
         await preflight(client, accessChecks(changed, live.namespace))
@@ -633,7 +667,7 @@ export async function runChange(client: KubeClient, plan: Planner, opts: ChangeO
         )
       }
       const objects = planned.map(p => results.get(p.target.id) ?? p.target.object)
-      if (opts.dryRun === 'server') return {live, planned, changed, objects}
+      if (opts.dryRun === 'server') return {live, planned, changed, objects, owners}
       left = []
       const {revision, pruned} = await recordRevision(
         client,
@@ -654,6 +688,7 @@ export async function runChange(client: KubeClient, plan: Planner, opts: ChangeO
         ...(pruned.length ? {pruned} : {}),
         stalePods: stale,
         llms,
+        owners,
       }
     }
   } catch (e) {

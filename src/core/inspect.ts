@@ -12,6 +12,7 @@ import {
 } from '../kube/kserve.js'
 import {llmOverride, llmPodSelector, llmUri} from '../domain/llmisvc.js'
 import {helmOwnership, type HelmOwnership} from '../domain/helm.js'
+import type {OwnerVerdict} from '../domain/gitops.js'
 import type {Release} from '../domain/release.js'
 import {
   configMapContainer,
@@ -56,6 +57,8 @@ export interface Inspection {
     assumed?: string
   }
   configMap: {name: string; namespace: string; resourceVersion: string; helm: HelmOwnership | null}
+  /** the objects Argo CD or Flux keep as Git says, and what they do with a change made here (get reads them) */
+  gitops?: GitOpsView[]
   storageInitializer: {
     image: string | null
     resources: Resources
@@ -264,6 +267,42 @@ export interface IsvcInspection {
   /** get -f: the file the model comes from (not applied: no pods) */
   file?: string
   rollout: Rollout
+  /** the model kept by Argo CD or Flux (get --isvc reads it) */
+  gitops?: GitOpsView[]
+}
+
+/** One object a GitOps tool owns (domain/gitops.ts), and what the tool does with a change of it. */
+export interface GitOpsView extends OwnerVerdict {
+  object: string
+}
+
+/** The GitOps owners of the ConfigMap and the ClusterStorageContainers, read when their labels name one. */
+export async function withOwners(client: KubeClient, loaded: Loaded): Promise<Inspection> {
+  const {OwnerReader} = await import('../kube/gitops.js')
+  const reader = new OwnerReader(client)
+  const objects: [string, any, string[][]][] = [
+    [`configmap/${CONFIGMAP}`, loaded.configMapObject, [['data', KEY]]],
+    ...loaded.storageContainerObjects.map(
+      o => [`clusterstoragecontainer/${o.metadata?.name}`, o, [['spec', 'container']]] as [string, any, string[][]],
+    ),
+  ]
+  const gitops: GitOpsView[] = []
+  for (const [object, o, paths] of objects) {
+    const v = await reader.judge(o, paths)
+    if (v) gitops.push({object, ...v})
+  }
+  return {...loaded.inspection, gitops}
+}
+
+/** The GitOps owner of a model (its storageContainerName or init container override is what a change writes). */
+export async function modelOwners(client: KubeClient, view: IsvcInspection, object: any): Promise<IsvcInspection> {
+  const {OwnerReader} = await import('../kube/gitops.js')
+  const paths =
+    view.inferenceService.kind === 'InferenceService'
+      ? [['spec', 'predictor', 'storageContainerName']]
+      : [['spec', 'template', 'initContainers']]
+  const v = await new OwnerReader(client).judge(object, paths)
+  return {...view, gitops: v ? [{object: `${view.inferenceService.kind.toLowerCase()}/${view.inferenceService.name}`, ...v}] : []}
 }
 
 /**
@@ -332,6 +371,8 @@ export interface Shared {
   /** the model as listed (list items carry no kind) */
   model?: {kind: 'InferenceService' | 'LLMInferenceService'; object: any}
   reads?: ModelReads
+  /** read who keeps the model in Git (get --isvc) */
+  owners?: boolean
 }
 
 /** `get --isvc NAME` (or --llmisvc): an InferenceService, else an LLMInferenceService of that name. */
@@ -348,7 +389,8 @@ export async function inspectIsvc(
     shared.loaded ?? inspect(client, kserveNamespace),
     shared.model ?? findModel(client, namespace, name, kind),
   ])
-  return modelView(client.context.name, loaded, model, namespace, reads)
+  const view = await modelView(client.context.name, loaded, model, namespace, reads)
+  return shared.owners ? modelOwners(client, view, model.object) : view
 }
 
 /** The view of one model, the configuration and the reads given (a live cluster, or files: no pods). */

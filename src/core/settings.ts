@@ -56,6 +56,17 @@ export function resourcesHelmValues(o: Outcome, change: ResourceChange): string 
   return resourceValues(writtenConfig(o) ?? {}, o.live.release)
 }
 
+/** values.yaml lines that make the whole storageInitializer a change wrote last (rollback): its image and resources. */
+export function configHelmValues(o: Outcome): string {
+  const doc = writtenConfig(o)
+  if (!doc) return ''
+  const image = typeof doc.image === 'string' ? imageValues(doc.image, o.live.release) : ''
+  const resources = resourceValues(doc, o.live.release)
+  // one kserve.storage block: the resources' lines go under the image's (a chart that hard-codes them: comments only)
+  const header = 'kserve:\n  storage:\n'
+  return image.startsWith(header) && resources.startsWith(header) ? image + resources.slice(header.length) : image + resources
+}
+
 /**
  * set-security-context: the ClusterStorageContainers named, or by default every one that serves pods and is not a
  * model's own (the ConfigMap has no securityContext, so it is never a default target and refused when named).

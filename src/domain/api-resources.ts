@@ -17,6 +17,10 @@ export const GROUP_VERSION = {
   inferenceservices: '/apis/serving.kserve.io/v1beta1',
   llminferenceservices: '/apis/serving.kserve.io/v1alpha1',
   clusterstoragecontainers: '/apis/serving.kserve.io/v1alpha1',
+  // the GitOps tools that may own the configuration (domain/gitops.ts): read only
+  applications: '/apis/argoproj.io/v1alpha1',
+  kustomizations: '/apis/kustomize.toolkit.fluxcd.io/v1',
+  helmreleases: '/apis/helm.toolkit.fluxcd.io/v2',
   selfsubjectaccessreviews: '/apis/authorization.k8s.io/v1',
   selfsubjectreviews: '/apis/authentication.k8s.io/v1',
 } as const

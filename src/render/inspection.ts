@@ -1,5 +1,5 @@
 /** Text views of `get`. */
-import type {Inspection, IsvcInspection} from '../core/inspect.js'
+import type {GitOpsView, Inspection, IsvcInspection} from '../core/inspect.js'
 import type {Injection, Resources} from '../domain/storage-containers.js'
 import {formatUriFormat} from '../domain/storage-containers.js'
 import {safe, table} from './table.js'
@@ -44,6 +44,11 @@ function resourcesOf(i: Injection, kind: 'requests' | 'limits'): string {
   return [...new Set(list)].join(' | ')
 }
 
+/** One object's GitOps owner in a line: who, and what it does with a change made here. */
+function gitopsLine(g: GitOpsView | undefined): string {
+  return g ? safe(`managed by ${g.owner} (${g.evidence}): ${g.what}`) : 'not managed by Argo CD or Flux'
+}
+
 export function renderInspection(i: Inspection, wide: boolean): string {
   const out: string[] = []
   const helm = i.configMap.helm
@@ -61,6 +66,7 @@ export function renderInspection(i: Inspection, wide: boolean): string {
             ? `managed by release "${helm.release}" in ${helm.releaseNamespace || '?'}: the next helm upgrade undoes changes made here`
             : 'not Helm-managed',
         ],
+        ['GitOps:', gitopsLine(i.gitops?.find(g => g.object.startsWith('configmap/')))],
       ],
     )
       .split('\n')
@@ -114,6 +120,8 @@ export function renderInspection(i: Inspection, wide: boolean): string {
         }),
       ),
     )
+  for (const g of (i.gitops ?? []).filter(x => x.object.startsWith('clusterstoragecontainer/')))
+    out.push(`${safe(g.object)}: ${gitopsLine(g)}`)
   if (i.perModel.length) {
     out.push('', 'PER-MODEL SETTINGS (set-image/set-resources --isvc, --llmisvc)')
     out.push(
@@ -177,6 +185,7 @@ export function renderIsvc(v: IsvcInspection, wide: boolean): string {
     `${v.inferenceService.kind} ${v.inferenceService.namespace}/${v.inferenceService.name} (KServe ${v.kserve.version ?? `version unknown, judged by ${v.kserve.assumed}`}, namespace ${v.kserve.namespace}${mode})`,
   )
   if (v.inferenceService.storageContainerName) out.push(`storageContainerName: ${v.inferenceService.storageContainerName}`)
+  for (const g of v.gitops ?? []) out.push(`GitOps: ${gitopsLine(g)}`)
   out.push('', 'STORAGE')
   if (v.storage.length === 0) out.push('(no storage URI: no storage-initializer is injected)')
   else

@@ -23,6 +23,7 @@ export interface OutcomeFlags {
   'exit-code': boolean
   'show-all': boolean
   'show-managed-fields': boolean
+  emit?: string
 }
 
 export interface OutcomeWriters {
@@ -79,7 +80,15 @@ export async function renderOutcome(o: Outcome, f: OutcomeFlags, opts: OutcomeOp
     return 0
   }
   const cmChanged = o.changed.some(p => p.target.kind === 'ConfigMap')
-  if (o.live.helm && cmChanged) {
+  const dry = f['dry-run'] !== 'none'
+  // a GitOps owner: who, what it does with the change and when, and where to make it instead
+  for (const x of o.owners ?? [])
+    w.warn(
+      `${x.target.display} is managed by ${x.verdict.owner} (${x.verdict.evidence})${dry ? ' (when written)' : ''}: ${x.verdict.what}; ${x.verdict.instead}`,
+    )
+  // a HelmRelease's verdict says what Helm's upgrade does already
+  const fluxHelm = o.owners?.some(x => x.target.kind === 'ConfigMap' && x.verdict.owner.startsWith('Flux HelmRelease '))
+  if (o.live.helm && cmChanged && !fluxHelm) {
     w.warn(
       `configmap ${o.live.namespace}/inferenceservice-config is managed by Helm release "${o.live.helm.release}"${o.live.helm.releaseNamespace ? ` (namespace ${o.live.helm.releaseNamespace})` : ''}: the next helm upgrade will undo this change${f['show-helm-values'] ? '' : '; --show-helm-values prints the values that make it last'}`,
     )

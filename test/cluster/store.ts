@@ -42,6 +42,18 @@ export interface Scan {
   remaining: number
 }
 
+/**
+ * ObjectMeta's maps and lists are `omitempty` (k8s.io/apimachinery/pkg/apis/meta/v1/types.go): an object stored with
+ * `labels: {}` (a merge patch that removed the last label) is served without the key.
+ */
+function omitEmptyMeta(o: any): any {
+  const m = o?.metadata
+  if (m && typeof m === 'object')
+    for (const k of ['labels', 'annotations', 'finalizers', 'ownerReferences', 'managedFields'])
+      if (m[k] !== undefined && m[k] !== null && typeof m[k] === 'object' && Object.keys(m[k]).length === 0) delete m[k]
+  return o
+}
+
 export class Store {
   private data = new Map<string, Map<string, any>>()
   /** each bucket's ids in key order, kept sorted as objects come and go: a chunk costs its size, not the bucket's */
@@ -162,7 +174,7 @@ export class Store {
   }
 
   create(key: string, obj: any, dryRun = false): any {
-    const o = structuredClone(obj)
+    const o = omitEmptyMeta(structuredClone(obj))
     o.metadata.uid ??= randomUUID()
     o.metadata.creationTimestamp ??= new Date().toISOString().replace(/\.\d+Z$/, 'Z')
     if (dryRun) return o
@@ -177,7 +189,7 @@ export class Store {
   update(key: string, obj: any, dryRun = false): any {
     const id = Store.id(obj.metadata.namespace, obj.metadata.name)
     const old = this.bucket(key).get(id)
-    const o = structuredClone(obj)
+    const o = omitEmptyMeta(structuredClone(obj))
     o.metadata.resourceVersion = old.metadata.resourceVersion
     if (JSON.stringify(o) === JSON.stringify(old) || dryRun) return o
     this.checkSize(key, o)
