@@ -37,8 +37,8 @@ function namedPatch(p: Planned): any {
   const {metadata, ...body} = mergePatchFor(p.target, p.after) as any
   void metadata // the resourceVersion precondition: a file applies to whatever Git holds
   const ns = p.target.object?.metadata?.namespace
+  // no apiVersion: a merge patch would set it, and Git may hold the object at another served version (v1alpha2)
   return {
-    apiVersion: apiVersionOf(p),
     kind: p.target.kind,
     metadata: {name: p.target.object?.metadata?.name ?? p.target.name, ...(ns ? {namespace: ns} : {})},
     ...body,
@@ -100,9 +100,9 @@ export async function emitChange(o: Outcome, format: EmitFormat, command: string
         const ns = p.target.object?.metadata?.namespace
         const model = p.target.kind === 'InferenceService' || p.target.kind === 'LLMInferenceService'
         return {
+          // any served version: Git may hold the object at another one than this plugin reads (v1alpha2)
           target: {
             group: groupOf(apiVersion),
-            version: apiVersion.slice(apiVersion.lastIndexOf('/') + 1),
             kind: p.target.kind,
             name: p.target.object?.metadata?.name ?? p.target.name,
             // a model's name is only unique in its namespace; the ConfigMap's namespace is often set by the overlay
