@@ -49,6 +49,7 @@ export const BUILTIN_TYPES: ResourceType[] = [
   builtin('', 'v1', 'Pod', 'pods', true, {shortNames: ['po'], categories: ['all'], subresources: ['status', 'log']}),
   builtin('', 'v1', 'Event', 'events', true, {shortNames: ['ev']}),
   builtin('apps', 'v1', 'Deployment', 'deployments', true, {shortNames: ['deploy'], categories: ['all'], subresources: ['status']}),
+  builtin('apps', 'v1', 'ReplicaSet', 'replicasets', true, {shortNames: ['rs'], categories: ['all'], subresources: ['status']}),
   builtin('discovery.k8s.io', 'v1', 'EndpointSlice', 'endpointslices', true),
   builtin('admissionregistration.k8s.io', 'v1', 'MutatingWebhookConfiguration', 'mutatingwebhookconfigurations', false),
   builtin('rbac.authorization.k8s.io', 'v1', 'Role', 'roles', true),

@@ -10,6 +10,7 @@ import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {parse as parseYaml, parseAllDocuments, stringify as toYaml} from 'yaml'
 
+import {Controllers} from './controllers.js'
 import {decide, defaultUsers, impersonate, type Attributes, type User} from './auth.js'
 import type {RbacObjects} from './rbac.js'
 import {makeServingCerts, type ServingCerts} from './certs.js'
@@ -143,6 +144,8 @@ export class SimCluster {
   })
   readonly registry = new Registry()
   readonly faults = new Faults()
+  /** the Deployment, ReplicaSet, webhook and kubelet controllers, off unless a test starts them (controllers.ts) */
+  readonly controllers: Controllers = new Controllers(this)
   readonly users: Record<string, User> = defaultUsers()
   /** log scripts set by scenarios, keyed by namespace/pod */
   readonly logScripts = new Map<string, LogScript>()
@@ -211,6 +214,7 @@ export class SimCluster {
   }
 
   async stop(): Promise<void> {
+    this.controllers.stop()
     for (const s of this.sockets) s.destroy()
     // streams still open (watches, followed logs) must not keep close() waiting
     for (const s of this.servers) s.closeAllConnections()
