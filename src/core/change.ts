@@ -177,7 +177,7 @@ async function gitopsOwners(
   const out: {target: Target; verdict: OwnerVerdict}[] = []
   for (const p of changed) {
     if (!p.target.object) continue
-    const after = p.after === null ? {} : withValue(p.target, p.after, p.create)
+    const after = verbOf(p) === 'delete' ? {} : withValue(p.target, p.after, p.create)
     const paths = changedPaths(p.target.object, after).filter(x => x[0] !== 'metadata')
     const verdict = await reader.judge(p.target.object, paths.length ? paths : [[]], opts.fieldManager)
     if (verdict) out.push({target: p.target, verdict})
@@ -598,7 +598,8 @@ export async function runChange(client: KubeClient, plan: Planner, opts: ChangeO
       const changed = planned.filter(p => !sameValue(p.target.value, p.after))
       if (changed.length === 0 && applied.size === 0) return {live, planned, changed, objects: planned.map(p => p.target.object)}
       if (changed.length) checkConfig(live, changed, opts, warn)
-      owners ??= await gitopsOwners(client, changed, opts)
+      // judged again after a conflict: the plan (and what it changes) may differ
+      owners = await gitopsOwners(client, changed, opts)
       if (opts.dryRun === 'client')
         return {live, planned, changed, objects: planned.map(p => withValue(p.target, p.after, p.create)), owners}
       if (opts.dryRun === 'none' && !checked) {

@@ -302,7 +302,12 @@ export async function modelOwners(client: KubeClient, view: IsvcInspection, obje
       ? [['spec', 'predictor', 'storageContainerName']]
       : [['spec', 'template', 'initContainers']]
   const v = await new OwnerReader(client).judge(object, paths)
-  return {...view, gitops: v ? [{object: `${view.inferenceService.kind.toLowerCase()}/${view.inferenceService.name}`, ...v}] : []}
+  return {
+    ...view,
+    gitops: v
+      ? [{object: `${view.inferenceService.kind.toLowerCase()}/${view.inferenceService.namespace}/${view.inferenceService.name}`, ...v}]
+      : [],
+  }
 }
 
 /**

@@ -130,7 +130,13 @@ function jqSegments(expr: string): string[] | undefined {
 const glob = (pattern: unknown, value: string) =>
   pattern === undefined || pattern === '' || pattern === '*'
     ? pattern !== '' || value === ''
-    : typeof pattern === 'string' && new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(value)
+    : typeof pattern === 'string' &&
+      new RegExp(
+        `^${pattern
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '.*')
+          .replace(/\?/g, '.')}$`,
+      ).test(value)
 
 /** Whether every changed path is one of Application.spec.ignoreDifferences' (true), some may be (a jq expression: 'maybe'). */
 export function ignoredByArgo(
@@ -142,7 +148,7 @@ export function ignoredByArgo(
   const entries = (Array.isArray(app?.spec?.ignoreDifferences) ? app.spec.ignoreDifferences : []).filter(
     (e: any) =>
       e &&
-      (e.group ?? '') === target.group &&
+      glob(e.group ?? '', target.group) &&
       glob(e.kind, target.kind) &&
       (e.name === undefined || e.name === '' || e.name === target.name) &&
       (e.namespace === undefined || e.namespace === '' || e.namespace === (target.namespace ?? '')),
@@ -194,7 +200,7 @@ function argoVerdict(
     }
   const a = read.object
   // util/argo: an Application annotated skip-reconcile is not reconciled at all
-  if (a?.metadata?.annotations?.['argocd.argoproj.io/skip-reconcile'] === 'true')
+  if (/^(true|1|t)$/i.test(String(a?.metadata?.annotations?.['argocd.argoproj.io/skip-reconcile'] ?? '')))
     return {
       owner: owned,
       evidence,
@@ -219,7 +225,7 @@ function argoVerdict(
           owner: owned,
           evidence,
           reverts: 'next-sync',
-          what: "it hides these fields from its diff (ignoreDifferences), but its next sync writes Git's value back (RespectIgnoreDifferences=true is not set)",
+          what: "it hides these fields from its diff (ignoreDifferences), so it stays Synced and does not self-heal them, but its next sync of this object for another reason (a commit, a sync by hand) writes Git's value back (RespectIgnoreDifferences=true is not set)",
           instead,
         }
   const maybe = ignored === 'maybe' ? ' (unless its ignoreDifferences jq expressions cover these fields)' : ''
@@ -228,7 +234,7 @@ function argoVerdict(
       owner: owned,
       evidence,
       reverts: 'at-once',
-      what: `it self-heals: the change is undone within seconds${maybe}`,
+      what: `it self-heals: the change is undone within seconds of Argo CD seeing it (repeated self-heals of one revision back off up to 5 minutes)${maybe}`,
       instead,
     }
   if (automated)
@@ -249,8 +255,14 @@ function argoVerdict(
 }
 
 /** The verdict for a Flux-owned object. */
-function fluxVerdict(owner: Extract<GitOpsOwner, {tool: 'flux-kustomize' | 'flux-helm'}>, read: OwnerRead, obj: OwnedObject): OwnerVerdict {
-  const annotations = obj.metadata?.annotations ?? {}
+function fluxVerdict(
+  owner: Extract<GitOpsOwner, {tool: 'flux-kustomize' | 'flux-helm'}>,
+  read: OwnerRead,
+  obj: OwnedObject,
+  fieldManager: string,
+): OwnerVerdict {
+  // Flux reads its per-object settings from labels or annotations, their values case-insensitively (fluxcd/pkg ssa)
+  const setting = (k: string) => String(obj.metadata?.annotations?.[k] ?? obj.metadata?.labels?.[k] ?? '').toLowerCase()
   const kind = owner.tool === 'flux-kustomize' ? 'Kustomization' : 'HelmRelease'
   const prefix = owner.tool === 'flux-kustomize' ? 'kustomize.toolkit.fluxcd.io' : 'helm.toolkit.fluxcd.io'
   const owned = `Flux ${kind} ${owner.namespace}/${owner.name}`
@@ -260,45 +272,52 @@ function fluxVerdict(owner: Extract<GitOpsOwner, {tool: 'flux-kustomize' | 'flux
       ? `commit the change to the Git source of ${owned} (--emit kustomize prints it as a patch)`
       : `put it in the values of ${owned} (--emit helm-values prints them)`
   const v = (reverts: Reverts, what: string): OwnerVerdict => ({owner: owned, evidence, reverts, what, instead})
+  const unknown = (r: OwnerRead) => ('absent' in r ? r.absent : 'unreadable' in r ? r.unreadable : '')
   if (owner.tool === 'flux-kustomize') {
-    // fluxcd/pkg ssa: the values are compared case-insensitively
-    const reconcile = String(annotations['kustomize.toolkit.fluxcd.io/reconcile'] ?? '').toLowerCase()
-    if (reconcile === 'disabled')
+    if (setting('kustomize.toolkit.fluxcd.io/reconcile') === 'disabled')
       return v('never', 'the object says kustomize.toolkit.fluxcd.io/reconcile: disabled, so Flux leaves it alone: the change stays')
-    const ssa = String(annotations['kustomize.toolkit.fluxcd.io/ssa'] ?? '').toLowerCase()
+    const ssa = setting('kustomize.toolkit.fluxcd.io/ssa')
     if (ssa === 'ignore')
       return v('never', 'the object says kustomize.toolkit.fluxcd.io/ssa: Ignore, so Flux does not apply it: the change stays')
     if (ssa === 'ifnotpresent')
-      return v('never', 'the object says kustomize.toolkit.fluxcd.io/ssa: IfNotPresent, so Flux only creates it: the change stays')
+      return v(
+        'never',
+        "the object says kustomize.toolkit.fluxcd.io/ssa: IfNotPresent, so Flux only creates it: the change stays (if Git's copy says so too: Flux reads it there)",
+      )
     if (!('object' in read))
       return v(
-        'next-sync',
-        `it undoes the change at its next reconciliation; its interval is unknown: ${'absent' in read ? read.absent : read.unreadable}`,
+        'unknown',
+        `it undoes the change at its next reconciliation unless it is suspended; its settings are unknown: ${unknown(read)}`,
       )
     const k = read.object
     if (k?.spec?.suspend === true)
       return v('next-sync', 'it is suspended (spec.suspend): the change stays until it is resumed, and is undone then')
+    // Flux takes over the fields of managers whose name starts with kubectl (ssa/patch.go), unless ssa: Merge
+    const added =
+      fieldManager.startsWith('kubectl') && ssa !== 'merge' ? '; fields this plugin adds go too (its field manager is named kubectl*)' : ''
     return v(
       'next-sync',
-      `it undoes the change at its next reconciliation${every(k?.spec?.interval)}, by a forced server-side apply (fields added with kubectl go too)`,
+      `it undoes the change at its next reconciliation${every(k?.spec?.interval)}, by a forced server-side apply${added}`,
     )
   }
-  // as a label or an annotation on the object
-  const exempt = [annotations, obj.metadata?.labels ?? {}].some(
-    m => String(m['helm.toolkit.fluxcd.io/driftDetection'] ?? '').toLowerCase() === 'disabled',
-  )
-  const later = 'the next upgrade of the release (a change to its chart or values in Git) undoes it'
+  const exempt = setting('helm.toolkit.fluxcd.io/driftDetection') === 'disabled'
+  const later = 'the next upgrade of the release (a change to its chart or values in Git) most likely undoes it'
   if (!('object' in read))
     return v(
       'unknown',
-      `it undoes the change at its next reconciliation if its drift detection is enabled, else ${later}; its settings are unknown: ${'absent' in read ? read.absent : read.unreadable}`,
+      `it puts back what its chart sets at its next reconciliation if its drift detection is enabled, else ${later}; its settings are unknown: ${unknown(read)}`,
     )
   const h = read.object
   const mode = exempt ? 'disabled' : String(h?.spec?.driftDetection?.mode ?? 'disabled')
   if (h?.spec?.suspend === true)
-    return v('next-upgrade', `it is suspended (spec.suspend): the change stays until it is resumed; then ${later}`)
+    return mode === 'enabled'
+      ? v('next-sync', 'it is suspended (spec.suspend): the change stays until it is resumed, and its drift detection undoes it then')
+      : v('next-upgrade', `it is suspended (spec.suspend): the change stays until it is resumed; then ${later}`)
   if (mode === 'enabled')
-    return v('next-sync', `its drift detection is enabled: it undoes the change at its next reconciliation${every(h?.spec?.interval)}`)
+    return v(
+      'next-sync',
+      `its drift detection is enabled: it puts back the fields its chart sets at its next reconciliation${every(h?.spec?.interval)}`,
+    )
   if (mode === 'warn') return v('next-upgrade', `its drift detection warns: the change is reported as drift (an event), and ${later}`)
   return v(
     'next-upgrade',
@@ -324,7 +343,7 @@ export function judgeOwner(
     }
     return argoVerdict(owner, read, target, changed, fieldManager)
   }
-  return fluxVerdict(owner, read, obj)
+  return fluxVerdict(owner, read, obj, fieldManager)
 }
 
 /** The paths (as segments) where two values of an object differ: leaves of objects, whole arrays and scalars. */

@@ -12,7 +12,9 @@ import {apiPath} from './paths.js'
 const why = (e: unknown, what: string): OwnerRead => {
   if (isApiStatus(e, 403)) return {unreadable: `${what} may not be read: forbidden`}
   if (isApiStatus(e, 404)) return {absent: `${what} is not in this cluster`}
-  return {unreadable: `${what} could not be read: ${e instanceof Error ? e.message : String(e)}`}
+  // one line of the server's words, never more: it ends up inside a warning
+  const text = (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 200)
+  return {unreadable: `${what} could not be read: ${text}`}
 }
 
 /** The owner's object. An Argo CD Application named without a namespace is looked for in every namespace. */
@@ -58,13 +60,28 @@ async function readOwnerObject(client: KubeClient, owner: GitOpsOwner): Promise<
         )
         return {object: await client.get(path)}
       } catch (e) {
-        // the version not served (a 404 with no kind named), or the object not there (a 404 for the object)
-        if (!isApiStatus(e, 404) || version === 'v2beta1') throw e
+        // the object not there (its name in the answer): no other version has it; the version not served: try older
+        if (!isApiStatus(e, 404) || e.details?.name || version === 'v2beta1') throw e
       }
     throw new Error('unreachable')
   } catch (e) {
     return why(e, what)
   }
+}
+
+/** Whether an Application's status.resources names the object (true when it lists none: not known). */
+function listsObject(app: any, obj: OwnedObject): boolean {
+  const resources = app?.status?.resources
+  if (!Array.isArray(resources) || resources.length === 0) return true
+  const apiVersion = obj.apiVersion ?? ''
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : ''
+  return resources.some(
+    (r: any) =>
+      (r?.group ?? '') === group &&
+      r?.kind === obj.kind &&
+      r?.name === obj.metadata?.name &&
+      (r?.namespace ?? '') === (obj.metadata?.namespace ?? ''),
+  )
 }
 
 /** Owners read once per command (several targets of one change often share one Application). */
@@ -84,9 +101,13 @@ export class OwnerReader {
     const owner = gitopsOwner(obj)
     if (!owner || !obj) return undefined
     const read = await this.read(owner)
-    // the instance label alone is Argo CD's only when its Application exists; Helm charts write it too
-    if (owner.tool === 'argocd' && owner.tracking === 'label' && 'absent' in read) return undefined
-    if (owner.tool === 'argocd' && owner.tracking === 'label' && helmOwnership(obj.metadata) && 'unreadable' in read) return undefined
+    // the instance label alone is Argo CD's only when its Application exists (Helm charts write it too), and, when
+    // the Application lists the resources it manages, lists this object
+    if (owner.tool === 'argocd' && owner.tracking === 'label') {
+      if ('absent' in read) return undefined
+      if ('unreadable' in read && helmOwnership(obj.metadata)) return undefined
+      if ('object' in read && !listsObject(read.object, obj)) return undefined
+    }
     return judgeOwner(owner, read, obj, changed, fieldManager)
   }
 }

@@ -3,14 +3,17 @@
  * --dry-run=client -o yaml, without what the API server sets), JSON merge patches (kubectl patch --type=merge
  * --patch-file), a Kustomize Component with the same patches, or Helm values (the kserve-resources chart, or a Flux
  * HelmRelease's spec.values). Each patch is the one the live change sends (plans/target.ts mergePatchFor), so applying
- * it to the live object gives what the live change would have written (test/e2e/emit.test.ts, through kubectl).
+ * it to the live object gives what the live change would have written (test/e2e/gitops.test.ts, through kubectl).
+ * The YAML is written for Go's readers (kubectl, kustomize, Argo CD, Flux): YAML 1.1 quoting (`yes`, `on`, `1_000`
+ * stay strings), and a multi-line string that starts with a space or ends with a newline double-quoted, since
+ * kustomize trims an inline patch and a block scalar's edges are where readers disagree.
  */
 import type {Outcome, Planned} from '../core/change.js'
 import {CliError} from '../errors.js'
 import {mergePatchFor, withValue} from '../domain/plans/target.js'
-import {parse} from 'yaml'
+import {Document, parse, visit} from 'yaml'
 
-import {formatStructured} from './output.js'
+import {hasUnsafe} from './terminal.js'
 
 export const EMIT_FORMATS = ['object', 'merge-patch', 'kustomize', 'helm-values'] as const
 export type EmitFormat = (typeof EMIT_FORMATS)[number]
@@ -19,7 +22,18 @@ export type EmitFormat = (typeof EMIT_FORMATS)[number]
 export function manifestOf(obj: any): any {
   const o = structuredClone(obj ?? {})
   const m = o.metadata ?? {}
-  for (const k of ['resourceVersion', 'uid', 'creationTimestamp', 'generation', 'managedFields', 'selfLink', 'deletionTimestamp'])
+  // what the API server and controllers set: finalizers and owners are KServe's, not Git's
+  for (const k of [
+    'resourceVersion',
+    'uid',
+    'creationTimestamp',
+    'generation',
+    'managedFields',
+    'selfLink',
+    'deletionTimestamp',
+    'finalizers',
+    'ownerReferences',
+  ])
     delete m[k]
   if (m.annotations) {
     delete m.annotations['kubectl.kubernetes.io/last-applied-configuration']
@@ -48,12 +62,26 @@ function namedPatch(p: Planned): any {
 const verb = (p: Planned) =>
   !p.target.object ? 'create' : p.after === null && p.target.kind === 'ClusterStorageContainer' ? 'delete' : 'patch'
 
-const yaml = (v: unknown) => formatStructured(v, 'yaml')
+/** YAML for Go's readers (see the header). */
+function yaml(value: unknown): string {
+  const doc = new Document(value, {version: '1.1'})
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value !== 'string') return
+      const v = node.value
+      if (hasUnsafe(v) || (v.includes('\n') && (/^\s/.test(v) || v.endsWith('\n')))) node.type = 'QUOTE_DOUBLE'
+    },
+  })
+  return doc.toString({lineWidth: 0})
+}
+
+/** A comment line: one line, whatever the cluster wrote. */
+const comment = (text: string) => text.replace(/[\r\n]+/g, ' ')
 
 /** The documents of one stream, each after its comment lines. */
 async function stream(docs: {comment: string[]; value: unknown}[]): Promise<string> {
   const out: string[] = []
-  for (const d of docs) out.push(`${d.comment.map(c => `# ${c}\n`).join('')}${await yaml(d.value)}`)
+  for (const d of docs) out.push(`${d.comment.map(c => `# ${comment(c)}\n`).join('')}${yaml(d.value)}`)
   return out.join('---\n')
 }
 
@@ -116,7 +144,7 @@ export async function emitChange(o: Outcome, format: EmitFormat, command: string
       apiVersion: 'kustomize.config.k8s.io/v1alpha1',
       kind: 'Component',
       ...(created.length ? {resources: ['storage-init-objects.yaml']} : {}),
-      patches: await Promise.all(patches.map(async x => ({target: x.target, patch: (await yaml(x.patch)).trimEnd()}))),
+      patches: patches.map(x => ({target: x.target, patch: yaml(x.patch)})),
     }
     const docs: {comment: string[]; value: unknown}[] = [
       {
@@ -145,6 +173,20 @@ export async function emitChange(o: Outcome, format: EmitFormat, command: string
       },
     )
   const values = helmValues()
+  // the values' own comments (a chart that hard-codes the resources, a placeholder tag) go with them, as comments
+  const notes = values
+    .split('\n')
+    .filter(l => /^\s*#/.test(l) || /\s#\s/.test(l))
+    .map(l => l.replace(/^[^#]*#\s?/, ''))
+  const parsed = parse(values)
+  if (!parsed || typeof parsed !== 'object')
+    throw new CliError(
+      'Invalid',
+      `--emit helm-values: no value of the kserve-resources chart keeps this change (${notes.join('; ') || 'the chart does not render it'})`,
+      {
+        hint: '--emit kustomize, merge-patch or object give the change as the objects themselves',
+      },
+    )
   const notInChart = other.length
     ? [`not in the chart's values (use --emit kustomize or merge-patch for them): ${other.map(p => p.target.display).join(', ')}`]
     : []
@@ -163,5 +205,7 @@ export async function emitChange(o: Outcome, format: EmitFormat, command: string
       },
     ])
   }
-  return `${[head, `values for helm upgrade ${o.live.helm?.release ?? 'RELEASE'} (kserve-resources chart)`, ...notInChart].map(c => `# ${c}\n`).join('')}${values}`
+  // a release name Helm could not have written (helm.ts flags it) is not printed
+  const releaseName = o.live.helm && !o.live.helm.ignored ? o.live.helm.release || 'RELEASE' : 'RELEASE'
+  return `${[head, `values for helm upgrade ${releaseName} (kserve-resources chart)`, ...notInChart].map(c => `# ${comment(c)}\n`).join('')}${values}`
 }

@@ -46,7 +46,7 @@ function resourcesOf(i: Injection, kind: 'requests' | 'limits'): string {
 
 /** One object's GitOps owner in a line: who, and what it does with a change made here. */
 function gitopsLine(g: GitOpsView | undefined): string {
-  return g ? safe(`managed by ${g.owner} (${g.evidence}): ${g.what}`) : 'not managed by Argo CD or Flux'
+  return g ? safe(`managed by ${g.owner} (${g.evidence}): ${g.what}`) : 'no Argo CD or Flux tracking label or annotation found'
 }
 
 export function renderInspection(i: Inspection, wide: boolean): string {

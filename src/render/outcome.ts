@@ -84,7 +84,7 @@ export async function renderOutcome(o: Outcome, f: OutcomeFlags, opts: OutcomeOp
   // a GitOps owner: who, what it does with the change and when, and where to make it instead
   for (const x of o.owners ?? [])
     w.warn(
-      `${x.target.display} is managed by ${x.verdict.owner} (${x.verdict.evidence})${dry ? ' (when written)' : ''}: ${x.verdict.what}; ${x.verdict.instead}`,
+      `${x.target.display} is managed by ${x.verdict.owner} (${x.verdict.evidence})${dry ? '; once written' : ''}: ${x.verdict.what}; ${x.verdict.instead}`,
     )
   // a HelmRelease's verdict says what Helm's upgrade does already
   const fluxHelm = o.owners?.some(x => x.target.kind === 'ConfigMap' && x.verdict.owner.startsWith('Flux HelmRelease '))

@@ -129,7 +129,7 @@ describe('Argo CD', () => {
     const set = await plugin(['set-image', '--tag', 'v0.20.1', '--target', 'configmap', ...kc()])
     expect(set.code).toBe(0)
     expect(set.stderr).toMatch(
-      /Warning: configmap\/inferenceservice-config is managed by Argo CD application argocd\/kserve .*self-heals: the change is undone within seconds; commit the change to the Git source/,
+      /Warning: configmap\/inferenceservice-config is managed by Argo CD application argocd\/kserve .*self-heals: the change is undone within seconds .*; commit the change to the Git source/,
     )
     expect(await rv()).not.toBe(before)
     // the undo is a change too, and warned about the same way
@@ -162,7 +162,7 @@ describe('Argo CD', () => {
           syncPolicy: {automated: {selfHeal: true}},
           ignoreDifferences: [{kind: 'ConfigMap', jqPathExpressions: ['.data.storageInitializer']}],
         },
-        /hides these fields from its diff \(ignoreDifferences\), but its next sync writes Git's value back/,
+        /hides these fields from its diff \(ignoreDifferences\), so it stays Synced .* writes Git's value back/,
         'next-sync',
       ],
       [
@@ -231,7 +231,7 @@ describe('Argo CD', () => {
       },
     )
     const r = await plugin(['get', ...kc()])
-    expect(r.stdout).toMatch(/GitOps: +not managed by Argo CD or Flux/)
+    expect(r.stdout).toMatch(/GitOps: +no Argo CD or Flux tracking label or annotation found/)
     // the same label, once an Application of that name exists: Argo CD's label tracking
     await apply([app('kserve', {syncPolicy: {automated: {selfHeal: true}}})])
     const again = await plugin(['get', ...kc()])
@@ -352,7 +352,7 @@ describe('Flux', () => {
     await apply([hr({driftDetection: {mode: 'enabled'}})])
     const on = await plugin(['set-image', '--tag', 'v0.20.1', '--target', 'configmap', '--dry-run=client', '--strict', ...kc()])
     expect(on.code).not.toBe(0)
-    expect(on.stderr).toMatch(/drift detection is enabled: it undoes the change at its next reconciliation \(every 5m\)/)
+    expect(on.stderr).toMatch(/drift detection is enabled: it puts back the fields its chart sets at its next reconciliation \(every 5m\)/)
     const values = await plugin(['set-image', '--tag', 'v0.20.1', '--target', 'configmap', '--emit', 'helm-values', ...kc()])
     expect(values.code).toBe(0)
     const doc = parseAllDocuments(values.stdout).map(d => d.toJS())
@@ -486,6 +486,33 @@ describe('--emit: the change as a file, applied with the real tools, is exactly 
         ['clusterstoragecontainer', 'default'],
       ],
     )
+  })
+
+  test('values Go readers take apart: a storageInitializer ending in a newline, a label "yes", an annotation "1_000"', async () => {
+    const cm = await getJson(['configmap', 'inferenceservice-config', '-n', 'kserve'])
+    const patch = {
+      metadata: {labels: {'example.com/enabled': 'yes'}, annotations: {'example.com/size': '1_000'}},
+      data: {storageInitializer: cm.data.storageInitializer.trimEnd() + '\n'},
+    }
+    const r = await kubectl(s.kubeconfig, [
+      'patch',
+      'configmap',
+      'inferenceservice-config',
+      '-n',
+      'kserve',
+      '--type=merge',
+      '-p',
+      JSON.stringify(patch),
+    ])
+    expect(r.code).toBe(0)
+    await emitted(['set-image', '--tag', 'v0.20.4', '--target', 'configmap'], [['configmap', 'inferenceservice-config', '-n', 'kserve']])
+    // the whole object, created from the emitted file as a new object elsewhere, keeps them as strings
+    const object = await plugin(['set-image', '--tag', 'v0.20.5', '--target', 'configmap', '--emit', 'object', ...kc()])
+    const created = await kubectl(s.kubeconfig, ['create', '--dry-run=client', '-o', 'json', '-f', '-'], object.stdout)
+    expect([created.code, created.stderr]).toEqual([0, ''])
+    const o = JSON.parse(created.stdout)
+    expect([o.metadata.labels['example.com/enabled'], o.metadata.annotations['example.com/size']]).toEqual(['yes', '1_000'])
+    expect(o.data.storageInitializer.endsWith('\n')).toBe(true)
   })
 
   test('set-resources globally, then rollback', async () => {

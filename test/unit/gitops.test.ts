@@ -72,6 +72,7 @@ describe('ignoredByArgo', () => {
     [[{kind: 'ConfigMap', name: 'other', jsonPointers: ['/data']}], false],
     [[{kind: 'ConfigMap', namespace: 'elsewhere', jsonPointers: ['/data']}], false],
     [[{group: 'apps', kind: 'ConfigMap', jsonPointers: ['/data']}], false],
+    [[{group: '*', kind: 'Config?ap', jsonPointers: ['/data']}], true],
     [[{kind: 'ConfigMap', jqPathExpressions: ['.data.storageInitializer']}], true],
     [[{kind: 'ConfigMap', jqPathExpressions: ['.data["storageInitializer"]']}], true],
     // a jq expression this reading cannot follow: perhaps
@@ -129,7 +130,9 @@ describe('judgeOwner', () => {
     [{'kustomize.toolkit.fluxcd.io/ssa': 'IfNotPresent'}, {object: {spec: {}}}, 'never', /only creates it/],
     // Merge keeps fields Git does not set; the ones it sets are still forced back
     [{'kustomize.toolkit.fluxcd.io/ssa': 'Merge'}, {object: {spec: {interval: '1h'}}}, 'next-sync', /every 1h/],
-    [{}, {unreadable: 'Kustomization flux-system/kserve may not be read: forbidden'}, 'next-sync', /interval is unknown/],
+    [{}, {unreadable: 'Kustomization flux-system/kserve may not be read: forbidden'}, 'unknown', /settings are unknown/],
+    // Flux reads its settings from labels too
+    [{}, {object: {spec: {}}}, 'next-sync', /fields this plugin adds go too/],
   ])('Flux Kustomization %#', (annotations, read, reverts, text) => {
     const v = judgeOwner(ks, read as any, cm({}, annotations), paths)
     expect([v.reverts, v.what]).toEqual([reverts, expect.stringMatching(text)])
@@ -140,6 +143,8 @@ describe('judgeOwner', () => {
     [{}, {object: {spec: {interval: '5m'}}}, 'next-upgrade', /drift detection is off \(the default\)/],
     [{}, {object: {spec: {interval: '5m', driftDetection: {mode: 'enabled'}}}}, 'next-sync', /every 5m/],
     [{}, {object: {spec: {driftDetection: {mode: 'warn'}}}}, 'next-upgrade', /reported as drift/],
+    // suspended, with drift detection on: undone once resumed
+    [{}, {object: {spec: {suspend: true, driftDetection: {mode: 'enabled'}}}}, 'next-sync', /undoes it then/],
     [
       {'helm.toolkit.fluxcd.io/driftDetection': 'disabled'},
       {object: {spec: {driftDetection: {mode: 'enabled'}}}},
