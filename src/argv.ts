@@ -139,15 +139,21 @@ export function normaliseArgv(argv: string[], commands: Record<string, CommandSh
     }
     return unknown(id, `unknown command "${id}" for "kubectl storage-init"`)
   }
-  const rest = head.slice(i + 1)
+  let rest = head.slice(i + 1)
+  // a sub-command (rollout status): its own flags decide
+  const words = [id]
+  if (rest[0] !== undefined && `${id}:${rest[0]}` in commands) {
+    words.push(rest[0])
+    rest = rest.slice(1)
+  }
   // a word right after a command that takes none: oclif would look it up as a sub-command ("get:extra not found")
-  const shape = commands[id]
+  const shape = commands[words.join(':')]
   if (shape.strict !== false && Object.keys(shape.args ?? {}).length === 0 && rest[0] !== undefined && !rest[0].startsWith('-'))
     return {
-      error: `unexpected argument "${rest[0]}" for "kubectl storage-init ${id}": it takes no arguments`,
-      hint: `See 'kubectl storage-init ${id} -h' for help and examples`,
+      error: `unexpected argument "${rest[0]}" for "kubectl storage-init ${words.join(' ')}": it takes no arguments`,
+      hint: `See 'kubectl storage-init ${words.join(' ')} -h' for help and examples`,
     }
-  return {argv: [id, ...booleanValues([...leading, ...rest], shape), ...tail]}
+  return {argv: [...words, ...booleanValues([...leading, ...rest], shape), ...tail]}
 }
 
 /** Go's strconv.ParseBool, which cobra's boolean flags use for `--name=VALUE` */

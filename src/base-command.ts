@@ -111,7 +111,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (err.oclif !== undefined) {
       const flags = {...(this.ctor as typeof BaseCommand).baseFlags, ...this.ctor.flags}
       this.printErr(
-        `error: ${kubectlUsageError(err, {argv: this.argv, flags})}\nSee 'kubectl storage-init ${this.id ?? ''} -h' for help and examples\n`,
+        `error: ${kubectlUsageError(err, {argv: this.argv, flags})}\nSee 'kubectl storage-init ${(this.id ?? '').replace(/:/g, ' ')} -h' for help and examples\n`,
       )
       process.exitCode = 1
       return

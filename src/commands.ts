@@ -6,6 +6,8 @@ import Get from './commands/get.js'
 import History from './commands/history.js'
 import Logs from './commands/logs.js'
 import Rollback from './commands/rollback.js'
+import Rollout from './commands/rollout.js'
+import RolloutStatus from './commands/rollout/status.js'
 import SetImage from './commands/set-image.js'
 import SetResources from './commands/set-resources.js'
 import SetSecurityContext from './commands/set-security-context.js'
@@ -17,6 +19,8 @@ export const COMMANDS = {
   'set-resources': SetResources,
   'set-security-context': SetSecurityContext,
   rollback: Rollback,
+  rollout: Rollout,
+  'rollout:status': RolloutStatus,
   history: History,
   validate: Validate,
   logs: Logs,

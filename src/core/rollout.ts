@@ -2,18 +2,21 @@
  * `rollout`: bring a storage-initializer change to the models whose pods still run the previous one, the way each
  * deployment mode needs (domain/model-pods.ts rolloutFor), and follow it to the end; `rollout status` follows without
  * acting. A pod is current when it runs what the emulation gives its model now, field by field (get --isvc's view).
- * What each mode touches, and why KServe keeps it (pkg/controller/v1beta1/inferenceservice/reconcilers at v0.11.1,
- * v0.15.0, v0.20.0; /tmp notes in the change's commit message):
- * - restart (Standard/RawDeployment): the Deployment's spec.template.metadata.annotations
- *   kubectl.kubernetes.io/restartedAt, as `kubectl rollout restart` writes it: KServe's Deployment reconciler compares
- *   with equality.Semantic.DeepDerivative (fields it does not set are not differences), so it is kept; new pods pass
- *   the webhook; the Deployment's own strategy paces them.
- * - replace-pods (Knative): the revision never changes; its pods are deleted one at a time, each after the one before
- *   was replaced by a ready pod (Knative's Deployment recreates them).
+ * What each mode touches, and why KServe keeps it (read in kserve/kserve at v0.11.1, v0.15.0, v0.20.0:
+ * pkg/controller/v1beta1/inferenceservice/reconcilers/{deployment,knative}, controller.go, llmisvc workload_storage.go):
+ * - restart (Standard/RawDeployment): an annotation on the InferenceService, storage-init.kserve.io/restartedAt. KServe
+ *   copies the InferenceService's annotations into the pod template, so the change is its own and its Deployment rolls
+ *   by its own strategy. Not `kubectl rollout restart`: from v0.15.1 (kserve#4445) the Deployment reconciler patches the
+ *   template back to what it wants (CreateTwoWayMergePatch sets restartedAt to null), a second rollout.
+ * - replace-pods (Knative): the revision never changes; its pods are deleted one at a time, each after every pod of the
+ *   model is ready again (the revision's Deployment recreates them; they pass the webhook again). KServe makes no
+ *   PodDisruptionBudget and the webhook adds no finalizer, so nothing else stands in the way.
  * - reconcile (storageUris): the controller writes the init container into the workload when it reconciles the
- *   InferenceService, which it does not do for a ConfigMap change: an annotation on the InferenceService.
- * - recreate (LLMInferenceService): the LLM controller keeps its Deployment's image; the Deployment is deleted and the
- *   controller makes it anew.
+ *   InferenceService, and watches neither the ConfigMap nor ClusterStorageContainers: an annotation on it.
+ * - recreate (LLMInferenceService, v0.17+): the LLM controller keeps its Deployment's image (kserve#5085) and writes the
+ *   configuration's only into a Deployment it creates: the Deployment is deleted (downtime) and made anew.
+ * A model Argo CD, Flux or Helm keeps is not annotated (its owner would take the annotation back, another rollout):
+ * with --include-owned its pods are replaced one at a time instead, which edits no object.
  */
 import {isApiStatus} from '../errors.js'
 import type {KubeClient} from '../kube/client.js'
@@ -42,6 +45,8 @@ export interface ModelProgress {
   /** the downloads of current pods that finished, in seconds (from the init container's start and finish) */
   downloads: number[]
   state: 'pending' | 'rolling' | 'done' | 'failed' | 'skipped'
+  /** this command made new pods for it */
+  rolled?: boolean
   /** why it failed or was skipped, in one line; for a failure the diagnose finding and its fix */
   reason?: string
   fix?: string
@@ -90,11 +95,18 @@ function downloadSeconds(p: any): number | undefined {
 export async function progressOf(client: KubeClient, loaded: Loaded, m: ModelRef): Promise<Omit<ModelProgress, 'rollout' | 'state'>> {
   const reads = memoReads(client)
   const model = await findModel(client, m.namespace, m.name, m.kind === 'LLMInferenceService' ? 'LLMInferenceService' : undefined)
-  const view = await inspectIsvc(client, undefined, m.namespace, m.name, model.kind === 'LLMInferenceService' ? 'LLMInferenceService' : undefined, {
-    loaded,
-    model,
-    reads,
-  })
+  const view = await inspectIsvc(
+    client,
+    undefined,
+    m.namespace,
+    m.name,
+    model.kind === 'LLMInferenceService' ? 'LLMInferenceService' : undefined,
+    {
+      loaded,
+      model,
+      reads,
+    },
+  )
   const raw: any[] = (await reads.pods(m.namespace, selectorOf(m))).filter(p => !p.metadata?.deletionTimestamp)
   const byName = new Map(raw.map(p => [p.metadata.name, p]))
   const current = view.pods.filter(p => p.current && byName.has(p.name)).map(p => byName.get(p.name))
@@ -118,30 +130,23 @@ export async function ownerOf(client: KubeClient, object: any): Promise<string |
   return h ? `managed by Helm release "${h.release}"` : undefined
 }
 
-/** Make new pods, the way the model's mode needs. Returns what was done, in one line. */
+/** The annotation a rollout writes on an InferenceService (KServe copies it into the pod template). */
+export const RESTARTED_AT = 'storage-init.kserve.io/restartedAt'
+
+/** Make new pods, the way the model's mode needs (replace-pods is stepped by replaceOnePod). Returns what was done. */
 export async function act(client: KubeClient, m: ModelRef, rollout: Rollout, fieldManager: string): Promise<string> {
   const ns = m.namespace
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
-  if (rollout.action === 'restart') {
-    const list = await client.get<{items?: any[]}>(apiPath('deployments', {namespace: ns}), {labelSelector: `serving.kserve.io/inferenceservice=${m.name}`})
-    const deployments = (list.items ?? []).filter(d => !d.metadata?.deletionTimestamp)
-    if (!deployments.length) throw new Error(`no Deployment carries serving.kserve.io/inferenceservice=${m.name} in ${ns}`)
-    for (const d of deployments)
-      // what kubectl rollout restart writes (a strategic merge patch of the template's annotations)
-      await client.request('PATCH', apiPath('deployments', {namespace: ns, name: d.metadata.name}), {
-        body: {spec: {template: {metadata: {annotations: {'kubectl.kubernetes.io/restartedAt': now}}}}},
-        contentType: 'application/strategic-merge-patch+json',
-        query: {fieldManager},
-      })
-    return `restarted ${deployments.map(d => `deployment/${d.metadata.name}`).join(', ')}`
-  }
-  if (rollout.action === 'reconcile') {
+  if (rollout.action === 'restart' || rollout.action === 'reconcile') {
+    const key = rollout.action === 'restart' ? RESTARTED_AT : 'storage-init.kserve.io/reconciledAt'
     await client.request('PATCH', apiPath('inferenceservices', {namespace: ns, name: m.name}), {
-      body: {metadata: {annotations: {'storage-init.kserve.io/reconciledAt': now}}},
+      body: {metadata: {annotations: {[key]: now}}},
       contentType: 'application/merge-patch+json',
       query: {fieldManager},
     })
-    return 'annotated the InferenceService so that the controller writes its workload again'
+    return rollout.action === 'restart'
+      ? `annotated ${display(m)} ${key}=${now}: KServe rolls its Deployment by the Deployment's strategy`
+      : `annotated ${display(m)} ${key}=${now}: the controller writes its workload again`
   }
   if (rollout.action === 'recreate') {
     const name = llmDeploymentName(m.name)
@@ -170,4 +175,229 @@ export async function replaceOnePod(client: KubeClient, loaded: Loaded, m: Model
   return `deleted pod/${stale.name}`
 }
 
+/** Note the rollout in the history beside the change it brought to the models (undefined: recorded; else why not). */
+export async function recordRollout(
+  client: KubeClient,
+  namespace: string,
+  r: {time: string; command: string; models: ModelProgress[]},
+): Promise<string | undefined> {
+  const [{recordRollout: record}, {whoAmI}] = await Promise.all([import('../kube/history-store.js'), import('../kube/access.js')])
+  const rolled = r.models.filter(m => m.rolled)
+  const models = rolled
+    .slice(0, 50)
+    .map(m => ({model: display(m.model), state: m.state, ...(m.reason ? {reason: m.reason.slice(0, 300)} : {})}))
+  return record(client, namespace, {
+    time: r.time,
+    user: await whoAmI(client),
+    command: r.command,
+    models,
+    ...(rolled.length > models.length ? {more: rolled.length - models.length} : {}),
+  })
+}
+
 export {inspect, key}
+
+export interface RolloutOptions {
+  kserveNamespace?: string
+  /** the models named, or every model of a namespace (undefined: every namespace) */
+  select: {name: string; kind?: 'LLMInferenceService'; namespace: string} | {all: true; namespace?: string}
+  /** only say what would be done */
+  dryRun: boolean
+  /** follow without acting (rollout status) */
+  statusOnly: boolean
+  /** wait (false: one look, rollout status --watch=false) */
+  watch: boolean
+  maxParallel: number
+  timeoutMs: number
+  pollMs: number
+  includeOwned: boolean
+  fieldManager: string
+  /** an interrupt was asked for: stop starting and following, then record */
+  interrupted: () => boolean
+  emit: (e: RolloutEvent) => void
+}
+
+export interface RolloutResult {
+  /** KServe's namespace, where the history is */
+  namespace: string
+  models: ModelProgress[]
+  /** timed out, or interrupted, before every model was done */
+  ended?: 'timeout' | 'interrupted'
+}
+
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms))
+
+/** The models a rollout is about: the one named, or every InferenceService and LLMInferenceService selected. */
+async function selected(client: KubeClient, select: RolloutOptions['select']): Promise<ModelRef[]> {
+  if ('name' in select) {
+    const m = await findModel(client, select.namespace, select.name, select.kind)
+    return [{kind: m.kind, namespace: select.namespace, name: select.name}]
+  }
+  const out: ModelRef[] = []
+  for (const [resource, kind] of [
+    ['inferenceservices', 'InferenceService'],
+    ['llminferenceservices', 'LLMInferenceService'],
+  ] as const) {
+    try {
+      const list = await client.get<{items?: any[]}>(apiPath(resource, {namespace: select.namespace}))
+      for (const o of list.items ?? []) out.push({kind, namespace: o.metadata.namespace, name: o.metadata.name})
+    } catch (e) {
+      // no LLMInferenceServices in this cluster
+      if (!isApiStatus(e, 404)) throw e
+    }
+  }
+  return out.sort((a, b) => key(a).localeCompare(key(b)))
+}
+
+/** The first finding diagnose makes for a model whose download failed: its cause and fix. */
+async function finding(client: KubeClient, kserveNamespace: string | undefined, m: ModelRef): Promise<{reason?: string; fix?: string}> {
+  try {
+    const {diagnoseModel} = await import('./diagnose.js')
+    const d = await diagnoseModel(
+      client,
+      kserveNamespace,
+      m.namespace,
+      m.name,
+      m.kind === 'LLMInferenceService' ? 'LLMInferenceService' : undefined,
+    )
+    const f = d.findings.find(x => x.severity === 'error') ?? d.findings[0]
+    return f ? {reason: `${f.id} ${f.cause}`, fix: f.fix} : {}
+  } catch {
+    return {}
+  }
+}
+
+/** Run (or follow) a rollout to its end: every selected model on the new storage-initializer, failed, or out of time. */
+export async function runRollout(client: KubeClient, o: RolloutOptions): Promise<RolloutResult> {
+  const time = () => new Date().toISOString()
+  const loaded = await inspect(client, o.kserveNamespace)
+  const namespace = loaded.inspection.kserve.namespace
+  const refs = await selected(client, o.select)
+  const models: ModelProgress[] = []
+  // where each model stands first; what has nothing stale is done already
+  for (const m of refs) {
+    let p: Awaited<ReturnType<typeof progressOf>>
+    let rollout: Rollout
+    try {
+      p = await progressOf(client, loaded, m)
+      rollout = (
+        await inspectIsvc(client, undefined, m.namespace, m.name, m.kind === 'LLMInferenceService' ? 'LLMInferenceService' : undefined, {
+          loaded,
+        })
+      ).rollout
+    } catch (e) {
+      if (!('name' in o.select)) continue // a model that names no storage URI, or went away
+      throw e
+    }
+    const stale = p.pods - p.current
+    const mp: ModelProgress = {...p, rollout, state: 'pending'}
+    if (p.pods === 0) Object.assign(mp, {state: 'skipped', reason: 'no pods (scaled to zero, or not created yet)'})
+    else if (stale === 0 && p.ready === p.pods && !p.reason)
+      Object.assign(mp, {state: 'done', reason: 'every pod runs the storage-initializer the configuration gives'})
+    else if (rollout.action === 'none') Object.assign(mp, {state: 'skipped', reason: rollout.how})
+    models.push(mp)
+  }
+  // models a GitOps tool or Helm keeps are not annotated: their owner would take it back (another rollout)
+  if (!o.statusOnly)
+    for (const mp of models.filter(x => x.state === 'pending' && x.rollout.action !== 'replace-pods')) {
+      const kind = mp.model.kind === 'LLMInferenceService' ? 'LLMInferenceService' : undefined
+      const owner = await ownerOf(client, (await findModel(client, mp.model.namespace, mp.model.name, kind)).object)
+      if (!owner) continue
+      // replacing pods gives them the webhook's container again; a storageUris model's is in its workload
+      if (o.includeOwned && mp.rollout.action === 'restart') mp.rollout = {...mp.rollout, action: 'replace-pods'}
+      else
+        Object.assign(mp, {
+          state: 'skipped',
+          reason: `${owner}; ${mp.rollout.action === 'restart' ? '--include-owned replaces its pods one at a time instead (no object is edited)' : 'its owner would take back what a rollout writes: roll it from Git'}`,
+        })
+    }
+  const strip = ({model, ...rest}: ModelProgress) => (void model, rest)
+  for (const mp of models)
+    o.emit({
+      type: mp.state === 'pending' ? 'planned' : mp.state === 'done' ? 'done' : 'skipped',
+      time: time(),
+      model: mp.model,
+      progress: strip(mp),
+      message:
+        mp.state === 'pending'
+          ? `${mp.pods - mp.current}/${mp.pods} pod(s) run the previous storage-initializer; ${o.statusOnly ? 'waiting for them to be replaced' : o.dryRun ? `would ${rollout(mp.rollout)}` : `will ${rollout(mp.rollout)}`}`
+          : (mp.reason ?? ''),
+    })
+  if (o.dryRun || (!o.watch && o.statusOnly)) return {namespace, models}
+  const deadline = Date.now() + o.timeoutMs
+  const active = new Set<ModelProgress>()
+  const queue = models.filter(x => x.state === 'pending')
+  const last = new Map<ModelProgress, string>()
+  for (;;) {
+    if (o.interrupted()) return {namespace, models, ended: 'interrupted'}
+    // start models, at most maxParallel at a time (rollout status follows them all)
+    while (queue.length && (o.statusOnly || active.size < o.maxParallel)) {
+      const mp = queue.shift()!
+      active.add(mp)
+      mp.state = 'rolling'
+      if (!o.statusOnly) mp.rolled = true
+      if (!o.statusOnly && mp.rollout.action !== 'replace-pods') {
+        const did = await act(client, mp.model, mp.rollout, o.fieldManager)
+        o.emit({type: 'started', time: time(), model: mp.model, progress: strip(mp), message: did})
+      }
+    }
+    if (active.size === 0) return {namespace, models}
+    for (const mp of [...active]) {
+      if (!o.statusOnly && mp.rollout.action === 'replace-pods') {
+        const did = await replaceOnePod(client, loaded, mp.model)
+        if (did) o.emit({type: 'started', time: time(), model: mp.model, progress: strip(mp), message: did})
+      }
+      const p = await progressOf(client, loaded, mp.model)
+      Object.assign(mp, p)
+      if (p.reason) {
+        const f = await finding(client, o.kserveNamespace, mp.model)
+        Object.assign(mp, {state: 'failed', reason: f.reason ? `${p.reason}: ${f.reason}` : p.reason, ...(f.fix ? {fix: f.fix} : {})})
+        active.delete(mp)
+        o.emit({type: 'failed', time: time(), model: mp.model, progress: strip(mp), message: mp.reason!})
+        continue
+      }
+      const done = p.pods > 0 && p.current === p.pods && p.ready === p.pods
+      const line = `${p.current}/${p.pods} pod(s) on the new storage-initializer, ${p.ready} ready${downloads(p.downloads)}`
+      if (done) {
+        mp.state = 'done'
+        active.delete(mp)
+        o.emit({type: 'done', time: time(), model: mp.model, progress: strip(mp), message: `rolled out: ${line}`})
+      } else if (last.get(mp) !== line) {
+        last.set(mp, line)
+        o.emit({type: 'progress', time: time(), model: mp.model, progress: strip(mp), message: line})
+      }
+    }
+    if (Date.now() > deadline) {
+      for (const mp of [...active, ...queue])
+        o.emit({
+          type: 'timeout',
+          time: time(),
+          model: mp.model,
+          progress: strip(mp),
+          message: `not done in time: ${mp.current}/${mp.pods} pod(s) on the new storage-initializer`,
+        })
+      return {namespace, models, ended: 'timeout'}
+    }
+    await sleep(o.pollMs)
+  }
+}
+
+/** What a rollout does to a model, in a few words. */
+function rollout(r: Rollout): string {
+  return r.action === 'restart'
+    ? 'annotate it so that KServe rolls its Deployment by its own strategy'
+    : r.action === 'replace-pods'
+      ? 'replace its pods one at a time (Knative recreates them)'
+      : r.action === 'reconcile'
+        ? 'annotate it so that the controller writes its workload again (storageUris)'
+        : r.action === 'recreate'
+          ? 'delete its Deployment for the LLM controller to make anew'
+          : 'do nothing'
+}
+
+function downloads(d: number[]): string {
+  if (!d.length) return ''
+  const lo = Math.min(...d)
+  const hi = Math.max(...d)
+  return `, download ${lo === hi ? `${Math.round(lo)}s` : `${Math.round(lo)}-${Math.round(hi)}s`}`
+}

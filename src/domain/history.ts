@@ -28,6 +28,19 @@ export interface RevisionRecord {
   incomplete?: string[]
   /** targets found changed outside kubectl storage-init when this change was made (their `before` holds that edit) */
   drift?: string[]
+  /** rollouts that brought this change to running models (kubectl storage-init rollout), oldest first */
+  rollouts?: RolloutRecord[]
+}
+
+/** A rollout, as the history keeps it beside the change it brought to the models. */
+export interface RolloutRecord {
+  time: string
+  user: string
+  command: string
+  /** each model rolled: `inferenceservice/NAME -n NS`, how it ended (done, failed, rolling: not done in time) and why */
+  models: {model: string; state: string; reason?: string}[]
+  /** models left out of the list to keep the record small */
+  more?: number
 }
 
 /** A history entry that cannot be used: never written back to the cluster. */
@@ -106,6 +119,14 @@ export function parseRecord(key: string, text: string): RevisionRecord | string 
   for (const f of ['incomplete', 'drift'])
     if (r[f] !== undefined && !(Array.isArray(r[f]) && r[f].every((x: unknown) => typeof x === 'string')))
       return `"${f}" is not a list of targets`
+  if (r.rollouts !== undefined) {
+    const ok = (x: any) =>
+      isObj(x) &&
+      ['time', 'user', 'command'].every(k => typeof x[k] === 'string') &&
+      Array.isArray(x.models) &&
+      x.models.every((m: any) => isObj(m) && typeof m.model === 'string' && typeof m.state === 'string')
+    if (!(Array.isArray(r.rollouts) && r.rollouts.every(ok))) return '"rollouts" is not a list of rollouts'
+  }
   return r as RevisionRecord
 }
 

@@ -199,10 +199,11 @@ export function rolloutFor(
       command: `kubectl delete pod ${ns} -l serving.kserve.io/inferenceservice=${name}`,
     }
   if (mode === 'ModelMesh') return {action: 'none', how: 'ModelMesh pods do not use the storage-initializer'}
+  // not kubectl rollout restart: KServe's Deployment reconciler patches restartedAt away from v0.15.1 (kserve#4445)
   return {
     action: 'restart',
-    how: 'the webhook injects at pod creation: restart the Deployment',
-    command: `kubectl rollout restart deployment ${ns} -l serving.kserve.io/inferenceservice=${name}`,
+    how: 'the webhook injects at pod creation: annotate the InferenceService, which KServe copies into its pod template, so its Deployment rolls by its own strategy (KServe undoes a kubectl rollout restart of its Deployment from v0.15.1, kserve#4445); kubectl storage-init rollout does it and follows it',
+    command: `kubectl annotate inferenceservice ${name} ${ns} --overwrite storage-init.kserve.io/restartedAt=$(date -u +%Y-%m-%dT%H:%M:%SZ)`,
   }
 }
 

@@ -14,6 +14,7 @@ import {
   type DamagedRecord,
   type History,
   type RevisionRecord,
+  type RolloutRecord,
 } from '../domain/history.js'
 import type {KubeClient} from './client.js'
 import {explain} from './explain.js'
@@ -147,6 +148,35 @@ export async function recordRevision(
   throw new CliError('Server', `the change was applied, but recording it in ${where} failed: ${why}`, {
     hint: 'the next change or rollback reports the unrecorded difference as drift; kubectl storage-init history shows what was recorded',
   })
+}
+
+/**
+ * Note a rollout beside the newest change (the one it brought to the models): its record gets the rollout appended,
+ * conditional on the history's resourceVersion (another writer: read again). Undefined: recorded; else why not, in one
+ * line (no change recorded yet, or the newest record is damaged).
+ */
+export async function recordRollout(client: KubeClient, namespace: string, rollout: RolloutRecord): Promise<string | undefined> {
+  const tries = new Attempts(POLICIES.record)
+  for (;;) {
+    const {object, records, damaged} = await fetchHistory(client, namespace, false)
+    const newest = records[records.length - 1]
+    if (!newest) return `the rollout is not recorded: configmap ${namespace}/${HISTORY_CONFIGMAP} holds no change to record it beside`
+    if (damaged.some(d => d.revision > newest.revision))
+      return `the rollout is not recorded: the newest revision in configmap ${namespace}/${HISTORY_CONFIGMAP} is damaged`
+    const updated: RevisionRecord = {...newest, rollouts: [...(newest.rollouts ?? []), rollout].slice(-10)}
+    try {
+      await client.request('PATCH', apiPath('configmaps', {namespace, name: HISTORY_CONFIGMAP}), {
+        body: {
+          metadata: {resourceVersion: object.metadata.resourceVersion},
+          data: {[`revision-${newest.revision}`]: JSON.stringify(updated)},
+        },
+        contentType: 'application/merge-patch+json',
+      })
+      return undefined
+    } catch (e) {
+      if (!(isApiStatus(e, 409) || isTransient(e)) || !(await tries.again(e))) throw e
+    }
+  }
 }
 
 /**

@@ -40,7 +40,10 @@ export function staleNote(stale: StaleModel[] | undefined, showAll = false): str
     ),
   ]
   if (shown.length < stale.length) out.push(`… and ${stale.length - shown.length} more model(s) (--show-all lists them all)`)
-  out.push('Roll them with:')
+  out.push(
+    `Roll them, and follow them to the end, with: kubectl storage-init rollout ${namespaces.size === 1 ? `--all -n ${[...namespaces][0]}` : '-A'}`,
+  )
+  out.push('or by hand:')
   const list = (ms: StaleModel[]) => [...new Set(ms.map(m => m.name))].sort().join(',')
   const nss = (ms: StaleModel[]) => [...new Set(ms.map(m => m.namespace))].sort().join(' ')
   const pairs = (ms: StaleModel[]) => ms.map(m => `${m.namespace}/${m.name}`).join(' ')
@@ -48,7 +51,7 @@ export function staleNote(stale: StaleModel[] | undefined, showAll = false): str
   const restart = by('restart')
   if (restart.length)
     out.push(
-      `  for ns in ${nss(restart)}; do kubectl rollout restart deployment -n "$ns" -l 'serving.kserve.io/inferenceservice in (${list(restart)})'; done`,
+      `  for m in ${pairs(restart)}; do kubectl annotate inferenceservice -n "\${m%/*}" "\${m#*/}" --overwrite storage-init.kserve.io/restartedAt=$(date -u +%Y-%m-%dT%H:%M:%SZ); done   # KServe copies it into the pod template (it undoes a kubectl rollout restart)`,
     )
   const replace = by('replace-pods')
   if (replace.length)

@@ -2,7 +2,8 @@
  * The controllers a rollout needs, when a test turns them on (`cluster.controllers.start()`): the Deployment and
  * ReplicaSet controllers (a template change makes a new ReplicaSet; pods are replaced one step at a time within
  * maxSurge and maxUnavailable, or all at once for Recreate), KServe's pod webhook (the storage-initializer a new pod
- * gets), and a kubelet (the init container runs, then succeeds or fails as the test scripts it).
+ * gets), KServe's raw Deployment reconciler as far as a rollout needs it (the InferenceService's annotations copied into
+ * its Deployment's pod template), and a kubelet (the init container runs, then succeeds or fails as the test scripts it).
  *
  * What they do not model (test/cluster/README.md): minReadySeconds, progressDeadlineSeconds, revision history limits
  * and rollbacks of Deployments, pod graceful termination (a deleted pod is gone at once), scheduling and nodes, probes
@@ -71,6 +72,7 @@ export class Controllers {
     if (this.running) return
     this.running = true
     try {
+      for (const d of this.c.store.list(DEPLOYMENTS)) this.kserve(d)
       for (const d of this.c.store.list(DEPLOYMENTS))
         try {
           this.deployment(d)
@@ -85,6 +87,24 @@ export class Controllers {
 
   private put(key: string, o: any): void {
     this.c.store.update(key, o)
+  }
+
+  /**
+   * KServe's raw Deployment reconciler, for the one thing a rollout relies on: the InferenceService's annotations are
+   * copied into its Deployment's pod template (kubectl's own annotations left out), a change of them is a new template.
+   */
+  private kserve(d: any): void {
+    const name = d.metadata.labels?.['serving.kserve.io/inferenceservice']
+    if (!name) return
+    const isvc = this.c.store.get('serving.kserve.io/inferenceservices', d.metadata.namespace, name)
+    if (!isvc) return
+    const wanted = Object.fromEntries(
+      Object.entries(isvc.metadata.annotations ?? {}).filter(([k]) => !k.startsWith('kubectl.kubernetes.io/')),
+    )
+    const have = d.spec?.template?.metadata?.annotations ?? {}
+    if (Object.entries(wanted).every(([k, v]) => have[k] === v)) return
+    const template = {...d.spec.template, metadata: {...d.spec.template.metadata, annotations: {...have, ...wanted}}}
+    this.put(DEPLOYMENTS, {...d, metadata: {...d.metadata, generation: (d.metadata.generation ?? 1) + 1}, spec: {...d.spec, template}})
   }
 
   /** The Deployment controller (pkg/controller/deployment: rolling.go, recreate.go), one step. */

@@ -118,8 +118,9 @@ test('stale pods: summarised per model with one command per way to roll; LLMInfe
     'The change applies to pods created from now on: 13 pod(s) of 13 model(s) in 4 namespace(s) still run the previous storage-initializer.',
   )
   expect(r.stderr).toContain('… and 3 more model(s) (--show-all lists them all)')
+  expect(r.stderr).toContain('Roll them, and follow them to the end, with: kubectl storage-init rollout -A')
   expect(r.stderr).toContain(
-    'for ns in team-0; do kubectl rollout restart deployment -n "$ns" -l \'serving.kserve.io/inferenceservice in (m0)\'; done',
+    'for m in team-0/m0; do kubectl annotate inferenceservice -n "${m%/*}" "${m#*/}" --overwrite storage-init.kserve.io/restartedAt=',
   )
   expect(r.stderr).toMatch(
     /for ns in ml team-0 team-1 team-2; do kubectl delete pod -n "\$ns" -l 'serving\.kserve\.io\/inferenceservice in \(m10,m11,m2,m3,m4,m5,m6,m7,m8,m9,sklearn-iris\)'; done/,

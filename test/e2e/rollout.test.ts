@@ -64,7 +64,7 @@ test('the rollout each workload needs: Standard restarts, Knative replaces pods,
   const raw = await isvcJson('raw')
   expect([raw.inferenceService.deploymentMode, raw.rollout.command]).toEqual([
     'Standard',
-    'kubectl rollout restart deployment -n ml -l serving.kserve.io/inferenceservice=raw',
+    'kubectl annotate inferenceservice raw -n ml --overwrite storage-init.kserve.io/restartedAt=$(date -u +%Y-%m-%dT%H:%M:%SZ)',
   ])
   isvc('multi', {
     model: {modelFormat: {name: 'huggingface'}},

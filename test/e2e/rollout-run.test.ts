@@ -1,0 +1,234 @@
+/**
+ * `rollout` and `rollout status` (#31) on the simulated cluster with its Deployment, ReplicaSet, webhook and kubelet
+ * controllers running (test/cluster/controllers.ts): after set-image, one command brings each selected model's pods
+ * onto the new storage-initializer, shows it happening, records it beside the change, and stops with a clear account
+ * when a model's download fails.
+ */
+import {stringify} from 'yaml'
+
+import {kubectl, plugin, startCluster, type Started} from '../helpers.js'
+
+let s: Started
+const env = {STORAGE_INIT_POLL_MS: '50'}
+const run = (...args: string[]) => plugin([...args, '--kubeconfig', s.kubeconfig], env)
+const STANDARD = {'serving.kserve.io/deploymentMode': 'Standard'}
+const model = (name: string, annotations: Record<string, string> = STANDARD) => ({
+  apiVersion: 'serving.kserve.io/v1beta1',
+  kind: 'InferenceService',
+  metadata: {name, namespace: 'ml', annotations},
+  spec: {predictor: {model: {modelFormat: {name: 'sklearn'}, storageUri: `gs://bucket/${name}`}}},
+})
+const deployment = (name: string, replicas: number) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: {name: `${name}-predictor`, namespace: 'ml', labels: {'serving.kserve.io/inferenceservice': name}},
+  spec: {
+    replicas,
+    selector: {matchLabels: {app: `isvc.${name}-predictor`}},
+    template: {
+      metadata: {
+        labels: {app: `isvc.${name}-predictor`, 'serving.kserve.io/inferenceservice': name, component: 'predictor'},
+        annotations: {'internal.serving.kserve.io/storage-initializer-sourceuri': `gs://bucket/${name}`},
+      },
+      spec: {containers: [{name: 'kserve-container', image: 'kserve/sklearnserver:v0.20.0'}]},
+    },
+  },
+})
+async function create(name: string, replicas: number, annotations: Record<string, string> = STANDARD): Promise<void> {
+  const r = await kubectl(
+    s.kubeconfig,
+    ['apply', '-f', '-'],
+    [model(name, annotations), deployment(name, replicas)].map(d => stringify(d)).join('---\n'),
+  )
+  expect([r.code, r.stderr]).toEqual([0, ''])
+  const ready = await kubectl(s.kubeconfig, ['rollout', 'status', `deployment/${name}-predictor`, '-n', 'ml', '--timeout=20s'])
+  expect(ready.code).toBe(0)
+}
+const initImages = async (name: string) =>
+  JSON.parse(
+    (await kubectl(s.kubeconfig, ['get', 'pods', '-n', 'ml', '-l', `serving.kserve.io/inferenceservice=${name}`, '-o', 'json'])).stdout,
+  ).items.map((p: any) => p.spec.initContainers?.[0]?.image)
+const history = async () =>
+  JSON.parse((await kubectl(s.kubeconfig, ['get', 'cm', 'storage-initializer-history', '-n', 'kserve', '-o', 'json'])).stdout).data
+
+beforeEach(async () => {
+  s = await startCluster('kserve-v0.20.0.yaml')
+  s.cluster.controllers.tickMs = 20
+  s.cluster.controllers.start()
+  // the scenario's own model has a pod no Deployment owns: not part of these rollouts
+  await kubectl(s.kubeconfig, ['delete', 'inferenceservice', 'sklearn-iris', '-n', 'ml'])
+  await kubectl(s.kubeconfig, ['delete', 'pod', '--all', '-n', 'ml'])
+})
+afterEach(() => s.cluster.stop())
+
+const lines = (text: string) => text.split('\n').filter(Boolean)
+const events = (text: string) => lines(text).map(l => JSON.parse(l))
+const newestRecord = async () => {
+  const data = await history()
+  const key = Object.keys(data)
+    .filter(k => k.startsWith('revision-'))
+    .sort((a, b) => Number(a.slice(9)) - Number(b.slice(9)))
+    .pop()!
+  return JSON.parse(data[key])
+}
+const annotations = async (name: string) =>
+  JSON.parse((await kubectl(s.kubeconfig, ['get', 'inferenceservice', name, '-n', 'ml', '-o', 'json'])).stdout).metadata.annotations ?? {}
+
+test('after set-image, rollout brings the model onto the new storage-initializer, shows it, and records it', async () => {
+  await create('roll', 3)
+  expect(await initImages('roll')).toEqual(Array(3).fill('kserve/storage-initializer:v0.20.0'))
+  const set = await run('set-image', '--tag', 'v0.20.1')
+  expect(set.code).toBe(0)
+  expect(set.stderr).toContain('Roll them, and follow them to the end, with: kubectl storage-init rollout --all -n ml')
+  // rollout status, before: one look says what is left
+  const before = await run('rollout', 'status', 'roll', '-n', 'ml', '--watch=false')
+  expect([before.code, before.stdout]).toEqual([
+    1,
+    'inferenceservice/roll -n ml: 3/3 pod(s) run the previous storage-initializer; waiting for them to be replaced\n',
+  ])
+  // --dry-run: what would be done, and nothing done
+  const dry = await run('rollout', 'roll', '-n', 'ml', '--dry-run')
+  expect([dry.code, dry.stdout, dry.stderr]).toEqual([
+    0,
+    'inferenceservice/roll -n ml: 3/3 pod(s) run the previous storage-initializer; would annotate it so that KServe rolls its Deployment by its own strategy\n',
+    '1 model(s) would be rolled (--dry-run: nothing was changed)\n',
+  ])
+  expect(await initImages('roll')).toEqual(Array(3).fill('kserve/storage-initializer:v0.20.0'))
+  expect(await annotations('roll')).not.toHaveProperty(['storage-init.kserve.io/restartedAt'])
+  const r = await run('rollout', 'roll', '-n', 'ml', '--timeout', '60s')
+  expect(r.code).toBe(0)
+  const out = lines(r.stdout)
+  expect(out[0]).toBe(
+    'inferenceservice/roll -n ml: 3/3 pod(s) run the previous storage-initializer; will annotate it so that KServe rolls its Deployment by its own strategy',
+  )
+  expect(out[1]).toMatch(
+    /^inferenceservice\/roll -n ml: started: annotated inferenceservice\/roll -n ml storage-init\.kserve\.io\/restartedAt=\S+Z: KServe rolls its Deployment/,
+  )
+  expect(out[out.length - 1]).toMatch(
+    /^inferenceservice\/roll -n ml: done: rolled out: 3\/3 pod\(s\) on the new storage-initializer, 3 ready, download \d+(-\d+)?s$/,
+  )
+  // progress in between, each line a new state, counts never going back
+  const counts = out.slice(2, -1).map(l => Number(/: (\d)\/\d pod/.exec(l)![1]))
+  expect(counts).toEqual([...counts].sort())
+  expect(r.stderr).toBe(
+    '1 of 1 model(s) run the new storage-initializer\nrecorded beside the newest revision in configmap kserve/storage-initializer-history\n',
+  )
+  expect(await initImages('roll')).toEqual(Array(3).fill('kserve/storage-initializer:v0.20.1'))
+  // KServe's own rollout: the Deployment rolled by its strategy, through a new ReplicaSet
+  expect(Object.keys(await annotations('roll'))).toContain('storage-init.kserve.io/restartedAt')
+  // recorded beside the change that caused it
+  const rec = await newestRecord()
+  expect(rec.command).toMatch(/^kubectl storage-init set-image --tag v0\.20\.1/)
+  expect(rec.rollouts).toEqual([
+    {
+      time: expect.any(String),
+      user: expect.any(String),
+      command: expect.stringMatching(/^kubectl storage-init rollout roll -n ml --timeout 60s/),
+      models: [{model: 'inferenceservice/roll -n ml', state: 'done'}],
+    },
+  ])
+  // and history shows the record as before (the rollout is not a revision of its own)
+  const h = await run('history')
+  expect(h.code).toBe(0)
+  // rollout status, after: nothing to wait for
+  const after = await run('rollout', 'status', 'roll', '-n', 'ml')
+  expect([after.code, after.stdout]).toEqual([
+    0,
+    'inferenceservice/roll -n ml: done: every pod runs the storage-initializer the configuration gives\n',
+  ])
+  // a second rollout has nothing to do, and records nothing
+  const again = await run('rollout', 'roll', '-n', 'ml')
+  expect([again.code, again.stderr]).toEqual([0, '1 of 1 model(s) run the new storage-initializer\n'])
+})
+
+test("a download that fails: the rollout stops for that model with diagnose's finding and its fix, the old pods keep serving", async () => {
+  await create('broken', 2)
+  expect((await run('set-image', '--tag', 'v0.20.1')).code).toBe(0)
+  s.cluster.controllers.failing.add('gs://bucket/broken')
+  const r = await run('rollout', 'broken', '-n', 'ml', '--timeout', '60s')
+  expect(r.code).toBe(1)
+  const failed = lines(r.stdout).find(l => l.includes(': failed: '))
+  expect(failed).toMatch(
+    /^inferenceservice\/broken -n ml: failed: pod broken-predictor-\S+: storage-initializer (exited 1|CrashLoopBackOff).*: DG\d+ /,
+  )
+  expect(r.stderr).toMatch(/^0 of 1 model\(s\) run the new storage-initializer; failed: inferenceservice\/broken -n ml$/m)
+  expect(r.stderr).toMatch(/^inferenceservice\/broken -n ml: fix: /m)
+  // maxUnavailable 25% of 2 is 0: both old pods still serve
+  const pods = JSON.parse((await kubectl(s.kubeconfig, ['get', 'pods', '-n', 'ml', '-o', 'json'])).stdout).items
+  expect(pods.filter((p: any) => p.status.phase === 'Running' && p.spec.initContainers[0].image.endsWith(':v0.20.0'))).toHaveLength(2)
+  expect((await newestRecord()).rollouts[0].models).toEqual([
+    {model: 'inferenceservice/broken -n ml', state: 'failed', reason: expect.stringContaining('storage-initializer')},
+  ])
+})
+
+test('--all, one model at a time (--max-parallel 1), as JSON events', async () => {
+  await create('alpha', 1)
+  await create('beta', 2)
+  expect((await run('set-image', '--tag', 'v0.20.1')).code).toBe(0)
+  const r = await run('rollout', '--all', '-n', 'ml', '-o', 'json', '--timeout', '60s')
+  expect(r.code).toBe(0)
+  const ev = events(r.stdout)
+  const at = (type: string, name: string) => ev.findIndex(e => e.type === type && e.model?.name === name)
+  expect(ev.filter(e => e.type === 'planned').map(e => e.model.name)).toEqual(['alpha', 'beta'])
+  // beta starts only once alpha is done
+  expect(at('done', 'alpha')).toBeLessThan(at('started', 'beta'))
+  expect(ev[ev.length - 1]).toEqual({
+    type: 'finished',
+    time: expect.any(String),
+    message: '2 of 2 model(s) run the new storage-initializer',
+  })
+  for (const e of ev.filter(e => e.model))
+    expect(e).toEqual(
+      expect.objectContaining({time: expect.any(String), model: {kind: 'InferenceService', namespace: 'ml', name: e.model.name}}),
+    )
+  // two at a time: both start before either is done
+  expect((await run('set-image', '--tag', 'v0.20.2')).code).toBe(0)
+  const both = events((await run('rollout', '--all', '-n', 'ml', '-o', 'json', '--max-parallel', '2', '--timeout', '60s')).stdout)
+  const at2 = (type: string, name: string) => both.findIndex(e => e.type === type && e.model?.name === name)
+  expect(at2('started', 'beta')).toBeLessThan(at2('done', 'alpha'))
+})
+
+test('a model Argo CD keeps is left alone (exit 1, said why); --include-owned replaces its pods one at a time and edits nothing', async () => {
+  await create('kept', 2, {...STANDARD, 'argocd.argoproj.io/tracking-id': 'models:serving.kserve.io/InferenceService:ml/kept'})
+  expect((await run('set-image', '--tag', 'v0.20.1')).code).toBe(0)
+  const r = await run('rollout', 'kept', '-n', 'ml')
+  expect(r.code).toBe(1)
+  expect(r.stdout).toMatch(
+    /^inferenceservice\/kept -n ml: skipped: managed by Argo CD application models \(annotation argocd\.argoproj\.io\/tracking-id\); --include-owned replaces its pods one at a time instead/m,
+  )
+  expect(r.stderr).toContain('0 of 1 model(s) run the new storage-initializer; not done: inferenceservice/kept -n ml')
+  const before = await annotations('kept')
+  const owned = await run('rollout', 'kept', '-n', 'ml', '--include-owned', '--timeout', '60s')
+  expect(owned.code).toBe(0)
+  expect(lines(owned.stdout).filter(l => l.includes('started: deleted pod/kept-predictor-')).length).toBe(2)
+  expect(await initImages('kept')).toEqual(['kserve/storage-initializer:v0.20.1', 'kserve/storage-initializer:v0.20.1'])
+  expect(await annotations('kept')).toEqual(before)
+})
+
+test('Knative: pods replaced one at a time, the InferenceService not edited', async () => {
+  await create('kn', 2, {'serving.kserve.io/deploymentMode': 'Serverless'})
+  expect((await run('set-image', '--tag', 'v0.20.1')).code).toBe(0)
+  const before = await annotations('kn')
+  const r = await run('rollout', 'kn', '-n', 'ml', '--timeout', '60s')
+  expect(r.code).toBe(0)
+  expect(lines(r.stdout)[0]).toContain('will replace its pods one at a time (Knative recreates them)')
+  expect(lines(r.stdout).filter(l => / started: deleted pod\//.test(l))).toHaveLength(2)
+  expect(await initImages('kn')).toEqual(Array(2).fill('kserve/storage-initializer:v0.20.1'))
+  expect(await annotations('kn')).toEqual(before)
+})
+
+test('--timeout: what is not done in time is named, exit 1, and recorded as rolling', async () => {
+  await create('slow', 1)
+  expect((await run('set-image', '--tag', 'v0.20.1')).code).toBe(0)
+  // nothing moves: the controllers are stopped
+  s.cluster.controllers.stop()
+  const r = await run('rollout', 'slow', '-n', 'ml', '--timeout', '1s')
+  expect(r.code).toBe(1)
+  expect(r.stdout).toMatch(/^inferenceservice\/slow -n ml: timeout: not done in time: 0\/1 pod\(s\) on the new storage-initializer$/m)
+  expect(r.stderr).toContain('0 of 1 model(s) run the new storage-initializer; not done in time: inferenceservice/slow -n ml')
+  expect((await newestRecord()).rollouts[0].models).toEqual([{model: 'inferenceservice/slow -n ml', state: 'rolling'}])
+  const bad = await run('rollout', 'slow', '-n', 'ml', '--timeout', 'soon')
+  expect([bad.code, bad.stderr]).toEqual([1, expect.stringMatching(/^error: --timeout "soon" is not a duration/)])
+  const both = await run('rollout', 'slow', '--all', '-n', 'ml')
+  expect([both.code, both.stderr]).toEqual([1, expect.stringMatching(/^error: give a model's name or --all\/-A, not both/)])
+})
