@@ -53,6 +53,14 @@ export abstract class RolloutCommand<T extends typeof Command> extends BaseComma
       import('./interrupts.js'),
     ])
     const json = f.output === 'json'
+    // a terminal gets the progress view, redrawn in place; a pipe gets the events as lines
+    const view =
+      !json && process.stdout.isTTY && !process.env.NO_PROGRESS_VIEW
+        ? new (await import('./render/rollout-view.js')).RolloutView(
+            raw => process.stdout.write(raw),
+            () => process.stdout.columns || 120,
+          )
+        : undefined
     const guard = guardInterrupts(line => this.printErr(`${line}\n`))
     // held throughout: an interrupt ends the following, and what was done is still said and recorded
     guard.hold()
@@ -74,11 +82,13 @@ export abstract class RolloutCommand<T extends typeof Command> extends BaseComma
         fieldManager: o.fieldManager,
         interrupted: () => guard.requested !== undefined,
         emit: e =>
-          this.print(
-            json
-              ? JSON.stringify(e) + '\n'
-              : `${e.model ? `${core.display(e.model)}: ` : ''}${e.type === 'progress' || e.type === 'planned' ? '' : `${e.type}: `}${e.message}\n`,
-          ),
+          view
+            ? view.event(e)
+            : this.print(
+                json
+                  ? JSON.stringify(e) + '\n'
+                  : `${e.model ? `${core.display(e.model)}: ` : ''}${e.type === 'progress' || e.type === 'planned' ? '' : `${e.type}: `}${e.message}\n`,
+              ),
       })
     } finally {
       guard.release()

@@ -324,6 +324,16 @@ export interface HistoryItem extends Partial<RevisionRecord> {
   credentialMasked?: boolean
 }
 
+/** The newest rollout of a change, in a few words: `; rolled out to 3 model(s) (1 failed)`. */
+function rolloutNote(r: RevisionRecord): string {
+  const last = r.rollouts?.[r.rollouts.length - 1]
+  if (!last) return ''
+  const n = last.models.length + (last.more ?? 0)
+  const failed = last.models.filter(m => m.state === 'failed').length
+  const open = last.models.filter(m => m.state !== 'done' && m.state !== 'failed').length
+  return `; rolled out to ${n} model(s)${failed ? ` (${failed} failed)` : ''}${open ? ` (${open} not done)` : ''}`
+}
+
 /** Every history entry, oldest first, with Helm-like STATUS and DESCRIPTION. */
 export function historyItems(live: Live): HistoryItem[] {
   const {records, damaged} = live.history
@@ -335,7 +345,7 @@ export function historyItems(live: Live): HistoryItem[] {
     command: redactCommand(r.command),
     ...(holdsCredential(r.command) ? {credentialMasked: true} : {}),
     status: r.incomplete?.length ? 'incomplete' : r === newest ? (drifted ? 'drifted' : 'current') : 'superseded',
-    description: describeChange(r),
+    description: describeChange(r) + rolloutNote(r),
   }))
   for (const d of damaged)
     items.push({revision: d.revision, status: 'damaged', description: damagedMessage(d), damaged: d.reason, stored: d.text})

@@ -4,9 +4,11 @@
  * onto the new storage-initializer, shows it happening, records it beside the change, and stops with a clear account
  * when a model's download fails.
  */
+import {spawn} from 'node:child_process'
+import {join} from 'node:path'
 import {stringify} from 'yaml'
 
-import {kubectl, plugin, startCluster, type Started} from '../helpers.js'
+import {kubectl, plugin, ROOT, startCluster, type Started} from '../helpers.js'
 
 let s: Started
 const env = {STORAGE_INIT_POLL_MS: '50'}
@@ -231,4 +233,38 @@ test('--timeout: what is not done in time is named, exit 1, and recorded as roll
   expect([bad.code, bad.stderr]).toEqual([1, expect.stringMatching(/^error: --timeout "soon" is not a duration/)])
   const both = await run('rollout', 'slow', '--all', '-n', 'ml')
   expect([both.code, both.stderr]).toEqual([1, expect.stringMatching(/^error: give a model's name or --all\/-A, not both/)])
+})
+
+test('Ctrl-C while following: it stops, says what is left, exits 130, and still records what was done', async () => {
+  await create('stop', 1)
+  expect((await run('set-image', '--tag', 'v0.20.1')).code).toBe(0)
+  // nothing moves, so the rollout waits: it is interrupted once it has started
+  s.cluster.controllers.stop()
+  const bin = process.env.SI_PLUGIN_BIN
+  const [cmd, argv] = bin ? [bin, []] : [process.execPath, [join(ROOT, 'bin', 'kubectl-storage_init')]]
+  const res = await new Promise<{code: number | null; stdout: string; stderr: string}>(resolve => {
+    const child = spawn(cmd, [...argv, 'rollout', 'stop', '-n', 'ml', '--kubeconfig', s.kubeconfig], {
+      env: {...process.env, ...env, NO_COLOR: '1'},
+    })
+    let stdout = ''
+    let stderr = ''
+    let sent = false
+    child.stdout.on('data', d => {
+      stdout += d
+      if (!sent && stdout.includes('started: ')) {
+        sent = true
+        child.kill('SIGINT')
+      }
+    })
+    child.stderr.on('data', d => (stderr += d))
+    const hard = setTimeout(() => child.kill('SIGKILL'), 30_000)
+    child.on('close', code => {
+      clearTimeout(hard)
+      resolve({code, stdout, stderr})
+    })
+  })
+  expect(res.code).toBe(130)
+  expect(res.stderr).toContain('0 of 1 model(s) run the new storage-initializer; not done (interrupted): inferenceservice/stop -n ml')
+  expect(res.stderr).toContain('recorded beside the newest revision')
+  expect((await newestRecord()).rollouts[0].models).toEqual([{model: 'inferenceservice/stop -n ml', state: 'rolling'}])
 })
