@@ -10,6 +10,8 @@ import type {KubeClient} from './kube/client.js'
 import type {OutcomeFlags, OutcomeOptions} from './render/outcome.js'
 
 export interface ChangeFlagValues extends OutcomeFlags {
+  rollout?: boolean
+  'rollout-timeout'?: string
   'field-manager': string
   'history-limit': number
   strict: boolean
@@ -29,8 +31,17 @@ export abstract class ChangeCommand<T extends typeof Command> extends BaseComman
     return ['kubectl storage-init', this.id, ...redactArgv(this.argv)].join(' ')
   }
 
+  /** the client of the change, for --rollout after it */
+  private changeClient?: KubeClient
+
   protected async change(client: KubeClient, plan: Planner, extra: Partial<ChangeOptions> = {}): Promise<Outcome> {
+    this.changeClient = client
     const f = this.changeFlags
+    // --rollout's timeout is checked before anything is written
+    if (f.rollout && (await import('./domain/duration.js')).goDurationMs(f['rollout-timeout'] ?? '10m') === undefined)
+      throw new CliError('Usage', `--rollout-timeout "${f['rollout-timeout']}" is not a duration`, {
+        hint: 'a Go duration such as 90s or 10m',
+      })
     const {runChange} = await import('./core/change.js')
     const {waitingFor} = await import('./render/progress.js')
     // held from the first write until the record is written: an interrupted change is always recorded
@@ -106,8 +117,40 @@ export abstract class ChangeCommand<T extends typeof Command> extends BaseComman
       warn: t => this.warnOnce(t),
     })
     if (code) process.exitCode = code
+    if (f.rollout && f['dry-run'] === 'none' && o.changed.length && !this.interrupts?.requested) await this.rolloutAfter(o)
     // interrupted after the last write: the change is complete and recorded, and the exit status says it was interrupted
     if (this.interrupts?.requested) process.exitCode = this.interrupts.exitCode
+  }
+
+  /** --rollout: the models the change left on the previous storage-initializer, rolled one at a time and followed. */
+  private async rolloutAfter(o: Outcome): Promise<void> {
+    const f = this.changeFlags
+    const {goDurationMs} = await import('./domain/duration.js')
+    const timeoutMs = goDurationMs(f['rollout-timeout'] ?? '10m') ?? 600_000
+    const models = (o.stalePods ?? []).map(m => ({kind: m.kind, namespace: m.namespace, name: m.name}))
+    if (!models.length) return
+    // the interrupt guard of the change is done with: the rollout holds its own
+    this.interrupts?.dispose()
+    this.interrupts = undefined
+    const {followRollout} = await import('./rollout-command.js')
+    const before = process.exitCode
+    await followRollout(
+      this.changeClient!,
+      {
+        kserveNamespace: f['kserve-namespace'],
+        select: {models},
+        timeoutMs,
+        json: false,
+        statusOnly: false,
+        watch: true,
+        dryRun: false,
+        maxParallel: 1,
+        includeOwned: false,
+        fieldManager: f['field-manager'],
+      },
+      {print: t => this.printErr(t), printErr: t => this.printErr(t), command: `${this.commandLine()} (its --rollout)`},
+    )
+    if (before && !process.exitCode) process.exitCode = before
   }
 
   protected override async finally(err: Error | undefined): Promise<void> {

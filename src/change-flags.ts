@@ -34,6 +34,11 @@ export const changeFlags = {
     description: 'List every model whose pods still run the previous storage-initializer (default: the first 10)',
   }),
   'show-managed-fields': Flags.boolean({description: 'Keep metadata.managedFields in -o json|yaml'}),
+  rollout: Flags.boolean({
+    description:
+      'After the change, bring it to the models whose pods run the previous storage-initializer and follow them to the end (as kubectl storage-init rollout, one model at a time; exit 1 when one is not done)',
+  }),
+  'rollout-timeout': Flags.string({description: 'How long --rollout waits (a Go duration)', default: '10m'}),
   strict: Flags.boolean({
     description:
       'Refuse the change when the configuration has errors (as validate finds them) that it does not fix, or when Argo CD or Flux would undo it (the objects it writes are theirs); without it both are named in a warning',

@@ -200,7 +200,7 @@ export {inspect, key}
 export interface RolloutOptions {
   kserveNamespace?: string
   /** the models named, or every model of a namespace (undefined: every namespace) */
-  select: {name: string; kind?: 'LLMInferenceService'; namespace: string} | {all: true; namespace?: string}
+  select: {name: string; kind?: 'LLMInferenceService'; namespace: string} | {all: true; namespace?: string} | {models: ModelRef[]}
   /** only say what would be done */
   dryRun: boolean
   /** follow without acting (rollout status) */
@@ -229,6 +229,7 @@ const sleep = (ms: number) => new Promise(r => setTimeout(r, ms))
 
 /** The models a rollout is about: the one named, or every InferenceService and LLMInferenceService selected. */
 async function selected(client: KubeClient, select: RolloutOptions['select']): Promise<ModelRef[]> {
+  if ('models' in select) return select.models
   if ('name' in select) {
     const m = await findModel(client, select.namespace, select.name, select.kind)
     return [{kind: m.kind, namespace: select.namespace, name: select.name}]

@@ -268,3 +268,21 @@ test('Ctrl-C while following: it stops, says what is left, exits 130, and still 
   expect(res.stderr).toContain('recorded beside the newest revision')
   expect((await newestRecord()).rollouts[0].models).toEqual([{model: 'inferenceservice/stop -n ml', state: 'rolling'}])
 })
+
+test('set-image --rollout: the change, then its rollout, followed to the end in one command', async () => {
+  await create('both', 2)
+  const bad = await run('set-image', '--tag', 'v0.20.1', '--rollout', '--rollout-timeout', 'later')
+  expect([bad.code, bad.stderr]).toEqual([1, expect.stringMatching(/^error: --rollout-timeout "later" is not a duration/)])
+  expect(await initImages('both')).toEqual(Array(2).fill('kserve/storage-initializer:v0.20.0'))
+  const r = await run('set-image', '--tag', 'v0.20.1', '--rollout')
+  expect(r.code).toBe(0)
+  expect(r.stdout).toMatch(/image updated/)
+  expect(r.stderr).toMatch(/^inferenceservice\/both -n ml: done: rolled out: 2\/2 pod\(s\)/m)
+  expect(r.stderr).toContain('1 of 1 model(s) run the new storage-initializer')
+  expect(await initImages('both')).toEqual(Array(2).fill('kserve/storage-initializer:v0.20.1'))
+  const rec = await newestRecord()
+  expect([rec.command, rec.rollouts[0].command]).toEqual([
+    expect.stringMatching(/^kubectl storage-init set-image --tag v0\.20\.1 --rollout/),
+    expect.stringMatching(/^kubectl storage-init set-image --tag v0\.20\.1 --rollout .*\(its --rollout\)$/),
+  ])
+})
