@@ -18,9 +18,8 @@
  * A model Argo CD, Flux or Helm keeps is not annotated (its owner would take the annotation back, another rollout):
  * with --include-owned its pods are replaced one at a time instead, which edits no object.
  */
-import {isApiStatus} from '../errors.js'
 import type {KubeClient} from '../kube/client.js'
-import {apiPath} from '../kube/paths.js'
+import {annotateInferenceService, deleteDeployment, deletePod, listModelNames} from '../kube/rollout.js'
 import {helmOwnership} from '../domain/helm.js'
 import {llmDeploymentName, llmPodSelector} from '../domain/llmisvc.js'
 import type {Rollout} from '../domain/model-pods.js'
@@ -139,20 +138,14 @@ export async function act(client: KubeClient, m: ModelRef, rollout: Rollout, fie
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
   if (rollout.action === 'restart' || rollout.action === 'reconcile') {
     const key = rollout.action === 'restart' ? RESTARTED_AT : 'storage-init.kserve.io/reconciledAt'
-    await client.request('PATCH', apiPath('inferenceservices', {namespace: ns, name: m.name}), {
-      body: {metadata: {annotations: {[key]: now}}},
-      contentType: 'application/merge-patch+json',
-      query: {fieldManager},
-    })
+    await annotateInferenceService(client, ns, m.name, {[key]: now}, fieldManager)
     return rollout.action === 'restart'
       ? `annotated ${display(m)} ${key}=${now}: KServe rolls its Deployment by the Deployment's strategy`
       : `annotated ${display(m)} ${key}=${now}: the controller writes its workload again`
   }
   if (rollout.action === 'recreate') {
     const name = llmDeploymentName(m.name)
-    await client.request('DELETE', apiPath('deployments', {namespace: ns, name}), {
-      body: {apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: 'Background'},
-    })
+    await deleteDeployment(client, ns, name)
     return `deleted deployment/${name}; the LLM controller makes it anew with the configuration's image`
   }
   return 'nothing to do'
@@ -167,11 +160,7 @@ export async function replaceOnePod(client: KubeClient, loaded: Loaded, m: Model
   if (raw.some(p => p.metadata?.deletionTimestamp || !podReady(p))) return undefined
   const stale = view.pods.find(p => !p.current)
   if (!stale) return undefined
-  try {
-    await client.request('DELETE', apiPath('pods', {namespace: m.namespace, name: stale.name}), {})
-  } catch (e) {
-    if (!isApiStatus(e, 404)) throw e
-  }
+  await deletePod(client, m.namespace, stale.name)
   return `deleted pod/${stale.name}`
 }
 
@@ -239,13 +228,7 @@ async function selected(client: KubeClient, select: RolloutOptions['select']): P
     ['inferenceservices', 'InferenceService'],
     ['llminferenceservices', 'LLMInferenceService'],
   ] as const) {
-    try {
-      const list = await client.get<{items?: any[]}>(apiPath(resource, {namespace: select.namespace}))
-      for (const o of list.items ?? []) out.push({kind, namespace: o.metadata.namespace, name: o.metadata.name})
-    } catch (e) {
-      // no LLMInferenceServices in this cluster
-      if (!isApiStatus(e, 404)) throw e
-    }
+    for (const o of (await listModelNames(client, resource, select.namespace)) ?? []) out.push({kind, ...o})
   }
   return out.sort((a, b) => key(a).localeCompare(key(b)))
 }
