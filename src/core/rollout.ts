@@ -101,7 +101,9 @@ export async function progressOf(client: KubeClient, loaded: Loaded, m: ModelRef
     m.name,
     model.kind === 'LLMInferenceService' ? 'LLMInferenceService' : undefined,
     {
-      loaded,
+      // an LLMInferenceService is judged against the Deployment its controller would make now: the one it runs keeps
+      // its image (kserve#5085), which is what a rollout replaces
+      loaded: model.kind === 'LLMInferenceService' ? {...loaded, llmTemplates: new Map()} : loaded,
       model,
       reads,
     },

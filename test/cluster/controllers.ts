@@ -14,7 +14,8 @@
 import {createHash} from 'node:crypto'
 
 import {configResult} from '../../src/core/kserve-state.js'
-import {emulateInferenceService} from '../../src/domain/kserve/index.js'
+import {emulateInferenceService, emulateLlmInferenceService} from '../../src/domain/kserve/index.js'
+import {llmDeploymentName, llmPodSelector} from '../../src/domain/llmisvc.js'
 import {parseRelease} from '../../src/domain/release.js'
 import {fromResource} from '../../src/domain/storage-containers.js'
 
@@ -72,6 +73,8 @@ export class Controllers {
     if (this.running) return
     this.running = true
     try {
+      this.collectGarbage()
+      for (const l of this.c.store.list('serving.kserve.io/llminferenceservices')) this.llm(l)
       for (const d of this.c.store.list(DEPLOYMENTS)) this.kserve(d)
       for (const d of this.c.store.list(DEPLOYMENTS))
         try {
@@ -87,6 +90,73 @@ export class Controllers {
 
   private put(key: string, o: any): void {
     this.c.store.update(key, o)
+  }
+
+  /** The garbage collector: ReplicaSets whose Deployment is gone, and pods whose ReplicaSet is gone, go too. */
+  private collectGarbage(): void {
+    const uids = (key: string) => new Set(this.c.store.list(key).map(o => o.metadata.uid))
+    const gone = (o: any, live: Set<string>, kind: string) =>
+      (o.metadata.ownerReferences ?? []).some((r: any) => r.kind === kind && r.controller && !live.has(r.uid))
+    const deployments = uids(DEPLOYMENTS)
+    for (const rs of this.c.store.list(REPLICASETS))
+      if (gone(rs, deployments, 'Deployment')) this.c.store.delete(REPLICASETS, rs.metadata.namespace, rs.metadata.name)
+    const sets = uids(REPLICASETS)
+    for (const p of this.c.store.list(PODS))
+      if (gone(p, sets, 'ReplicaSet')) this.c.store.delete(PODS, p.metadata.namespace, p.metadata.name)
+  }
+
+  /** The state the emulation reads, from what the cluster stores now. */
+  private kserveState(): any {
+    const cm = this.c.store.list('/configmaps').find(c => c.metadata.name === 'inferenceservice-config')
+    if (!cm) return undefined
+    const controller = this.c.store.get(DEPLOYMENTS, cm.metadata.namespace, 'kserve-controller-manager')
+    const tag = /:(v\d+\.\d+\.\d+)$/.exec(controller?.spec?.template?.spec?.containers?.[0]?.image ?? '')?.[1]
+    const release = tag ? parseRelease(tag) : undefined
+    return {
+      release,
+      kserveNamespace: cm.metadata.namespace,
+      config: configResult(cm.data?.storageInitializer, release),
+      containers: this.c.store.list('serving.kserve.io/clusterstoragecontainers').map(fromResource),
+      crdInstalled: true,
+    }
+  }
+
+  /**
+   * KServe's LLM controller, only this: an LLMInferenceService whose Deployment is missing gets one, with the
+   * storage-initializer the emulation gives a new workload (the controller keeps a running Deployment's image, so a
+   * new Deployment is how a new image arrives).
+   */
+  private llm(l: any): void {
+    const ns = l.metadata.namespace
+    const name = llmDeploymentName(l.metadata.name)
+    if (this.c.store.get(DEPLOYMENTS, ns, name)) return
+    const state = this.kserveState()
+    if (!state) return
+    const workload =
+      emulateLlmInferenceService(l, state, new Map()).find(p => p.workload === name) ?? emulateLlmInferenceService(l, state, new Map())[0]
+    if (!workload?.admitted) return
+    const labels = Object.fromEntries(
+      llmPodSelector(l.metadata.name)
+        .split(',')
+        .map(kv => kv.split('=')),
+    )
+    this.c.seed({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: {name, namespace: ns, labels},
+      spec: {
+        replicas: l.spec?.replicas ?? 1,
+        selector: {matchLabels: labels},
+        template: {
+          metadata: {labels},
+          spec: {
+            containers: l.spec?.template?.containers ?? [{name: 'main', image: 'vllm'}],
+            initContainers: workload.initContainers,
+            volumes: workload.volumes,
+          },
+        },
+      },
+    })
   }
 
   /**
@@ -194,20 +264,10 @@ export class Controllers {
     const isvcName = pod.metadata.labels?.['serving.kserve.io/inferenceservice']
     if (!isvcName || !pod.metadata.annotations?.['internal.serving.kserve.io/storage-initializer-sourceuri']) return pod
     const isvc = this.c.store.get('serving.kserve.io/inferenceservices', pod.metadata.namespace, isvcName)
-    const cm = this.c.store.list('/configmaps').find(c => c.metadata.name === 'inferenceservice-config')
-    if (!isvc || !cm) return pod
-    const controller = this.c.store.get(DEPLOYMENTS, cm.metadata.namespace, 'kserve-controller-manager')
-    const tag = /:(v\d+\.\d+\.\d+)$/.exec(controller?.spec?.template?.spec?.containers?.[0]?.image ?? '')?.[1]
-    const release = tag ? parseRelease(tag) : undefined
-    const state = {
-      release,
-      kserveNamespace: cm.metadata.namespace,
-      config: configResult(cm.data?.storageInitializer, release),
-      containers: this.c.store.list('serving.kserve.io/clusterstoragecontainers').map(fromResource),
-      crdInstalled: true,
-    }
+    const state = this.kserveState()
+    if (!isvc || !state) return pod
     const component = pod.metadata.labels?.component ?? 'predictor'
-    const prediction = emulateInferenceService(isvc, state as any).find(p => p.component === component)
+    const prediction = emulateInferenceService(isvc, state).find(p => p.component === component)
     // a refusal: the webhook denies the pod, so the ReplicaSet has none (FailedCreate)
     if (!prediction?.admitted) throw new Error(`admission webhook denied the pod: ${prediction?.refusal?.message ?? 'no prediction'}`)
     const names = new Set(prediction.initContainers.map((c: any) => c.name))

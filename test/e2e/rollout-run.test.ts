@@ -6,9 +6,10 @@
  */
 import {spawn} from 'node:child_process'
 import {join} from 'node:path'
-import {stringify} from 'yaml'
+import {readFileSync} from 'node:fs'
+import {parse, stringify} from 'yaml'
 
-import {kubectl, plugin, ROOT, startCluster, type Started} from '../helpers.js'
+import {FIXTURES, kubectl, plugin, ROOT, startCluster, type Started} from '../helpers.js'
 
 let s: Started
 const env = {STORAGE_INIT_POLL_MS: '50'}
@@ -285,4 +286,25 @@ test('set-image --rollout: the change, then its rollout, followed to the end in 
     expect.stringMatching(/^kubectl storage-init set-image --tag v0\.20\.1 --rollout/),
     expect.stringMatching(/^kubectl storage-init set-image --tag v0\.20\.1 --rollout .*\(its --rollout\)$/),
   ])
+})
+
+test('an LLMInferenceService: its Deployment made anew by the LLM controller, which keeps a running image', async () => {
+  const sample = parse(readFileSync(join(FIXTURES, 'kserve', 'v0.20.0', 'llminferenceservice-sample.yaml'), 'utf8'))
+  const name = sample.metadata.name
+  expect((await kubectl(s.kubeconfig, ['apply', '-n', 'ml', '-f', '-'], JSON.stringify(sample))).code).toBe(0)
+  const ready = await kubectl(s.kubeconfig, ['rollout', 'status', `deployment/${name}-kserve`, '-n', 'ml', '--timeout=20s'])
+  expect(ready.code).toBe(0)
+  const images = async () =>
+    JSON.parse(
+      (await kubectl(s.kubeconfig, ['get', 'pods', '-n', 'ml', '-l', `app.kubernetes.io/name=${name}`, '-o', 'json'])).stdout,
+    ).items.map((p: any) => p.spec.initContainers?.find((c: any) => c.name === 'storage-initializer')?.image)
+  expect(await images()).toEqual(['kserve/storage-initializer:v0.20.0'])
+  expect((await run('set-image', '--tag', 'v0.20.1', '--target', 'configmap')).code).toBe(0)
+  const dry = await run('rollout', name, '-n', 'ml', '--llmisvc', '--dry-run')
+  expect(dry.stdout).toContain('would delete its Deployment for the LLM controller to make anew')
+  const r = await run('rollout', name, '-n', 'ml', '--llmisvc', '--timeout', '60s')
+  expect(r.code).toBe(0)
+  expect(r.stdout).toContain(`started: deleted deployment/${name}-kserve; the LLM controller makes it anew with the configuration's image`)
+  expect(r.stdout).toMatch(/done: rolled out: 1\/1 pod\(s\)/)
+  expect(await images()).toEqual(['kserve/storage-initializer:v0.20.1'])
 })
