@@ -182,7 +182,7 @@ async function webhookEvidence(
   const config = await getObject(client, 'mutatingwebhookconfigurations', POD_WEBHOOK_CONFIG).catch(
     refused(`mutatingwebhookconfiguration ${POD_WEBHOOK_CONFIG}`),
   )
-  const first = webhookVerdict({config, namespace, namespaceLabels: ns?.metadata?.labels, pod: undefined})
+  const first = webhookVerdict({config, namespace, namespaceLabels: ns ? (ns.metadata?.labels ?? {}) : undefined, pod: undefined})
   let slices: any[] | undefined
   if (first.service) {
     const {namespace: sns, name} = first.service
@@ -196,7 +196,13 @@ async function webhookEvidence(
   }
   for (const f of missing) {
     const pod = pods.find(p => p.metadata?.name === f.pod)
-    const v = webhookVerdict({config, namespace, namespaceLabels: ns?.metadata?.labels, pod, endpointSlices: slices})
+    const v = webhookVerdict({
+      config,
+      namespace,
+      namespaceLabels: ns ? (ns.metadata?.labels ?? {}) : undefined,
+      pod,
+      endpointSlices: slices,
+    })
     f.evidence.push(...v.evidence.filter(e => !f.evidence.includes(e)))
     if (v.fix && (!f.fix || v.evidence.length)) f.fix = v.fix
   }

@@ -8,9 +8,12 @@
  *   copies the InferenceService's annotations into the pod template, so the change is its own and its Deployment rolls
  *   by its own strategy. Not `kubectl rollout restart`: from v0.15.1 (kserve#4445) the Deployment reconciler patches the
  *   template back to what it wants (CreateTwoWayMergePatch sets restartedAt to null), a second rollout.
- * - replace-pods (Knative): the revision never changes; its pods are deleted one at a time, each after every pod of the
- *   model is ready again (the revision's Deployment recreates them; they pass the webhook again). KServe makes no
- *   PodDisruptionBudget and the webhook adds no finalizer, so nothing else stands in the way.
+ * - replace-pods (Knative): the same annotation: KServe copies it into the Knative Service's template, a new revision
+ *   that Knative rolls traffic to (KServe owns it; its ksvc reconciler would take back an edit of the Service itself).
+ *   A model whose owner would take the annotation back can have its pods replaced instead (--include-owned): one at a
+ *   time, each after every pod of the model is ready again (the revision's Deployment recreates them through the
+ *   webhook). KServe makes no PodDisruptionBudget and the webhook adds no finalizer, so nothing else stands in the way;
+ *   the replaced pod is one fewer while its successor starts, whatever the Deployment's strategy says.
  * - reconcile (storageUris): the controller writes the init container into the workload when it reconciles the
  *   InferenceService, and watches neither the ConfigMap nor ClusterStorageContainers: an annotation on it.
  * - recreate (LLMInferenceService, v0.17+): the LLM controller keeps its Deployment's image (kserve#5085) and writes the
@@ -46,6 +49,8 @@ export interface ModelProgress {
   state: 'pending' | 'rolling' | 'done' | 'failed' | 'skipped'
   /** this command made new pods for it */
   rolled?: boolean
+  /** a Knative model (its annotation makes a new revision) */
+  knative?: boolean
   /** why it failed or was skipped, in one line; for a failure the diagnose finding and its fix */
   reason?: string
   fix?: string
@@ -135,14 +140,14 @@ export async function ownerOf(client: KubeClient, object: any): Promise<string |
 export const RESTARTED_AT = 'storage-init.kserve.io/restartedAt'
 
 /** Make new pods, the way the model's mode needs (replace-pods is stepped by replaceOnePod). Returns what was done. */
-export async function act(client: KubeClient, m: ModelRef, rollout: Rollout, fieldManager: string): Promise<string> {
+export async function act(client: KubeClient, m: ModelRef, rollout: Rollout, fieldManager: string, knative = false): Promise<string> {
   const ns = m.namespace
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
   if (rollout.action === 'restart' || rollout.action === 'reconcile') {
     const key = rollout.action === 'restart' ? RESTARTED_AT : 'storage-init.kserve.io/reconciledAt'
     await annotateInferenceService(client, ns, m.name, {[key]: now}, fieldManager)
     return rollout.action === 'restart'
-      ? `annotated ${display(m)} ${key}=${now}: KServe rolls its Deployment by the Deployment's strategy`
+      ? `annotated ${display(m)} ${key}=${now}: ${knative ? 'KServe writes a new revision, and Knative moves its traffic there' : "KServe rolls its Deployment by the Deployment's strategy"}`
       : `annotated ${display(m)} ${key}=${now}: the controller writes its workload again`
   }
   if (rollout.action === 'recreate') {
@@ -285,16 +290,21 @@ export async function runRollout(client: KubeClient, o: RolloutOptions): Promise
   }
   // models a GitOps tool or Helm keeps are not annotated: their owner would take it back (another rollout)
   if (!o.statusOnly)
-    for (const mp of models.filter(x => x.state === 'pending' && x.rollout.action !== 'replace-pods')) {
+    for (const mp of models.filter(x => x.state === 'pending')) {
       const kind = mp.model.kind === 'LLMInferenceService' ? 'LLMInferenceService' : undefined
       const owner = await ownerOf(client, (await findModel(client, mp.model.namespace, mp.model.name, kind)).object)
-      if (!owner) continue
+      const webhook = mp.rollout.action === 'restart' || mp.rollout.action === 'replace-pods'
+      if (!owner) {
+        // Knative: the annotation makes a new revision, KServe's own
+        if (mp.rollout.action === 'replace-pods') Object.assign(mp, {knative: true, rollout: {...mp.rollout, action: 'restart'}})
+        continue
+      }
       // replacing pods gives them the webhook's container again; a storageUris model's is in its workload
-      if (o.includeOwned && mp.rollout.action === 'restart') mp.rollout = {...mp.rollout, action: 'replace-pods'}
+      if (o.includeOwned && webhook) mp.rollout = {...mp.rollout, action: 'replace-pods'}
       else
         Object.assign(mp, {
           state: 'skipped',
-          reason: `${owner}; ${mp.rollout.action === 'restart' ? '--include-owned replaces its pods one at a time instead (no object is edited)' : 'its owner would take back what a rollout writes: roll it from Git'}`,
+          reason: `${owner}; ${webhook ? '--include-owned replaces its pods one at a time instead (no object is edited)' : 'its owner would take back what a rollout writes: roll it from Git'}`,
         })
     }
   const strip = ({model, ...rest}: ModelProgress) => (void model, rest)
@@ -306,7 +316,7 @@ export async function runRollout(client: KubeClient, o: RolloutOptions): Promise
       progress: strip(mp),
       message:
         mp.state === 'pending'
-          ? `${mp.pods - mp.current}/${mp.pods} pod(s) run the previous storage-initializer; ${o.statusOnly ? 'waiting for them to be replaced' : o.dryRun ? `would ${rollout(mp.rollout)}` : `will ${rollout(mp.rollout)}`}`
+          ? `${mp.pods - mp.current}/${mp.pods} pod(s) run the previous storage-initializer; ${o.statusOnly ? 'waiting for them to be replaced' : o.dryRun ? `would ${rollout(mp.rollout, mp.knative)}` : `will ${rollout(mp.rollout, mp.knative)}`}`
           : (mp.reason ?? ''),
     })
   if (o.dryRun || (!o.watch && o.statusOnly)) return {namespace, models}
@@ -323,7 +333,7 @@ export async function runRollout(client: KubeClient, o: RolloutOptions): Promise
       mp.state = 'rolling'
       if (!o.statusOnly) mp.rolled = true
       if (!o.statusOnly && mp.rollout.action !== 'replace-pods') {
-        const did = await act(client, mp.model, mp.rollout, o.fieldManager)
+        const did = await act(client, mp.model, mp.rollout, o.fieldManager, mp.knative)
         o.emit({type: 'started', time: time(), model: mp.model, progress: strip(mp), message: did})
       }
     }
@@ -369,11 +379,13 @@ export async function runRollout(client: KubeClient, o: RolloutOptions): Promise
 }
 
 /** What a rollout does to a model, in a few words. */
-function rollout(r: Rollout): string {
+function rollout(r: Rollout, knative?: boolean): string {
   return r.action === 'restart'
-    ? 'annotate it so that KServe rolls its Deployment by its own strategy'
+    ? knative
+      ? 'annotate it so that KServe writes a new revision (Knative)'
+      : 'annotate it so that KServe rolls its Deployment by its own strategy'
     : r.action === 'replace-pods'
-      ? 'replace its pods one at a time (Knative recreates them)'
+      ? 'replace its pods one at a time (their Deployment recreates them; no object is edited)'
       : r.action === 'reconcile'
         ? 'annotate it so that the controller writes its workload again (storageUris)'
         : r.action === 'recreate'

@@ -159,21 +159,42 @@ export class Controllers {
     })
   }
 
+  /** the InferenceService resourceVersion each Deployment was last reconciled at (KServe reconciles on its changes) */
+  private reconciled = new Map<string, string>()
+
   /**
-   * KServe's raw Deployment reconciler, for the one thing a rollout relies on: the InferenceService's annotations are
-   * copied into its Deployment's pod template (kubectl's own annotations left out), a change of them is a new template.
+   * KServe's raw Deployment reconciler, for what a rollout relies on, when the InferenceService changes (it watches
+   * neither the ConfigMap nor ClusterStorageContainers): the InferenceService's annotations are copied into its
+   * Deployment's pod template (kubectl's own left out), and for storageUris the controller writes the storage-initializer
+   * into the template itself (CommonStorageInitialization), as the emulation gives it.
    */
   private kserve(d: any): void {
     const name = d.metadata.labels?.['serving.kserve.io/inferenceservice']
     if (!name) return
     const isvc = this.c.store.get('serving.kserve.io/inferenceservices', d.metadata.namespace, name)
     if (!isvc) return
+    const key = `${d.metadata.namespace}/${d.metadata.name}`
+    if (this.reconciled.get(key) === isvc.metadata.resourceVersion) return
+    this.reconciled.set(key, isvc.metadata.resourceVersion)
     const wanted = Object.fromEntries(
       Object.entries(isvc.metadata.annotations ?? {}).filter(([k]) => !k.startsWith('kubectl.kubernetes.io/')),
     )
     const have = d.spec?.template?.metadata?.annotations ?? {}
-    if (Object.entries(wanted).every(([k, v]) => have[k] === v)) return
-    const template = {...d.spec.template, metadata: {...d.spec.template.metadata, annotations: {...have, ...wanted}}}
+    let spec = d.spec.template.spec
+    const state = this.kserveState()
+    const component = d.spec.template.metadata?.labels?.component ?? 'predictor'
+    const prediction = state ? emulateInferenceService(isvc, state).find(p => p.component === component) : undefined
+    if (prediction?.admitted && prediction.writtenBy === 'controller') {
+      const inits = new Set(prediction.initContainers.map((c: any) => c.name))
+      const vols = new Set(prediction.volumes.map((v: any) => v.name))
+      spec = {
+        ...spec,
+        initContainers: [...(spec.initContainers ?? []).filter((c: any) => !inits.has(c.name)), ...prediction.initContainers],
+        volumes: [...(spec.volumes ?? []).filter((v: any) => !vols.has(v.name)), ...prediction.volumes],
+      }
+    }
+    if (Object.entries(wanted).every(([k, v]) => have[k] === v) && JSON.stringify(spec) === JSON.stringify(d.spec.template.spec)) return
+    const template = {...d.spec.template, metadata: {...d.spec.template.metadata, annotations: {...have, ...wanted}}, spec}
     this.put(DEPLOYMENTS, {...d, metadata: {...d.metadata, generation: (d.metadata.generation ?? 1) + 1}, spec: {...d.spec, template}})
   }
 

@@ -208,16 +208,47 @@ test('a model Argo CD keeps is left alone (exit 1, said why); --include-owned re
   expect(await annotations('kept')).toEqual(before)
 })
 
-test('Knative: pods replaced one at a time, the InferenceService not edited', async () => {
+test('Knative: an annotation makes KServe write a new revision; an owned Knative model has its pods replaced one at a time', async () => {
   await create('kn', 2, {'serving.kserve.io/deploymentMode': 'Serverless'})
   expect((await run('set-image', '--tag', 'v0.20.1')).code).toBe(0)
-  const before = await annotations('kn')
   const r = await run('rollout', 'kn', '-n', 'ml', '--timeout', '60s')
   expect(r.code).toBe(0)
-  expect(lines(r.stdout)[0]).toContain('will replace its pods one at a time (Knative recreates them)')
-  expect(lines(r.stdout).filter(l => / started: deleted pod\//.test(l))).toHaveLength(2)
+  expect(lines(r.stdout)[0]).toContain('will annotate it so that KServe writes a new revision (Knative)')
+  expect(r.stdout).toContain('KServe writes a new revision, and Knative moves its traffic there')
   expect(await initImages('kn')).toEqual(Array(2).fill('kserve/storage-initializer:v0.20.1'))
-  expect(await annotations('kn')).toEqual(before)
+  expect(Object.keys(await annotations('kn'))).toContain('storage-init.kserve.io/restartedAt')
+  // owned: nothing is edited, the pods are replaced
+  await create('kn-owned', 2, {'serving.kserve.io/deploymentMode': 'Serverless', 'meta.helm.sh/release-name': 'models'})
+  await kubectl(s.kubeconfig, ['label', 'inferenceservice', 'kn-owned', '-n', 'ml', 'app.kubernetes.io/managed-by=Helm'])
+  expect((await run('set-image', '--tag', 'v0.20.2')).code).toBe(0)
+  const refused = await run('rollout', 'kn-owned', '-n', 'ml')
+  expect([refused.code, refused.stdout]).toEqual([1, expect.stringContaining('skipped: managed by Helm release "models"')])
+  const before = await annotations('kn-owned')
+  const owned = await run('rollout', 'kn-owned', '-n', 'ml', '--include-owned', '--timeout', '60s')
+  expect(owned.code).toBe(0)
+  expect(lines(owned.stdout)[0]).toContain('will replace its pods one at a time (their Deployment recreates them; no object is edited)')
+  expect(lines(owned.stdout).filter(l => / started: deleted pod\//.test(l))).toHaveLength(2)
+  expect(await initImages('kn-owned')).toEqual(Array(2).fill('kserve/storage-initializer:v0.20.2'))
+  expect(await annotations('kn-owned')).toEqual(before)
+})
+
+test('storageUris: an annotation makes the controller write the workload again', async () => {
+  const multi = {
+    ...model('multi'),
+    spec: {predictor: {model: {modelFormat: {name: 'huggingface'}}, storageUris: [{uri: 'hf://org/base', mountPath: '/mnt/models/base'}]}},
+  }
+  const dep = deployment('multi', 1)
+  dep.spec.template.metadata.annotations = {} as any
+  const r0 = await kubectl(s.kubeconfig, ['apply', '-f', '-'], [multi, dep].map(d => stringify(d)).join('---\n'))
+  expect(r0.code).toBe(0)
+  expect((await kubectl(s.kubeconfig, ['rollout', 'status', 'deployment/multi-predictor', '-n', 'ml', '--timeout=20s'])).code).toBe(0)
+  expect((await run('set-image', '--tag', 'v0.20.1')).code).toBe(0)
+  const r = await run('rollout', 'multi', '-n', 'ml', '--timeout', '60s')
+  expect(lines(r.stdout)[0]).toContain('will annotate it so that the controller writes its workload again (storageUris)')
+  expect(r.stdout).toMatch(
+    /started: annotated inferenceservice\/multi -n ml storage-init\.kserve\.io\/reconciledAt=\S+: the controller writes its workload again/,
+  )
+  expect(r.code).toBe(0)
 })
 
 test('--timeout: what is not done in time is named, exit 1, and recorded as rolling', async () => {
