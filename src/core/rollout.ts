@@ -142,7 +142,9 @@ export const RESTARTED_AT = 'storage-init.kserve.io/restartedAt'
 /** Make new pods, the way the model's mode needs (replace-pods is stepped by replaceOnePod). Returns what was done. */
 export async function act(client: KubeClient, m: ModelRef, rollout: Rollout, fieldManager: string, knative = false): Promise<string> {
   const ns = m.namespace
-  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
+  // milliseconds: a second rollout within the same second must still change the annotation (an equal value is no
+  // change at all: no new resourceVersion, nothing for KServe to reconcile, and the rollout would wait in vain)
+  const now = new Date().toISOString()
   if (rollout.action === 'restart' || rollout.action === 'reconcile') {
     const key = rollout.action === 'restart' ? RESTARTED_AT : 'storage-init.kserve.io/reconciledAt'
     await annotateInferenceService(client, ns, m.name, {[key]: now}, fieldManager)
