@@ -59,7 +59,8 @@ export async function selectPods(client: KubeClient, namespace: string, t: Targe
         namespace: t.allNamespaces ? undefined : namespace,
         pod: t.pod,
         labelSelectors: selectors,
-        note: `cannot read ${unread.join(' or ')} in namespace "${namespace}" (forbidden): finding the pods of "${t.model}" by their labels (${selectors.join(', ')})`,
+        // in a fixed order, whichever refusal came back first
+        note: `cannot read ${unread.sort().join(' or ')} in namespace "${namespace}" (forbidden): finding the pods of "${t.model}" by their labels (${selectors.join(', ')})`,
       }
     }
     if (!isvc && !llm)
