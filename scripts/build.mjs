@@ -33,6 +33,14 @@ const LAZY = {
   // the spinner, started only on a terminal after 300 ms; loading it builds an Intl.Segmenter (string-width), ~1.5 ms
   ora: 'export default function ora(...a) { return real().default(...a) }',
   'socks-proxy-agent': ['SocksProxyAgent'],
+  // oclif's errors module requires these at start-up, to format an error or the help: loaded when one is formatted
+  'clean-stack': 'export default function cleanStack(...a) { const r = real(); return (r.default ?? r)(...a) }',
+  'indent-string': 'export default function indentString(...a) { const r = real(); return (r.default ?? r)(...a) }',
+  'wrap-ansi': 'export default function wrapAnsi(...a) { const r = real(); return (r.default ?? r)(...a) }',
+  // oclif asks it only whether this is WSL (is-wsl, a file read); the rest (child_process, PowerShell) only on Windows
+  'wsl-utils': `import isWsl from 'is-wsl'
+export {isWsl}
+export function powerShellPath(...a) { return real().powerShellPath(...a) }`,
   // oclif logs through `debug`, which writes only when DEBUG is set: without it, silent loggers do
   debug: `const debug = ns => {
   if (process.env.DEBUG) return real()(ns)
