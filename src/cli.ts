@@ -24,13 +24,13 @@ if (isVersionCall(process.argv)) {
   require('@oclif/core/settings').settings.enableAutoTranspile = false
   // the help's VERSION line (oclif's userAgent) says `node-${process.version}`; on Bun that is the Node version Bun
   // claims to be, not the runtime: name the runtime as --version does
-  if (process.versions.bun) {
-    const {Config} = require('@oclif/core/config')
-    const load = Config.prototype.load
-    Config.prototype.load = async function (this: {userAgent: string}, ...a: unknown[]) {
-      await load.apply(this, a)
-      this.userAgent = this.userAgent.replace(/ node-v\S+$/, ` bun-v${process.versions.bun}`)
-    }
+  // oclif's configuration sorts the commands by id with localeCompare, which builds ICU's collator: not for our ids
+  const {Config} = require('@oclif/core/config')
+  const {withoutCollator} = require('./collate.js')
+  const load = Config.prototype.load
+  Config.prototype.load = async function (this: {userAgent: string}, ...a: unknown[]) {
+    await withoutCollator(() => load.apply(this, a))
+    if (process.versions.bun) this.userAgent = this.userAgent.replace(/ node-v\S+$/, ` bun-v${process.versions.bun}`)
   }
   // where oclif.manifest.json is (npm's launcher: the package root; the standalone entry: beside the embedded bundle)
   const root = globalThis.__storageInitRoot ?? dirname(process.execPath)
