@@ -3,10 +3,9 @@
  * exec plugins, OIDC) and TLS; requests go out as plain REST calls so that resourceVersion preconditions, dryRun,
  * patch content types and streams are exactly what we ask for.
  */
-import {spawn} from 'node:child_process'
 import {readFileSync} from 'node:fs'
-import http from 'node:http'
-import https from 'node:https'
+import type http from 'node:http'
+import type https from 'node:https'
 
 import {ApiStatusError, CliError} from '../errors.js'
 import type {ResolvedContext} from './kubeconfig.js'
@@ -45,10 +44,6 @@ export class KubeClient {
   }
 
   private async init(): Promise<void> {
-    // client-node is heavy: load it only when a command talks to a cluster
-    const {KubeConfig, newClusters, newContexts, newUsers} = await import('./client-node.js')
-    const kc = new KubeConfig()
-    // what loadFromString does, without a YAML round trip
     const {context} = this.context.raw
     const cluster = {...this.context.raw.cluster, cluster: {...this.context.raw.cluster.cluster}}
     const user = {...this.context.raw.user, user: {...this.context.raw.user.user}}
@@ -73,6 +68,41 @@ export class KubeClient {
     // a plain-HTTP server (kubectl proxy, -s http://127.0.0.1:8001): kubectl talks to it; client-node refuses http://
     // unless TLS verification is off, which means nothing without TLS
     if (/^http:\/\//i.test(String(cluster.cluster.server ?? ''))) cluster.cluster['insecure-skip-tls-verify'] = true
+    this.base = new URL(this.context.cluster.server)
+    // a token, a client certificate, basic auth or an exec plugin (run above), and no proxy: the options client-node
+    // would give, made here (client-node loads node:http and a dozen modules, the largest part of a command's start on
+    // Bun); an auth-provider or a proxy goes through client-node
+    const o: https.RequestOptions =
+      !user.user['auth-provider'] && !cluster.cluster['proxy-url']
+        ? simpleOptions(cluster.cluster, user.user, credential)
+        : await this.clientNodeOptions(cluster, user, context, credential)
+    const agentOpts = {
+      keepAlive: true,
+      ca: o.ca,
+      cert: o.cert,
+      key: o.key,
+      rejectUnauthorized: o.rejectUnauthorized,
+      servername: o.servername,
+    }
+    // with proxy-url, client-node's proxy agent (SOCKS or HTTP CONNECT); else one keep-alive agent for every request,
+    // made when the first request goes through node:https (on Bun, reads go through fetch: fetchable)
+    this.proxied = Boolean(cluster.cluster['proxy-url'])
+    this.agentOptions = agentOpts
+    // impersonation (--as, --as-group, --as-uid, or the kubeconfig user's as, as-groups, as-uid) as kubectl sends it
+    const headers: Record<string, string | string[]> = {...(o.headers as Record<string, string>)}
+    if (user.user.as) headers['Impersonate-User'] = String(user.user.as)
+    if (Array.isArray(user.user['as-groups']) && user.user['as-groups'].length)
+      headers['Impersonate-Group'] = user.user['as-groups'].map(String)
+    if (user.user['as-uid']) headers['Impersonate-Uid'] = String(user.user['as-uid'])
+    this.requestOptions = {headers, auth: o.auth, agent: this.proxied ? o.agent : undefined}
+  }
+
+  /** client-node's options for a kubeconfig user and cluster (auth-providers, proxies), as applyToHTTPSOptions gives them. */
+  private async clientNodeOptions(cluster: any, user: any, context: any, credential?: ExecCredentialStatus): Promise<https.RequestOptions> {
+    // client-node is heavy: load it only when a command needs it
+    const {KubeConfig, newClusters, newContexts, newUsers} = await import('./client-node.js')
+    const kc = new KubeConfig()
+    // what loadFromString does, without a YAML round trip
     kc.loadFromOptions({
       clusters: newClusters([cluster]),
       users: newUsers([user]),
@@ -105,26 +135,21 @@ export class KubeClient {
         )
       throw new CliError('Unauthorized', `cannot get credentials for context "${this.context.name}": ${(e as Error).message}`, {cause: e})
     }
-    this.base = new URL(this.context.cluster.server)
+    return o
+  }
+
+  private proxied = false
+  private agentOptions!: https.AgentOptions
+  private nodeAgent?: http.Agent
+
+  /** node:http or node:https for the server, and the keep-alive agent (made on first use). */
+  private async transport(): Promise<{lib: typeof http | typeof https; agent: http.Agent | undefined}> {
     const secure = this.base.protocol === 'https:'
-    const agentOpts = {
-      keepAlive: true,
-      ca: o.ca,
-      cert: o.cert,
-      key: o.key,
-      rejectUnauthorized: o.rejectUnauthorized,
-      servername: o.servername,
-    }
-    // with proxy-url, client-node's proxy agent (SOCKS or HTTP CONNECT); else one keep-alive agent for every request
-    const proxied = Boolean(cluster.cluster['proxy-url'])
-    const agent = proxied ? o.agent : secure ? new https.Agent(agentOpts) : new http.Agent({keepAlive: true})
-    // impersonation (--as, --as-group, --as-uid, or the kubeconfig user's as, as-groups, as-uid) as kubectl sends it
-    const headers: Record<string, string | string[]> = {...(o.headers as Record<string, string>)}
-    if (user.user.as) headers['Impersonate-User'] = String(user.user.as)
-    if (Array.isArray(user.user['as-groups']) && user.user['as-groups'].length)
-      headers['Impersonate-Group'] = user.user['as-groups'].map(String)
-    if (user.user['as-uid']) headers['Impersonate-Uid'] = String(user.user['as-uid'])
-    this.requestOptions = {headers, auth: o.auth, agent}
+    const m = await import('./node-http.js')
+    const lib = secure ? m.https : m.http
+    if (this.proxied) return {lib, agent: this.requestOptions.agent as http.Agent | undefined}
+    this.nodeAgent ??= secure ? new (lib as typeof https).Agent(this.agentOptions) : new lib.Agent({keepAlive: true})
+    return {lib, agent: this.nodeAgent}
   }
 
   get chunkSize(): number {
@@ -159,16 +184,12 @@ export class KubeClient {
       headers['Content-Length'] = String(Buffer.byteLength(body))
     }
     const started = Date.now()
-    const lib = u.protocol === 'https:' ? https : http
+    const {lib, agent} = await this.transport()
     return new Promise((resolvePromise, reject) => {
-      const req = lib.request(
-        u,
-        {method, headers, agent: this.requestOptions.agent, auth: this.requestOptions.auth, signal: ro.signal},
-        res => {
-          this.opts.debug?.(`${method} ${u.pathname}${u.search} ${res.statusCode} in ${Date.now() - started}ms`)
-          resolvePromise(res)
-        },
-      )
+      const req = lib.request(u, {method, headers, agent, auth: this.requestOptions.auth, signal: ro.signal}, res => {
+        this.opts.debug?.(`${method} ${u.pathname}${u.search} ${res.statusCode} in ${Date.now() - started}ms`)
+        resolvePromise(res)
+      })
       if (this.opts.timeoutMs > 0) {
         req.setTimeout(this.opts.timeoutMs, () => {
           req.destroy(
@@ -268,15 +289,74 @@ export class KubeClient {
   }
 
   private async requestOnce<T>(method: string, path: string, ro: RequestOptions): Promise<T> {
-    const res = await this.send(method, path, ro, ro.accept ?? 'application/json')
-    const text = await this.readAll(res)
-    const code = res.statusCode ?? 0
-    if (code < 200 || code >= 300) throw this.statusError(code, text, res.headers['retry-after'] as string | undefined)
+    await this.ready
+    const {code, text, retryAfter} =
+      (this.fetchable(method, ro) && (await this.fetchOnce(method, path, ro))) || (await this.nodeOnce(method, path, ro))
+    if (code < 200 || code >= 300) throw this.statusError(code, text, retryAfter)
     try {
       return JSON.parse(text) as T
     } catch {
       throw new CliError('Server', `the server answered ${method} ${path} with something that is not JSON`)
     }
+  }
+
+  private async nodeOnce(method: string, path: string, ro: RequestOptions): Promise<{code: number; text: string; retryAfter?: string}> {
+    const res = await this.send(method, path, ro, ro.accept ?? 'application/json')
+    const text = await this.readAll(res)
+    return {code: res.statusCode ?? 0, text, retryAfter: res.headers['retry-after'] as string | undefined}
+  }
+
+  /**
+   * On Bun, a read goes through its native fetch: node:http is the largest module a command would load (about 16 ms
+   * of Bun's start), and fetch keeps its own connections alive. Only a plain GET with the kubeconfig's TLS (no proxy,
+   * no tls-server-name, no caller's signal); anything else, and any request fetch cannot complete, goes through
+   * node:https, which also words the errors (a failed GET is sent again that way: reads are idempotent).
+   */
+  private fetchable(method: string, ro: RequestOptions): boolean {
+    return method === 'GET' && !ro.signal && !this.proxied && !this.agentOptions.servername && typeof process.versions.bun === 'string'
+  }
+
+  private async fetchOnce(
+    method: string,
+    path: string,
+    ro: RequestOptions,
+  ): Promise<{code: number; text: string; retryAfter?: string} | undefined> {
+    if (this.closed) throw new CliError('Cancelled', `the request to ${this.server} was cancelled`)
+    const u = this.url(path, ro.query)
+    const headers = new Headers()
+    for (const [k, v] of Object.entries(this.requestOptions.headers as Record<string, string | string[]>))
+      for (const x of Array.isArray(v) ? v : [v]) headers.append(k, x)
+    headers.set('Accept', ro.accept ?? 'application/json')
+    headers.set('User-Agent', 'kubectl-storage_init')
+    // node:https sends basic auth only when there is no Authorization header (a token wins)
+    if (this.requestOptions.auth && !headers.has('Authorization'))
+      headers.set('Authorization', `Basic ${Buffer.from(this.requestOptions.auth).toString('base64')}`)
+    const a = this.agentOptions
+    const started = Date.now()
+    let res: Response
+    try {
+      res = await fetch(u, {
+        method,
+        headers,
+        ...(this.opts.timeoutMs > 0 ? {signal: AbortSignal.timeout(this.opts.timeoutMs)} : {}),
+        // Bun's fetch takes the TLS options (https://bun.sh/docs/api/fetch#tls)
+        ...({tls: {ca: a.ca, cert: a.cert, key: a.key, ...(a.rejectUnauthorized === false ? {rejectUnauthorized: false} : {})}} as object),
+      })
+    } catch (e) {
+      if ((e as Error).name === 'TimeoutError')
+        throw new CliError('Timeout', `the request to ${this.server} timed out after ${this.opts.timeoutMs / 1000}s`, {
+          hint: 'raise --request-timeout, or check the cluster',
+        })
+      return undefined
+    }
+    let text: string
+    try {
+      text = await res.text()
+    } catch (e) {
+      throw this.networkError(e as Error)
+    }
+    this.opts.debug?.(`${method} ${u.pathname}${u.search} ${res.status} in ${Date.now() - started}ms`)
+    return {code: res.status, text, retryAfter: res.headers.get('retry-after') ?? undefined}
   }
 
   get<T = any>(path: string, query?: RequestOptions['query'], accept?: string): Promise<T> {
@@ -295,9 +375,50 @@ export class KubeClient {
 
   close(): void {
     this.closed = true
-    const agent = this.requestOptions?.agent
+    const agent = this.requestOptions?.agent ?? this.nodeAgent
     if (agent && typeof agent === 'object') agent.destroy()
   }
+}
+
+/** A file's bytes, else base64 data's, as client-node's bufferFromFileOrString (a file wins). */
+function fileOrData(file: unknown, data: unknown): Buffer | undefined {
+  if (file) return readFileSync(String(file))
+  if (data) return Buffer.from(String(data), 'base64')
+  return undefined
+}
+
+/**
+ * The request options client-node's KubeConfig.applyToHTTPSOptions gives a kubeconfig cluster and user that need
+ * neither an auth-provider nor a proxy (@kubernetes/client-node 1.x, config.js applyHTTPSOptions,
+ * applyAuthorizationHeader, applyToHTTPSOptions; config_types.js findToken): TLS verification off for
+ * insecure-skip-tls-verify, tls-server-name, the CA, client certificate and key (a file before its -data), then the
+ * exec plugin's credential where its authenticator put it (a certificate replaces the kubeconfig's; its token is a
+ * bearer header), then the kubeconfig's token (or token-file), which wins, and username/password as basic auth.
+ */
+export function simpleOptions(
+  cluster: Record<string, any>,
+  user: Record<string, any>,
+  credential?: ExecCredentialStatus,
+): https.RequestOptions {
+  const o: https.RequestOptions = {headers: {}}
+  if (cluster['insecure-skip-tls-verify'] === true) o.rejectUnauthorized = false
+  if (cluster['tls-server-name']) o.servername = cluster['tls-server-name']
+  const ca = fileOrData(cluster['certificate-authority'], cluster['certificate-authority-data'])
+  if (ca) o.ca = ca
+  const cert = fileOrData(user['client-certificate'], user['client-certificate-data'])
+  if (cert) o.cert = cert
+  const key = fileOrData(user['client-key'], user['client-key-data'])
+  if (key) o.key = key
+  const headers = o.headers as Record<string, string>
+  if (credential?.clientCertificateData) {
+    o.cert = credential.clientCertificateData
+    o.key = credential.clientKeyData
+  }
+  if (credential?.token) headers.Authorization = `Bearer ${credential.token}`
+  const token = user.token || (user['token-file'] ? readFileSync(user['token-file']).toString() : undefined)
+  if (token) headers.Authorization = `Bearer ${token}`
+  if (user.username) o.auth = `${user.username}:${user.password}`
+  return o
 }
 
 /** The first line of a message, trimmed. */
@@ -340,11 +461,12 @@ const MAX_EXEC_OUTPUT = 4 << 20
  * Run the kubeconfig user's exec credential plugin (command, args, env) and answer its credential. Its stderr is not
  * read and its output never quoted: errors name the command and what went wrong, nothing it printed.
  */
-export function runExecPlugin(exec: Record<string, any>, context: string): Promise<ExecCredentialStatus> {
+export async function runExecPlugin(exec: Record<string, any>, context: string): Promise<ExecCredentialStatus> {
+  const {spawn} = await import('./node-http.js')
   const command = typeof exec.command === 'string' ? exec.command : ''
   const fail = (what: string, hint?: string) =>
     new CliError('Unauthorized', `cannot get credentials for context "${context}": ${what}`, {hint})
-  if (!command) return Promise.reject(fail('the exec plugin of the kubeconfig user names no command'))
+  if (!command) throw fail('the exec plugin of the kubeconfig user names no command')
   const env = {...process.env}
   for (const e of Array.isArray(exec.env) ? exec.env : []) if (e?.name) env[String(e.name)] = String(e.value ?? '')
   const args = Array.isArray(exec.args) ? exec.args.map(String) : []
