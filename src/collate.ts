@@ -24,17 +24,21 @@ export function compareIds(a: string, b: string): number {
 export const isSimpleId = (s: string) => SIMPLE.test(s)
 
 /** Run `f` with localeCompare answering simple ids itself; the real one is back when `f` settles. */
+const real = String.prototype.localeCompare
+function patched(this: string, that: string, ...rest: unknown[]): number {
+  const self = String(this)
+  return rest.length === 0 && typeof that === 'string' && isSimpleId(self) && isSimpleId(that)
+    ? compareIds(self, that)
+    : real.call(self, that, ...(rest as []))
+}
+let depth = 0
+
 export async function withoutCollator<T>(f: () => Promise<T>): Promise<T> {
-  const real = String.prototype.localeCompare
-  String.prototype.localeCompare = function (this: string, that: string, ...rest: unknown[]) {
-    const self = String(this)
-    return rest.length === 0 && typeof that === 'string' && isSimpleId(self) && isSimpleId(that)
-      ? compareIds(self, that)
-      : real.call(self, that, ...(rest as []))
-  }
+  // nested or overlapping calls: the real one is back when the last settles
+  if (depth++ === 0) String.prototype.localeCompare = patched
   try {
     return await f()
   } finally {
-    String.prototype.localeCompare = real
+    if (--depth === 0) String.prototype.localeCompare = real
   }
 }

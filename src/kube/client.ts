@@ -72,10 +72,15 @@ export class KubeClient {
     // a token, a client certificate, basic auth or an exec plugin (run above), and no proxy: the options client-node
     // would give, made here (client-node loads node:http and a dozen modules, the largest part of a command's start on
     // Bun); an auth-provider or a proxy goes through client-node
-    const o: https.RequestOptions =
-      !user.user['auth-provider'] && !cluster.cluster['proxy-url']
-        ? simpleOptions(cluster.cluster, user.user, credential)
-        : await this.clientNodeOptions(cluster, user, context, credential)
+    let o: https.RequestOptions
+    if (!user.user['auth-provider'] && !cluster.cluster['proxy-url'])
+      try {
+        o = simpleOptions(cluster.cluster, user.user, credential)
+      } catch (e) {
+        // a CA, certificate, key or token file that cannot be read, worded as client-node's path words it
+        throw new CliError('Unauthorized', `cannot get credentials for context "${this.context.name}": ${(e as Error).message}`, {cause: e})
+      }
+    else o = await this.clientNodeOptions(cluster, user, context, credential)
     const agentOpts = {
       keepAlive: true,
       ca: o.ca,
@@ -185,6 +190,8 @@ export class KubeClient {
     }
     const started = Date.now()
     const {lib, agent} = await this.transport()
+    // closed while node:https was loading
+    if (this.closed) throw new CliError('Cancelled', `the request to ${this.server} was cancelled`)
     return new Promise((resolvePromise, reject) => {
       const req = lib.request(u, {method, headers, agent, auth: this.requestOptions.auth, signal: ro.signal}, res => {
         this.opts.debug?.(`${method} ${u.pathname}${u.search} ${res.statusCode} in ${Date.now() - started}ms`)
@@ -313,8 +320,20 @@ export class KubeClient {
    * node:https, which also words the errors (a failed GET is sent again that way: reads are idempotent).
    */
   private fetchable(method: string, ro: RequestOptions): boolean {
-    return method === 'GET' && !ro.signal && !this.proxied && !this.agentOptions.servername && typeof process.versions.bun === 'string'
+    return (
+      method === 'GET' &&
+      !ro.signal &&
+      !this.proxied &&
+      !this.agentOptions.servername &&
+      typeof process.versions.bun === 'string' &&
+      // Bun's fetch applies the proxy variables by its own rules (no loopback or CIDR exceptions, as kubectl's have):
+      // with any of them set, node:https, which uses only the proxy proxyFor chose
+      !PROXY_VARIABLES.some(v => process.env[v])
+    )
   }
+
+  /** aborted by close(): a fetch in flight is cancelled, as destroying the agent ends node:https's requests */
+  private readonly aborter = new AbortController()
 
   private async fetchOnce(
     method: string,
@@ -333,27 +352,37 @@ export class KubeClient {
       headers.set('Authorization', `Basic ${Buffer.from(this.requestOptions.auth).toString('base64')}`)
     const a = this.agentOptions
     const started = Date.now()
+    const signal =
+      this.opts.timeoutMs > 0 ? AbortSignal.any([this.aborter.signal, AbortSignal.timeout(this.opts.timeoutMs)]) : this.aborter.signal
+    const stopped = (e: unknown) =>
+      this.closed
+        ? new CliError('Cancelled', `the request to ${this.server} was cancelled`)
+        : (e as Error)?.name === 'TimeoutError'
+          ? new CliError('Timeout', `the request to ${this.server} timed out after ${this.opts.timeoutMs / 1000}s`, {
+              hint: 'raise --request-timeout, or check the cluster',
+            })
+          : undefined
     let res: Response
     try {
       res = await fetch(u, {
         method,
         headers,
-        ...(this.opts.timeoutMs > 0 ? {signal: AbortSignal.timeout(this.opts.timeoutMs)} : {}),
+        signal,
+        // as node:https: a redirect is an answer (an error), never followed to another server with the credentials
+        redirect: 'manual',
         // Bun's fetch takes the TLS options (https://bun.sh/docs/api/fetch#tls)
         ...({tls: {ca: a.ca, cert: a.cert, key: a.key, ...(a.rejectUnauthorized === false ? {rejectUnauthorized: false} : {})}} as object),
       })
     } catch (e) {
-      if ((e as Error).name === 'TimeoutError')
-        throw new CliError('Timeout', `the request to ${this.server} timed out after ${this.opts.timeoutMs / 1000}s`, {
-          hint: 'raise --request-timeout, or check the cluster',
-        })
+      const s = stopped(e)
+      if (s) throw s
       return undefined
     }
     let text: string
     try {
       text = await res.text()
     } catch (e) {
-      throw this.networkError(e as Error)
+      throw stopped(e) ?? this.networkError(e as Error)
     }
     this.opts.debug?.(`${method} ${u.pathname}${u.search} ${res.status} in ${Date.now() - started}ms`)
     return {code: res.status, text, retryAfter: res.headers.get('retry-after') ?? undefined}
@@ -375,10 +404,14 @@ export class KubeClient {
 
   close(): void {
     this.closed = true
+    this.aborter.abort()
     const agent = this.requestOptions?.agent ?? this.nodeAgent
     if (agent && typeof agent === 'object') agent.destroy()
   }
 }
+
+/** The environment variables Bun's fetch takes a proxy from. */
+const PROXY_VARIABLES = ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'ALL_PROXY', 'all_proxy']
 
 /** A file's bytes, else base64 data's, as client-node's bufferFromFileOrString (a file wins). */
 function fileOrData(file: unknown, data: unknown): Buffer | undefined {

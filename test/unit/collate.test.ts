@@ -38,3 +38,14 @@ test('withoutCollator answers simple ids itself, passes the rest to the real loc
   ).rejects.toThrow('x')
   expect(String.prototype.localeCompare).toBe(real)
 })
+
+test('overlapping withoutCollator calls: the real localeCompare is back only when the last one settles', async () => {
+  const real = String.prototype.localeCompare
+  let release!: () => void
+  const first = withoutCollator(() => new Promise<void>(r => (release = r)))
+  await withoutCollator(async () => undefined)
+  expect(String.prototype.localeCompare).not.toBe(real)
+  release()
+  await first
+  expect(String.prototype.localeCompare).toBe(real)
+})
