@@ -50,7 +50,7 @@ export function applyDefaults(value: unknown, schema: Schema | undefined): unkno
   return out
 }
 
-function typeOf(v: unknown): string {
+export function typeOf(v: unknown): string {
   if (v === null) return 'null'
   if (Array.isArray(v)) return 'array'
   if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number'

@@ -15,6 +15,7 @@ import {join} from 'node:path'
 
 import {parse} from 'yaml'
 
+import {typeOf} from '../cluster/schema.js'
 import {ROOT} from '../helpers.js'
 
 type Schema = {[k: string]: any}
@@ -37,13 +38,6 @@ function keywords(s: Schema, out = new Set<string>()): Set<string> {
       keywords(v as Schema, out)
   }
   return out
-}
-
-function typeOf(v: unknown): string {
-  if (v === null) return 'null'
-  if (Array.isArray(v)) return 'array'
-  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number'
-  return typeof v
 }
 
 function hasType(v: unknown, t: string): boolean {
