@@ -146,6 +146,7 @@ export abstract class ChangeCommand<T extends typeof Command> extends BaseComman
         dryRun: false,
         maxParallel: 1,
         includeOwned: false,
+        ignoreMaxUnavailable: false,
         fieldManager: f['field-manager'],
       },
       {print: t => this.printErr(t), printErr: t => this.printErr(t), command: `${this.commandLine()} (its --rollout)`},

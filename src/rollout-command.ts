@@ -33,7 +33,15 @@ interface RolloutFlagValues {
 export abstract class RolloutCommand<T extends typeof Command> extends BaseCommand<T> {
   protected async roll(
     name: string | undefined,
-    o: {statusOnly: boolean; watch: boolean; dryRun: boolean; maxParallel: number; includeOwned: boolean; fieldManager: string},
+    o: {
+      statusOnly: boolean
+      watch: boolean
+      dryRun: boolean
+      maxParallel: number
+      includeOwned: boolean
+      ignoreMaxUnavailable: boolean
+      fieldManager: string
+    },
   ): Promise<void> {
     const f = this.flags as unknown as RolloutFlagValues
     const every = f.all || f['all-namespaces']
@@ -92,6 +100,7 @@ export async function followRollout(
     dryRun: boolean
     maxParallel: number
     includeOwned: boolean
+    ignoreMaxUnavailable: boolean
     fieldManager: string
   },
   io: RolloutIO,
@@ -122,6 +131,7 @@ export async function followRollout(
       timeoutMs: o.timeoutMs,
       pollMs: Number(process.env.STORAGE_INIT_POLL_MS) > 0 ? Number(process.env.STORAGE_INIT_POLL_MS) : 1000,
       includeOwned: o.includeOwned,
+      ignoreMaxUnavailable: o.ignoreMaxUnavailable,
       fieldManager: o.fieldManager,
       interrupted: () => guard.requested !== undefined,
       emit: e =>

@@ -10,22 +10,24 @@
  *   template back to what it wants (CreateTwoWayMergePatch sets restartedAt to null), a second rollout.
  * - replace-pods (Knative): the same annotation: KServe copies it into the Knative Service's template, a new revision
  *   that Knative rolls traffic to (KServe owns it; its ksvc reconciler would take back an edit of the Service itself).
- *   A model whose owner would take the annotation back can have its pods replaced instead (--include-owned): one at a
- *   time, each after every pod of the model is ready again (the revision's Deployment recreates them through the
- *   webhook). KServe makes no PodDisruptionBudget and the webhook adds no finalizer, so nothing else stands in the way;
- *   the replaced pod is one fewer while its successor starts, whatever the Deployment's strategy says.
+ *   A model whose owner would take the annotation back can have its pods replaced instead (--include-owned): never
+ *   more unavailable at once than the maxUnavailable of the Deployment that runs them (domain/strategy.ts; the
+ *   ReplicaSet recreates them through the webhook). KServe makes no PodDisruptionBudget and the webhook adds no
+ *   finalizer, so nothing else stands in the way. A Deployment that allows none (it surges instead: 25% of 1-3
+ *   replicas) is left alone unless --ignore-max-unavailable, which replaces one pod at a time.
  * - reconcile (storageUris): the controller writes the init container into the workload when it reconciles the
  *   InferenceService, and watches neither the ConfigMap nor ClusterStorageContainers: an annotation on it.
  * - recreate (LLMInferenceService, v0.17+): the LLM controller keeps its Deployment's image (kserve#5085) and writes the
  *   configuration's only into a Deployment it creates: the Deployment is deleted (downtime) and made anew.
  * A model Argo CD, Flux or Helm keeps is not annotated (its owner would take the annotation back, another rollout):
- * with --include-owned its pods are replaced one at a time instead, which edits no object.
+ * with --include-owned its pods are replaced instead, within the Deployment's strategy, which edits no object.
  */
 import type {KubeClient} from '../kube/client.js'
-import {annotateInferenceService, deleteDeployment, deletePod, listModelNames} from '../kube/rollout.js'
+import {annotateInferenceService, deleteDeployment, deletePod, getDeployment, listModelNames} from '../kube/rollout.js'
 import {helmOwnership} from '../domain/helm.js'
 import {llmDeploymentName, llmPodSelector} from '../domain/llmisvc.js'
 import type {Rollout} from '../domain/model-pods.js'
+import {deletable, deploymentOfPod, podReady, strategyOf, type Strategy} from '../domain/strategy.js'
 import {findModel, inspect, inspectIsvc, memoReads, type Loaded} from './inspect.js'
 
 export interface ModelRef {
@@ -86,9 +88,6 @@ function failedInit(p: any): string | undefined {
   return undefined
 }
 
-const podReady = (p: any) =>
-  p.status?.phase === 'Running' && (p.status?.containerStatuses ?? []).every((c: any) => c.ready) && !p.metadata?.deletionTimestamp
-
 function downloadSeconds(p: any): number | undefined {
   const s = (p.status?.initContainerStatuses ?? []).find((x: any) => x.name === 'storage-initializer')?.state?.terminated
   if (!s || s.exitCode !== 0 || !s.startedAt || !s.finishedAt) return undefined
@@ -139,7 +138,7 @@ export async function ownerOf(client: KubeClient, object: any): Promise<string |
 /** The annotation a rollout writes on an InferenceService (KServe copies it into the pod template). */
 export const RESTARTED_AT = 'storage-init.kserve.io/restartedAt'
 
-/** Make new pods, the way the model's mode needs (replace-pods is stepped by replaceOnePod). Returns what was done. */
+/** Make new pods, the way the model's mode needs (replace-pods is stepped by replacePods). Returns what was done. */
 export async function act(client: KubeClient, m: ModelRef, rollout: Rollout, fieldManager: string, knative = false): Promise<string> {
   const ns = m.namespace
   // milliseconds: a second rollout within the same second must still change the annotation (an equal value is no
@@ -160,17 +159,88 @@ export async function act(client: KubeClient, m: ModelRef, rollout: Rollout, fie
   return 'nothing to do'
 }
 
-/** Knative: delete the next stale pod once every pod of the model that is current is ready (one at a time). */
-export async function replaceOnePod(client: KubeClient, loaded: Loaded, m: ModelRef): Promise<string | undefined> {
+/** The Deployments that run a model's pods, each with its pods, and the pods no Deployment runs. */
+async function podsByDeployment(client: KubeClient, loaded: Loaded, m: ModelRef) {
   const reads = memoReads(client)
   const model = await findModel(client, m.namespace, m.name)
   const view = await inspectIsvc(client, undefined, m.namespace, m.name, undefined, {loaded, model, reads})
   const raw: any[] = await reads.pods(m.namespace, selectorOf(m))
-  if (raw.some(p => p.metadata?.deletionTimestamp || !podReady(p))) return undefined
-  const stale = view.pods.find(p => !p.current)
-  if (!stale) return undefined
-  await deletePod(client, m.namespace, stale.name)
-  return `deleted pod/${stale.name}`
+  const stale = new Set(view.pods.filter(p => !p.current).map(p => p.name))
+  const byDeployment = new Map<string, any[]>()
+  const orphans: any[] = []
+  for (const p of raw) {
+    const d = deploymentOfPod(p)
+    if (d === undefined) orphans.push(p)
+    else byDeployment.set(d, [...(byDeployment.get(d) ?? []), p])
+  }
+  return {stale, byDeployment, orphans: orphans.filter(p => stale.has(p.metadata?.name) && !p.metadata?.deletionTimestamp)}
+}
+
+/**
+ * Whether a model's pods can be replaced within the rollout strategy of the Deployments that run them (--include-owned):
+ * how, or why not. A Deployment that allows no unavailable pod (it surges instead: 25% of 1-3 replicas rounds down to
+ * 0, the default of KServe's and Knative's Deployments) is refused unless --ignore-max-unavailable; a pod no Deployment
+ * runs is never deleted (nothing would make it again).
+ */
+export async function replacementPlan(
+  client: KubeClient,
+  loaded: Loaded,
+  m: ModelRef,
+  ignoreMaxUnavailable: boolean,
+): Promise<{how: string} | {refusal: string}> {
+  const {stale, byDeployment, orphans} = await podsByDeployment(client, loaded, m)
+  if (orphans.length) {
+    const owner = (orphans[0].metadata?.ownerReferences ?? []).find((r: any) => r?.controller)
+    return {
+      refusal: `pod/${orphans[0].metadata.name} is run by no Deployment (${owner ? `its controller is ${owner.kind}/${owner.name}` : 'no controller'}): deleting it would not make it again`,
+    }
+  }
+  const hows: string[] = []
+  for (const [name, pods] of [...byDeployment].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (!pods.some(p => stale.has(p.metadata?.name))) continue
+    let s: Strategy
+    try {
+      s = strategyOf(await getDeployment(client, m.namespace, name))
+    } catch (e) {
+      return {refusal: `the rollout strategy of deployment/${name} cannot be read (${(e as Error).message}), so no pod is replaced`}
+    }
+    if (s.invalid) return {refusal: `deployment/${name}: ${s.invalid}; its controller cannot resolve it either`}
+    if (s.maxUnavailable === 0 && !ignoreMaxUnavailable)
+      return {
+        refusal: `deployment/${name} allows no unavailable pod (${s.how}); deleting a pod would take it below that: roll it from its owner, or pass --ignore-max-unavailable to replace one pod at a time anyway`,
+      }
+    hows.push(
+      s.maxUnavailable === 0
+        ? `deployment/${name}: one at a time, beyond what it allows (${s.how}; --ignore-max-unavailable)`
+        : `deployment/${name}: at most ${s.maxUnavailable} unavailable at once (${s.how})`,
+    )
+  }
+  return {how: hows.join('; ')}
+}
+
+/**
+ * --include-owned: delete the stale pods the strategy of each Deployment lets go now (the ReplicaSet makes them again,
+ * through the webhook). Returns what was deleted, or undefined.
+ */
+export async function replacePods(
+  client: KubeClient,
+  loaded: Loaded,
+  m: ModelRef,
+  ignoreMaxUnavailable: boolean,
+): Promise<string | undefined> {
+  const {stale, byDeployment} = await podsByDeployment(client, loaded, m)
+  const gone: string[] = []
+  for (const [name, pods] of byDeployment) {
+    if (!pods.some(p => stale.has(p.metadata?.name) && !p.metadata?.deletionTimestamp)) continue
+    const s = strategyOf(await getDeployment(client, m.namespace, name))
+    if (s.invalid || (s.maxUnavailable === 0 && !ignoreMaxUnavailable)) continue
+    const at = ignoreMaxUnavailable ? {...s, maxUnavailable: Math.max(1, s.maxUnavailable)} : s
+    for (const pod of deletable(at, pods, stale, Date.now())) {
+      await deletePod(client, m.namespace, pod)
+      gone.push(`pod/${pod}`)
+    }
+  }
+  return gone.length ? `deleted ${gone.join(', ')}` : undefined
 }
 
 /** Note the rollout in the history beside the change it brought to the models (undefined: recorded; else why not). */
@@ -209,6 +279,8 @@ export interface RolloutOptions {
   timeoutMs: number
   pollMs: number
   includeOwned: boolean
+  /** --ignore-max-unavailable: replace an owned model's pods one at a time where its Deployment allows none */
+  ignoreMaxUnavailable: boolean
   fieldManager: string
   /** an interrupt was asked for: stop starting and following, then record */
   interrupted: () => boolean
@@ -224,6 +296,23 @@ export interface RolloutResult {
 }
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms))
+
+/** How many models are assessed at once before a rollout starts. */
+const ASSESS_PARALLEL = 8
+
+/** f over items, at most n at a time, the results in the items' order. */
+async function inPool<T, R>(items: T[], n: number, f: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length)
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++
+      out[i] = await f(items[i])
+    }
+  }
+  await Promise.all(Array.from({length: Math.min(n, items.length)}, worker))
+  return out
+}
 
 /** The models a rollout is about: the one named, or every InferenceService and LLMInferenceService selected. */
 async function selected(client: KubeClient, select: RolloutOptions['select']): Promise<ModelRef[]> {
@@ -267,8 +356,8 @@ export async function runRollout(client: KubeClient, o: RolloutOptions): Promise
   const namespace = loaded.inspection.kserve.namespace
   const refs = await selected(client, o.select)
   const models: ModelProgress[] = []
-  // where each model stands first; what has nothing stale is done already
-  for (const m of refs) {
+  // where each model stands first; what has nothing stale is done already (a few models at a time: -A may be thousands)
+  const assessed = await inPool(refs, ASSESS_PARALLEL, async (m): Promise<ModelProgress | undefined> => {
     let p: Awaited<ReturnType<typeof progressOf>>
     let rollout: Rollout
     try {
@@ -279,7 +368,7 @@ export async function runRollout(client: KubeClient, o: RolloutOptions): Promise
         })
       ).rollout
     } catch (e) {
-      if (!('name' in o.select)) continue // a model that names no storage URI, or went away
+      if (!('name' in o.select)) return undefined // a model that names no storage URI, or went away
       throw e
     }
     const stale = p.pods - p.current
@@ -288,27 +377,35 @@ export async function runRollout(client: KubeClient, o: RolloutOptions): Promise
     else if (stale === 0 && p.ready === p.pods && !p.reason)
       Object.assign(mp, {state: 'done', reason: 'every pod runs the storage-initializer the configuration gives'})
     else if (rollout.action === 'none') Object.assign(mp, {state: 'skipped', reason: rollout.how})
-    models.push(mp)
-  }
+    return mp
+  })
+  models.push(...assessed.filter((x): x is ModelProgress => x !== undefined))
   // models a GitOps tool or Helm keeps are not annotated: their owner would take it back (another rollout)
   if (!o.statusOnly)
-    for (const mp of models.filter(x => x.state === 'pending')) {
-      const kind = mp.model.kind === 'LLMInferenceService' ? 'LLMInferenceService' : undefined
-      const owner = await ownerOf(client, (await findModel(client, mp.model.namespace, mp.model.name, kind)).object)
-      const webhook = mp.rollout.action === 'restart' || mp.rollout.action === 'replace-pods'
-      if (!owner) {
-        // Knative: the annotation makes a new revision, KServe's own
-        if (mp.rollout.action === 'replace-pods') Object.assign(mp, {knative: true, rollout: {...mp.rollout, action: 'restart'}})
-        continue
-      }
-      // replacing pods gives them the webhook's container again; a storageUris model's is in its workload
-      if (o.includeOwned && webhook) mp.rollout = {...mp.rollout, action: 'replace-pods'}
-      else
-        Object.assign(mp, {
-          state: 'skipped',
-          reason: `${owner}; ${webhook ? '--include-owned replaces its pods one at a time instead (no object is edited)' : 'its owner would take back what a rollout writes: roll it from Git'}`,
-        })
-    }
+    await inPool(
+      models.filter(x => x.state === 'pending'),
+      ASSESS_PARALLEL,
+      async mp => {
+        const kind = mp.model.kind === 'LLMInferenceService' ? 'LLMInferenceService' : undefined
+        const owner = await ownerOf(client, (await findModel(client, mp.model.namespace, mp.model.name, kind)).object)
+        const webhook = mp.rollout.action === 'restart' || mp.rollout.action === 'replace-pods'
+        if (!owner) {
+          // Knative: the annotation makes a new revision, KServe's own
+          if (mp.rollout.action === 'replace-pods') Object.assign(mp, {knative: true, rollout: {...mp.rollout, action: 'restart'}})
+          return
+        }
+        // replacing pods gives them the webhook's container again; a storageUris model's is in its workload
+        if (o.includeOwned && webhook) {
+          const plan = await replacementPlan(client, loaded, mp.model, o.ignoreMaxUnavailable)
+          if ('refusal' in plan) Object.assign(mp, {state: 'skipped', reason: `${owner}; ${plan.refusal}`})
+          else mp.rollout = {...mp.rollout, action: 'replace-pods', how: plan.how}
+        } else
+          Object.assign(mp, {
+            state: 'skipped',
+            reason: `${owner}; ${webhook ? "--include-owned replaces its pods instead, within its Deployment's strategy (no object is edited)" : 'its owner would take back what a rollout writes: roll it from Git'}`,
+          })
+      },
+    )
   const strip = ({model, ...rest}: ModelProgress) => (void model, rest)
   for (const mp of models)
     o.emit({
@@ -342,7 +439,7 @@ export async function runRollout(client: KubeClient, o: RolloutOptions): Promise
     if (active.size === 0) return {namespace, models}
     for (const mp of [...active]) {
       if (!o.statusOnly && mp.rollout.action === 'replace-pods') {
-        const did = await replaceOnePod(client, loaded, mp.model)
+        const did = await replacePods(client, loaded, mp.model, o.ignoreMaxUnavailable)
         if (did) o.emit({type: 'started', time: time(), model: mp.model, progress: strip(mp), message: did})
       }
       const p = await progressOf(client, loaded, mp.model)
@@ -387,7 +484,7 @@ function rollout(r: Rollout, knative?: boolean): string {
       ? 'annotate it so that KServe writes a new revision (Knative)'
       : 'annotate it so that KServe rolls its Deployment by its own strategy'
     : r.action === 'replace-pods'
-      ? 'replace its pods one at a time (their Deployment recreates them; no object is edited)'
+      ? `replace its pods within their Deployment's strategy, which recreates them (${r.how}); no object is edited`
       : r.action === 'reconcile'
         ? 'annotate it so that the controller writes its workload again (storageUris)'
         : r.action === 'recreate'

@@ -1,6 +1,7 @@
 /** The writes and reads a rollout makes (core/rollout.ts names them; only kube builds requests). */
 import {isApiStatus} from '../errors.js'
 import type {KubeClient} from './client.js'
+import {explain} from './explain.js'
 import {apiPath} from './paths.js'
 
 /** An annotation on an InferenceService (a JSON merge patch of metadata.annotations). */
@@ -23,6 +24,15 @@ export function deleteDeployment(client: KubeClient, namespace: string, name: st
   return client.request('DELETE', apiPath('deployments', {namespace, name}), {
     body: {apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: 'Background'},
   })
+}
+
+/** A Deployment (its strategy, for --include-owned); an error says in one line why it could not be read. */
+export async function getDeployment(client: KubeClient, namespace: string, name: string): Promise<any> {
+  try {
+    return await client.get(apiPath('deployments', {namespace, name}))
+  } catch (e) {
+    throw explain(e, client, {verb: 'get', resource: 'deployments', namespace, name})
+  }
 }
 
 /** Delete a pod; one already gone is not an error. */

@@ -21,12 +21,13 @@ const model = (name: string, annotations: Record<string, string> = STANDARD) => 
   metadata: {name, namespace: 'ml', annotations},
   spec: {predictor: {model: {modelFormat: {name: 'sklearn'}, storageUri: `gs://bucket/${name}`}}},
 })
-const deployment = (name: string, replicas: number) => ({
+const deployment = (name: string, replicas: number, strategy?: object) => ({
   apiVersion: 'apps/v1',
   kind: 'Deployment',
   metadata: {name: `${name}-predictor`, namespace: 'ml', labels: {'serving.kserve.io/inferenceservice': name}},
   spec: {
     replicas,
+    ...(strategy ? {strategy} : {}),
     selector: {matchLabels: {app: `isvc.${name}-predictor`}},
     template: {
       metadata: {
@@ -37,11 +38,11 @@ const deployment = (name: string, replicas: number) => ({
     },
   },
 })
-async function create(name: string, replicas: number, annotations: Record<string, string> = STANDARD): Promise<void> {
+async function create(name: string, replicas: number, annotations: Record<string, string> = STANDARD, strategy?: object): Promise<void> {
   const r = await kubectl(
     s.kubeconfig,
     ['apply', '-f', '-'],
-    [model(name, annotations), deployment(name, replicas)].map(d => stringify(d)).join('---\n'),
+    [model(name, annotations), deployment(name, replicas, strategy)].map(d => stringify(d)).join('---\n'),
   )
   expect([r.code, r.stderr]).toEqual([0, ''])
   const ready = await kubectl(s.kubeconfig, ['rollout', 'status', `deployment/${name}-predictor`, '-n', 'ml', '--timeout=20s'])
@@ -199,24 +200,77 @@ test('--all, one model at a time (--max-parallel 1), as JSON events', async () =
   expect(again).not.toBe(first)
 }, 60_000)
 
-test('a model Argo CD keeps is left alone (exit 1, said why); --include-owned replaces its pods one at a time and edits nothing', async () => {
+test('a model Argo CD keeps is left alone (exit 1, said why); --include-owned replaces its pods within the strategy and edits nothing', async () => {
   await create('kept', 2, {...STANDARD, 'argocd.argoproj.io/tracking-id': 'models:serving.kserve.io/InferenceService:ml/kept'})
   expect((await run('set-image', '--tag', 'v0.20.1')).code).toBe(0)
   const r = await run('rollout', 'kept', '-n', 'ml')
   expect(r.code).toBe(1)
   expect(r.stdout).toMatch(
-    /^inferenceservice\/kept -n ml: skipped: managed by Argo CD application models \(annotation argocd\.argoproj\.io\/tracking-id\); --include-owned replaces its pods one at a time instead/m,
+    /^inferenceservice\/kept -n ml: skipped: managed by Argo CD application models \(annotation argocd\.argoproj\.io\/tracking-id\); --include-owned replaces its pods instead, within its Deployment's strategy/m,
   )
   expect(r.stderr).toContain('0 of 1 model(s) run the new storage-initializer; not done: inferenceservice/kept -n ml')
   const before = await annotations('kept')
-  const owned = await run('rollout', 'kept', '-n', 'ml', '--include-owned', '--timeout', '60s')
-  expect(owned.code).toBe(0)
-  expect(lines(owned.stdout).filter(l => l.includes('started: deleted pod/kept-predictor-')).length).toBe(2)
+  // the Deployment's default strategy (25% of 2 replicas rounds down to 0 unavailable: it surges instead) allows no pod
+  // to go: --include-owned alone leaves it, and says why
+  const refused = await run('rollout', 'kept', '-n', 'ml', '--include-owned', '--timeout', '60s')
+  expect(refused.code).toBe(1)
+  expect(refused.stdout).toContain(
+    'skipped: managed by Argo CD application models (annotation argocd.argoproj.io/tracking-id); deployment/kept-predictor allows no unavailable pod (maxUnavailable 25% of 2 replica(s) = 0: it surges instead (maxSurge 25%)); deleting a pod would take it below that: roll it from its owner, or pass --ignore-max-unavailable to replace one pod at a time anyway',
+  )
+  expect(refused.stdout).not.toContain('deleted pod/')
+  expect(await initImages('kept')).toEqual(Array(2).fill('kserve/storage-initializer:v0.20.0'))
+  // asked for by name: one pod at a time
+  const owned = await run('rollout', 'kept', '-n', 'ml', '--include-owned', '--ignore-max-unavailable', '--timeout', '60s')
+  expect([owned.code, owned.stderr]).toEqual([0, expect.any(String)])
+  expect(lines(owned.stdout)[0]).toContain(
+    "will replace its pods within their Deployment's strategy, which recreates them (deployment/kept-predictor: one at a time, beyond what it allows (maxUnavailable 25% of 2 replica(s) = 0: it surges instead (maxSurge 25%); --ignore-max-unavailable)); no object is edited",
+  )
+  const started = lines(owned.stdout).filter(l => l.includes(': started: '))
+  expect(started).toEqual([
+    expect.stringMatching(/started: deleted pod\/kept-predictor-[^,]+$/),
+    expect.stringMatching(/started: deleted pod\/kept-predictor-[^,]+$/),
+  ])
   expect(await initImages('kept')).toEqual(['kserve/storage-initializer:v0.20.1', 'kserve/storage-initializer:v0.20.1'])
   expect(await annotations('kept')).toEqual(before)
+  // --ignore-max-unavailable belongs to --include-owned
+  const alone = await run('rollout', 'kept', '-n', 'ml', '--ignore-max-unavailable')
+  expect([alone.code, alone.stderr]).toEqual([
+    1,
+    expect.stringContaining('must be provided when using --ignore-max-unavailable: --include-owned'),
+  ])
 })
 
-test('Knative: an annotation makes KServe write a new revision; an owned Knative model has its pods replaced one at a time', async () => {
+test('--include-owned never has more pods unavailable than maxUnavailable allows, and takes as many as it allows', async () => {
+  await create(
+    'wide',
+    4,
+    {...STANDARD, 'meta.helm.sh/release-name': 'models'},
+    {
+      type: 'RollingUpdate',
+      rollingUpdate: {maxUnavailable: 2, maxSurge: 0},
+    },
+  )
+  await kubectl(s.kubeconfig, ['label', 'inferenceservice', 'wide', '-n', 'ml', 'app.kubernetes.io/managed-by=Helm'])
+  expect((await run('set-image', '--tag', 'v0.20.1')).code).toBe(0)
+  // watched while it rolls, in the simulator's own store: never fewer than 4 − 2 pods ready
+  const ready = (p: any) =>
+    !p.metadata.deletionTimestamp && p.status?.phase === 'Running' && (p.status?.containerStatuses ?? []).every((c: any) => c.ready)
+  const readyNow = () =>
+    s.cluster.store.list('/pods', 'ml').filter(p => p.metadata.labels?.['serving.kserve.io/inferenceservice'] === 'wide' && ready(p)).length
+  let fewest = readyNow()
+  const watch = setInterval(() => (fewest = Math.min(fewest, readyNow())), 2)
+  const r = await run('rollout', 'wide', '-n', 'ml', '--include-owned', '--timeout', '60s')
+  clearInterval(watch)
+  expect([r.code, r.stderr]).toEqual([0, expect.any(String)])
+  expect(lines(r.stdout)[0]).toContain('(deployment/wide-predictor: at most 2 unavailable at once (maxUnavailable 2 of 4 replica(s) = 2))')
+  const started = lines(r.stdout).filter(l => l.includes(': started: '))
+  // two at once, then the two others
+  expect(started.map(l => (l.match(/pod\//g) ?? []).length)).toEqual([2, 2])
+  expect(fewest).toBe(2)
+  expect(await initImages('wide')).toEqual(Array(4).fill('kserve/storage-initializer:v0.20.1'))
+})
+
+test('Knative: an annotation makes KServe write a new revision; an owned Knative model has its pods replaced within the strategy', async () => {
   await create('kn', 2, {'serving.kserve.io/deploymentMode': 'Serverless'})
   expect((await run('set-image', '--tag', 'v0.20.1')).code).toBe(0)
   const r = await run('rollout', 'kn', '-n', 'ml', '--timeout', '60s')
@@ -225,16 +279,19 @@ test('Knative: an annotation makes KServe write a new revision; an owned Knative
   expect(r.stdout).toContain('KServe writes a new revision, and Knative moves its traffic there')
   expect(await initImages('kn')).toEqual(Array(2).fill('kserve/storage-initializer:v0.20.1'))
   expect(Object.keys(await annotations('kn'))).toContain('storage-init.kserve.io/restartedAt')
-  // owned: nothing is edited, the pods are replaced
+  // owned: nothing is edited, the pods are replaced. Knative's revision Deployments set no strategy (the default,
+  // 25%: none of 2 replicas may go), so only --ignore-max-unavailable replaces them, one at a time
   await create('kn-owned', 2, {'serving.kserve.io/deploymentMode': 'Serverless', 'meta.helm.sh/release-name': 'models'})
   await kubectl(s.kubeconfig, ['label', 'inferenceservice', 'kn-owned', '-n', 'ml', 'app.kubernetes.io/managed-by=Helm'])
   expect((await run('set-image', '--tag', 'v0.20.2')).code).toBe(0)
   const refused = await run('rollout', 'kn-owned', '-n', 'ml')
   expect([refused.code, refused.stdout]).toEqual([1, expect.stringContaining('skipped: managed by Helm release "models"')])
+  const strict = await run('rollout', 'kn-owned', '-n', 'ml', '--include-owned')
+  expect([strict.code, strict.stdout]).toEqual([1, expect.stringContaining('deployment/kn-owned-predictor allows no unavailable pod')])
   const before = await annotations('kn-owned')
-  const owned = await run('rollout', 'kn-owned', '-n', 'ml', '--include-owned', '--timeout', '60s')
+  const owned = await run('rollout', 'kn-owned', '-n', 'ml', '--include-owned', '--ignore-max-unavailable', '--timeout', '60s')
   expect(owned.code).toBe(0)
-  expect(lines(owned.stdout)[0]).toContain('will replace its pods one at a time (their Deployment recreates them; no object is edited)')
+  expect(lines(owned.stdout)[0]).toContain("will replace its pods within their Deployment's strategy, which recreates them")
   expect(lines(owned.stdout).filter(l => / started: deleted pod\//.test(l))).toHaveLength(2)
   expect(await initImages('kn-owned')).toEqual(Array(2).fill('kserve/storage-initializer:v0.20.2'))
   expect(await annotations('kn-owned')).toEqual(before)

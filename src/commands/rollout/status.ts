@@ -23,6 +23,7 @@ export default class RolloutStatus extends RolloutCommand<typeof RolloutStatus> 
       dryRun: false,
       maxParallel: Infinity,
       includeOwned: true,
+      ignoreMaxUnavailable: false,
       fieldManager: 'kubectl-storage-init',
     })
   }
