@@ -27,7 +27,7 @@ import {annotateInferenceService, deleteDeployment, deletePod, getDeployment, li
 import {helmOwnership} from '../domain/helm.js'
 import {llmDeploymentName, llmPodSelector} from '../domain/llmisvc.js'
 import type {Rollout} from '../domain/model-pods.js'
-import {deletable, deploymentOfPod, podReady, strategyOf, type Strategy} from '../domain/strategy.js'
+import {deletable, deploymentOfPod, podReady, selectsPod, strategyOf, unsettled, type Strategy} from '../domain/strategy.js'
 import {findModel, inspect, inspectIsvc, memoReads, type Loaded} from './inspect.js'
 
 export interface ModelRef {
@@ -177,10 +177,53 @@ async function podsByDeployment(client: KubeClient, loaded: Loaded, m: ModelRef)
 }
 
 /**
+ * The Deployment behind each group of a model's pods, read and checked: its selector selects them (a ReplicaSet is
+ * named after its Deployment, but an adopted one keeps an older name), its strategy resolves, it is not paused, and
+ * (unless --ignore-max-unavailable) it allows a pod to be unavailable. Why not, in one line, when one fails.
+ */
+async function checkedDeployment(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+  pods: any[],
+  ignoreMaxUnavailable: boolean,
+): Promise<{deployment: any; strategy: Strategy} | {refusal: string}> {
+  let d: any
+  try {
+    d = await getDeployment(client, namespace, name)
+  } catch (e) {
+    return {refusal: `the rollout strategy of deployment/${name} cannot be read (${(e as Error).message}), so no pod is replaced`}
+  }
+  const stray = pods.find(p => !selectsPod(d, p))
+  if (stray)
+    return {
+      refusal: `pod/${stray.metadata.name}'s ReplicaSet is named after deployment/${name}, whose selector does not select it: which strategy applies is unclear, so no pod is replaced`,
+    }
+  const s = strategyOf(d)
+  if (s.invalid) return {refusal: `deployment/${name}: ${s.invalid}; its controller cannot resolve it either`}
+  const u = unsettled(d)
+  if (u?.paused) return {refusal: u.why}
+  if (s.replicas === 0) return {refusal: `deployment/${name} is scaled to 0 replicas: its pods go by themselves`}
+  if (s.maxUnavailable === 0 && !ignoreMaxUnavailable)
+    return {
+      refusal: `deployment/${name} allows no unavailable pod (${s.how}); deleting a pod would take it below that: roll it from its owner, or pass --ignore-max-unavailable to replace one pod at a time anyway`,
+    }
+  return {deployment: d, strategy: s}
+}
+
+/** How the pods of a Deployment are replaced, in a few words. */
+const replacing = (s: Strategy) =>
+  s.maxUnavailable === 0
+    ? `deployment/${s.name}: one at a time, beyond what it allows (${s.how}; --ignore-max-unavailable)`
+    : s.type === 'Recreate'
+      ? `deployment/${s.name}: ${s.how}`
+      : `deployment/${s.name}: at most ${s.maxUnavailable} unavailable at once (${s.how})`
+
+/**
  * Whether a model's pods can be replaced within the rollout strategy of the Deployments that run them (--include-owned):
  * how, or why not. A Deployment that allows no unavailable pod (it surges instead: 25% of 1-3 replicas rounds down to
  * 0, the default of KServe's and Knative's Deployments) is refused unless --ignore-max-unavailable; a pod no Deployment
- * runs is never deleted (nothing would make it again).
+ * runs is never deleted (its controller's own rules are not read here).
  */
 export async function replacementPlan(
   client: KubeClient,
@@ -192,55 +235,48 @@ export async function replacementPlan(
   if (orphans.length) {
     const owner = (orphans[0].metadata?.ownerReferences ?? []).find((r: any) => r?.controller)
     return {
-      refusal: `pod/${orphans[0].metadata.name} is run by no Deployment (${owner ? `its controller is ${owner.kind}/${owner.name}` : 'no controller'}): deleting it would not make it again`,
+      refusal: `pod/${orphans[0].metadata.name} is not run by a Deployment (${owner ? `its controller is ${owner.kind}/${owner.name}` : 'it has no controller, and nothing would make it again'}): its pods are not replaced`,
     }
   }
   const hows: string[] = []
   for (const [name, pods] of [...byDeployment].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (!pods.some(p => stale.has(p.metadata?.name))) continue
-    let s: Strategy
-    try {
-      s = strategyOf(await getDeployment(client, m.namespace, name))
-    } catch (e) {
-      return {refusal: `the rollout strategy of deployment/${name} cannot be read (${(e as Error).message}), so no pod is replaced`}
-    }
-    if (s.invalid) return {refusal: `deployment/${name}: ${s.invalid}; its controller cannot resolve it either`}
-    if (s.maxUnavailable === 0 && !ignoreMaxUnavailable)
-      return {
-        refusal: `deployment/${name} allows no unavailable pod (${s.how}); deleting a pod would take it below that: roll it from its owner, or pass --ignore-max-unavailable to replace one pod at a time anyway`,
-      }
-    hows.push(
-      s.maxUnavailable === 0
-        ? `deployment/${name}: one at a time, beyond what it allows (${s.how}; --ignore-max-unavailable)`
-        : `deployment/${name}: at most ${s.maxUnavailable} unavailable at once (${s.how})`,
-    )
+    const c = await checkedDeployment(client, m.namespace, name, pods, ignoreMaxUnavailable)
+    if ('refusal' in c) return c
+    hows.push(replacing(c.strategy))
   }
-  return {how: hows.join('; ')}
+  return {how: hows.join('; ') || 'no pod runs the previous storage-initializer now'}
 }
 
 /**
- * --include-owned: delete the stale pods the strategy of each Deployment lets go now (the ReplicaSet makes them again,
- * through the webhook). Returns what was deleted, or undefined.
+ * --include-owned, one step: for each Deployment, once its own rollout is complete, delete the stale pods its strategy
+ * lets go now (the ReplicaSet makes them again, through the webhook). What was deleted; or why the model cannot go on
+ * (a Deployment that changed since the plan, or a failed read or delete), which ends it as failed.
  */
 export async function replacePods(
   client: KubeClient,
   loaded: Loaded,
   m: ModelRef,
   ignoreMaxUnavailable: boolean,
-): Promise<string | undefined> {
-  const {stale, byDeployment} = await podsByDeployment(client, loaded, m)
+): Promise<{did?: string; failed?: string}> {
   const gone: string[] = []
-  for (const [name, pods] of byDeployment) {
-    if (!pods.some(p => stale.has(p.metadata?.name) && !p.metadata?.deletionTimestamp)) continue
-    const s = strategyOf(await getDeployment(client, m.namespace, name))
-    if (s.invalid || (s.maxUnavailable === 0 && !ignoreMaxUnavailable)) continue
-    const at = ignoreMaxUnavailable ? {...s, maxUnavailable: Math.max(1, s.maxUnavailable)} : s
-    for (const pod of deletable(at, pods, stale, Date.now())) {
-      await deletePod(client, m.namespace, pod)
-      gone.push(`pod/${pod}`)
+  try {
+    const {stale, byDeployment, orphans} = await podsByDeployment(client, loaded, m)
+    if (orphans.length) return {failed: `pod/${orphans[0].metadata.name} is not run by a Deployment: its pods are not replaced`}
+    for (const [name, pods] of byDeployment) {
+      if (!pods.some(p => stale.has(p.metadata?.name) && !p.metadata?.deletionTimestamp)) continue
+      const c = await checkedDeployment(client, m.namespace, name, pods, ignoreMaxUnavailable)
+      if ('refusal' in c) return {failed: c.refusal, ...(gone.length ? {did: `deleted ${gone.join(', ')}`} : {})}
+      if (unsettled(c.deployment)) continue
+      for (const pod of deletable(c.strategy, pods, stale, Date.now(), c.strategy.maxUnavailable === 0)) {
+        await deletePod(client, m.namespace, pod)
+        gone.push(`pod/${pod}`)
+      }
     }
+  } catch (e) {
+    return {failed: `replacing its pods: ${(e as Error).message}`, ...(gone.length ? {did: `deleted ${gone.join(', ')}`} : {})}
   }
-  return gone.length ? `deleted ${gone.join(', ')}` : undefined
+  return gone.length ? {did: `deleted ${gone.join(', ')}`} : {}
 }
 
 /** Note the rollout in the history beside the change it brought to the models (undefined: recorded; else why not). */
@@ -423,6 +459,12 @@ export async function runRollout(client: KubeClient, o: RolloutOptions): Promise
   const active = new Set<ModelProgress>()
   const queue = models.filter(x => x.state === 'pending')
   const last = new Map<ModelProgress, string>()
+  // a model that cannot go on (a write refused, a read that failed after its retries): failed, said why; the others go on
+  const fail = (mp: ModelProgress, reason: string) => {
+    Object.assign(mp, {state: 'failed', reason})
+    active.delete(mp)
+    o.emit({type: 'failed', time: time(), model: mp.model, progress: strip(mp), message: reason})
+  }
   for (;;) {
     if (o.interrupted()) return {namespace, models, ended: 'interrupted'}
     // start models, at most maxParallel at a time (rollout status follows them all)
@@ -432,17 +474,33 @@ export async function runRollout(client: KubeClient, o: RolloutOptions): Promise
       mp.state = 'rolling'
       if (!o.statusOnly) mp.rolled = true
       if (!o.statusOnly && mp.rollout.action !== 'replace-pods') {
-        const did = await act(client, mp.model, mp.rollout, o.fieldManager, mp.knative)
+        let did: string
+        try {
+          did = await act(client, mp.model, mp.rollout, o.fieldManager, mp.knative)
+        } catch (e) {
+          fail(mp, `${rollout(mp.rollout, mp.knative)}: ${(e as Error).message}`)
+          continue
+        }
         o.emit({type: 'started', time: time(), model: mp.model, progress: strip(mp), message: did})
       }
     }
     if (active.size === 0) return {namespace, models}
     for (const mp of [...active]) {
       if (!o.statusOnly && mp.rollout.action === 'replace-pods') {
-        const did = await replacePods(client, loaded, mp.model, o.ignoreMaxUnavailable)
-        if (did) o.emit({type: 'started', time: time(), model: mp.model, progress: strip(mp), message: did})
+        const r = await replacePods(client, loaded, mp.model, o.ignoreMaxUnavailable)
+        if (r.did) o.emit({type: 'started', time: time(), model: mp.model, progress: strip(mp), message: r.did})
+        if (r.failed) {
+          fail(mp, r.failed)
+          continue
+        }
       }
-      const p = await progressOf(client, loaded, mp.model)
+      let p: Awaited<ReturnType<typeof progressOf>>
+      try {
+        p = await progressOf(client, loaded, mp.model)
+      } catch (e) {
+        fail(mp, `following it: ${(e as Error).message}`)
+        continue
+      }
       Object.assign(mp, p)
       if (p.reason) {
         const f = await finding(client, o.kserveNamespace, mp.model)
