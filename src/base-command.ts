@@ -5,6 +5,8 @@ import type * as Interfaces from '@oclif/core/interfaces'
 
 import {CliError, isCliError} from './errors.js'
 import {escapeTerminal} from './render/terminal.js'
+import {mark} from './trace.js'
+import {takePrefetch} from './prefetch.js'
 import {kubectlUsageError} from './usage-error.js'
 import {PlanError} from './domain/plans/plan-error.js'
 import type {KubeClient} from './kube/client.js'
@@ -74,6 +76,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       strict: this.ctor.strict,
     })
     this.flags = flags as BaseFlags<T>
+    mark(`${this.id} parsed`)
   }
 
   /** A client for the selected context; closed when the command ends. */
@@ -81,8 +84,16 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     const {connect} = await import('./kube/connect.js')
     const debug = this.flags.debug || (this.flags.v ?? 0) >= 6 ? (line: string) => this.printErr(`debug: ${line}\n`) : undefined
     const c = connect(this.flags, debug)
+    mark('connected')
     this.clients.push(c.client)
     return c
+  }
+
+  /** get's reads, started while the plugin loaded, when this command line's flags make the same ones (prefetch.ts). */
+  protected prefetched(): {client: KubeClient; namespace: string} | undefined {
+    const taken = takePrefetch(this.flags as Record<string, unknown>)
+    if (taken) this.clients.push(taken.client)
+    return taken
   }
 
   /** Everything a command prints goes through here or printErr: cluster data never reaches a terminal raw. */

@@ -1,6 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../base-command.js'
+import {mark} from '../trace.js'
 
 export default class Get extends BaseCommand<typeof Get> {
   static override summary = 'Show the storage-initializer configuration, and what a model will actually get'
@@ -51,9 +52,14 @@ With --isvc, shows which container the webhook injects for that InferenceService
       noHeaders: this.flags['no-headers'],
     })
     if (this.flags.filename) return this.fromFile(out)
-    const [{client, namespace}, {inspect, inspectIsvc, withOwners}] = await Promise.all([this.connect(), import('../core/inspect.js')])
-    const ksNs = this.flags['kserve-namespace']
     const f = this.flags
+    // the reads started while the plugin loaded (prefetch.ts), when they are the ones these flags make
+    const pre = this.prefetched()
+    const [{client, namespace}, {inspect, inspectIsvc, withOwners}] = await Promise.all([
+      pre ?? this.connect(),
+      import('../core/inspect.js'),
+    ])
+    const ksNs = this.flags['kserve-namespace']
     const {waitingFor} = await import('../render/progress.js')
     const human = out.kind === 'table' || out.kind === 'wide'
     const result: import('../core/inspect.js').IsvcInspection | import('../core/inspect.js').Inspection = await waitingFor<
@@ -67,6 +73,7 @@ With --isvc, shows which container the webhook injects for that InferenceService
           : inspect(client, ksNs).then(l => withOwners(client, l)),
       human,
     )
+    mark('inspected')
     if (out.kind !== 'table' && out.kind !== 'wide')
       return this.print(
         await render(result, out, () =>

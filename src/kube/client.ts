@@ -9,6 +9,7 @@ import type https from 'node:https'
 
 import {ApiStatusError, CliError} from '../errors.js'
 import type {ResolvedContext} from './kubeconfig.js'
+import {mark} from '../trace.js'
 import {proxyFor} from './proxy.js'
 import {Attempts, isTransient, POLICIES} from './retry.js'
 
@@ -297,8 +298,10 @@ export class KubeClient {
 
   private async requestOnce<T>(method: string, path: string, ro: RequestOptions): Promise<T> {
     await this.ready
+    mark(`${method} ${path}`)
     const {code, text, retryAfter} =
       (this.fetchable(method, ro) && (await this.fetchOnce(method, path, ro))) || (await this.nodeOnce(method, path, ro))
+    mark(`${code} ${method} ${path}`)
     if (code < 200 || code >= 300) throw this.statusError(code, text, retryAfter)
     try {
       return JSON.parse(text) as T
@@ -389,7 +392,33 @@ export class KubeClient {
   }
 
   get<T = any>(path: string, query?: RequestOptions['query'], accept?: string): Promise<T> {
-    return this.request<T>('GET', path, {query, accept})
+    const key = this.ahead && JSON.stringify([path, query ?? null, accept ?? null])
+    const early = key === undefined ? undefined : this.ahead!.get(key)
+    if (early) {
+      this.ahead!.delete(key!)
+      return early as Promise<T>
+    }
+    const p = this.request<T>('GET', path, {query, accept})
+    if (key !== undefined && this.sendingAhead) {
+      p.catch(() => undefined)
+      this.ahead!.set(key, p)
+    }
+    return p
+  }
+
+  /** GETs sent ahead (prefetch.ts): each one's answer goes to the first identical GET made afterwards, once. */
+  private ahead?: Map<string, Promise<unknown>>
+  private sendingAhead = false
+
+  /** From now on, GETs are kept for the identical GETs that follow (prefetch.ts), until aheadDone(). */
+  sendAhead(): void {
+    this.ahead ??= new Map()
+    this.sendingAhead = true
+  }
+
+  /** GETs are no longer kept; those kept still answer their first identical GET. */
+  aheadDone(): void {
+    this.sendingAhead = false
   }
 
   /** A streaming GET (logs, watches); the caller reads the response. Non-2xx answers throw ApiStatusError. */

@@ -1,0 +1,81 @@
+/**
+ * #30's start-up paths, held to what they replace: a command line that names a command runs without oclif's
+ * configuration (src/fast-path.ts), and `get` sends its first GETs while the plugin loads (src/prefetch.ts). Each
+ * command line below must print and exit exactly as it does through oclif's own run (STORAGE_INIT_OCLIF=1), and a
+ * prefetch must never make a request the command would not have made, nor answer with another client's reads.
+ */
+import {plugin, startCluster, type Started} from '../helpers.js'
+
+let s: Started
+beforeAll(async () => {
+  s = await startCluster('kserve-v0.20.0.yaml')
+})
+afterAll(() => s.cluster.stop())
+
+const run = (args: string[], env: Record<string, string> = {}) => plugin([...args, '--kubeconfig', s.kubeconfig], env)
+// what changes from one run to the next: none of these outputs hold times, but a history record would
+const same = (r: {code: number; stdout: string; stderr: string}) => ({code: r.code, stdout: r.stdout, stderr: r.stderr})
+
+test.each([
+  {args: ['get', '-o', 'json']},
+  {args: ['get', '-o', 'yaml', '--context', 'sim-readonly']},
+  {args: ['get']},
+  {args: ['get', '--no-headers', '-o', 'wide']},
+  {args: ['get', '-o=jsonpath={.kserve.namespace}']},
+  {args: ['get', '-n=ml', '-o', 'json']},
+  {args: ['get', '--isvc', 'sklearn-iris', '-n', 'ml', '-o', 'json']},
+  {args: ['get', '--isvc', 'nope', '-n', 'ml']},
+  {args: ['get', '--bogus']},
+  {args: ['get', '-o']},
+  {args: ['get', '-o', 'xml']},
+  {args: ['get', '--token', 'not-a-token', '-o', 'json']},
+  {args: ['get', '--context', 'sim-nobody', '-o', 'json']},
+  {args: ['get', '--kserve-namespace', 'elsewhere', '-o', 'json']},
+  {args: ['-n', 'ml', 'get', '--isvc', 'sklearn-iris']},
+  {args: ['validate', '-o', 'json']},
+  {args: ['history', '-o', 'json']},
+  {args: ['rollout']},
+  {args: ['rollout', 'status', 'sklearn-iris', '-n', 'ml', '--watch=false']},
+  {args: ['set-image']},
+  {args: ['set-image', '--tag', 'v0.20.1', '--dry-run', '-o', 'json']},
+  {args: ['set-resources', '--limits', 'cpu=abc']},
+  {args: ['diagnose', 'nope', '-n', 'ml']},
+  {args: ['logs', 'sklearn-iris', '-n', 'ml', '--since', '0s']},
+  {args: ['completion', 'bash']},
+])('$args: as through oclif', async ({args}) => {
+  const [fast, oclif] = [await run(args), await run(args, {STORAGE_INIT_OCLIF: '1'})]
+  expect(same(fast)).toEqual(same(oclif))
+})
+
+test('get sends its first GETs while it loads, and makes no request twice', async () => {
+  const count = async (args: string[]) => {
+    const from = s.cluster.requests.length
+    const r = await run(['get', '-o', 'json', ...args], {STORAGE_INIT_TRACE: '1'})
+    expect(r.stderr.includes('prefetch started')).toBe(args.length === 0)
+    expect(r.code).toBe(0)
+    return s.cluster.requests
+      .slice(from)
+      .map(q => `${q.method} ${q.path}${q.query}`)
+      .sort()
+  }
+  const prefetched = await count([])
+  // -v=0 is a flag the prefetch does not read: nothing is sent ahead
+  const plain = await count(['--v=0'])
+  expect(prefetched).toEqual(plain)
+  expect(prefetched.length).toBeGreaterThanOrEqual(4)
+})
+
+test("a prefetch made for other flags than oclif's reading of them is closed, and the command reads for itself", async () => {
+  // -n=ml: read here as namespace ml; the command's own reading decides, and only its reads count
+  const r = await run(['get', '-n=ml', '-o', 'jsonpath={.context}'], {STORAGE_INIT_TRACE: '1'})
+  expect(r.code).toBe(0)
+  expect(r.stdout).toBe('sim-admin')
+  // another context than the kubeconfig's: the prefetch is made with it, and the answer is that context's
+  const ro = await run(['get', '--context', 'sim-readonly', '-o', 'jsonpath={.context}'], {STORAGE_INIT_TRACE: '1'})
+  expect([ro.code, ro.stdout]).toEqual([0, 'sim-readonly'])
+  expect(ro.stderr).toMatch(/^trace [\d.]+ ms prefetch started$/m)
+  // a flag the prefetch does not read: none
+  const v = await run(['get', '-o', 'json', '--v=0'], {STORAGE_INIT_TRACE: '1'})
+  expect(v.code).toBe(0)
+  expect(v.stderr).not.toContain('prefetch started')
+})
