@@ -109,6 +109,14 @@ export async function buildExecutables(wanted, out) {
   const entry = join(out, 'main.mjs')
   copyFileSync(join(root, 'scripts', 'standalone-main.mjs'), entry)
   copyFileSync(join(root, 'oclif.manifest.json'), join(out, 'oclif.manifest.json'))
+  // the help into a pipe, rendered by this source's own Node bundle (scripts/render-help.mjs), embedded beside it
+  const nodeCli = join(out, 'help-cli.cjs')
+  await buildCli(nodeCli)
+  const launcher = join(out, 'help-launcher.cjs')
+  writeFileSync(launcher, `globalThis.__storageInitRoot = ${JSON.stringify(root)}\nrequire(${JSON.stringify(nodeCli)})\n`)
+  const {renderHelp} = await import('./render-help.mjs')
+  await renderHelp([launcher], join(out, 'help.json'))
+  for (const f of [nodeCli, launcher]) rmSync(f)
   const bun = await bunRuntime(HOST)
   /** with the files the bundle holds, for the notices */
   const built = Object.assign([], {inputs})

@@ -4,6 +4,9 @@
 import {dirname} from 'node:path'
 
 import manifest from './oclif.manifest.json' with {type: 'file'}
+// the help as oclif renders it into a pipe, rendered at build time (scripts/render-help.mjs, src/help-text.ts)
+import help from './help.json' with {type: 'file'}
 
 globalThis.__storageInitRoot = dirname(manifest)
+globalThis.__storageInitHelp = help
 await import('./cli.cjs')

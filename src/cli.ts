@@ -17,8 +17,19 @@ globalThis.__storageInitCommands = () => require('./commands.js')
 mark('bundle evaluated')
 
 const standalone: boolean = require('node:sea').isSea()
+const builtHelp = require('./help-text.js')
 if (isVersionCall(process.argv)) {
   process.stdout.write(versionLine(standalone ? 'standalone' : 'npm'))
+} else if (
+  // the help into a pipe, as oclif renders it there, rendered at build time (help-text.ts)
+  builtHelp.printBuiltHelp(
+    process.argv.slice(2),
+    builtHelp.builtHelpFile(globalThis.__storageInitRoot),
+    process.env,
+    !!process.stdout.isTTY,
+  )
+) {
+  mark('help printed')
 } else {
   // `get …`: its reads go out now, while the rest loads; the command takes them if its flags make the same (prefetch.ts)
   const prefetch = require('./prefetch.js')

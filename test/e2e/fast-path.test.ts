@@ -1,10 +1,14 @@
 /**
  * #30's start-up paths, held to what they replace: a command line that names a command runs without oclif's
- * configuration (src/fast-path.ts), and `get` sends its first GETs while the plugin loads (src/prefetch.ts). Each
- * command line below must print and exit exactly as it does through oclif's own run (STORAGE_INIT_OCLIF=1), and a
- * prefetch must never make a request the command would not have made, nor answer with another client's reads.
+ * configuration (src/fast-path.ts), `get` sends its first GETs while the plugin loads (src/prefetch.ts), and the help
+ * into a pipe is the one rendered at build time (src/help-text.ts). Each command line below must print and exit
+ * exactly as it does through oclif's own run (STORAGE_INIT_OCLIF=1), and a prefetch must never make a request the
+ * command would not have made, nor answer with another client's reads.
  */
-import {plugin, startCluster, type Started} from '../helpers.js'
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {plugin, ROOT, startCluster, type Started} from '../helpers.js'
 
 let s: Started
 beforeAll(async () => {
@@ -78,4 +82,27 @@ test("a prefetch made for other flags than oclif's reading of them is closed, an
   const v = await run(['get', '-o', 'json', '--v=0'], {STORAGE_INIT_TRACE: '1'})
   expect(v.code).toBe(0)
   expect(v.stderr).not.toContain('prefetch started')
+})
+
+const ids = Object.keys(JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8')).commands).filter(id => !id.startsWith('_'))
+
+test.each([
+  {args: [] as string[], built: true},
+  {args: ['-h'], built: true},
+  {args: ['--help'], built: true},
+  {args: ['help'], built: true},
+  {args: ['help', 'get'], built: true},
+  {args: ['help', 'rollout'], built: true},
+  {args: ['rollout', 'status', '-h'], built: true},
+  ...ids.map(id => ({args: [...id.split(':'), '--help'], built: true})),
+  // not the plainest forms: oclif renders them
+  {args: ['get', '--help', '-o', 'json'], built: false},
+  {args: ['help', 'nope'], built: false},
+  {args: ['-n', 'ml', '--help'], built: false},
+])('help $args: as oclif renders it into a pipe', async ({args, built}) => {
+  // no --kubeconfig: the help needs none, and the plainest forms have nothing else
+  const [fast, oclif] = [await plugin(args, {STORAGE_INIT_TRACE: '1'}), await plugin(args, {STORAGE_INIT_OCLIF: '1'})]
+  expect({code: fast.code, stdout: fast.stdout}).toEqual({code: oclif.code, stdout: oclif.stdout})
+  expect(fast.stderr.includes('help printed')).toBe(built)
+  if (built) expect([fast.code, fast.stdout]).toEqual([0, expect.stringContaining('USAGE\n  $ kubectl storage-init')])
 })

@@ -29,6 +29,7 @@ test('npm pack, npm install -g of the tarball alone (offline), then kubectl stor
     'bin/launch.js',
     'dist/THIRD_PARTY_NOTICES.md',
     'dist/cli.cjs',
+    'dist/help.json',
     'oclif.manifest.json',
     'package.json',
   ])
