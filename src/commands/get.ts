@@ -55,12 +55,18 @@ With --isvc, shows which container the webhook injects for that InferenceService
     const f = this.flags
     // the reads started while the plugin loaded (prefetch.ts), when they are the ones these flags make
     const pre = this.prefetched()
-    const [{client, namespace}, {inspect, inspectIsvc, withOwners}] = await Promise.all([
+    const [{client, namespace}, {inspect, inspectIsvc, warmUp, withOwners}] = await Promise.all([
       pre ?? this.connect(),
       import('../core/inspect.js'),
     ])
     const ksNs = this.flags['kserve-namespace']
     const {waitingFor} = await import('../render/progress.js')
+    // the emulation's first run, while the reads are in flight (inspect.ts warmUp)
+    const warming = <T>(p: Promise<T>): Promise<T> => {
+      let waiting = true
+      warmUp(() => waiting)
+      return p.finally(() => (waiting = false))
+    }
     const human = out.kind === 'table' || out.kind === 'wide'
     const result: import('../core/inspect.js').IsvcInspection | import('../core/inspect.js').Inspection = await waitingFor<
       import('../core/inspect.js').IsvcInspection | import('../core/inspect.js').Inspection
@@ -70,7 +76,7 @@ With --isvc, shows which container the webhook injects for that InferenceService
         ? inspectIsvc(client, ksNs, namespace, f.isvc, undefined, {owners: true})
         : f.llmisvc
           ? inspectIsvc(client, ksNs, namespace, f.llmisvc, 'LLMInferenceService', {owners: true})
-          : inspect(client, ksNs).then(l => withOwners(client, l)),
+          : warming(inspect(client, ksNs)).then(l => withOwners(client, l)),
       human,
     )
     mark('inspected')

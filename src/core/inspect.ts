@@ -13,7 +13,7 @@ import {
 import {llmOverride, llmPodSelector, llmUri} from '../domain/llmisvc.js'
 import {helmOwnership, type HelmOwnership} from '../domain/helm.js'
 import type {OwnerVerdict} from '../domain/gitops.js'
-import type {Release} from '../domain/release.js'
+import {parseRelease, type Release} from '../domain/release.js'
 import {
   configMapContainer,
   EXAMPLE_URIS,
@@ -230,6 +230,52 @@ export async function inspect(client: KubeClient, kserveNamespace?: string): Pro
     llms: llms.items,
     llmRunning,
   }
+}
+
+/**
+ * The emulation, run once on a made-up configuration (KServe's default ClusterStorageContainer and storageInitializer)
+ * while get's reads are in flight: a first run of this code, and re2js's first compile, take several times as long as
+ * the next, and would otherwise come after the answers. Step by step, each step only while `waiting()` says the
+ * answers have not come; nothing is kept but re2js's cache of compiled expressions (the default formats, which most
+ * clusters' ClusterStorageContainers hold as they are).
+ */
+export function warmUp(waiting: () => boolean): void {
+  const release = parseRelease('v0.20.0')
+  const state: KServeState = {
+    release,
+    kserveNamespace: 'kserve',
+    config: configResult(
+      '{"image":"kserve/storage-initializer:v0.20.0","memoryRequest":"100Mi","memoryLimit":"1Gi","cpuRequest":"100m","cpuLimit":"1"}',
+      release,
+    ),
+    containers: [
+      fromResource({
+        metadata: {name: 'default'},
+        spec: {
+          container: {name: 'storage-initializer', image: 'kserve/storage-initializer:v0.20.0', resources: {limits: {memory: '1Gi'}}},
+          supportedUriFormats: [
+            {prefix: 'gs://'},
+            {regex: 'https://(.+?).blob.core.windows.net/(.+)'},
+            {regex: 'https://(.+?).file.core.windows.net/(.+)'},
+            {regex: 'https?://(.+)/(.+)'},
+          ],
+        },
+      }),
+    ],
+    crdInstalled: true,
+  }
+  const uris = EXAMPLE_URIS.map(e => e.uri)
+  const step = () => {
+    const uri = uris.shift()
+    if (uri === undefined || !waiting()) return
+    try {
+      projectInjection(emulateUri(uri, state))
+    } catch {
+      // a warm-up: what it finds does not matter
+    }
+    setImmediate(step)
+  }
+  setImmediate(step)
 }
 
 /** The schemes an LLMInferenceService downloads with a storage-initializer, for the "who serves what" table. */
