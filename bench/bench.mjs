@@ -62,6 +62,15 @@ const cluster = spawn(process.execPath, [join(root, 'dist/cluster.js'), '--scena
   stdio: ['ignore', 'pipe', 'inherit'],
 })
 await new Promise(r => cluster.stdout.on('data', d => String(d).includes('kubeconfig:') && r()))
+// the same cluster as a remote one: every answer BENCH_LATENCY ms late (default 20), like a round trip to a cloud's API
+const latency = Number(process.env.BENCH_LATENCY ?? 20)
+const remoteKubeconfig = join(dir, 'kubeconfig-remote')
+const remote = spawn(
+  process.execPath,
+  [join(root, 'dist/cluster.js'), '--scenario', scenarioFile, '--kubeconfig', remoteKubeconfig, '--latency', String(latency)],
+  {stdio: ['ignore', 'pipe', 'inherit']},
+)
+await new Promise(r => remote.stdout.on('data', d => String(d).includes('kubeconfig:') && r()))
 
 // both ways of installing it: npm's bin (Node + dist/cli.cjs + code cache) and krew's archive for this machine
 const {HOST: host, exeName} = await import('../scripts/package.mjs')
@@ -136,6 +145,8 @@ const versionClient = ['kubectl', ['version', '--client']]
  */
 const cases = [
   {name: 'get -o json', ours: ['get', '-o', 'json'], theirs: getCm, target: 0.6, floor: true},
+  // no target: the same against a cluster whose answers come BENCH_LATENCY ms late
+  {name: `get -o json, ${latency} ms round trip`, ours: ['get', '-o', 'json'], theirs: getCm, floor: true, kubeconfig: remoteKubeconfig},
   {name: 'kubectl storage-init get -o json', dispatch: true, ours: ['storage-init', 'get', '-o', 'json'], theirs: getCm, target: 1.5},
   {name: '--help', ours: ['--help'], theirs: versionClient, target: 0.35},
   {name: '--version', ours: ['--version'], theirs: versionClient, target: 0.35},
@@ -182,16 +193,22 @@ let allMet = true
 for (const c of cases) {
   const n = c.name.startsWith('logs') ? Math.max(3, Math.floor(runs / 3)) : runs
   const names = [...Object.keys(variants), ...(c.floor ? ['floor'] : [])]
+  const at = c.kubeconfig ? {KUBECONFIG: c.kubeconfig} : {}
   const ours = v =>
-    v === 'floor' ? measure(floor, []) : c.dispatch ? measure('kubectl', c.ours, {PATH: pathOf[v]}) : measure(variants[v], c.ours)
+    v === 'floor'
+      ? measure(floor, [], at)
+      : c.dispatch
+        ? measure('kubectl', c.ours, {PATH: pathOf[v], ...at})
+        : measure(variants[v], c.ours, at)
+  const theirs = () => measure(c.theirs[0], c.theirs[1], at)
   // warm-up (also writes npm's code cache), then ours (each install) and kubectl's in turn
   for (const v of names) ours(v)
-  measure(...c.theirs)
+  theirs()
   const a = Object.fromEntries(names.map(v => [v, []]))
   const b = []
   for (let i = 0; i < n; i++) {
     for (const v of names) a[v].push(ours(v))
-    b.push(measure(...c.theirs))
+    b.push(theirs())
   }
   const wb = median(b.map(x => x.wall))
   for (const v of names) {
@@ -224,6 +241,7 @@ for (const c of cases) {
   }
 }
 cluster.kill('SIGTERM')
+remote.kill('SIGTERM')
 
 // sizes: our archive and executable for this machine, next to kubectl's executable (and what it gzips to)
 const {version} = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))

@@ -168,7 +168,8 @@ require = Object.assign(function (id) {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   // only what this build writes: dist/ also holds the standalone builds (scripts/package.mjs, the standalone tests, bench)
-  for (const f of ['cli.cjs', 'commands.js', 'commands.js.map', 'cluster.js', 'cluster.js.map', 'THIRD_PARTY_NOTICES.md'])
+  // help.json too: it is the help of the bundle it was rendered from (npm run build renders it again, render-help.mjs)
+  for (const f of ['cli.cjs', 'commands.js', 'commands.js.map', 'cluster.js', 'cluster.js.map', 'THIRD_PARTY_NOTICES.md', 'help.json'])
     rmSync(join(root, 'dist', f), {force: true})
   const {inputs} = await buildCli()
   // the npm package's notices: the libraries dist/cli.cjs holds

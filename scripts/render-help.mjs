@@ -17,10 +17,6 @@ const RUNTIME = '\u0000user-agent\u0000'
 /** Render every help with `node ...launcher ARGS --help` and write them to `file`. */
 export async function renderHelp(launcher, file) {
   const manifest = JSON.parse(readFileSync(join(root, 'oclif.manifest.json'), 'utf8'))
-  const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
-  // what oclif's userAgent says on Node (config.ts)
-  const arch = process.arch === 'ia32' ? 'x86' : process.arch
-  const userAgent = `${pjson.name}/${pjson.version} ${process.platform}-${arch} node-${process.version}`
   const env = {...process.env, STORAGE_INIT_OCLIF: '1', NO_COLOR: '1'}
   for (const k of ['OCLIF_COLUMNS', 'FORCE_COLOR', 'DEBUG', 'KUBECONFIG']) delete env[k]
   const run = promisify(execFile)
@@ -29,9 +25,13 @@ export async function renderHelp(launcher, file) {
     ids.map(async id => {
       const {stdout} = await run(process.execPath, [...launcher, ...(id ? id.split(':') : []), '--help'], {env, maxBuffer: 1 << 24})
       if (!stdout.includes('USAGE')) throw new Error(`the help of "${id || 'the root'}" is not a help: ${stdout.slice(0, 200)}`)
-      return [id, stdout.split(userAgent).join(RUNTIME)]
+      return [id, stdout]
     }),
   )
+  // the root's VERSION line is oclif's userAgent (name/version platform-arch runtime): the runtime's, filled in later
+  const line = /^VERSION\n {2}(\S+\/\S+ \S+ \S+)\n/.exec(texts[0][1])
+  if (!line) throw new Error(`the root's help has no VERSION line: ${texts[0][1].slice(0, 200)}`)
+  for (const t of texts) t[1] = t[1].split(line[1]).join(RUNTIME)
   writeFileSync(file, JSON.stringify(Object.fromEntries(texts)))
 }
 

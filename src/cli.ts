@@ -33,7 +33,7 @@ if (isVersionCall(process.argv)) {
 } else {
   // `get …`: its reads go out now, while the rest loads; the command takes them if its flags make the same (prefetch.ts)
   const prefetch = require('./prefetch.js')
-  const sent = process.argv[2] === 'get' && !process.env.STORAGE_INIT_OCLIF && prefetch.startGetPrefetch(process.argv.slice(3))
+  const sent = process.argv[2] === 'get' && prefetch.startGetPrefetch(process.argv.slice(3), process.env)
   const run = () => {
     const {normaliseArgv} = require('./argv.js')
     const commands = globalThis.__storageInitCommands().COMMANDS

@@ -30,7 +30,6 @@ export function fastCommand(argv: string[], commands: Record<string, unknown>, e
 /** What oclif's Config gives a command of this plugin: Command's constructor, _run, parse, and validate's version. */
 export function liteConfig(pjson: {name: string; version: string; oclif: Record<string, any>}, commands: Record<string, any>) {
   const {arch, platform} = process
-  const runtime = process.versions.bun ? `bun-v${process.versions.bun}` : `node-${process.version}`
   const bin: string = pjson.oclif.bin ?? pjson.name
   // Config.scopedEnvVarKey: the bin's name, `@` dropped, `/` and `-` made `_`, upper case
   const key = (k: string) =>
@@ -47,7 +46,7 @@ export function liteConfig(pjson: {name: string; version: string; oclif: Record<
     platform,
     arch: arch === 'ia32' ? 'x86' : arch,
     windows: platform === 'win32',
-    userAgent: `${pjson.name}/${pjson.version} ${platform}-${arch === 'ia32' ? 'x86' : arch} ${runtime}`,
+    userAgent: require('./help-text.js').userAgent(),
     commandIDs: Object.keys(commands),
     findCommand: (id: string) => commands[id],
     // no hooks (package.json's oclif has none; plugins are not loaded)
@@ -75,8 +74,16 @@ export async function runFast(
     const cmd = new Cmd(argv.slice(id.split(':').length), config)
     if (!cmd.id) cmd.id = id
     await cmd._run()
-    await require('@oclif/core/flush').flush()
   } catch (e) {
+    // an error that got past the command's catch: oclif's handle, with the exit code package.json's exitCodes.default
+    // gives (oclif's Config puts exitCodes in its cache; errors made without it say 2)
+    const err = e as {oclif?: {exit?: number}}
+    if (err?.oclif?.exit === 2) err.oclif.exit = pjson.oclif.exitCodes?.default ?? 2
     await require('@oclif/core/handle').handle(e)
+    return
   }
+  // execute.ts: flush() is not awaited there either
+  require('@oclif/core/flush')
+    .flush()
+    .catch(() => undefined)
 }

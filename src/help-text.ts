@@ -25,6 +25,8 @@ export function helpKey(argv: string[], ids: (id: string) => boolean): string | 
 /** Print the help rendered at build time, when it is what oclif would print here; whether it was printed. */
 export function printBuiltHelp(argv: string[], file: string | undefined, env: NodeJS.ProcessEnv, tty: boolean): boolean {
   if (tty || env.OCLIF_COLUMNS || env.FORCE_COLOR || env.DEBUG || env.STORAGE_INIT_OCLIF || !file) return false
+  // the file is read only for a command line of the plainest help forms
+  if (helpKey(argv, () => true) === undefined) return false
   let texts: Record<string, string>
   try {
     texts = JSON.parse(readFileSync(file, 'utf8'))
@@ -34,11 +36,20 @@ export function printBuiltHelp(argv: string[], file: string | undefined, env: No
   const key = helpKey(argv, id => id !== '' && !id.startsWith('_') && Object.hasOwn(texts, id))
   const text = key === undefined ? undefined : texts[key]
   if (typeof text !== 'string') return false
-  const {arch, platform} = process
-  const runtime = process.versions.bun ? `bun-v${process.versions.bun}` : `node-${process.version}`
-  const userAgent = `${__PJSON__.name}/${__PJSON__.version} ${platform}-${arch === 'ia32' ? 'x86' : arch} ${runtime}`
-  process.stdout.write(text.split(RUNTIME).join(userAgent))
+  // oclif's own handler (command.ts): a reader that went away (`--help | head`) ends the output quietly
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err?.code !== 'EPIPE') throw err
+  })
+  process.stdout.write(text.includes(RUNTIME) ? text.split(RUNTIME).join(userAgent()) : text)
   return true
+}
+
+/** oclif's userAgent (config.ts): its platform is `wsl` under WSL (util/os.ts getPlatform, is-wsl) */
+export function userAgent(): string {
+  const {arch} = process
+  const runtime = process.versions.bun ? `bun-v${process.versions.bun}` : `node-${process.version}`
+  const platform = process.platform === 'linux' && require('is-wsl').default ? 'wsl' : process.platform
+  return `${__PJSON__.name}/${__PJSON__.version} ${platform}-${arch === 'ia32' ? 'x86' : arch} ${runtime}`
 }
 
 /** dist/help.json beside the bundle (npm: the package root; the standalone executable: embedded, its path given). */
@@ -47,6 +58,7 @@ export function builtHelpFile(root: string | undefined): string | undefined {
 }
 
 declare const __PJSON__: {name: string; version: string}
+declare const require: (id: string) => any
 declare global {
   /** where the standalone executable's embedded help.json is */
   var __storageInitHelp: string | undefined

@@ -72,6 +72,10 @@ export function readGetFlags(args: string[]): Record<string, unknown> | undefine
     if (value === undefined || value.startsWith('-') || name in flags) return undefined
     flags[name] = value
   }
+  // what get would refuse at once: nothing sent for it
+  const o = flags.output as string | undefined
+  if (o !== undefined && !['json', 'yaml', 'wide', 'name'].includes(o) && !/^(jsonpath|custom-columns)=./.test(o)) return undefined
+  if (flags.isvc !== undefined && flags.llmisvc !== undefined) return undefined
   return flags
 }
 
@@ -84,13 +88,21 @@ interface Prefetch {
 let pending: Prefetch | undefined
 
 /** Start get's reads for `get ARGS` (argv after the command's name), when they can be read here for sure; whether sent. */
-export function startGetPrefetch(args: string[]): boolean {
+export function startGetPrefetch(args: string[], env: NodeJS.ProcessEnv): boolean {
+  // what fast-path.ts sends through oclif's run, which makes its own client: nothing ahead
+  if (env.DEBUG || env.STORAGE_INIT_OCLIF) return false
   const flags = readGetFlags(args)
   if (!flags) return false
   try {
-    const {connect} = require('./kube/connect.js')
+    const {contextFor, connectTo} = require('./kube/connect.js')
     const kserve = require('./kube/kserve.js')
-    const {client, namespace} = connect({...DEFAULTS, ...flags})
+    const all = {...DEFAULTS, ...flags}
+    const ctx = contextFor(all)
+    // a credential plugin (exec, auth-provider) runs only for a command line oclif has accepted: it may prompt, open a
+    // browser, or take seconds
+    const user = ctx.raw?.user?.user ?? {}
+    if (user.exec || user['auth-provider']) return false
+    const {client, namespace} = connectTo(ctx, all)
     const ns = flags['kserve-namespace'] as string | undefined
     client.sendAhead()
     // what readKServe and inspect start with (core/kserve-state.ts, core/inspect.ts), in the same words

@@ -61,6 +61,12 @@ export function exec(
   })
 }
 
+/** The command line that runs the built plugin (for a test that spawns it itself). */
+export function pluginCommand(args: string[]): {cmd: string; args: string[]} {
+  const standalone = process.env.SI_PLUGIN_BIN
+  return standalone ? {cmd: standalone, args} : {cmd: process.execPath, args: [join(ROOT, 'bin', 'kubectl-storage_init'), ...args]}
+}
+
 /** The built plugin, as a user runs it: npm's bin, or the standalone executable that SI_PLUGIN_BIN names. */
 export function plugin(args: string[], env: Record<string, string | undefined> = {}, input?: string): Promise<Result> {
   const standalone = process.env.SI_PLUGIN_BIN

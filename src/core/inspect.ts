@@ -240,35 +240,39 @@ export async function inspect(client: KubeClient, kserveNamespace?: string): Pro
  * clusters' ClusterStorageContainers hold as they are).
  */
 export function warmUp(waiting: () => boolean): void {
-  const release = parseRelease('v0.20.0')
-  const state: KServeState = {
-    release,
-    kserveNamespace: 'kserve',
-    config: configResult(
-      '{"image":"kserve/storage-initializer:v0.20.0","memoryRequest":"100Mi","memoryLimit":"1Gi","cpuRequest":"100m","cpuLimit":"1"}',
+  const made = (): KServeState => {
+    const release = parseRelease('v0.20.0')
+    return {
       release,
-    ),
-    containers: [
-      fromResource({
-        metadata: {name: 'default'},
-        spec: {
-          container: {name: 'storage-initializer', image: 'kserve/storage-initializer:v0.20.0', resources: {limits: {memory: '1Gi'}}},
-          supportedUriFormats: [
-            {prefix: 'gs://'},
-            {regex: 'https://(.+?).blob.core.windows.net/(.+)'},
-            {regex: 'https://(.+?).file.core.windows.net/(.+)'},
-            {regex: 'https?://(.+)/(.+)'},
-          ],
-        },
-      }),
-    ],
-    crdInstalled: true,
+      kserveNamespace: 'kserve',
+      config: configResult(
+        '{"image":"kserve/storage-initializer:v0.20.0","memoryRequest":"100Mi","memoryLimit":"1Gi","cpuRequest":"100m","cpuLimit":"1"}',
+        release,
+      ),
+      containers: [
+        fromResource({
+          metadata: {name: 'default'},
+          spec: {
+            container: {name: 'storage-initializer', image: 'kserve/storage-initializer:v0.20.0', resources: {limits: {memory: '1Gi'}}},
+            supportedUriFormats: [
+              {prefix: 'gs://'},
+              {regex: 'https://(.+?).blob.core.windows.net/(.+)'},
+              {regex: 'https://(.+?).file.core.windows.net/(.+)'},
+              {regex: 'https?://(.+)/(.+)'},
+            ],
+          },
+        }),
+      ],
+      crdInstalled: true,
+    }
   }
+  let state: KServeState | undefined
   const uris = EXAMPLE_URIS.map(e => e.uri)
   const step = () => {
     const uri = uris.shift()
     if (uri === undefined || !waiting()) return
     try {
+      state ??= made()
       projectInjection(emulateUri(uri, state))
     } catch {
       // a warm-up: what it finds does not matter

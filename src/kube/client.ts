@@ -283,12 +283,17 @@ export class KubeClient {
    * its Retry-After), 5xx and a reset connection; writes never are here (the change pipeline re-reads and re-plans).
    */
   async request<T = any>(method: string, path: string, ro: RequestOptions = {}): Promise<T> {
-    const tries = new Attempts(method === 'GET' && ro.retry !== false ? POLICIES.read : POLICIES.once)
+    // a retry's wait ends when the client is closed (a prefetch no command took must not keep the process alive)
+    const tries = new Attempts(method === 'GET' && ro.retry !== false ? POLICIES.read : POLICIES.once, this.aborter.signal)
     for (;;) {
       try {
         return await this.requestOnce<T>(method, path, ro)
       } catch (e) {
-        if (!isTransient(e) || !(await tries.again(e, () => this.opts.debug?.(`retrying ${method} ${path}: ${(e as Error).message}`)))) {
+        if (
+          !isTransient(e) ||
+          this.closed ||
+          !(await tries.again(e, () => this.opts.debug?.(`retrying ${method} ${path}: ${(e as Error).message}`)))
+        ) {
           if (tries.retries > 0 && e instanceof Error) e.message += ` (gave up after ${tries.attempt} attempts)`
           throw e
         }

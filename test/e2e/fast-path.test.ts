@@ -5,10 +5,13 @@
  * exactly as it does through oclif's own run (STORAGE_INIT_OCLIF=1), and a prefetch must never make a request the
  * command would not have made, nor answer with another client's reads.
  */
-import {readFileSync} from 'node:fs'
+import {spawn} from 'node:child_process'
+import {chmodSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {parse, stringify} from 'yaml'
 
-import {plugin, ROOT, startCluster, type Started} from '../helpers.js'
+import {plugin, pluginCommand, ROOT, startCluster, type Started} from '../helpers.js'
 
 let s: Started
 beforeAll(async () => {
@@ -105,4 +108,41 @@ test.each([
   expect({code: fast.code, stdout: fast.stdout}).toEqual({code: oclif.code, stdout: oclif.stdout})
   expect(fast.stderr.includes('help printed')).toBe(built)
   if (built) expect([fast.code, fast.stdout]).toEqual([0, expect.stringContaining('USAGE\n  $ kubectl storage-init')])
+})
+
+test('a credential plugin runs only for a command line oclif accepts, once: get sends nothing ahead for it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'si-exec-'))
+  const calls = join(dir, 'calls')
+  const script = join(dir, 'cred.sh')
+  const credential = JSON.stringify({
+    apiVersion: 'client.authentication.k8s.io/v1',
+    kind: 'ExecCredential',
+    status: {token: s.cluster.users['sim-admin'].token},
+  })
+  writeFileSync(script, `#!/bin/sh\necho call >> ${calls}\ncat <<'EOF'\n${credential}\nEOF\n`)
+  chmodSync(script, 0o755)
+  const kc = parse(readFileSync(s.kubeconfig, 'utf8'))
+  kc.users.find((u: any) => u.name === 'sim-admin').user = {
+    exec: {apiVersion: 'client.authentication.k8s.io/v1', command: script, interactiveMode: 'Never'},
+  }
+  const file = join(dir, 'kubeconfig')
+  writeFileSync(file, stringify(kc))
+  const count = () => readFileSync(calls, 'utf8').split('\n').filter(Boolean).length
+  const ok = await plugin(['get', '-o', 'json', '--kubeconfig', file], {STORAGE_INIT_TRACE: '1'})
+  expect([ok.code, ok.stderr.includes('prefetch started')]).toEqual([0, false])
+  expect(count()).toBe(1)
+  // refused by get's own parsing: the plugin is not run
+  const bad = await plugin(['get', '-o', 'xml', '--kubeconfig', file])
+  expect(bad.code).toBe(1)
+  expect(count()).toBe(1)
+})
+
+test('the help into a pipe whose reader has gone ends quietly, as through oclif', async () => {
+  const {cmd, args} = pluginCommand(['--help'])
+  const child = spawn(cmd, args, {stdio: ['ignore', 'pipe', 'pipe']})
+  child.stdout.destroy()
+  let stderr = ''
+  child.stderr.on('data', d => (stderr += d))
+  const code = await new Promise<number | null>(r => child.on('close', r))
+  expect([code, stderr]).toEqual([0, ''])
 })
