@@ -83,6 +83,39 @@ const lazyModules = {
   },
 }
 
+/**
+ * Inside oclif, three modules that a command's start loads for what it rarely does (#30): `Command` requires the
+ * Config class for its static run() (the plugin runs commands without it: src/fast-path.ts), `Flags` requires the help
+ * renderer for the `help` flag, and `handle` requires it to show help after an error. Each of these requires gets a
+ * stand-in that loads the module at the first property read (they are read only as `mod.Name` where used).
+ */
+const LAZY_OCLIF = {
+  'lib/command.js': ['./config'],
+  'lib/flags.js': ['./help'],
+  'lib/errors/handle.js': ['../help/index'],
+}
+const lazyOclifParts = {
+  name: 'lazy-oclif-parts',
+  setup(b) {
+    b.onResolve({filter: /^\.\.?\/(config|help|help\/index)$/}, args => {
+      if (args.pluginData === 'real') return undefined
+      const importer = args.importer.replaceAll('\\', '/')
+      const hit = Object.entries(LAZY_OCLIF).find(([file, paths]) => importer.endsWith(`/@oclif/core/${file}`) && paths.includes(args.path))
+      if (!hit) return undefined
+      return {path: `${importer}::${args.path}`, namespace: 'lazy-oclif', pluginData: {dir: dirname(args.importer), spec: args.path}}
+    })
+    b.onLoad({filter: /.*/, namespace: 'lazy-oclif'}, args => ({
+      contents: `let m\nconst real = () => (m ??= require(${JSON.stringify(args.pluginData.spec)}))\nmodule.exports = new Proxy({}, {get: (_, k) => real()[k], has: (_, k) => k in real()})\n`,
+      resolveDir: args.pluginData.dir,
+      loader: 'js',
+    }))
+    // the stand-in's own require gets the real module
+    b.onResolve({filter: /^\.\.?\/(config|help|help\/index)$/, namespace: 'lazy-oclif'}, args =>
+      b.resolve(args.path, {kind: args.kind, resolveDir: args.resolveDir, pluginData: 'real'}),
+    )
+  },
+}
+
 /** esbuild options shared by every build of the plugin */
 export function buildOptions() {
   let commit = 'unknown'
@@ -98,7 +131,7 @@ export function buildOptions() {
   const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version
   return {
     define: {__COMMIT__: JSON.stringify(commit), __VERSION__: JSON.stringify(version)},
-    plugins: [pureClientNode, lazyModules],
+    plugins: [pureClientNode, lazyModules, lazyOclifParts],
     alias: {'node-fetch': './scripts/shims/node-fetch.mjs'},
     bundle: true,
     platform: 'node',
