@@ -30,19 +30,14 @@ interface RolloutFlagValues {
   'kserve-namespace'?: string
 }
 
+/** How a rollout runs, as each command (rollout, rollout status, set-* --rollout) asks for it. */
+type RollMode = Pick<
+  import('./core/rollout.js').RolloutOptions,
+  'statusOnly' | 'watch' | 'dryRun' | 'maxParallel' | 'includeOwned' | 'ignoreMaxUnavailable' | 'fieldManager'
+>
+
 export abstract class RolloutCommand<T extends typeof Command> extends BaseCommand<T> {
-  protected async roll(
-    name: string | undefined,
-    o: {
-      statusOnly: boolean
-      watch: boolean
-      dryRun: boolean
-      maxParallel: number
-      includeOwned: boolean
-      ignoreMaxUnavailable: boolean
-      fieldManager: string
-    },
-  ): Promise<void> {
+  protected async roll(name: string | undefined, o: RollMode): Promise<void> {
     const f = this.flags as unknown as RolloutFlagValues
     const every = f.all || f['all-namespaces']
     const cmd = `kubectl storage-init ${this.id?.replace(':', ' ')}`
@@ -90,18 +85,11 @@ export interface RolloutIO {
  */
 export async function followRollout(
   client: import('./kube/client.js').KubeClient,
-  o: {
+  o: RollMode & {
     kserveNamespace?: string
     select: import('./core/rollout.js').RolloutOptions['select']
     timeoutMs: number
     json: boolean
-    statusOnly: boolean
-    watch: boolean
-    dryRun: boolean
-    maxParallel: number
-    includeOwned: boolean
-    ignoreMaxUnavailable: boolean
-    fieldManager: string
   },
   io: RolloutIO,
 ): Promise<void> {
