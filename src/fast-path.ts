@@ -46,7 +46,11 @@ export function liteConfig(pjson: {name: string; version: string; oclif: Record<
     platform,
     arch: arch === 'ia32' ? 'x86' : arch,
     windows: platform === 'win32',
-    userAgent: require('./help-text.js').userAgent(),
+    // read by oclif's Command.init only, which copies it to globalThis['http-call'] (for the http-call package, which
+    // this plugin does not have); nothing on this path shows it, so WSL is told without is-wsl's file reads
+    get userAgent(): string {
+      return require('./help-text.js').userAgent(true)
+    },
     commandIDs: Object.keys(commands),
     findCommand: (id: string) => commands[id],
     // no hooks (package.json's oclif has none; plugins are not loaded)

@@ -213,3 +213,69 @@ test('validate -f: model manifests judged by the emulation with the configuratio
   expect(alone.code).not.toBe(0)
   expect(alone.stderr).toContain('--config FILE')
 })
+
+test('ClusterStorageContainer regexes in the built plugin: case folding only where (?i) asks for it (RE2 simple folding)', async () => {
+  // the build changes how re2js decides a rune's folding (scripts/build.mjs re2jsFoldOnlyWhenAsked): what it matches
+  // must not change. Go's (?i) folds ſ (U+017F) with s and S, and K (U+212A, Kelvin) with k and K.
+  const exported = await kubectl(s.kubeconfig, [
+    'get',
+    'configmap/inferenceservice-config',
+    'deployment/kserve-controller-manager',
+    '-n',
+    'kserve',
+    '-o',
+    'yaml',
+  ])
+  const csc = (name: string, regex: string) => ({
+    apiVersion: 'serving.kserve.io/v1alpha1',
+    kind: 'ClusterStorageContainer',
+    metadata: {name},
+    spec: {
+      container: {name: 'storage-initializer', image: `example.com/${name}:1`},
+      supportedUriFormats: [{regex}],
+      workloadType: 'initContainer',
+    },
+  })
+  writeFileSync(
+    join(dir, 'folding.yaml'),
+    `${exported.stdout}\n---\n${yamlOf([csc('folded', '(?i)^ſ3://(bucket|kelvin-[K])/'), csc('exact', '^gs://(bucket)/iris$')])}`,
+  )
+  const uris = [
+    's3://bucket/m',
+    'S3://BUCKET/m',
+    's3://kelvin-k/m',
+    's3://kelvin-K/m',
+    'gs://bucket/iris',
+    'gs://BUCKET/iris',
+    'gs://bucket/IRIS',
+  ]
+  const models = uris.map((uri, i) => ({
+    apiVersion: 'serving.kserve.io/v1beta1',
+    kind: 'InferenceService',
+    metadata: {name: `fold-${i}`, namespace: 'ml'},
+    spec: {predictor: {model: {modelFormat: {name: 'sklearn'}, storageUri: uri}}},
+  }))
+  writeFileSync(join(dir, 'fold-models.yaml'), yamlOf(models))
+  const r = await plugin([
+    'get',
+    '-f',
+    join(dir, 'fold-models.yaml'),
+    '--config',
+    join(dir, 'folding.yaml'),
+    '-o',
+    'json',
+    '--kubeconfig',
+    join(dir, 'none'),
+  ])
+  expect([r.code, r.stderr]).toEqual([0, ''])
+  const images = JSON.parse(r.stdout).items.map((x: any) => [x.inferenceService.name, x.storage[0].injection.image])
+  expect(images).toEqual([
+    ['fold-0', 'example.com/folded:1'],
+    ['fold-1', 'example.com/folded:1'],
+    ['fold-2', 'example.com/folded:1'],
+    ['fold-3', 'example.com/folded:1'],
+    ['fold-4', 'example.com/exact:1'],
+    ['fold-5', 'kserve/storage-initializer:v0.20.0'],
+    ['fold-6', 'kserve/storage-initializer:v0.20.0'],
+  ])
+})
