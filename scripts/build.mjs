@@ -130,7 +130,10 @@ const re2jsFoldOnlyWhenAsked = {
     b.onLoad({filter: /[\\/]node_modules[\\/]re2js[\\/]build[\\/]index\.c?js$/}, args => {
       const text = readFileSync(args.path, 'utf8')
       const n = text.split(RE2JS_FOLD).length - 1
-      if (n !== 1) throw new Error(`${args.path}: expected the compiler's fold test once, found it ${n} times (re2js changed: see re2jsFoldOnlyWhenAsked)`)
+      if (n !== 1)
+        throw new Error(
+          `${args.path}: expected the compiler's fold test once, found it ${n} times (re2js changed: see re2jsFoldOnlyWhenAsked)`,
+        )
       return {contents: text.replace(RE2JS_FOLD, `if ((flags & RE2Flags.FOLD_CASE) === 0 || ${RE2JS_FOLD.slice(4)}`), loader: 'js'}
     })
   },
