@@ -26,7 +26,7 @@ if (isVersionCall(process.argv)) {
     process.argv.slice(2),
     builtHelp.builtHelpFile(globalThis.__storageInitRoot),
     process.env,
-    !!process.stdout.isTTY,
+    () => !!process.stdout.isTTY,
   )
 ) {
   mark('help printed')

@@ -22,11 +22,15 @@ export function helpKey(argv: string[], ids: (id: string) => boolean): string | 
   return undefined
 }
 
-/** Print the help rendered at build time, when it is what oclif would print here; whether it was printed. */
-export function printBuiltHelp(argv: string[], file: string | undefined, env: NodeJS.ProcessEnv, tty: boolean): boolean {
-  if (tty || env.OCLIF_COLUMNS || env.FORCE_COLOR || env.DEBUG || env.STORAGE_INIT_OCLIF || !file) return false
-  // the file is read only for a command line of the plainest help forms
-  if (helpKey(argv, () => true) === undefined) return false
+/**
+ * Print the help rendered at build time, when it is what oclif would print here; whether it was printed. `tty` is asked
+ * only for a help command line: on Bun, the first use of process.stdout loads its stream modules (3-5 ms), which a
+ * command's first requests must not wait for (#30).
+ */
+export function printBuiltHelp(argv: string[], file: string | undefined, env: NodeJS.ProcessEnv, tty: () => boolean): boolean {
+  if (env.OCLIF_COLUMNS || env.FORCE_COLOR || env.DEBUG || env.STORAGE_INIT_OCLIF || !file) return false
+  // the file is read only for a command line of the plainest help forms, into a pipe
+  if (helpKey(argv, () => true) === undefined || tty()) return false
   let texts: Record<string, string>
   try {
     texts = JSON.parse(readFileSync(file, 'utf8'))

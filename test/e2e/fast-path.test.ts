@@ -11,7 +11,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {parse, stringify} from 'yaml'
 
-import {plugin, pluginCommand, ROOT, startCluster, type Started} from '../helpers.js'
+import {exec, plugin, pluginCommand, ROOT, startCluster, type Started} from '../helpers.js'
 
 let s: Started
 beforeAll(async () => {
@@ -108,6 +108,19 @@ test.each([
   expect({code: fast.code, stdout: fast.stdout}).toEqual({code: oclif.code, stdout: oclif.stdout})
   expect(fast.stderr.includes('help printed')).toBe(built)
   if (built) expect([fast.code, fast.stdout]).toEqual([0, expect.stringContaining('USAGE\n  $ kubectl storage-init')])
+})
+
+test('the help on a terminal is not the built one: oclif renders it for the terminal (its width)', async () => {
+  // a pseudo-terminal 150 columns wide (util-linux script); the built help is wrapped at 80
+  const {cmd, args} = pluginCommand(['get', '--help'])
+  const line = (env: string) => `stty cols 150 rows 40; env -u CI ${env} TERM=dumb ${[cmd, ...args].join(' ')}`
+  const [fast, oclif] = [
+    await exec('script', ['-qec', line('STORAGE_INIT_TRACE=1'), '/dev/null']),
+    await exec('script', ['-qec', line('STORAGE_INIT_OCLIF=1'), '/dev/null']),
+  ]
+  expect(fast.stdout).not.toContain('help printed')
+  expect(fast.stdout.replace(/^trace .*\r?\n/gm, '')).toBe(oclif.stdout)
+  expect(Math.max(...fast.stdout.split(/\r?\n/).map(l => l.length))).toBeGreaterThan(80)
 })
 
 test('a credential plugin runs only for a command line oclif accepts, once: get sends nothing ahead for it', async () => {
