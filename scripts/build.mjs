@@ -86,18 +86,24 @@ const lazyModules = {
 /**
  * Inside oclif, three modules that a command's start loads for what it rarely does (#30): `Command` requires the
  * Config class for its static run() (the plugin runs commands without it: src/fast-path.ts), `Flags` requires the help
- * renderer for the `help` flag, and `handle` requires it to show help after an error. Each of these requires gets a
- * stand-in that loads the module at the first property read (they are read only as `mod.Name` where used).
+ * renderer for the `help` flag, and `handle` requires it to show help after an error; the help's utilities require
+ * ejs for the help's templates (its loading compiles a `new Function`, ~1 ms on Bun). Each of these requires gets a
+ * stand-in that loads the module at the first property read (they are read only as `mod.Name` where used; ejs, a
+ * CommonJS module, through `__importDefault`, which asks for `__esModule` first: answered without loading it).
  */
 const LAZY_OCLIF = {
   'lib/command.js': ['./config'],
   'lib/flags.js': ['./help'],
   'lib/errors/handle.js': ['../help/index'],
+  'lib/help/util.js': ['ejs'],
 }
+/** the stand-ins for CommonJS modules, which have no `__esModule` */
+const LAZY_OCLIF_COMMONJS = ['ejs']
+const LAZY_OCLIF_SPECS = /^(\.\.?\/(config|help|help\/index)|ejs)$/
 const lazyOclifParts = {
   name: 'lazy-oclif-parts',
   setup(b) {
-    b.onResolve({filter: /^\.\.?\/(config|help|help\/index)$/}, args => {
+    b.onResolve({filter: LAZY_OCLIF_SPECS}, args => {
       if (args.pluginData === 'real') return undefined
       const importer = args.importer.replaceAll('\\', '/')
       const hit = Object.entries(LAZY_OCLIF).find(([file, paths]) => importer.endsWith(`/@oclif/core/${file}`) && paths.includes(args.path))
@@ -105,12 +111,12 @@ const lazyOclifParts = {
       return {path: `${importer}::${args.path}`, namespace: 'lazy-oclif', pluginData: {dir: dirname(args.importer), spec: args.path}}
     })
     b.onLoad({filter: /.*/, namespace: 'lazy-oclif'}, args => ({
-      contents: `let m\nconst real = () => (m ??= require(${JSON.stringify(args.pluginData.spec)}))\nmodule.exports = new Proxy({}, {get: (_, k) => real()[k], has: (_, k) => k in real()})\n`,
+      contents: `let m\nconst real = () => (m ??= require(${JSON.stringify(args.pluginData.spec)}))\nmodule.exports = new Proxy({}, {get: (_, k) => ${LAZY_OCLIF_COMMONJS.includes(args.pluginData.spec) ? "k === '__esModule' ? undefined : " : ''}real()[k], has: (_, k) => k in real()})\n`,
       resolveDir: args.pluginData.dir,
       loader: 'js',
     }))
     // the stand-in's own require gets the real module
-    b.onResolve({filter: /^\.\.?\/(config|help|help\/index)$/, namespace: 'lazy-oclif'}, args =>
+    b.onResolve({filter: LAZY_OCLIF_SPECS, namespace: 'lazy-oclif'}, args =>
       b.resolve(args.path, {kind: args.kind, resolveDir: args.resolveDir, pluginData: 'real'}),
     )
   },
