@@ -84,7 +84,7 @@ const lazyModules = {
 }
 
 /**
- * Inside oclif, three modules that a command's start loads for what it rarely does (#30): `Command` requires the
+ * Inside oclif, four modules that a command's start loads for what it rarely does (#30): `Command` requires the
  * Config class for its static run() (the plugin runs commands without it: src/fast-path.ts), `Flags` requires the help
  * renderer for the `help` flag, and `handle` requires it to show help after an error; the help's utilities require
  * ejs for the help's templates (its loading compiles a `new Function`, ~1 ms on Bun). Each of these requires gets a
@@ -127,7 +127,8 @@ const lazyOclifParts = {
  * flags &= ~FOLD_CASE`: the fold is asked for even when the flags hold no FOLD_CASE, and its first use decodes the whole
  * Unicode case-orbit table, 3-5 ms of the first ClusterStorageContainer regex a command compiles (#30). With no
  * FOLD_CASE the statement changes nothing, so the fold is asked for only when the flag is set: the same program, the
- * table decoded only for a case-insensitive regex. The build stops if re2js no longer reads this way.
+ * table decoded only for a regex that folds (`(?i)`, or a class such as `[gG]` that the parser makes a folded letter, as
+ * Go's does). The build stops if re2js no longer reads this way.
  */
 const RE2JS_FOLD = 'if (runes.length !== 1 || Unicode.simpleFold(runes[0]) === runes[0]) flags &= ~RE2Flags.FOLD_CASE;'
 const re2jsFoldOnlyWhenAsked = {

@@ -46,8 +46,9 @@ export function liteConfig(pjson: {name: string; version: string; oclif: Record<
     platform,
     arch: arch === 'ia32' ? 'x86' : arch,
     windows: platform === 'win32',
-    // read by oclif's Command.init only, which copies it to globalThis['http-call'] (for the http-call package, which
-    // this plugin does not have); nothing on this path shows it, so WSL is told without is-wsl's file reads
+    // read on this path by oclif's Command.init only, which copies it to globalThis['http-call'] (for the http-call
+    // package, which this plugin does not have; oclif's Flags.version also reads it: the plugin has no such flag), so
+    // nothing shows it and WSL is told without is-wsl's file reads
     get userAgent(): string {
       return require('./help-text.js').userAgent(true)
     },

@@ -40,7 +40,7 @@ const MEMO = 4096
 function memo<T>(f: (text: string) => T): (text: string) => T {
   const kept = new Map<string, T>()
   return text => {
-    if (text.length > 64) return f(text)
+    if (typeof text !== 'string' || text.length > 64) return f(text)
     if (kept.has(text)) return kept.get(text)!
     const v = f(text)
     if (kept.size >= MEMO) kept.clear()

@@ -216,7 +216,9 @@ test('validate -f: model manifests judged by the emulation with the configuratio
 
 test('ClusterStorageContainer regexes in the built plugin: case folding only where (?i) asks for it (RE2 simple folding)', async () => {
   // the build changes how re2js decides a rune's folding (scripts/build.mjs re2jsFoldOnlyWhenAsked): what it matches
-  // must not change. Go's (?i) folds ſ (U+017F) with s and S, and K (U+212A, Kelvin) with k and K.
+  // must not change. Go's (?i) folds ſ (U+017F) with s and S, and K (U+212A, Kelvin) with k and K; without (?i), a
+  // class of a letter's two cases ([gG]) is parsed as that letter folded (regexp/syntax parser.go push), so it folds too,
+  // and no further ([kK] is not k's whole orbit: it stays a class, without the Kelvin sign).
   const exported = await kubectl(s.kubeconfig, [
     'get',
     'configmap/inferenceservice-config',
@@ -238,7 +240,11 @@ test('ClusterStorageContainer regexes in the built plugin: case folding only whe
   })
   writeFileSync(
     join(dir, 'folding.yaml'),
-    `${exported.stdout}\n---\n${yamlOf([csc('folded', '(?i)^ſ3://(bucket|kelvin-[K])/'), csc('exact', '^gs://(bucket)/iris$')])}`,
+    `${exported.stdout}\n---\n${yamlOf([
+      csc('folded', '(?i)^ſ3://(bucket|kelvin-[K])/'),
+      csc('exact', '^gs://(bucket)/iris$'),
+      csc('pair', '^hdfs://pair-[gG]-[kK]/'),
+    ])}`,
   )
   const uris = [
     's3://bucket/m',
@@ -248,6 +254,11 @@ test('ClusterStorageContainer regexes in the built plugin: case folding only whe
     'gs://bucket/iris',
     'gs://BUCKET/iris',
     'gs://bucket/IRIS',
+    's3://kelvin-\u212A/m',
+    'hdfs://pair-g-k/m',
+    'hdfs://pair-G-K/m',
+    'hdfs://pair-x-k/m',
+    'hdfs://pair-g-\u212A/m',
   ]
   const models = uris.map((uri, i) => ({
     apiVersion: 'serving.kserve.io/v1beta1',
@@ -277,5 +288,10 @@ test('ClusterStorageContainer regexes in the built plugin: case folding only whe
     ['fold-4', 'example.com/exact:1'],
     ['fold-5', 'kserve/storage-initializer:v0.20.0'],
     ['fold-6', 'kserve/storage-initializer:v0.20.0'],
+    ['fold-7', 'example.com/folded:1'],
+    ['fold-8', 'example.com/pair:1'],
+    ['fold-9', 'example.com/pair:1'],
+    ['fold-10', 'kserve/storage-initializer:v0.20.0'],
+    ['fold-11', 'kserve/storage-initializer:v0.20.0'],
   ])
 })
