@@ -42,6 +42,10 @@ const predictions = (r: {stdout: string}) => {
   return (v.kind === 'List' ? v.items : [v]).map((x: any) => ({name: x.inferenceService.name, predictions: x.predictions}))
 }
 
+/** KServe's ConfigMap and controller Deployment, as `kubectl get -o yaml` exports them from the cluster */
+const exportedKServe = () =>
+  kubectl(s.kubeconfig, ['get', 'configmap/inferenceservice-config', 'deployment/kserve-controller-manager', '-n', 'kserve', '-o', 'yaml'])
+
 beforeAll(async () => {
   s = await startCluster('kserve-v0.20.0.yaml')
   dir = mkdtempSync(join(tmpdir(), 'storage-init-get-file-'))
@@ -65,15 +69,7 @@ test('each model in a file gets the prediction it gets once applied (and -f - re
 })
 
 test('--config: the configuration exported to a file gives the same, with no cluster', async () => {
-  const exported = await kubectl(s.kubeconfig, [
-    'get',
-    'configmap/inferenceservice-config',
-    'deployment/kserve-controller-manager',
-    '-n',
-    'kserve',
-    '-o',
-    'yaml',
-  ])
+  const exported = await exportedKServe()
   const cscs = await kubectl(s.kubeconfig, ['get', 'clusterstoragecontainers', '-o', 'yaml'])
   writeFileSync(join(dir, 'kserve.yaml'), `${exported.stdout}\n---\n${cscs.stdout}`)
   const live = await plugin(['get', '-f', join(dir, 'models.yaml'), '-o', 'json', '--kubeconfig', s.kubeconfig])
@@ -217,17 +213,9 @@ test('validate -f: model manifests judged by the emulation with the configuratio
 test('ClusterStorageContainer regexes in the built plugin: case folding only where (?i) asks for it (RE2 simple folding)', async () => {
   // the build changes how re2js decides a rune's folding (scripts/build.mjs re2jsFoldOnlyWhenAsked): what it matches
   // must not change. Go's (?i) folds ſ (U+017F) with s and S, and K (U+212A, Kelvin) with k and K; without (?i), a
-  // class of a letter's two cases ([gG]) is parsed as that letter folded (regexp/syntax parser.go push), so it folds too,
+  // class of a letter's two cases ([gG]) is parsed as that letter folded (Go's regexp/syntax parse.go, push), so it folds too,
   // and no further ([kK] is not k's whole orbit: it stays a class, without the Kelvin sign).
-  const exported = await kubectl(s.kubeconfig, [
-    'get',
-    'configmap/inferenceservice-config',
-    'deployment/kserve-controller-manager',
-    '-n',
-    'kserve',
-    '-o',
-    'yaml',
-  ])
+  const exported = await exportedKServe()
   const csc = (name: string, regex: string) => ({
     apiVersion: 'serving.kserve.io/v1alpha1',
     kind: 'ClusterStorageContainer',
