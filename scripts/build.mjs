@@ -99,7 +99,10 @@ const LAZY_OCLIF = {
 }
 /** the stand-ins for CommonJS modules, which have no `__esModule` */
 const LAZY_OCLIF_COMMONJS = ['ejs']
-const LAZY_OCLIF_SPECS = /^(\.\.?\/(config|help|help\/index)|ejs)$/
+/** every spec LAZY_OCLIF names, exactly */
+const LAZY_OCLIF_SPECS = new RegExp(
+  `^(${[...new Set(Object.values(LAZY_OCLIF).flat())].map(p => p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`,
+)
 const lazyOclifParts = {
   name: 'lazy-oclif-parts',
   setup(b) {
